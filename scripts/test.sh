@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite against a real PostgreSQL: the private cluster under
+# var/test (or DATABASE_URL when set), every test in its own database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+
+echo "== format and lints" >&2
+cargo fmt --check
+cargo clippy --all-targets --locked -- -D warnings
+
+cargo build --locked --all-targets
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  export VX_DATA_DIR="${VX_TEST_DATA_DIR:-var/test}"
+  DATABASE_URL="$(cargo run --quiet --locked -- db start --database vungxanh_test)"
+  export DATABASE_URL
+  trap 'cargo run --quiet --locked -- db stop' EXIT
+fi
+
+echo "== tests" >&2
+cargo test --locked -- --test-threads="${VX_TEST_THREADS:-4}"

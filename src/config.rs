@@ -1,0 +1,70 @@
+//! Configuration by environment variables (or flags), with safe defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Settings for serving the dashboard.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "VX_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// PostgreSQL to use; without it a private cluster is run under the data folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Folder for the private PostgreSQL cluster and other local state.
+    #[arg(long, env = "VX_DATA_DIR", default_value = "var")]
+    pub data_dir: PathBuf,
+
+    /// Largest number of database connections this process opens.
+    #[arg(long, env = "VX_DB_MAX_CONNECTIONS", default_value_t = 20)]
+    pub db_max_connections: u32,
+
+    /// The address users reach the dashboard at; `https://` makes cookies Secure.
+    #[arg(long, env = "VX_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+
+    /// Minutes without activity after which a session ends.
+    #[arg(long, env = "VX_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in after which a session ends whatever the activity.
+    #[arg(long, env = "VX_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+
+    /// Days an API token stays valid.
+    #[arg(long, env = "VX_TOKEN_DAYS", default_value_t = 30)]
+    pub token_days: i64,
+
+    /// Failed sign-ins allowed per account, and per address, within the window.
+    #[arg(long, env = "VX_SIGNIN_MAX_FAILURES", default_value_t = 5)]
+    pub sign_in_max_failures: i64,
+
+    /// The window for counting failed sign-ins, in minutes.
+    #[arg(long, env = "VX_SIGNIN_WINDOW_MINUTES", default_value_t = 15)]
+    pub sign_in_window_minutes: i64,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+}
+
+impl Config {
+    /// Defaults, as a test or a library user would want them.
+    pub fn for_tests() -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrap {
+            #[command(flatten)]
+            config: Config,
+        }
+        Wrap::parse_from(["vungxanh"]).config
+    }
+
+    /// Whether cookies must carry the Secure attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,321 @@
+//! The `vungxanh` program: serves the dashboard and runs operator commands.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use sqlx::PgPool;
+use vungxanh::audit::Actor;
+use vungxanh::pg::PrivateCluster;
+use vungxanh::users::UserInput;
+use vungxanh::{AppState, Clock, Config, areas, db, demo, router};
+
+#[derive(Parser)]
+#[command(
+    name = "vungxanh",
+    version,
+    about = "Vùng Xanh — COVID-19 command-centre dashboard"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the dashboard (the default).
+    Serve {
+        /// Load the Hà Nội demo first when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the Hà Nội demo: the real area tree and one user per role.
+    Demo,
+    /// The private PostgreSQL cluster (used when DATABASE_URL is not set).
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Areas.
+    Areas {
+        #[command(subcommand)]
+        action: AreasAction,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Create (if needed) and start the private cluster; print its DATABASE_URL.
+    Start {
+        /// Database to create on it.
+        #[arg(long, default_value = "vungxanh")]
+        database: String,
+    },
+    /// Stop the private cluster.
+    Stop,
+    /// Print the private cluster's DATABASE_URL.
+    Url {
+        #[arg(long, default_value = "vungxanh")]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AreasAction {
+    /// Import or update areas from a CSV: code,name,unit_type,level,parent_code,population.
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// commune, district, city or admin.
+        #[arg(long)]
+        role: String,
+        /// The code of the user's area.
+        #[arg(long)]
+        area: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Set a user's password, read from standard input.
+    SetPassword {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    init_logs();
+    let cli = Cli::parse();
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Db { action } => {
+            let cluster = PrivateCluster::locate(&config.data_dir).await?;
+            match action {
+                DbAction::Start { database } => {
+                    cluster.start().await?;
+                    cluster.ensure_database(&database).await?;
+                    println!("{}", cluster.database_url(&database));
+                }
+                DbAction::Stop => cluster.stop().await?,
+                DbAction::Url { database } => println!("{}", cluster.database_url(&database)),
+            }
+            Ok(())
+        }
+        command => {
+            let (pool, cluster) = open(&config).await?;
+            let result = run_command(command, &pool).await;
+            pool.close().await;
+            if let Some(c) = cluster {
+                c.stop().await?;
+            }
+            result
+        }
+    }
+}
+
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("VX_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("VX_LOG_JSON").is_ok_and(|v| v == "1") {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+/// Connects to DATABASE_URL, or to the private cluster (started if needed;
+/// returned when this process started it, so the caller stops it).
+async fn open(config: &Config) -> Result<(PgPool, Option<PrivateCluster>)> {
+    let (url, cluster) = match &config.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let cluster = PrivateCluster::locate(&config.data_dir).await?;
+            let started = cluster.start().await?;
+            cluster.ensure_database("vungxanh").await?;
+            (cluster.database_url("vungxanh"), started.then_some(cluster))
+        }
+    };
+    let pool = db::connect(&url, config.db_max_connections).await?;
+    db::migrate(&pool).await?;
+    Ok((pool, cluster))
+}
+
+async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
+    let clock = Clock::system();
+    match command {
+        Command::Migrate => println!("migrations applied"),
+        Command::Demo => print_demo(demo::load(pool, &clock).await?),
+        Command::Areas {
+            action: AreasAction::Import { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let rows = match areas::parse_csv(&text) {
+                Ok(rows) => rows,
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{e}");
+                    }
+                    bail!(
+                        "{} problem(s) in {}; nothing imported",
+                        errors.len(),
+                        file.display()
+                    );
+                }
+            };
+            let mut tx = pool.begin().await?;
+            let report =
+                areas::store(&mut tx, &rows, &Actor::system("import"), clock.now()).await?;
+            tx.commit().await?;
+            println!(
+                "{} added, {} updated, {} unchanged",
+                report.inserted, report.updated, report.unchanged
+            );
+        }
+        Command::User { action } => match action {
+            UserAction::Create {
+                username,
+                role,
+                area,
+                name,
+            } => {
+                let password = read_password()?;
+                let input = UserInput {
+                    username,
+                    display_name: name,
+                    password,
+                    role,
+                    area_code: area,
+                    disabled: None,
+                };
+                match vungxanh::users::create_user(pool, &Actor::system("cli"), clock.now(), &input)
+                    .await
+                {
+                    Ok(id) => println!(
+                        "user {} created (id {id})",
+                        input.username.trim().to_lowercase()
+                    ),
+                    Err(
+                        vungxanh::error::AppError::Invalid(f)
+                        | vungxanh::error::AppError::Conflict(f),
+                    ) => {
+                        for (field, _, _) in &f.0 {
+                            eprintln!(
+                                "{field}: {}",
+                                f.get(field, vungxanh::i18n::Lang::En).unwrap_or_default()
+                            );
+                        }
+                        bail!("user not created");
+                    }
+                    Err(e) => return Err(anyhow::anyhow!("{e}")),
+                }
+            }
+            UserAction::SetPassword { username } => {
+                let password = read_password()?;
+                if let Err(k) = vungxanh::users::check_password(&password) {
+                    bail!("{}", vungxanh::i18n::Lang::En.tf(k, &["200"]));
+                }
+                let hash = vungxanh::auth::password::hash(password)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let mut conn = pool.acquire().await?;
+                if !vungxanh::users::set_password(&mut conn, &username, &hash, clock.now())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                {
+                    bail!("no user {username}");
+                }
+                println!("password set for {username}");
+            }
+        },
+        Command::Serve { .. } | Command::Db { .. } => unreachable!("handled in main"),
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn print_demo(users: Vec<demo::DemoUser>) {
+    if users.is_empty() {
+        println!(
+            "demo data already loaded (users exist; passwords were printed when they were created)"
+        );
+        return;
+    }
+    println!("\n  Demo accounts — passwords shown this once, write them down:\n");
+    for u in users {
+        println!(
+            "    {:<10} {:<17} {:<9} {:<6} {}",
+            u.username, u.password, u.role, u.area_code, u.display_name
+        );
+    }
+    println!();
+}
+
+async fn serve(config: Config, load_demo: bool) -> Result<()> {
+    let (pool, cluster) = open(&config).await?;
+    if load_demo {
+        print_demo(demo::load(&pool, &Clock::system()).await?);
+    }
+    let store = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
+    let cleanup = tokio::spawn(
+        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            store,
+            tokio::time::Duration::from_secs(600),
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    tracing::info!("Vùng Xanh is serving http://{}", listener.local_addr()?);
+    let app = router(AppState::new(pool.clone(), config, Clock::system()));
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    cleanup.abort();
+    pool.close().await;
+    if let Some(c) = cluster {
+        c.stop().await?;
+    }
+    served.context("serving")
+}
+
+/// Ctrl-C or SIGTERM; requests in flight are finished before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term.recv() => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
