@@ -25,11 +25,18 @@ async fn setup(db: PgPool) -> TestApp {
 }
 
 async fn population(t: &TestApp, code: &str) -> Option<i64> {
-    sqlx::query_scalar("select population from areas where code = $1").bind(code).fetch_one(&t.db).await.unwrap()
+    sqlx::query_scalar("select population from areas where code = $1")
+        .bind(code)
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
 }
 
 async fn users(t: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from users").fetch_one(&t.db).await.unwrap()
+    sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -40,15 +47,28 @@ async fn only_an_administrator_edits_a_population_in_any_area(db: PgPool) {
         for (target, n) in [(own, "1234"), (other, "5678")] {
             let before_audit = t.audit_count().await;
             let before = population(&t, target).await;
-            let r = b.post(&format!("/areas/{own}"), &format!("/areas/{target}/population"), &[("population", n)]).await;
+            let r = b
+                .post(
+                    &format!("/areas/{own}"),
+                    &format!("/areas/{target}/population"),
+                    &[("population", n)],
+                )
+                .await;
             if role == "admin" {
                 assert_eq!(r.status, StatusCode::SEE_OTHER, "{who} on {target}");
                 assert_eq!(population(&t, target).await, Some(n.parse().unwrap()));
                 assert_eq!(t.audit_count().await, before_audit + 1);
             } else {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} on {target}");
-                assert!(r.text.contains("Bạn không có quyền"), "a clear page for {who}");
-                assert_eq!(population(&t, target).await, before, "{who} wrote to {target}");
+                assert!(
+                    r.text.contains("Bạn không có quyền"),
+                    "a clear page for {who}"
+                );
+                assert_eq!(
+                    population(&t, target).await,
+                    before,
+                    "{who} wrote to {target}"
+                );
                 assert_eq!(t.audit_count().await, before_audit);
             }
         }
@@ -75,7 +95,12 @@ async fn only_an_administrator_creates_users_through_the_page_or_the_api(db: PgP
                 .post(
                     &format!("/areas/{own}"),
                     "/admin/users",
-                    &[("username", &name), ("password", PASSWORD), ("role", new_role), ("area_code", area)],
+                    &[
+                        ("username", &name),
+                        ("password", PASSWORD),
+                        ("role", new_role),
+                        ("area_code", area),
+                    ],
                 )
                 .await;
             let api_name = format!("api{i}{j}");
@@ -113,23 +138,31 @@ async fn only_an_administrator_reassigns_or_disables_a_user(db: PgPool) {
         let mut b = t.signed_in(who).await;
         for area in [own, other] {
             let new_area = if area.len() == 5 { area } else { "00685" };
-            let before: (String, i64) = sqlx::query_as("select area_code, (select count(*) from audit_log) from users where id = $1")
-                .bind(target)
-                .fetch_one(&t.db)
-                .await
-                .unwrap();
+            let before: (String, i64) = sqlx::query_as(
+                "select area_code, (select count(*) from audit_log) from users where id = $1",
+            )
+            .bind(target)
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
             let r = b
                 .post(
                     &format!("/areas/{own}"),
                     &format!("/admin/users/{target}"),
-                    &[("display_name", "Cán bộ"), ("role", "commune"), ("area_code", new_area)],
+                    &[
+                        ("display_name", "Cán bộ"),
+                        ("role", "commune"),
+                        ("area_code", new_area),
+                    ],
                 )
                 .await;
-            let after: (String, i64) = sqlx::query_as("select area_code, (select count(*) from audit_log) from users where id = $1")
-                .bind(target)
-                .fetch_one(&t.db)
-                .await
-                .unwrap();
+            let after: (String, i64) = sqlx::query_as(
+                "select area_code, (select count(*) from audit_log) from users where id = $1",
+            )
+            .bind(target)
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
             if role == "admin" {
                 assert_eq!(r.status, StatusCode::SEE_OTHER, "{who}: {}", r.text);
                 assert_eq!(after.0, new_area);
@@ -164,9 +197,19 @@ async fn each_role_reads_only_its_own_jurisdiction(db: PgPool) {
         let mut b = t.signed_in(who).await;
         let token = t.token(who).await;
         for (w, area, ok) in cases.iter().filter(|c| c.0 == who) {
-            let want = if *ok { StatusCode::OK } else { StatusCode::FORBIDDEN };
-            assert_eq!(b.get(&format!("/areas/{area}")).await.status, want, "{w} page {area}");
-            let api = t.api("GET", &format!("/api/v1/areas/{area}"), Some(&token), None).await;
+            let want = if *ok {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(
+                b.get(&format!("/areas/{area}")).await.status,
+                want,
+                "{w} page {area}"
+            );
+            let api = t
+                .api("GET", &format!("/api/v1/areas/{area}"), Some(&token), None)
+                .await;
             assert_eq!(api.status, want, "{w} api {area}");
         }
     }
@@ -178,7 +221,11 @@ async fn only_an_administrator_sees_the_user_pages(db: PgPool) {
     for (who, role, _, _) in PEOPLE {
         let mut b = t.signed_in(who).await;
         for path in ["/admin/users", "/admin/users/new", "/admin/users/1"] {
-            let want = if role == "admin" { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let want = if role == "admin" {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
             assert_eq!(b.get(path).await.status, want, "{who} {path}");
         }
     }
@@ -192,12 +239,21 @@ async fn the_audit_page_shows_each_reader_only_their_jurisdiction(db: PgPool) {
     let page = commune.get("/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Xã Liên Ninh"));
-    assert!(!page.text.contains("Huyện Thanh Trì</td>"), "the district's own rows are not the commune's");
-    assert_eq!(commune.get("/audit?area=020").await.status, StatusCode::FORBIDDEN);
+    assert!(
+        !page.text.contains("Huyện Thanh Trì</td>"),
+        "the district's own rows are not the commune's"
+    );
+    assert_eq!(
+        commune.get("/audit?area=020").await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut district = t.signed_in("thanhtri").await;
     let page = district.get("/audit?area=00682").await;
     assert!(page.text.contains("Xã Liên Ninh"));
-    assert_eq!(district.get("/audit?area=001").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        district.get("/audit?area=001").await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut city = t.signed_in("thanhpho").await;
     let page = city.get("/audit?user=system:test").await;
     assert!(page.text.contains("Thành phố Hà Nội") && page.text.contains("Huyện Thanh Trì"));
@@ -212,19 +268,37 @@ async fn a_user_form_with_mistakes_comes_back_with_errors_in_place_and_input_kep
         .post(
             "/admin/users/new",
             "/admin/users",
-            &[("username", "Cán Bộ"), ("display_name", "Nguyễn Văn A"), ("password", "ngắn"), ("role", "district"), ("area_code", "00682")],
+            &[
+                ("username", "Cán Bộ"),
+                ("display_name", "Nguyễn Văn A"),
+                ("password", "ngắn"),
+                ("role", "district"),
+                ("area_code", "00682"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("Chỉ gồm chữ thường không dấu"));
     assert!(r.text.contains("Mật khẩu phải có ít nhất 10 ký tự."));
-    assert!(r.text.contains("Vai trò này phải gắn với địa bàn cấp district."));
+    assert!(
+        r.text
+            .contains("Vai trò này phải gắn với địa bàn cấp district.")
+    );
     assert!(r.text.contains(r#"value="Nguyễn Văn A""#));
     assert!(r.text.contains(r#"value="00682""#));
     assert_eq!(users(&t).await, before);
     // A taken username is a field error on the page and a 409 in the API.
     let r = b
-        .post("/admin/users/new", "/admin/users", &[("username", "lienninh"), ("password", PASSWORD), ("role", "commune"), ("area_code", "00682")])
+        .post(
+            "/admin/users/new",
+            "/admin/users",
+            &[
+                ("username", "lienninh"),
+                ("password", PASSWORD),
+                ("role", "commune"),
+                ("area_code", "00682"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("Tên đăng nhập đã có người dùng."));
@@ -233,6 +307,9 @@ async fn a_user_form_with_mistakes_comes_back_with_errors_in_place_and_input_kep
         .api("POST", "/api/v1/users", Some(&token), Some(serde_json::json!({"username": "lienninh", "password": PASSWORD, "role": "commune", "area_code": "00682"})))
         .await;
     assert_eq!(a.status, StatusCode::CONFLICT);
-    assert_eq!(a.json()["error"]["fields"]["username"], "Tên đăng nhập đã có người dùng.");
+    assert_eq!(
+        a.json()["error"]["fields"]["username"],
+        "Tên đăng nhập đã có người dùng."
+    );
     assert_eq!(users(&t).await, before);
 }
