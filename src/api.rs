@@ -35,5 +35,6 @@ pub fn router() -> Router<AppState> {
         .merge(crate::auth::pages::api_router())
         .merge(crate::areas::api_router())
         .merge(crate::users::api_router())
+        .merge(crate::records::api_router())
         .fallback(|| async { AppError::NotFound })
 }

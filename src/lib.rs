@@ -10,8 +10,10 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod pg;
+pub mod records;
 pub mod users;
 pub mod web;
 
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(areas::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(records::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { error::AppError::NotFound })
         .layer(sessions)
