@@ -393,3 +393,78 @@ pub fn opt_date(lang: crate::i18n::Lang, d: Option<chrono::NaiveDate>) -> String
 pub fn under(n: usize, commune_column: &str) -> String {
     format!("(city_code = ${n} or district_code = ${n} or {commune_column} = ${n})")
 }
+
+impl FormPage {
+    /// A form page with no error yet.
+    pub fn blank(
+        page: Page,
+        title: String,
+        action: String,
+        fields: Vec<Field>,
+        cancel_href: &str,
+    ) -> Self {
+        Self {
+            page,
+            title,
+            action,
+            fields,
+            has_errors: false,
+            conflict: vec![],
+            cancel_href: cancel_href.into(),
+        }
+    }
+}
+
+/// The form again after a failed save: 422 for invalid values, 409 for a
+/// duplicate, with the input kept and each error beside its field; any
+/// other error goes on up.
+pub fn form_again(
+    page: Page,
+    title: String,
+    action: String,
+    cancel_href: &str,
+    e: AppError,
+    fields: impl FnOnce(crate::i18n::Lang, &FieldErrors) -> Vec<Field>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let (status, errors) = match e {
+        AppError::Invalid(f) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, f),
+        AppError::Conflict(f) => (axum::http::StatusCode::CONFLICT, f),
+        other => return Err(other),
+    };
+    let fields = fields(page.lang, &errors);
+    let p = FormPage {
+        page,
+        title,
+        action,
+        fields,
+        has_errors: true,
+        conflict: vec![],
+        cancel_href: cancel_href.into(),
+    };
+    Ok((status, p).into_response())
+}
+
+/// The `version` a form or a PATCH carries: required for edits.
+pub fn version(raw: &Raw) -> Result<i32, AppError> {
+    raw.get("version").parse().map_err(|_| {
+        let mut f = FieldErrors::default();
+        f.add("version", "err.version_required");
+        AppError::Invalid(f)
+    })
+}
+
+/// The 409 of a stale edit.
+pub fn stale() -> AppError {
+    let mut f = FieldErrors::default();
+    f.add("version", "err.stale");
+    AppError::Conflict(f)
+}
+
+/// The query string of a list as a `Raw`.
+pub type QueryPairs = axum::extract::Query<Vec<(String, String)>>;
+
+/// An `{"items": [...], "total": N}` answer.
+pub fn items_json<T: serde::Serialize>(items: &[T], total: i64) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "items": items, "total": total }))
+}
