@@ -50,6 +50,18 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Ho_Chi_Minh).date_naive()
 }
 
+/// The instant a calendar day starts in Asia/Ho_Chi_Minh.
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    // Hà Nội has no daylight saving: local midnight is never ambiguous.
+    Ho_Chi_Minh
+        .from_local_datetime(&midnight)
+        .single()
+        .expect("one midnight")
+        .with_timezone(&Utc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,21 @@ pub struct Config {
     #[arg(long, env = "VX_SIGNIN_WINDOW_MINUTES", default_value_t = 15)]
     pub sign_in_window_minutes: i64,
 
+    /// Epidemic level bands: new community cases per 100,000 over 7 days at
+    /// which levels 2, 3 and 4 begin (Resolution 128/NQ-CP).
+    #[arg(long, env = "VX_LEVEL_BANDS", default_value = "20,50,150", value_parser = parse_bands)]
+    pub level_bands: [f64; 3],
+
+    /// Vaccine coverage (share of people with a first dose, in %) below
+    /// which the level is raised by one when there are cases.
+    #[arg(long, env = "VX_VACCINE_MIN_PCT", default_value_t = 70.0)]
+    pub vaccine_min_pct: f64,
+
+    /// Occupancy of treatment facilities (in % of capacity) at or above which
+    /// the level is raised by one when there are cases.
+    #[arg(long, env = "VX_TREATMENT_MAX_PCT", default_value_t = 90.0)]
+    pub treatment_max_pct: f64,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
@@ -66,5 +81,16 @@ impl Config {
     /// Whether cookies must carry the Secure attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_bands(s: &str) -> Result<[f64; 3], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    match v.as_slice() {
+        [a, b, c] if 0.0 < *a && a < b && b < c => Ok([*a, *b, *c]),
+        _ => Err("three increasing positive numbers, e.g. 20,50,150".into()),
     }
 }

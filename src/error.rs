@@ -156,11 +156,12 @@ impl From<sqlx::Error> for AppError {
                 Self::Unavailable(e)
             }
             sqlx::Error::Database(ref db)
-                if db
-                    .code()
-                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+                if db.code().is_some_and(|c| {
+                    c.starts_with("57P") || c.starts_with("08") || c == "40P01" || c == "40001"
+                }) =>
             {
-                // admin_shutdown, cannot_connect_now, connection_exception…
+                // admin_shutdown, cannot_connect_now, connection_exception, and the
+                // deadlocks and serialisation failures a retry resolves.
                 Self::Unavailable(e)
             }
             other => Self::Internal(other.into()),

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod pg;
 pub mod records;
 pub mod users;
 pub mod web;
+pub mod zone;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +47,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The clock ("now" comes from here).
     pub clock: Clock,
+    /// Dashboards computed, checked against the database on every use.
+    pub boards: Arc<dashboard::BoardCache>,
 }
 
 impl AppState {
@@ -54,6 +58,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             clock,
+            boards: Arc::default(),
         }
     }
 }
@@ -76,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/style.css", get(style))
+        .route("/static/refresh.js", get(refresh_js))
         .route("/lang/{code}", get(web::switch_lang))
         .merge(auth::pages::router())
         .merge(areas::router())
@@ -130,5 +136,15 @@ async fn style() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/style.css"),
+    )
+}
+
+async fn refresh_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/refresh.js"),
     )
 }
