@@ -70,6 +70,20 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
             });
         }
     }
+    let has_cases: bool = sqlx::query_scalar("select exists (select 1 from cases)")
+        .fetch_one(db)
+        .await?;
+    if !has_cases {
+        let made =
+            crate::synth::generate(db, "01", &crate::synth::Scale::demo(), clock.today()).await?;
+        tracing::info!(
+            cases = made.cases,
+            sites = made.sites,
+            checkpoints = made.checkpoints,
+            directives = made.directives,
+            "loaded a plausible epidemic for the demo"
+        );
+    }
     Ok(created)
 }
 

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod i18n;
 pub mod pg;
 pub mod records;
+pub mod synth;
 pub mod users;
 pub mod web;
 pub mod zone;

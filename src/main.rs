@@ -36,6 +36,14 @@ enum Command {
     Migrate,
     /// Load the Hà Nội demo: the real area tree and one user per role.
     Demo,
+    /// Generate a synthetic epidemic of any size over a city's communes (for benchmarks).
+    Synth {
+        /// The city's code.
+        #[arg(long, default_value = "01")]
+        city: String,
+        #[command(flatten)]
+        scale: vungxanh::synth::Scale,
+    },
     /// The private PostgreSQL cluster (used when DATABASE_URL is not set).
     Db {
         #[command(subcommand)]
@@ -166,6 +174,11 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
     match command {
         Command::Migrate => println!("migrations applied"),
         Command::Demo => print_demo(demo::load(pool, &clock).await?),
+        Command::Synth { city, scale } => {
+            let started = std::time::Instant::now();
+            let made = vungxanh::synth::generate(pool, &city, &scale, clock.today()).await?;
+            println!("{made:?} in {:.1} s", started.elapsed().as_secs_f64());
+        }
         Command::Areas {
             action: AreasAction::Import { file },
         } => {
