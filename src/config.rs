@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long, env = "VX_TREATMENT_MAX_PCT", default_value_t = 90.0)]
     pub treatment_max_pct: f64,
 
+    /// A folder of extra static files served under `/files/` (e.g. exports
+    /// published for other units; the benchmark's static baseline).
+    #[arg(long, env = "VX_FILES_DIR")]
+    pub files_dir: Option<PathBuf>,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

@@ -204,8 +204,17 @@ pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// The language for a request: the `lang` cookie, then `Accept-Language`, then Vietnamese.
+/// The language of a page: the `lang` cookie set by the switch, else
+/// Vietnamese — whatever language the browser itself was installed in.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, "lang")
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+/// The language of an API error: `Accept-Language` for other systems
+/// (English when asked), else Vietnamese.
+pub fn api_lang(headers: &HeaderMap) -> Lang {
     if let Some(l) = cookie(headers, "lang").and_then(|v| Lang::parse(&v)) {
         return l;
     }
@@ -239,7 +248,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 pub async fn render_errors(uri: OriginalUri, req: Request, next: Next) -> Response {
     let path = uri.path().to_string();
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let lang = request_lang(req.headers());
+    let lang = if is_api_path(&path) {
+        api_lang(req.headers())
+    } else {
+        request_lang(req.headers())
+    };
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {

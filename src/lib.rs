@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
         ));
+    let files = state.config.files_dir.clone();
     let mut app = Router::new()
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
@@ -91,7 +92,11 @@ pub fn router(state: AppState) -> Router {
         .merge(records::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { error::AppError::NotFound })
-        .layer(sessions)
+        .layer(sessions);
+    if let Some(dir) = files {
+        app = app.nest_service("/files", tower_http::services::ServeDir::new(dir));
+    }
+    let mut app = app
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(error::render_errors));
     for (name, value) in web::security_headers() {

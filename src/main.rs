@@ -44,6 +44,15 @@ enum Command {
         #[command(flatten)]
         scale: vungxanh::synth::Scale,
     },
+    /// Time the dashboard's database work alone, without HTTP (for BENCHMARKS.md).
+    BenchBoard {
+        /// Area codes to time.
+        #[arg(long, default_values_t = ["01".to_string(), "020".to_string(), "00682".to_string()])]
+        area: Vec<String>,
+        /// Computations per area.
+        #[arg(long, default_value_t = 50)]
+        n: usize,
+    },
     /// The private PostgreSQL cluster (used when DATABASE_URL is not set).
     Db {
         #[command(subcommand)]
@@ -174,6 +183,43 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
     match command {
         Command::Migrate => println!("migrations applied"),
         Command::Demo => print_demo(demo::load(pool, &clock).await?),
+        Command::BenchBoard { area, n } => {
+            let thresholds = vungxanh::zone::Thresholds::default();
+            for code in area {
+                let a = vungxanh::areas::area_ref(pool, &code)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .context("no such area")?;
+                let mut conn = pool.acquire().await?;
+                let mut times = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let t = std::time::Instant::now();
+                    vungxanh::dashboard::compute(&mut conn, &a, clock.today(), &thresholds, 0)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                let mut stamp_times = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let t = std::time::Instant::now();
+                    sqlx::query_scalar::<_, i64>(
+                        "select stamp from city_stamps where city_code = '01'",
+                    )
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    stamp_times.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                times.sort_by(f64::total_cmp);
+                stamp_times.sort_by(f64::total_cmp);
+                let q = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+                println!(
+                    "board {code}: full computation median {:.2} ms p99 {:.2} ms; freshness check median {:.3} ms",
+                    q(&times, 0.5),
+                    q(&times, 0.99),
+                    q(&stamp_times, 0.5)
+                );
+            }
+        }
         Command::Synth { city, scale } => {
             let started = std::time::Instant::now();
             let made = vungxanh::synth::generate(pool, &city, &scale, clock.today()).await?;

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The city-scale benchmark of issue 5 / DESIGN §9, on this machine:
+# a synthetic Hà Nội epidemic (1,000,000 cases over 240 days, ~600 sites,
+# ~2,000 checkpoints with daily reports, ~300 directives), the release
+# server, and wrk on loopback. Prints the figures and appends them to
+# BENCHMARKS.md. Bounded: every load run lasts DURATION seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES="${BENCH_CASES:-1000000}"
+DURATION="${BENCH_DURATION:-20}"
+CONNS="${BENCH_CONNECTIONS:-32}"
+PORT="${BENCH_PORT:-8181}"
+export VX_DATA_DIR="${BENCH_DATA_DIR:-var/bench}"
+BASE="http://127.0.0.1:$PORT"
+OUT="$VX_DATA_DIR/results"
+
+scripts/bootstrap.sh
+command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --locked -q
+BIN=target/release/vungxanh
+mkdir -p "$OUT"
+
+export DATABASE_URL="$($BIN db start --database vungxanh_bench)"
+have=$(psql "$DATABASE_URL" -Atc "select count(*) from cases" 2>/dev/null || echo 0)
+if [ "$have" != "$CASES" ]; then
+  echo "== loading the synthetic epidemic ($CASES cases)" >&2
+  $BIN db start --database postgres >/dev/null
+  psql "${DATABASE_URL%%/vungxanh_bench*}/postgres?${DATABASE_URL#*\?}" -qc "drop database if exists vungxanh_bench" -c "create database vungxanh_bench"
+  $BIN migrate
+  $BIN demo >/dev/null  # the area tree and demo users; the demo epidemic is replaced below
+  psql "$DATABASE_URL" -qc "truncate cases, clusters, quarantine_occupancy, quarantine_sites, checkpoint_reports, checkpoints, directive_targets, directives, daily_reports, case_rollup, report_rollup cascade"
+  $BIN synth --cases "$CASES" --days 240 --sites 600 --checkpoints 2000 --directives 300 --report-days 240 --seed 2021 | tee "$OUT/synth.txt"
+fi
+
+PASS="bench-password-$$"
+for u in "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"; do
+  set -- $u
+  if ! echo "$PASS" | $BIN user set-password --username "$1" >/dev/null 2>&1; then
+    echo "$PASS" | $BIN user create --username "$1" --role "$2" --area "$3" >/dev/null
+  fi
+done
+
+mkdir -p "$VX_DATA_DIR/files"
+VX_LISTEN="127.0.0.1:$PORT" VX_FILES_DIR="$VX_DATA_DIR/files" VX_DB_MAX_CONNECTIONS=40 \
+  VX_SIGNIN_MAX_FAILURES=1000 VX_LOG=warn $BIN serve &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; $BIN db stop' EXIT
+for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+
+cookie_for() {
+  local jar="$OUT/$1.jar" csrf
+  rm -f "$jar"
+  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/sign-in" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$PASS" "$BASE/sign-in"
+  awk '$6 == "vx_session" { print "vx_session=" $7 }' "$jar"
+}
+CITY=$(cookie_for bench_city)
+DISTRICT=$(cookie_for bench_district)
+COMMUNE=$(cookie_for bench_commune)
+TOKEN=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench_commune\",\"password\":\"$PASS\"}" "$BASE/api/v1/auth/token" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+
+curl -s -H "Cookie: $CITY" "$BASE/areas/01" > "$VX_DATA_DIR/files/city.html"
+grep -q 'id="f0-total"' "$VX_DATA_DIR/files/city.html" || { echo "the city dashboard did not render" >&2; exit 1; }
+
+# wrk prints its latency distribution; keep median, p99 and requests/s.
+run() { # name cookie path
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $2" "$BASE$3" > "$OUT/$1.txt"
+  awk -v n="$1" '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$4} END{printf "%-22s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", n, m, p, r, (e==""?0:e)}' "$OUT/$1.txt"
+}
+
+cat > "$OUT/insert.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local body = string.format('{"commune_code":"00682","case_code":"W%d-%d","detected_on":"%s","detected_in":"community","status":"treating"}', os.time(), n, os.date("!%Y-%m-%d", os.time() + 7*3600))
+  return wrk.format("POST", "/api/v1/cases", {["Content-Type"]="application/json", ["Authorization"]="Bearer $TOKEN"}, body)
+end
+LUA
+
+echo "== dashboards under $CONNS concurrent clients, ${DURATION}s each" >&2
+{
+  run city_dashboard "$CITY" /areas/01
+  run district_dashboard "$DISTRICT" /areas/020
+  run commune_dashboard "$COMMUNE" /areas/00682
+  run static_same_html "" /files/city.html
+  # Inserts on one connection while the city dashboard is under load.
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $CITY" "$BASE/areas/01" > "$OUT/city_under_inserts.txt" &
+  LOAD=$!
+  before=$(psql "$DATABASE_URL" -Atc "select count(*) from cases where voided_at is null")
+  wrk -t1 -c1 -d"${DURATION}s" --latency -s "$OUT/insert.lua" "$BASE" > "$OUT/insert.txt"
+  wait $LOAD
+  awk '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} END{printf "%-22s median %-9s p99 %-9s %9s req/s\n", "city_while_inserting", m, p, r}' "$OUT/city_under_inserts.txt"
+  awk '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$4} END{printf "%-22s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", "case_insert_api", m, p, r, (e==""?0:e)}' "$OUT/insert.txt"
+  after=$(psql "$DATABASE_URL" -Atc "select count(*) from cases where voided_at is null")
+  shown=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/areas/00682/summary" >/dev/null; curl -s -H "Cookie: $CITY" "$BASE/areas/01" | grep -o 'id="f0-total">[^<]*' | sed 's/.*>//; s/\.//g')
+  echo "inserted $((after - before)) cases; database total $after; next city dashboard shows $shown"
+  echo "== PostgreSQL alone (dashboard queries without HTTP or cache)"
+  $BIN bench-board --n 30
+} | tee "$OUT/summary.txt"
+
+{
+  echo
+  echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/{print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
+  echo
+  echo "Dataset: $(cat "$OUT/synth.txt" 2>/dev/null || echo "$CASES cases (loaded earlier)"). wrk: 2 threads, $CONNS connections, ${DURATION}s per run, loopback; PostgreSQL on the same machine."
+  echo
+  echo '```'
+  cat "$OUT/summary.txt"
+  echo '```'
+} >> BENCHMARKS.md
+echo "results appended to BENCHMARKS.md" >&2
