@@ -170,6 +170,10 @@ pub struct Board {
 #[derive(Default)]
 pub struct BoardCache {
     boards: Mutex<HashMap<(String, NaiveDate), Arc<Board>>>,
+    /// One computation at a time per board: after a write, the first
+    /// request computes and the others wait for it instead of all
+    /// computing the same figures at once.
+    computing: Mutex<HashMap<(String, NaiveDate), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// Boards kept at most; past this the cache starts again empty.
@@ -181,6 +185,14 @@ impl BoardCache {
         map.get(&(code.to_string(), date))
             .filter(|b| b.stamp == stamp)
             .cloned()
+    }
+
+    fn gate(&self, code: &str, date: NaiveDate) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.computing.lock().expect("board gates");
+        if map.len() >= CACHE_MAX {
+            map.retain(|_, g| Arc::strong_count(g) > 1);
+        }
+        map.entry((code.to_string(), date)).or_default().clone()
     }
 
     fn put(&self, code: &str, date: NaiveDate, board: Arc<Board>) {
@@ -209,6 +221,15 @@ pub async fn board(
     date: NaiveDate,
 ) -> Result<Arc<Board>, AppError> {
     let city = Codes::of(area).city;
+    let mut conn = state.db.acquire().await?;
+    let now_stamp = stamp(&mut conn, &city).await?;
+    if let Some(b) = state.boards.get(&area.code, date, now_stamp) {
+        return Ok(b);
+    }
+    drop(conn);
+    let gate = state.boards.gate(&area.code, date);
+    let _turn = gate.lock().await;
+    // Whoever held the gate may have just computed it.
     let mut conn = state.db.acquire().await?;
     let now_stamp = stamp(&mut conn, &city).await?;
     if let Some(b) = state.boards.get(&area.code, date, now_stamp) {

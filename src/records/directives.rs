@@ -606,7 +606,7 @@ async fn cascade_rows(
     let ids: Vec<i64> = directives.iter().map(|d| d.id).collect();
     let targets: Vec<TargetRow> = sqlx::query_as(
         "select t.directive_id, t.area_code, a.name, t.status, t.note, t.reported_on,
-           (d.due_on < $2 and t.status is distinct from 'done') as overdue
+           coalesce(d.due_on < $2 and t.status is distinct from 'done', false) as overdue
          from directive_targets t join areas a on a.code = t.area_code join directives d on d.id = t.directive_id
          where t.directive_id = any($1) order by a.name",
     )

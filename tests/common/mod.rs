@@ -29,6 +29,13 @@ impl TestApp {
     }
 
     pub async fn with_config(db: PgPool, config: Config) -> Self {
+        // VX_TEST_LOG=error shows what the app logged (5xx details stay out of responses).
+        if let Ok(filter) = std::env::var("VX_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let clock = Clock::fixed(Utc.with_ymd_and_hms(2021, 8, 1, 2, 0, 0).unwrap());
         let tree = areas::parse_csv(areas::HANOI_CSV).expect("shipped tree");
         let mut tx = db.begin().await.unwrap();
