@@ -730,14 +730,13 @@ struct PopulationForm {
 
 /// Parses a population as typed: digits, with optional thousands separators.
 pub fn parse_population(s: &str) -> Result<Option<i64>, &'static str> {
-    let digits = s.trim().replace(['.', ',', ' '], "");
-    if digits.is_empty() {
+    if s.trim().is_empty() {
         return Ok(None);
     }
-    if digits.len() > 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err("err.not_a_number");
+    match crate::forms::parse_grouped_int(s) {
+        Some(n) if (0..=1_000_000_000_000).contains(&n) => Ok(Some(n)),
+        _ => Err("err.not_a_number"),
     }
-    digits.parse().map(Some).map_err(|_| "err.not_a_number")
 }
 
 async fn set_population(

@@ -169,25 +169,29 @@ pub struct Board {
 /// Boards computed, with the stamp they were computed at.
 #[derive(Default)]
 pub struct BoardCache {
-    boards: Mutex<HashMap<(String, NaiveDate), Arc<Board>>>,
+    boards: Mutex<HashMap<BoardKey, Arc<Board>>>,
     /// One computation at a time per board: after a write, the first
     /// request computes and the others wait for it instead of all
     /// computing the same figures at once.
-    computing: Mutex<HashMap<(String, NaiveDate), Arc<tokio::sync::Mutex<()>>>>,
+    computing: Mutex<HashMap<BoardKey, Gate>>,
 }
+
+type BoardKey = (String, NaiveDate);
+type Gate = Arc<tokio::sync::Mutex<()>>;
 
 /// Boards kept at most; past this the cache starts again empty.
 const CACHE_MAX: usize = 4096;
 
 impl BoardCache {
+    /// A board that already includes every write counted by `stamp`.
     fn get(&self, code: &str, date: NaiveDate, stamp: i64) -> Option<Arc<Board>> {
         let map = self.boards.lock().expect("board cache");
         map.get(&(code.to_string(), date))
-            .filter(|b| b.stamp == stamp)
+            .filter(|b| b.stamp >= stamp)
             .cloned()
     }
 
-    fn gate(&self, code: &str, date: NaiveDate) -> Arc<tokio::sync::Mutex<()>> {
+    fn gate(&self, code: &str, date: NaiveDate) -> Gate {
         let mut map = self.computing.lock().expect("board gates");
         if map.len() >= CACHE_MAX {
             map.retain(|_, g| Arc::strong_count(g) > 1);
@@ -200,7 +204,11 @@ impl BoardCache {
         if map.len() >= CACHE_MAX {
             map.clear();
         }
-        map.insert((code.to_string(), date), board);
+        let key = (code.to_string(), date);
+        // Two computations may finish out of order: keep the newer.
+        if map.get(&key).is_none_or(|b| b.stamp < board.stamp) {
+            map.insert(key, board);
+        }
     }
 }
 
@@ -214,7 +222,9 @@ async fn stamp(conn: &mut PgConnection, city: &str) -> Result<i64, AppError> {
     )
 }
 
-/// The board of `area` on `date`, fresh as of the last committed write.
+/// The board of `area` on `date`, including every write committed before
+/// this call: the stamp read first counts them, and only a board computed
+/// at that stamp or later is served.
 pub async fn board(
     state: &AppState,
     area: &AreaRef,
@@ -222,24 +232,22 @@ pub async fn board(
 ) -> Result<Arc<Board>, AppError> {
     let city = Codes::of(area).city;
     let mut conn = state.db.acquire().await?;
-    let now_stamp = stamp(&mut conn, &city).await?;
-    if let Some(b) = state.boards.get(&area.code, date, now_stamp) {
+    let asked_at = stamp(&mut conn, &city).await?;
+    if let Some(b) = state.boards.get(&area.code, date, asked_at) {
         return Ok(b);
     }
     drop(conn);
     let gate = state.boards.gate(&area.code, date);
     let _turn = gate.lock().await;
-    // Whoever held the gate may have just computed it.
-    let mut conn = state.db.acquire().await?;
-    let now_stamp = stamp(&mut conn, &city).await?;
-    if let Some(b) = state.boards.get(&area.code, date, now_stamp) {
+    // Whoever held the gate may have computed it after this call began.
+    if let Some(b) = state.boards.get(&area.code, date, asked_at) {
         return Ok(b);
     }
+    let mut conn = state.db.acquire().await?;
     // One snapshot for the stamp and every figure, so the pair is consistent.
     use sqlx::Connection;
-    let mut tx = conn.begin().await?;
-    sqlx::query("set transaction isolation level repeatable read read only")
-        .execute(&mut *tx)
+    let mut tx = conn
+        .begin_with("begin isolation level repeatable read read only")
         .await?;
     let s = stamp(&mut tx, &city).await?;
     let b = Arc::new(compute(&mut tx, area, date, &Thresholds::from(&*state.config), s).await?);
@@ -463,8 +471,11 @@ pub async fn compute(
     let cps: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
         "select k.area_code, k.district_code, k.city_code,
            count(*) filter (where k.status = 'active' and k.status_on <= $2),
-           coalesce(sum((select sum(r.violations) from checkpoint_reports r where r.checkpoint_id = k.id and r.day = $2)), 0)::int8
-         from checkpoints k where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
+           coalesce(sum(r.violations), 0)::int8
+         from checkpoints k
+         left join (select checkpoint_id, sum(violations) as violations from checkpoint_reports
+                    where day = $2 group by checkpoint_id) r on r.checkpoint_id = k.id
+         where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
          group by k.area_code, k.district_code, k.city_code",
     )
     .bind(&area.code)

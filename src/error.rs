@@ -164,6 +164,12 @@ impl From<sqlx::Error> for AppError {
                 // deadlocks and serialisation failures a retry resolves.
                 Self::Unavailable(e)
             }
+            // Data exceptions (a NUL byte, a value out of a column's range) are
+            // the request's fault; the checks before should have caught them.
+            sqlx::Error::Database(ref db) if db.code().is_some_and(|c| c.starts_with("22")) => {
+                tracing::warn!(error = %e, "value refused by the database");
+                Self::BadRequest("value refused".into())
+            }
             other => Self::Internal(other.into()),
         }
     }

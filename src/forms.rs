@@ -221,11 +221,7 @@ impl<'a> Check<'a> {
             }
             return None;
         }
-        let digits: String = v
-            .chars()
-            .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
-            .collect();
-        match digits.parse::<i64>() {
+        match parse_grouped_int(v).ok_or(()) {
             Ok(n) if (min..=max).contains(&n) => Some(n),
             Ok(_) => {
                 self.errors.add_with(
@@ -277,6 +273,40 @@ impl<'a> Check<'a> {
     pub fn finish(self) -> Result<(), AppError> {
         self.errors.into_result()
     }
+}
+
+/// Reads a whole number as people type it: `1416`, `1.416` (Vietnamese
+/// grouping), `1,416` or `1 416`. A separator must group exactly three
+/// digits, so `2.5` is refused rather than read as 25.
+pub fn parse_grouped_int(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let seps: Vec<char> = body
+        .chars()
+        .filter(|c| matches!(c, '.' | ',' | ' ' | '_'))
+        .collect();
+    let digits: String = if seps.is_empty() {
+        body.to_string()
+    } else {
+        let sep = seps[0];
+        if seps.iter().any(|c| *c != sep) {
+            return None;
+        }
+        let groups: Vec<&str> = body.split(sep).collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+        groups.concat()
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if neg { -n } else { n })
 }
 
 /// Reads `2021-08-01` or `01/08/2021`.
@@ -529,6 +559,21 @@ mod tests {
         assert_eq!(c.date("d", true, None), NaiveDate::from_ymd_opt(2021, 7, 5));
         assert_eq!(c.date("i", true, None), NaiveDate::from_ymd_opt(2021, 7, 5));
         assert!(c.ok());
+    }
+
+    #[test]
+    fn separators_must_group_thousands() {
+        assert_eq!(parse_grouped_int("1.416"), Some(1416));
+        assert_eq!(parse_grouped_int("8.053.663"), Some(8_053_663));
+        assert_eq!(parse_grouped_int("1 416"), Some(1416));
+        assert_eq!(parse_grouped_int("-1,416"), Some(-1416));
+        assert_eq!(parse_grouped_int("2.5"), None);
+        assert_eq!(parse_grouped_int("1.41"), None);
+        assert_eq!(parse_grouped_int("1.416,5"), None);
+        assert_eq!(parse_grouped_int("1416.0"), None);
+        assert_eq!(parse_grouped_int(".416"), None);
+        assert_eq!(parse_grouped_int("12a"), None);
+        assert_eq!(parse_grouped_int(""), None);
     }
 
     #[test]

@@ -1036,6 +1036,14 @@ mod tests {
             let text = std::fs::read_to_string(&f).unwrap();
             for pat in ["t(\"", "tf(\""] {
                 for (i, _) in text.match_indices(pat) {
+                    // `t(` itself, not the end of `parse_grouped_int(`.
+                    if text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    {
+                        continue;
+                    }
                     let rest = &text[i + pat.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
                     if key.contains('.') && !CATALOGUE_INDEX.contains_key(key) {

@@ -98,6 +98,9 @@ async fn check_common(
     let area = if code.is_empty() {
         errors.add("area_code", "err.required");
         None
+    } else if code.len() > 5 || !code.chars().all(|c| c.is_ascii_digit()) {
+        errors.add("area_code", "err.unknown_area");
+        None
     } else {
         let a = area_ref(db, &code).await?;
         if a.is_none() {
