@@ -12,9 +12,18 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 /// Opens a pool; requests wait at most a few seconds for a connection, so a
 /// database that is away gives a quick 503 rather than a hung page.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    connect_with(url, max_connections, Duration::from_secs(5)).await
+}
+
+/// [`connect`] with a chosen wait for a connection.
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> anyhow::Result<PgPool> {
     PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(acquire_timeout)
         .connect(url)
         .await
         .context("connecting to PostgreSQL")
