@@ -152,9 +152,11 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => Self::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Self::Unavailable(e)
-            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Protocol(_) => Self::Unavailable(e),
             sqlx::Error::Database(ref db)
                 if db.code().is_some_and(|c| {
                     c.starts_with("57P") || c.starts_with("08") || c == "40P01" || c == "40001"
@@ -273,7 +275,11 @@ pub async fn render_errors(uri: OriginalUri, req: Request, next: Next) -> Respon
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            if ct.starts_with("text/html") || ct.starts_with("application/json") {
+            // A 5xx is never a page on purpose (a session that failed to save
+            // turns the handler's page into a 500): it gets the error page.
+            if (ct.starts_with("text/html") || ct.starts_with("application/json"))
+                && !status.is_server_error()
+            {
                 return res;
             }
             framework_error(status)

@@ -128,9 +128,10 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
-/// A session store failure: the store is PostgreSQL, so this is the database.
+/// A session store failure: the store is PostgreSQL, so the database is
+/// away (503, try again) rather than a fault of ours.
 pub fn session_error(e: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::anyhow!("session store: {e}"))
+    AppError::Unavailable(sqlx::Error::Protocol(format!("session store: {e}")))
 }
 
 /// The error page, in the user's language.
