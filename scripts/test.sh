@@ -21,3 +21,6 @@ fi
 
 echo "== tests" >&2
 cargo test --locked -- --test-threads="${VX_TEST_THREADS:-4}"
+
+echo "== schemathesis against /api/v1/openapi.json" >&2
+scripts/schemathesis.sh
