@@ -542,3 +542,153 @@ async fn the_openapi_document_lists_every_route_of_the_design(db: PgPool) {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
 }
+
+#[sqlx::test]
+async fn sites_checkpoints_directives_and_cases_are_added_and_edited_through_the_pages(db: PgPool) {
+    let t = setup(db).await;
+    let mut d = t.signed_in("thanhtri").await;
+    // A quarantine site, added then edited.
+    let r = d
+        .post(
+            "/sites/new",
+            "/sites",
+            &[
+                ("area_code", "020"),
+                ("name", "KTX Học viện"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "400"),
+                ("occupancy", "35"),
+                ("status", "active"),
+                ("status_on", "2021-07-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let site = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{site}/edit"),
+            &site,
+            &[
+                ("version", "1"),
+                ("area_code", "020"),
+                ("name", "KTX Học viện"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "400"),
+                ("occupancy", "120"),
+                ("status", "active"),
+                ("status_on", "2021-07-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(d.get(&site).await.text.contains("120"));
+    assert!(d.get("/sites").await.text.contains("KTX Học viện"));
+    // A checkpoint, edited to stand down.
+    let r = d
+        .post(
+            "/checkpoints/new",
+            "/checkpoints",
+            &[
+                ("area_code", "00682"),
+                ("name", "Chốt thôn Đông"),
+                ("kind", "lane"),
+                ("staffed_by", "community_team"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    let cp = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{cp}/edit"),
+            &cp,
+            &[
+                ("version", "1"),
+                ("area_code", "00682"),
+                ("name", "Chốt thôn Đông"),
+                ("kind", "lane"),
+                ("staffed_by", "community_team"),
+                ("status", "stood_down"),
+                ("status_on", "2021-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(d.get(&cp).await.text.contains("Đã giải thể"));
+    // A directive to two communes, then its title corrected.
+    let r = d
+        .post(
+            "/directives/new",
+            "/directives",
+            &[
+                ("issuer_code", "020"),
+                ("number", "2001/UBND-YT"),
+                ("kind", "letter"),
+                ("title", "Về xét nghiệm diện rộng"),
+                ("issued_on", "2021-07-29"),
+                ("due_on", "2021-08-03"),
+                ("target_codes", "00682, 00685"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let dir = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{dir}/edit"),
+            &dir,
+            &[
+                ("version", "1"),
+                ("number", "2001/UBND-YT"),
+                ("kind", "letter"),
+                ("title", "Về xét nghiệm diện rộng toàn huyện"),
+                ("issued_on", "2021-07-29"),
+                ("due_on", "2021-08-03"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = d.get(&dir).await.text;
+    assert!(
+        page.contains("toàn huyện") && page.contains("Xã Liên Ninh") && page.contains("Chưa nhận")
+    );
+    // A case, edited to recovered.
+    let r = d
+        .post(
+            "/cases/new",
+            "/cases",
+            &[
+                ("commune_code", "00682"),
+                ("case_code", "BN777"),
+                ("detected_on", "2021-07-20"),
+                ("detected_in", "screening"),
+                ("status", "treating"),
+            ],
+        )
+        .await;
+    let case = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{case}/edit"),
+            &case,
+            &[
+                ("version", "1"),
+                ("commune_code", "00682"),
+                ("case_code", "BN777"),
+                ("detected_on", "2021-07-20"),
+                ("detected_in", "screening"),
+                ("status", "recovered"),
+                ("status_on", "2021-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = d.get(&case).await.text;
+    assert!(
+        page.contains("Khỏi bệnh") && page.contains(">2<"),
+        "status and version 2 shown"
+    );
+}
