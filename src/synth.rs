@@ -80,7 +80,9 @@ pub async fn generate(
     today: NaiveDate,
 ) -> anyhow::Result<Made> {
     let mut rng = StdRng::seed_from_u64(scale.seed);
-    let mut conn = db.acquire().await?;
+    // A connection of its own, closed at the end: with triggers switched off
+    // it must never go back to the pool, even if something fails half-way.
+    let mut conn = db.acquire().await?.detach();
     // Bulk rows skip the per-row triggers when allowed; the rollups are rebuilt below.
     let fast = sqlx::query("set session_replication_role = replica")
         .execute(&mut *conn)
