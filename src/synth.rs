@@ -85,7 +85,7 @@ pub async fn generate(
     let mut conn = db.acquire().await?.detach();
     // Bulk rows skip the per-row triggers when allowed; the rollups are rebuilt below.
     let fast = sqlx::query("set session_replication_role = replica")
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await
         .is_ok();
     let rows: Vec<(String, String)> = sqlx::query_as(
@@ -93,7 +93,7 @@ pub async fn generate(
          where c.level = 'commune' and d.parent_code = $1 order by c.code",
     )
     .bind(city)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     anyhow::ensure!(
         !rows.is_empty(),
@@ -166,7 +166,7 @@ pub async fn generate(
         .bind(opened)
         .bind(closed_opt)
         .bind(start_of_day(opened))
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await?;
         clusters.push((id, c, opened, closed));
     }
@@ -319,7 +319,7 @@ pub async fn generate(
         .bind(status)
         .bind(opened)
         .bind(start_of_day(opened))
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await?;
         sqlx::query(
             "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status) values
@@ -332,7 +332,7 @@ pub async fn generate(
         .bind(start_of_day(today - Duration::days(3)))
         .bind(occupancy)
         .bind(status)
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await?;
     }
     made.sites = scale.sites;
@@ -366,7 +366,7 @@ pub async fn generate(
         .bind(if active { "active" } else { "stood_down" })
         .bind(first_day)
         .bind(start_of_day(first_day))
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await?;
         if active {
             for d in 0..scale.report_days {
@@ -481,15 +481,15 @@ pub async fn generate(
 
     if fast {
         sqlx::query("set session_replication_role = origin")
-            .execute(&mut *conn)
+            .execute(&mut conn)
             .await?;
     }
     rebuild_rollups(&mut conn).await?;
     sqlx::query("select bump_city_stamp($1)")
         .bind(city)
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await?;
-    sqlx::query("analyze").execute(&mut *conn).await?;
+    sqlx::query("analyze").execute(&mut conn).await?;
     Ok(made)
 }
 
