@@ -126,13 +126,14 @@ pub async fn generate(
     }
     let pick = |r: f64| cum.partition_point(|x| *x < r).min(communes.len() - 1);
 
-    // Two waves, the second larger, as in Hà Nội's 2021.
+    // Two waves as in Hà Nội's 2021: a summer one, then a larger one still
+    // rising at the end (December 2021), so "today" has an epidemic to show.
     let days = scale.days.max(1);
     let day_w: Vec<f64> = (0..days)
         .map(|i| {
             let x = i as f64 / days as f64;
-            0.05 + 0.6 * (-((x - 0.3) / 0.08).powi(2)).exp()
-                + 1.6 * (-((x - 0.72) / 0.1).powi(2)).exp()
+            0.05 + 0.6 * (-((x - 0.35) / 0.08).powi(2)).exp()
+                + 1.6 * (-((x - 0.97) / 0.12).powi(2)).exp()
         })
         .collect();
     let dw_total: f64 = day_w.iter().sum();
@@ -150,8 +151,11 @@ pub async fn generate(
     let n_clusters = (scale.cases / 400).clamp(1, 3000);
     for i in 0..n_clusters {
         let c = pick(rng.r#gen());
-        let opened =
-            first_day + Duration::days(day_cum.partition_point(|x| *x < rng.r#gen::<f64>()) as i64);
+        let opened = first_day
+            + Duration::days({
+                let r: f64 = rng.r#gen();
+                day_cum.partition_point(|x| *x < r)
+            } as i64);
         let closed = opened + Duration::days(rng.gen_range(14..45));
         let closed_opt = (closed <= today).then_some(closed);
         let cm = &communes[c];
@@ -183,8 +187,10 @@ pub async fn generate(
     for i in 0..scale.cases {
         let c = pick(rng.r#gen());
         let cm = &communes[c];
+        // One draw, then a search: drawing inside the search would skew the days.
+        let draw: f64 = rng.r#gen();
         let day = day_cum
-            .partition_point(|x| *x < rng.r#gen::<f64>())
+            .partition_point(|x| *x < draw)
             .min(days as usize - 1);
         let detected = first_day + Duration::days(day as i64);
         let x = day as f64 / days as f64;
