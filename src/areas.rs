@@ -633,14 +633,14 @@ async fn area_page(
         .unwrap_or(today);
     let board = crate::dashboard::board(state, area_ref, date).await?;
     let area = board.me.area.clone();
-    let (districts, communes): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where a.level = 'district'), count(*) filter (where a.level = 'commune')
-         from areas a left join areas p on p.code = a.parent_code
-         where a.parent_code = $1 or p.parent_code = $1",
-    )
-    .bind(&area.code)
-    .fetch_one(db)
-    .await?;
+    // The board already counts the communes under the area; the districts
+    // of a city are its children.
+    let communes = board.me.reports.communes;
+    let districts = if area_ref.level == Level::City {
+        board.children.len() as i64
+    } else {
+        0
+    };
     // Ancestors the user may open, for the breadcrumb.
     let mut breadcrumb = Vec::new();
     for code in [&area_ref.grandparent_code, &area_ref.parent_code]

@@ -805,10 +805,7 @@ async fn create(
     }
     .await;
     match result {
-        Ok(id) => {
-            crate::web::Page::flash(&session, page.t("rec.created").to_string()).await?;
-            Ok(Redirect::to(&format!("/cases/{id}")).into_response())
-        }
+        Ok(id) => super::saved(&session, &page, "rec.created", &format!("/cases/{id}")).await,
         Err(e) => again(&state, page, &user, title, "/cases".into(), &raw, e).await,
     }
 }
@@ -955,10 +952,7 @@ async fn update(
         Err(e) => return again(&state, page, &user, title, action, &raw, e).await,
     };
     match apply_update(&state.db, &user, state.clock.now(), &old, version, &v).await {
-        Ok(Edit::Saved(_)) => {
-            Page::flash(&session, page.t("rec.saved").to_string()).await?;
-            Ok(Redirect::to(&action).into_response())
-        }
+        Ok(Edit::Saved(_)) => super::saved(&session, &page, "rec.saved", &action).await,
         Ok(Edit::Stale(current)) => {
             // Show what is stored now beside the user's own input, which is kept.
             let personal = user.can(Action::ReadPersonal(&current.area()));
@@ -1055,8 +1049,7 @@ async fn void(
         return Err(AppError::Invalid(f));
     };
     void_case(&state.db, &user, state.clock.now(), &old, &reason).await?;
-    Page::flash(&session, page.t("rec.saved").to_string()).await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    super::saved(&session, &page, "rec.saved", &format!("/cases/{id}")).await
 }
 
 // ---------------------------------------------------------------- import

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -278,14 +278,7 @@ async fn list(
     let status = c.choice::<CheckpointStatus>("status", false);
     c.finish()?;
     let format = Format::from_raw(&raw);
-    let paging = if format.is_some() {
-        Paging {
-            limit: export::MAX_ROWS,
-            offset: 0,
-        }
-    } else {
-        Paging::from_raw(&raw)
-    };
+    let paging = Paging::for_list(&raw);
     let (rows, total) = query(&state, &area.code, status, paging).await?;
     if let Some(format) = format {
         let headers = [
@@ -412,8 +405,13 @@ async fn create(
     };
     match result {
         Ok(id) => {
-            Page::flash(&session, page.t("rec.created").into()).await?;
-            Ok(Redirect::to(&format!("/checkpoints/{id}")).into_response())
+            super::saved(
+                &session,
+                &page,
+                "rec.created",
+                &format!("/checkpoints/{id}"),
+            )
+            .await
         }
         Err(e) => {
             let title = page.t("checkpoints.new").to_string();
@@ -510,7 +508,6 @@ async fn show_page(
                 ]
             })
             .collect(),
-        form: None,
     };
     Ok(ShowPage {
         title: r.name.clone(),
@@ -600,10 +597,7 @@ async fn add_report(
     let cp = load(&state, &user, id).await?;
     let raw = Raw::from_form(form);
     match insert_report(&state, &user, &cp, &raw).await {
-        Ok(_) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/checkpoints/{id}")).into_response())
-        }
+        Ok(_) => super::saved(&session, &page, "rec.saved", &format!("/checkpoints/{id}")).await,
         Err(AppError::Invalid(errors)) => {
             let p = show_page(&state, page, &user, cp, raw, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
@@ -687,10 +681,7 @@ async fn update(
     }
     .await;
     match result {
-        Ok(()) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/checkpoints/{id}")).into_response())
-        }
+        Ok(()) => super::saved(&session, &page, "rec.saved", &format!("/checkpoints/{id}")).await,
         Err(e) => {
             let title = page.t("checkpoints.edit").to_string();
             form_again(

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -208,14 +208,7 @@ async fn list(
     let raw = Raw::from_form(q.0);
     let area = list_area(&state.db, &user, &raw).await?;
     let active_only = raw.get("active") == "on";
-    let paging = if Format::from_raw(&raw).is_some() {
-        Paging {
-            limit: export::MAX_ROWS,
-            offset: 0,
-        }
-    } else {
-        Paging::from_raw(&raw)
-    };
+    let paging = Paging::for_list(&raw);
     let (rows, total) = query(&state.db, &area.code, active_only, paging).await?;
     let lang = page.lang;
     let cells = |r: &ClusterRow| {
@@ -364,10 +357,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(id) => {
-            Page::flash(&session, page.t("rec.created").into()).await?;
-            Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
-        }
+        Ok(id) => super::saved(&session, &page, "rec.created", &format!("/clusters/{id}")).await,
         Err(e) => {
             let communes = writable_communes(&state.db, &user).await?;
             let title = page.t("clusters.new").to_string();
@@ -434,7 +424,6 @@ async fn show(
                 ]
             })
             .collect(),
-        form: None,
     };
     Ok(ShowPage {
         title: r.name.clone(),
@@ -520,10 +509,7 @@ async fn update(
     }
     .await;
     match result {
-        Ok(()) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/clusters/{id}")).into_response())
-        }
+        Ok(()) => super::saved(&session, &page, "rec.saved", &format!("/clusters/{id}")).await,
         Err(e) => {
             let communes = writable_communes(&state.db, &user).await?;
             let title = page.t("clusters.edit").to_string();

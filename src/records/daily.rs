@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -394,8 +394,13 @@ async fn save(
     let raw = Raw::from_form(form);
     match upsert(&state, &user, &area, day, &raw, state.clock.now()).await {
         Ok(_) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/daily?area={}&date={day}", user.area.code)).into_response())
+            super::saved(
+                &session,
+                &page,
+                "rec.saved",
+                &format!("/daily?area={}&date={day}", user.area.code),
+            )
+            .await
         }
         Err(e) => {
             let title = page.tf("daily.edit", &[&area.name, &page.lang.date(day)]);

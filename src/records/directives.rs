@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -426,14 +426,7 @@ async fn list(
     let raw = Raw::from_form(q.0);
     let area = list_area(&state.db, &user, &raw).await?;
     let format = Format::from_raw(&raw);
-    let paging = if format.is_some() {
-        Paging {
-            limit: export::MAX_ROWS,
-            offset: 0,
-        }
-    } else {
-        Paging::from_raw(&raw)
-    };
+    let paging = Paging::for_list(&raw);
     let (rows, total) = query(&state, &area.code, paging).await?;
     if let Some(format) = format {
         let headers = [
@@ -558,10 +551,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(id) => {
-            Page::flash(&session, page.t("rec.created").into()).await?;
-            Ok(Redirect::to(&format!("/directives/{id}")).into_response())
-        }
+        Ok(id) => super::saved(&session, &page, "rec.created", &format!("/directives/{id}")).await,
         Err(e) => {
             let title = page.t("directives.new").to_string();
             form_again(
@@ -884,10 +874,7 @@ async fn report(
     let d = load(&state, &user, id).await?;
     let raw = Raw::from_form(form);
     match save_report(&state, &user, &d, &raw).await {
-        Ok(()) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/directives/{id}")).into_response())
-        }
+        Ok(()) => super::saved(&session, &page, "rec.saved", &format!("/directives/{id}")).await,
         Err(AppError::Invalid(errors)) => {
             let p = show_page(&state, page, &user, d, raw, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
@@ -971,10 +958,7 @@ async fn update(
     }
     .await;
     match result {
-        Ok(()) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/directives/{id}")).into_response())
-        }
+        Ok(()) => super::saved(&session, &page, "rec.saved", &format!("/directives/{id}")).await,
         Err(e) => {
             let title = page.t("directives.edit").to_string();
             form_again(

@@ -205,6 +205,19 @@ impl Paging {
         }
     }
 
+    /// For a list page: one page of it, or every row (up to
+    /// [`export::MAX_ROWS`]) when `?format=` asks for an export.
+    pub fn for_list(raw: &Raw) -> Self {
+        if export::Format::from_raw(raw).is_some() {
+            Self {
+                limit: export::MAX_ROWS,
+                offset: 0,
+            }
+        } else {
+            Self::from_raw(raw)
+        }
+    }
+
     /// The 1-based page number.
     pub fn page_no(&self) -> i64 {
         self.offset / self.limit + 1
@@ -324,7 +337,6 @@ pub struct Section {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
-    pub form: Option<EmbeddedForm>,
 }
 
 /// A form drawn inside a show page (a shift report, a report on a directive, voiding).
@@ -443,6 +455,19 @@ pub fn form_again(
         cancel_href: cancel_href.into(),
     };
     Ok((status, p).into_response())
+}
+
+/// After a write: a one-time message (catalogue `key`) for the next page,
+/// and a redirect to it.
+pub async fn saved(
+    session: &tower_sessions::Session,
+    page: &Page,
+    key: &str,
+    to: &str,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    Page::flash(session, page.t(key).to_string()).await?;
+    Ok(axum::response::Redirect::to(to).into_response())
 }
 
 /// The `version` a form or a PATCH carries: required for edits.

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -370,14 +370,7 @@ async fn list(
     let status = c.choice::<SiteStatus>("status", false);
     c.finish()?;
     let format = Format::from_raw(&raw);
-    let paging = if format.is_some() {
-        Paging {
-            limit: export::MAX_ROWS,
-            offset: 0,
-        }
-    } else {
-        Paging::from_raw(&raw)
-    };
+    let paging = Paging::for_list(&raw);
     let (rows, total) = query(&state.db, &area.code, status, paging).await?;
     if let Some(format) = format {
         let headers = [
@@ -510,10 +503,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(id) => {
-            Page::flash(&session, page.t("rec.created").into()).await?;
-            Ok(Redirect::to(&format!("/sites/{id}")).into_response())
-        }
+        Ok(id) => super::saved(&session, &page, "rec.created", &format!("/sites/{id}")).await,
         Err(e) => {
             let title = page.t("sites.new").to_string();
             form_again(page, title, "/sites".into(), "/sites", e, |lang, errors| {
@@ -595,7 +585,6 @@ async fn show(
                 ]
             })
             .collect(),
-        form: None,
     };
     Ok(ShowPage {
         title: r.name.clone(),
@@ -651,10 +640,7 @@ async fn update(
     }
     .await;
     match result {
-        Ok(()) => {
-            Page::flash(&session, page.t("rec.saved").into()).await?;
-            Ok(Redirect::to(&format!("/sites/{id}")).into_response())
-        }
+        Ok(()) => super::saved(&session, &page, "rec.saved", &format!("/sites/{id}")).await,
         Err(e) => {
             let title = page.t("sites.edit").to_string();
             form_again(
