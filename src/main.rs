@@ -6,10 +6,12 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use sqlx::PgPool;
-use vungxanh::audit::Actor;
-use vungxanh::pg::PrivateCluster;
-use vungxanh::users::UserInput;
-use vungxanh::{AppState, Clock, Config, areas, db, demo, router};
+use vungxanh::domain::account::UserInput;
+use vungxanh::domain::area;
+use vungxanh::storage::audit::Actor;
+use vungxanh::storage::pg::PrivateCluster;
+use vungxanh::storage::{areas, db, demo};
+use vungxanh::{AppState, Clock, Config, router};
 
 #[derive(Parser)]
 #[command(
@@ -42,7 +44,7 @@ enum Command {
         #[arg(long, default_value = "01")]
         city: String,
         #[command(flatten)]
-        scale: vungxanh::synth::Scale,
+        scale: vungxanh::storage::synth::Scale,
     },
     /// Time the dashboard's database work alone, without HTTP (for BENCHMARKS.md).
     BenchBoard {
@@ -184,9 +186,9 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
         Command::Migrate => println!("migrations applied"),
         Command::Demo => print_demo(demo::load(pool, &clock).await?),
         Command::BenchBoard { area, n } => {
-            let thresholds = vungxanh::zone::Thresholds::default();
+            let thresholds = vungxanh::domain::zone::Thresholds::default();
             for code in area {
-                let a = vungxanh::areas::area_ref(pool, &code)
+                let a = vungxanh::storage::areas::area_ref(pool, &code)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                     .context("no such area")?;
@@ -194,7 +196,7 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 let mut times = Vec::with_capacity(n);
                 for _ in 0..n {
                     let t = std::time::Instant::now();
-                    vungxanh::dashboard::compute(&mut conn, &a, clock.today(), &thresholds, 0)
+                    vungxanh::storage::board::compute(&mut conn, &a, clock.today(), &thresholds, 0)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -222,7 +224,8 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
         }
         Command::Synth { city, scale } => {
             let started = std::time::Instant::now();
-            let made = vungxanh::synth::generate(pool, &city, &scale, clock.today()).await?;
+            let made =
+                vungxanh::storage::synth::generate(pool, &city, &scale, clock.today()).await?;
             println!("{made:?} in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::Areas {
@@ -230,7 +233,7 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
         } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let rows = match areas::parse_csv(&text) {
+            let rows = match area::parse_csv(&text) {
                 Ok(rows) => rows,
                 Err(errors) => {
                     for e in &errors {
@@ -268,21 +271,27 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                     area_code: area,
                     disabled: None,
                 };
-                match vungxanh::users::create_user(pool, &Actor::system("cli"), clock.now(), &input)
-                    .await
+                match vungxanh::storage::users::create_user(
+                    pool,
+                    &Actor::system("cli"),
+                    clock.now(),
+                    &input,
+                )
+                .await
                 {
                     Ok(id) => println!(
                         "user {} created (id {id})",
                         input.username.trim().to_lowercase()
                     ),
                     Err(
-                        vungxanh::error::AppError::Invalid(f)
-                        | vungxanh::error::AppError::Conflict(f),
+                        vungxanh::domain::error::AppError::Invalid(f)
+                        | vungxanh::domain::error::AppError::Conflict(f),
                     ) => {
                         for (field, _, _) in &f.0 {
                             eprintln!(
                                 "{field}: {}",
-                                f.get(field, vungxanh::i18n::Lang::En).unwrap_or_default()
+                                f.get(field, vungxanh::domain::i18n::Lang::En)
+                                    .unwrap_or_default()
                             );
                         }
                         bail!("user not created");
@@ -292,14 +301,14 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
             }
             UserAction::SetPassword { username } => {
                 let password = read_password()?;
-                if let Err(k) = vungxanh::users::check_password(&password) {
-                    bail!("{}", vungxanh::i18n::Lang::En.tf(k, &["200"]));
+                if let Err(k) = vungxanh::domain::account::check_password(&password) {
+                    bail!("{}", vungxanh::domain::i18n::Lang::En.tf(k, &["200"]));
                 }
-                let hash = vungxanh::auth::password::hash(password)
+                let hash = vungxanh::domain::password::hash(password)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 let mut conn = pool.acquire().await?;
-                if !vungxanh::users::set_password(&mut conn, &username, &hash, clock.now())
+                if !vungxanh::storage::users::set_password(&mut conn, &username, &hash, clock.now())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                 {

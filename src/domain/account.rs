@@ -1,0 +1,85 @@
+//! What an account is made of: a username, a password good enough, and
+//! what a form or an API call asks for a user.
+
+use crate::domain::password;
+
+/// A login name: 3–64 of a–z, 0–9, `.`, `_`, `-`, stored lower-case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Username(String);
+
+impl Username {
+    /// Checks a username as typed.
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim().to_lowercase();
+        let ok = (3..=64).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err("err.username_format")
+        }
+    }
+
+    /// The stored form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least [`password::MIN_LEN`] characters, at most 200.
+pub fn check_password(s: &str) -> Result<(), &'static str> {
+    let n = s.chars().count();
+    if n < password::MIN_LEN {
+        Err("err.password_short")
+    } else if n > 200 {
+        Err("err.too_long")
+    } else {
+        Ok(())
+    }
+}
+
+/// What a form or API call asks for a user.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub area_code: String,
+    /// On the edit form: "on" when the account is disabled.
+    #[serde(default)]
+    pub disabled: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lower_case_ascii_of_sensible_length() {
+        assert_eq!(
+            Username::parse(" LienNinh.01 ").unwrap().as_str(),
+            "lienninh.01"
+        );
+        assert_eq!(Username::parse("ab"), Err("err.username_format"));
+        assert_eq!(Username::parse("liên ninh"), Err("err.username_format"));
+        assert_eq!(Username::parse(&"a".repeat(65)), Err("err.username_format"));
+        assert_eq!(
+            Username::parse("a'; drop table users;--"),
+            Err("err.username_format")
+        );
+    }
+
+    #[test]
+    fn passwords_need_ten_characters_counted_as_letters_not_bytes() {
+        assert_eq!(check_password("ngắnquá"), Err("err.password_short"));
+        assert_eq!(check_password("đủ mười ký"), Ok(()));
+        assert_eq!(check_password(&"x".repeat(201)), Err("err.too_long"));
+    }
+}

@@ -1,0 +1,359 @@
+//! The administrative tree (DESIGN §2): levels, an area with its
+//! ancestors, and the checks of an areas CSV.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The Hà Nội tree shipped with the program (see data/PROVENANCE.md).
+pub const HANOI_CSV: &str = include_str!("../../data/hanoi_areas.csv");
+
+/// A level of the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Thành phố / Tỉnh.
+    City,
+    /// Quận, Huyện, Thị xã.
+    District,
+    /// Phường, Xã, Thị trấn.
+    Commune,
+}
+
+impl Level {
+    /// Reads a stored level.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "city" => Some(Self::City),
+            "district" => Some(Self::District),
+            "commune" => Some(Self::Commune),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::City => "city",
+            Self::District => "district",
+            Self::Commune => "commune",
+        }
+    }
+
+    /// The level of this level's parent.
+    pub fn parent(self) -> Option<Self> {
+        match self {
+            Self::City => None,
+            Self::District => Some(Self::City),
+            Self::Commune => Some(Self::District),
+        }
+    }
+
+    /// The catalogue key of the level's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::City => "level.city",
+            Self::District => "level.district",
+            Self::Commune => "level.commune",
+        }
+    }
+}
+
+/// An area with what authorisation needs: its level and ancestors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRef {
+    /// Statistics-office code.
+    pub code: String,
+    /// Name with unit type.
+    pub name: String,
+    /// Level.
+    pub level: Level,
+    /// The parent's code.
+    pub parent_code: Option<String>,
+    /// The grandparent's code (the city, for a commune).
+    pub grandparent_code: Option<String>,
+}
+
+impl AreaRef {
+    /// Whether this area is `root` or lies under it.
+    pub fn is_within(&self, root: &str) -> bool {
+        self.code == root
+            || self.parent_code.as_deref() == Some(root)
+            || self.grandparent_code.as_deref() == Some(root)
+    }
+}
+
+/// Folds a name for searching: lower case, no diacritics, đ → d.
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------- import
+
+/// One row of an areas CSV: `code,name,unit_type,level,parent_code,population`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AreaRow {
+    pub code: String,
+    pub name: String,
+    pub unit_type: String,
+    pub level: String,
+    #[serde(default)]
+    pub parent_code: String,
+    #[serde(default)]
+    pub population: String,
+}
+
+/// A validated area, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArea {
+    pub code: String,
+    pub name: String,
+    pub unit_type: String,
+    pub level: Level,
+    pub parent_code: Option<String>,
+    pub population: Option<i64>,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Reads and checks a whole areas CSV. Every bad line is reported with its
+/// number; nothing is returned unless the file is clean.
+pub fn parse_csv(text: &str) -> Result<Vec<NewArea>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut areas: Vec<NewArea> = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for (i, row) in rdr.deserialize::<AreaRow>().enumerate() {
+        let line = i + 2; // the header is line 1
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        match validate_row(row) {
+            Ok(a) => areas.push(a),
+            Err(msg) => errors.push(format!("line {line}: {msg}")),
+        }
+    }
+    let by_code: HashMap<&str, &NewArea> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    if by_code.len() != areas.len() {
+        let mut seen = std::collections::HashSet::new();
+        for a in &areas {
+            if !seen.insert(&a.code) {
+                errors.push(format!("code {} appears more than once", a.code));
+            }
+        }
+    }
+    for a in &areas {
+        if let Some(p) = &a.parent_code {
+            match by_code.get(p.as_str()) {
+                Some(parent) if Some(parent.level) == a.level.parent() => {}
+                Some(_) => errors.push(format!(
+                    "{}: parent {p} is not a {}",
+                    a.code,
+                    a.level.parent().map_or("-", Level::as_str)
+                )),
+                None => errors.push(format!("{}: parent {p} is not in the file", a.code)),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(areas)
+    } else {
+        Err(errors)
+    }
+}
+
+fn validate_row(r: AreaRow) -> Result<NewArea, String> {
+    let level = Level::parse(&r.level).ok_or_else(|| format!("unknown level {:?}", r.level))?;
+    let digits = match level {
+        Level::City => 2,
+        Level::District => 3,
+        Level::Commune => 5,
+    };
+    if r.code.len() != digits || !r.code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "code {:?} must be {digits} digits for a {}",
+            r.code,
+            level.as_str()
+        ));
+    }
+    let name: String = r.name.nfc().collect();
+    let unit_type: String = r.unit_type.nfc().collect();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err("name is empty or too long".into());
+    }
+    if unit_type.is_empty() || !name.starts_with(&unit_type) {
+        return Err(format!(
+            "name {name:?} must start with its unit type {unit_type:?}"
+        ));
+    }
+    let parent_code = Some(r.parent_code).filter(|p| !p.is_empty());
+    if (level == Level::City) != parent_code.is_none() {
+        return Err("a city has no parent; every other area has one".into());
+    }
+    let population = match r.population.replace(['.', ',', ' '], "") {
+        p if p.is_empty() => None,
+        p => Some(
+            p.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("population {:?} is not a whole number", r.population))?,
+        ),
+    };
+    Ok(NewArea {
+        code: r.code,
+        name,
+        unit_type,
+        level,
+        parent_code,
+        population,
+    })
+}
+
+/// Parses a population as typed: digits, with optional thousands separators.
+pub fn parse_population(s: &str) -> Result<Option<i64>, &'static str> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    match crate::domain::forms::parse_grouped_int(s) {
+        Some(n) if (0..=1_000_000_000_000).contains(&n) => Ok(Some(n)),
+        _ => Err("err.not_a_number"),
+    }
+}
+
+/// The city, district and commune codes of an area (those above it and itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Codes {
+    pub city: String,
+    pub district: Option<String>,
+    pub commune: Option<String>,
+}
+
+impl Codes {
+    /// The codes of `a`'s place in the tree.
+    pub fn of(a: &AreaRef) -> Self {
+        match a.level {
+            Level::City => Self {
+                city: a.code.clone(),
+                district: None,
+                commune: None,
+            },
+            Level::District => Self {
+                city: a.parent_code.clone().unwrap_or_default(),
+                district: Some(a.code.clone()),
+                commune: None,
+            },
+            Level::Commune => Self {
+                city: a.grandparent_code.clone().unwrap_or_default(),
+                district: a.parent_code.clone(),
+                commune: Some(a.code.clone()),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_diacritics_case_and_extra_spaces() {
+        assert_eq!(fold("Xã Liên Ninh"), "xa lien ninh");
+        assert_eq!(fold("Quận Đống Đa"), "quan dong da");
+        assert_eq!(fold("  Phường   Trung Văn "), "phuong trung van");
+        // Decomposed input folds the same as composed input.
+        let nfd: String = "Xã Đại Áng".nfd().collect();
+        assert_eq!(fold(&nfd), fold("Xã Đại Áng"));
+    }
+
+    #[test]
+    fn populations_accept_grouped_digits_and_refuse_the_rest() {
+        assert_eq!(parse_population("8.053.663"), Ok(Some(8_053_663)));
+        assert_eq!(parse_population("8,053,663"), Ok(Some(8_053_663)));
+        assert_eq!(parse_population(""), Ok(None));
+        assert_eq!(parse_population("-5"), Err("err.not_a_number"));
+        assert_eq!(parse_population("nhiều"), Err("err.not_a_number"));
+        assert_eq!(
+            parse_population("99999999999999999999"),
+            Err("err.not_a_number")
+        );
+    }
+
+    #[test]
+    fn a_csv_with_bad_lines_reports_each_and_returns_nothing() {
+        let csv = "code,name,unit_type,level,parent_code,population\n\
+                   01,Thành phố Hà Nội,Thành phố,city,,\n\
+                   020,Huyện Thanh Trì,Huyện,district,01,abc\n\
+                   0068,Xã Liên Ninh,Xã,commune,020,\n\
+                   00682,Xã Liên Ninh,Xã,commune,999,\n\
+                   00683,Liên Ninh,Xã,commune,020,\n";
+        let errors = parse_csv(csv).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("line 3:") && e.contains("population")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("line 4:") && e.contains("5 digits")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("line 6:") && e.contains("unit type")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("00682") && e.contains("not in the file")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_hanoi_tree_parses_cleanly() {
+        let areas = parse_csv(HANOI_CSV).expect("clean file");
+        let count = |l: Level| areas.iter().filter(|a| a.level == l).count();
+        assert_eq!(
+            (
+                count(Level::City),
+                count(Level::District),
+                count(Level::Commune)
+            ),
+            (1, 30, 579)
+        );
+        for a in &areas {
+            assert_eq!(
+                a.name,
+                a.name.nfc().collect::<String>(),
+                "{} is not NFC",
+                a.code
+            );
+        }
+    }
+}

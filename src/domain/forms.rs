@@ -1,0 +1,606 @@
+//! Input as typed (a form or a JSON body, both flattened to text), checked
+//! field by field into validated values, with every error kept beside its
+//! field; and the widgets the generic form and list pages draw.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::domain::error::{AppError, FieldErrors};
+
+/// Field name → value as typed. Forms and JSON bodies both become this, so
+/// pages and API share one validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raw(pub BTreeMap<String, String>);
+
+impl Raw {
+    /// From a urlencoded form body.
+    pub fn from_form(pairs: Vec<(String, String)>) -> Self {
+        let mut map = BTreeMap::new();
+        for (k, v) in pairs {
+            // Repeated fields (a multi-select) are joined with commas.
+            map.entry(k)
+                .and_modify(|e: &mut String| {
+                    e.push(',');
+                    e.push_str(&v);
+                })
+                .or_insert(v);
+        }
+        Self(map)
+    }
+
+    /// From a JSON object: strings as they are, numbers and booleans as
+    /// text, null as empty, arrays joined with commas. Anything else is 400.
+    pub fn from_json(v: Value) -> Result<Self, AppError> {
+        let Value::Object(obj) = v else {
+            return Err(AppError::BadRequest("expected a JSON object".into()));
+        };
+        let mut map = BTreeMap::new();
+        for (k, v) in obj {
+            let text = match v {
+                Value::Null => String::new(),
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Array(items) => {
+                    let mut parts = Vec::new();
+                    for i in items {
+                        match i {
+                            Value::String(s) => parts.push(s),
+                            Value::Number(n) => parts.push(n.to_string()),
+                            _ => {
+                                return Err(AppError::BadRequest(format!(
+                                    "{k}: expected a list of texts"
+                                )));
+                            }
+                        }
+                    }
+                    parts.join(",")
+                }
+                Value::Object(_) => {
+                    return Err(AppError::BadRequest(format!("{k}: unexpected object")));
+                }
+            };
+            map.insert(k, text);
+        }
+        Ok(Self(map))
+    }
+
+    /// The value of `name`, trimmed ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map(|s| s.trim()).unwrap_or("")
+    }
+
+    /// Whether the field was sent at all (for partial updates).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Sets a value (to fill a form from a stored record).
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.insert(name.to_string(), value.into());
+    }
+}
+
+/// A closed list of values, as sent and stored, each with a catalogue label.
+pub trait Vocab: Sized + Copy + 'static {
+    /// Every value, in the order forms list them.
+    const ALL: &'static [Self];
+    /// The value as sent and stored.
+    fn as_str(self) -> &'static str;
+    /// The catalogue key of its label.
+    fn label_key(self) -> &'static str;
+    /// Reads a value as sent.
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == s)
+    }
+}
+
+/// Declares a [`Vocab`] enum: `vocab!(Name, "catalogue.prefix", [Variant = "value", …]);`
+#[macro_export]
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident, $prefix:literal, [$($variant:ident = $value:literal),+ $(,)?]) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(
+                #[doc = $value]
+                #[serde(rename = $value)]
+                $variant,
+            )+
+        }
+        impl $crate::domain::forms::Vocab for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $value),+ }
+            }
+            fn label_key(self) -> &'static str {
+                match self { $(Self::$variant => concat!($prefix, ".", $value)),+ }
+            }
+        }
+    };
+}
+
+/// Checks fields one by one, collecting every error.
+pub struct Check<'a> {
+    raw: &'a Raw,
+    /// The errors so far.
+    pub errors: FieldErrors,
+}
+
+impl<'a> Check<'a> {
+    /// Starts checking `raw`.
+    pub fn new(raw: &'a Raw) -> Self {
+        Self {
+            raw,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    /// Marks `name` wrong with the catalogue message `key`.
+    pub fn fail(&mut self, name: &str, key: &str) {
+        self.errors.add(name, key);
+    }
+
+    fn required(&mut self, name: &str) -> Option<&'a str> {
+        let v = self.raw.get(name);
+        if v.is_empty() {
+            self.errors.add(name, "err.required");
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    /// Free text of at most `max` characters; `None` when missing and not required.
+    pub fn text(&mut self, name: &str, required: bool, max: usize) -> Option<String> {
+        let v = self.raw.get(name);
+        if v.is_empty() {
+            if required {
+                self.errors.add(name, "err.required");
+            }
+            return None;
+        }
+        if v.chars().count() > max {
+            self.errors
+                .add_with(name, "err.too_long", &[&max.to_string()]);
+            return None;
+        }
+        if v.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.errors.add(name, "err.control_chars");
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    /// Text that may be empty (stored as "").
+    pub fn opt_text(&mut self, name: &str, max: usize) -> String {
+        self.text(name, false, max).unwrap_or_default()
+    }
+
+    /// A date as `YYYY-MM-DD` (or dd/mm/yyyy, as people type it), not after `latest`.
+    pub fn date(
+        &mut self,
+        name: &str,
+        required: bool,
+        latest: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let v = self.raw.get(name);
+        if v.is_empty() {
+            if required {
+                self.errors.add(name, "err.required");
+            }
+            return None;
+        }
+        match parse_date(v) {
+            None => {
+                self.errors.add(name, "err.date_format");
+                None
+            }
+            Some(d) if d.year_ce().1 < 2019 => {
+                self.errors.add(name, "err.date_too_early");
+                None
+            }
+            Some(d) if latest.is_some_and(|l| d > l) => {
+                self.errors.add(name, "err.date_in_future");
+                None
+            }
+            Some(d) => Some(d),
+        }
+    }
+
+    /// A whole number in `min..=max` (thousands separators allowed).
+    pub fn int(&mut self, name: &str, required: bool, min: i64, max: i64) -> Option<i64> {
+        let v = self.raw.get(name);
+        if v.is_empty() {
+            if required {
+                self.errors.add(name, "err.required");
+            }
+            return None;
+        }
+        match parse_grouped_int(v).ok_or(()) {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            Ok(_) => {
+                self.errors.add_with(
+                    name,
+                    "err.out_of_range",
+                    &[&min.to_string(), &max.to_string()],
+                );
+                None
+            }
+            Err(_) => {
+                self.errors.add(name, "err.not_a_number");
+                None
+            }
+        }
+    }
+
+    /// One value of a vocabulary.
+    pub fn choice<T: Vocab>(&mut self, name: &str, required: bool) -> Option<T> {
+        let v = self.raw.get(name);
+        if v.is_empty() {
+            if required {
+                self.errors.add(name, "err.required");
+            }
+            return None;
+        }
+        let found = T::parse(v);
+        if found.is_none() {
+            self.errors.add(name, "err.bad_choice");
+        }
+        found
+    }
+
+    /// An area code as typed (checked against the database by the caller).
+    pub fn code(&mut self, name: &str) -> Option<String> {
+        let v = self.required(name)?;
+        if v.len() > 5 || !v.chars().all(|c| c.is_ascii_digit()) {
+            self.errors.add(name, "err.unknown_area");
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    /// Whether no error was found.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors as a 422, or `Ok` when there are none.
+    pub fn finish(self) -> Result<(), AppError> {
+        self.errors.into_result()
+    }
+}
+
+/// Reads a whole number as people type it: `1416`, `1.416` (Vietnamese
+/// grouping), `1,416` or `1 416`. A separator must group exactly three
+/// digits, so `2.5` is refused rather than read as 25.
+pub fn parse_grouped_int(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let seps: Vec<char> = body
+        .chars()
+        .filter(|c| matches!(c, '.' | ',' | ' ' | '_'))
+        .collect();
+    let digits: String = if seps.is_empty() {
+        body.to_string()
+    } else {
+        let sep = seps[0];
+        if seps.iter().any(|c| *c != sep) {
+            return None;
+        }
+        let groups: Vec<&str> = body.split(sep).collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+        groups.concat()
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if neg { -n } else { n })
+}
+
+/// Reads `2021-08-01` or `01/08/2021`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
+use chrono::Datelike;
+
+/// How a form field is drawn.
+#[derive(Debug, Clone)]
+pub enum Widget {
+    /// One line of text.
+    Text,
+    /// Several lines.
+    TextArea,
+    /// A date picker (`YYYY-MM-DD`).
+    Date,
+    /// A whole number.
+    Number,
+    /// One of (value, catalogue key or literal label).
+    Select(Vec<(String, String)>),
+    /// Hidden (ids and versions).
+    Hidden,
+}
+
+/// A field of a generic form, with its value as typed and its error.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub widget: Widget,
+    pub value: String,
+    pub required: bool,
+    pub max: usize,
+    pub error: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Field {
+    /// Whether the widget is `kind` (text, textarea, date, number, select, hidden).
+    pub fn is(&self, kind: &str) -> bool {
+        matches!(
+            (&self.widget, kind),
+            (Widget::Text, "text")
+                | (Widget::TextArea, "textarea")
+                | (Widget::Date, "date")
+                | (Widget::Number, "number")
+                | (Widget::Select(_), "select")
+                | (Widget::Hidden, "hidden")
+        )
+    }
+
+    /// The options of a select.
+    pub fn options(&self) -> &[(String, String)] {
+        match &self.widget {
+            Widget::Select(o) => o,
+            _ => &[],
+        }
+    }
+
+    /// Whether `v` is the selected option.
+    pub fn selected(&self, v: &str) -> bool {
+        self.value == v
+    }
+}
+
+/// Builds the fields of a form in the user's language, filled from `raw`
+/// with the errors beside them.
+pub struct FormBuilder<'a> {
+    lang: crate::domain::i18n::Lang,
+    raw: &'a Raw,
+    errors: &'a FieldErrors,
+    /// The fields so far.
+    pub fields: Vec<Field>,
+}
+
+impl<'a> FormBuilder<'a> {
+    /// A builder over the input and its errors.
+    pub fn new(lang: crate::domain::i18n::Lang, raw: &'a Raw, errors: &'a FieldErrors) -> Self {
+        Self {
+            lang,
+            raw,
+            errors,
+            fields: Vec::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        name: &'static str,
+        label_key: &str,
+        widget: Widget,
+        required: bool,
+        max: usize,
+    ) -> &mut Self {
+        self.fields.push(Field {
+            name,
+            label: self.lang.t(label_key).to_string(),
+            widget,
+            value: self.raw.get(name).to_string(),
+            required,
+            max,
+            error: self.errors.get(name, self.lang),
+            hint: None,
+        });
+        self
+    }
+
+    pub fn text(
+        &mut self,
+        name: &'static str,
+        label_key: &str,
+        required: bool,
+        max: usize,
+    ) -> &mut Self {
+        self.push(name, label_key, Widget::Text, required, max)
+    }
+
+    pub fn textarea(&mut self, name: &'static str, label_key: &str, max: usize) -> &mut Self {
+        self.push(name, label_key, Widget::TextArea, false, max)
+    }
+
+    pub fn date(&mut self, name: &'static str, label_key: &str, required: bool) -> &mut Self {
+        self.push(name, label_key, Widget::Date, required, 10)
+    }
+
+    pub fn number(&mut self, name: &'static str, label_key: &str, required: bool) -> &mut Self {
+        self.push(name, label_key, Widget::Number, required, 20)
+    }
+
+    pub fn hidden(&mut self, name: &'static str) -> &mut Self {
+        self.push(name, "common.none", Widget::Hidden, false, 40)
+    }
+
+    /// A select over a vocabulary; `blank` adds an empty first choice.
+    pub fn choice<T: Vocab>(
+        &mut self,
+        name: &'static str,
+        label_key: &str,
+        required: bool,
+        blank: bool,
+    ) -> &mut Self {
+        let mut options = Vec::new();
+        if blank {
+            options.push((String::new(), "—".to_string()));
+        }
+        options.extend(T::ALL.iter().map(|v| {
+            (
+                v.as_str().to_string(),
+                self.lang.t(v.label_key()).to_string(),
+            )
+        }));
+        self.push(name, label_key, Widget::Select(options), required, 40)
+    }
+
+    /// A select over given (value, label) pairs.
+    pub fn select(
+        &mut self,
+        name: &'static str,
+        label_key: &str,
+        options: Vec<(String, String)>,
+        required: bool,
+    ) -> &mut Self {
+        self.push(name, label_key, Widget::Select(options), required, 40)
+    }
+
+    /// Adds a hint under the last field.
+    pub fn hint(&mut self, key: &str) -> &mut Self {
+        let text = self.lang.t(key).to_string();
+        if let Some(f) = self.fields.last_mut() {
+            f.hint = Some(text);
+        }
+        self
+    }
+
+    /// The fields.
+    pub fn build(&mut self) -> Vec<Field> {
+        std::mem::take(&mut self.fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(pairs: &[(&str, &str)]) -> Raw {
+        Raw::from_form(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    crate::vocab!(Colour, "zone", [Red = "red", Green = "green"]);
+
+    #[test]
+    fn every_error_is_kept_beside_its_field() {
+        let r = raw(&[
+            ("a", ""),
+            ("b", "12x"),
+            ("c", "2099-01-01"),
+            ("d", "blue"),
+            ("e", "31/02/2021"),
+        ]);
+        let today = NaiveDate::from_ymd_opt(2021, 8, 1).unwrap();
+        let mut c = Check::new(&r);
+        assert_eq!(c.text("a", true, 10), None);
+        assert_eq!(c.int("b", true, 0, 100), None);
+        assert_eq!(c.date("c", true, Some(today)), None);
+        assert_eq!(c.choice::<Colour>("d", true), None);
+        assert_eq!(c.date("e", true, Some(today)), None);
+        let e = c.errors.clone();
+        assert_eq!(
+            e.get("a", crate::domain::i18n::Lang::Vi).unwrap(),
+            "Không được để trống."
+        );
+        assert_eq!(
+            e.get("b", crate::domain::i18n::Lang::En).unwrap(),
+            "Must be a whole number, not negative."
+        );
+        assert_eq!(
+            e.get("c", crate::domain::i18n::Lang::Vi).unwrap(),
+            "Ngày không được ở tương lai."
+        );
+        assert_eq!(
+            e.get("d", crate::domain::i18n::Lang::En).unwrap(),
+            "Not one of the allowed values."
+        );
+        assert_eq!(
+            e.get("e", crate::domain::i18n::Lang::En).unwrap(),
+            "Not a date (dd/mm/yyyy)."
+        );
+    }
+
+    #[test]
+    fn numbers_and_dates_are_read_as_people_type_them() {
+        let r = raw(&[
+            ("n", "1.416"),
+            ("m", "1,416"),
+            ("d", "05/07/2021"),
+            ("i", "2021-07-05"),
+        ]);
+        let mut c = Check::new(&r);
+        assert_eq!(c.int("n", true, 0, 10_000), Some(1416));
+        assert_eq!(c.int("m", true, 0, 10_000), Some(1416));
+        assert_eq!(c.date("d", true, None), NaiveDate::from_ymd_opt(2021, 7, 5));
+        assert_eq!(c.date("i", true, None), NaiveDate::from_ymd_opt(2021, 7, 5));
+        assert!(c.ok());
+    }
+
+    #[test]
+    fn separators_must_group_thousands() {
+        assert_eq!(parse_grouped_int("1.416"), Some(1416));
+        assert_eq!(parse_grouped_int("8.053.663"), Some(8_053_663));
+        assert_eq!(parse_grouped_int("1 416"), Some(1416));
+        assert_eq!(parse_grouped_int("-1,416"), Some(-1416));
+        assert_eq!(parse_grouped_int("2.5"), None);
+        assert_eq!(parse_grouped_int("1.41"), None);
+        assert_eq!(parse_grouped_int("1.416,5"), None);
+        assert_eq!(parse_grouped_int("1416.0"), None);
+        assert_eq!(parse_grouped_int(".416"), None);
+        assert_eq!(parse_grouped_int("12a"), None);
+        assert_eq!(parse_grouped_int(""), None);
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_control_characters_are_refused() {
+        let r = raw(&[
+            ("n", "-1"),
+            ("big", "99999999999999999999"),
+            ("t", "a\u{0}b"),
+        ]);
+        let mut c = Check::new(&r);
+        assert_eq!(c.int("n", true, 0, 10), None);
+        assert_eq!(c.int("big", true, 0, i64::MAX), None);
+        assert_eq!(c.text("t", true, 10), None);
+        assert_eq!(c.errors.0.len(), 3);
+    }
+
+    #[test]
+    fn json_values_flatten_to_text_and_objects_are_refused() {
+        let r = Raw::from_json(
+            serde_json::json!({"a": 5, "b": "x", "c": null, "d": ["01", "020"], "e": true}),
+        )
+        .unwrap();
+        assert_eq!(
+            (r.get("a"), r.get("b"), r.get("c"), r.get("d"), r.get("e")),
+            ("5", "x", "", "01,020", "true")
+        );
+        assert!(Raw::from_json(serde_json::json!({"a": {"b": 1}})).is_err());
+        assert!(Raw::from_json(serde_json::json!([1, 2])).is_err());
+    }
+}

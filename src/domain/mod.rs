@@ -1,0 +1,14 @@
+//! The domain layer: pure types and rules, unit-tested. Nothing here
+//! names axum, askama, tower or sqlx.
+
+pub mod account;
+pub mod area;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod password;
+pub mod policy;
+pub mod vocab;
+pub mod zone;

@@ -1,0 +1,333 @@
+//! DESIGN §4 in one function: which role may do what, where.
+
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::error::AppError;
+
+/// The four roles of DESIGN §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Commune official (phường/xã).
+    Commune,
+    /// District chair or district command centre.
+    District,
+    /// City command centre.
+    City,
+    /// Administrator of users and areas.
+    Admin,
+}
+
+impl Role {
+    /// All roles, in the order the forms list them.
+    pub const ALL: [Role; 4] = [Role::Commune, Role::District, Role::City, Role::Admin];
+
+    /// Reads a role as sent and stored (`commune`, `district`, `city`, `admin`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "commune" => Some(Self::Commune),
+            "district" => Some(Self::District),
+            "city" => Some(Self::City),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Commune => "commune",
+            Self::District => "district",
+            Self::City => "city",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// The level of area a user of this role belongs to.
+    pub fn area_level(self) -> Level {
+        match self {
+            Self::Commune => Level::Commune,
+            Self::District => Level::District,
+            Self::City | Self::Admin => Level::City,
+        }
+    }
+
+    /// The catalogue key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Commune => "role.commune",
+            Self::District => "role.district",
+            Self::City => "role.city",
+            Self::Admin => "role.admin",
+        }
+    }
+}
+
+/// The signed-in user of a request, from the session (pages) or a bearer
+/// token (API).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in the header.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The user's own area, with its ancestors.
+    pub area: AreaRef,
+    /// The token used, for API requests (so it can be revoked).
+    pub token_id: Option<i64>,
+}
+
+impl CurrentUser {
+    /// Whether the policy allows `action`.
+    pub fn can(&self, action: Action<'_>) -> bool {
+        permits(self.role, &self.area, action)
+    }
+
+    /// `Ok` when the policy allows `action`, else 403.
+    pub fn authorize(&self, action: Action<'_>) -> Result<(), AppError> {
+        if self.can(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The root of the user's jurisdiction for filtering queries: `None`
+    /// means every area (city command centre, administrator).
+    pub fn scope(&self) -> Option<&str> {
+        match self.role {
+            Role::City | Role::Admin => None,
+            Role::Commune | Role::District => Some(&self.area.code),
+        }
+    }
+}
+
+/// Something a user asks to do, with the area it concerns.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// See an area's page and figures.
+    ReadArea(&'a AreaRef),
+    /// See personal details (name, phone, address) of cases in an area.
+    ReadPersonal(&'a AreaRef),
+    /// See the audit log of an area.
+    ReadAudit(&'a AreaRef),
+    /// Create, disable and re-assign users.
+    ManageUsers,
+    /// Edit areas and populations.
+    ManageAreas,
+    /// Cases, clusters, checkpoints and their reports, daily reports, reports
+    /// on directives, commune directives — in a commune.
+    WriteCommuneRecord(&'a AreaRef),
+    /// District quarantine sites and district directives.
+    WriteDistrictRecord(&'a AreaRef),
+    /// City directives, city-run sites and city-gate checkpoints.
+    WriteCityRecord(&'a AreaRef),
+    /// Declare a zone colour or epidemic level for an area.
+    DeclareZone(&'a AreaRef),
+}
+
+/// Whether a user of `role` whose own area is `home` may do `action`.
+pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
+    use Action::*;
+    let within = |a: &AreaRef| a.is_within(&home.code);
+    match (role, action) {
+        (Role::Admin, ManageUsers | ManageAreas) => true,
+        (Role::Admin, ReadArea(_) | ReadAudit(_)) => true,
+        (Role::Admin, _) => false,
+
+        (Role::City, ReadArea(_) | ReadAudit(_)) => true,
+        // The city sees aggregates and case codes, never personal details.
+        (Role::City, ReadPersonal(_)) => false,
+        (Role::City, WriteCityRecord(a)) => a.level == Level::City,
+        (Role::City, DeclareZone(a)) => a.level != Level::City,
+        (Role::City, _) => false,
+
+        (Role::District, ReadArea(a) | ReadPersonal(a) | ReadAudit(a)) => within(a),
+        (Role::District, WriteCommuneRecord(a)) => a.level == Level::Commune && within(a),
+        (Role::District, WriteDistrictRecord(a)) => a.code == home.code,
+        (Role::District, DeclareZone(a)) => a.level == Level::Commune && within(a),
+        (Role::District, _) => false,
+
+        (Role::Commune, ReadArea(a) | ReadPersonal(a) | ReadAudit(a)) => a.code == home.code,
+        (Role::Commune, WriteCommuneRecord(a)) => a.code == home.code,
+        (Role::Commune, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(code: &str, level: Level, parent: Option<&str>, grandparent: Option<&str>) -> AreaRef {
+        AreaRef {
+            code: code.into(),
+            name: code.into(),
+            level,
+            parent_code: parent.map(Into::into),
+            grandparent_code: grandparent.map(Into::into),
+        }
+    }
+
+    fn hanoi() -> AreaRef {
+        area("01", Level::City, None, None)
+    }
+    fn thanh_tri() -> AreaRef {
+        area("020", Level::District, Some("01"), None)
+    }
+    fn lien_ninh() -> AreaRef {
+        area("00682", Level::Commune, Some("020"), Some("01"))
+    }
+    fn other_commune_same_district() -> AreaRef {
+        area("00685", Level::Commune, Some("020"), Some("01"))
+    }
+    fn commune_elsewhere() -> AreaRef {
+        area("00256", Level::Commune, Some("007"), Some("01"))
+    }
+    fn other_district() -> AreaRef {
+        area("007", Level::District, Some("01"), None)
+    }
+
+    #[test]
+    fn a_commune_official_writes_only_in_their_own_commune() {
+        let home = lien_ninh();
+        assert!(permits(
+            Role::Commune,
+            &home,
+            Action::WriteCommuneRecord(&lien_ninh())
+        ));
+        assert!(!permits(
+            Role::Commune,
+            &home,
+            Action::WriteCommuneRecord(&other_commune_same_district())
+        ));
+        assert!(!permits(
+            Role::Commune,
+            &home,
+            Action::WriteCommuneRecord(&commune_elsewhere())
+        ));
+        assert!(!permits(
+            Role::Commune,
+            &home,
+            Action::ReadArea(&thanh_tri())
+        ));
+        assert!(!permits(
+            Role::Commune,
+            &home,
+            Action::WriteDistrictRecord(&thanh_tri())
+        ));
+        assert!(!permits(
+            Role::Commune,
+            &home,
+            Action::DeclareZone(&lien_ninh())
+        ));
+        assert!(!permits(Role::Commune, &home, Action::ManageUsers));
+    }
+
+    #[test]
+    fn a_district_acts_on_its_own_communes_and_no_one_elses() {
+        let home = thanh_tri();
+        assert!(permits(
+            Role::District,
+            &home,
+            Action::ReadArea(&thanh_tri())
+        ));
+        assert!(permits(
+            Role::District,
+            &home,
+            Action::ReadPersonal(&lien_ninh())
+        ));
+        assert!(permits(
+            Role::District,
+            &home,
+            Action::WriteCommuneRecord(&lien_ninh())
+        ));
+        assert!(permits(
+            Role::District,
+            &home,
+            Action::DeclareZone(&lien_ninh())
+        ));
+        assert!(permits(
+            Role::District,
+            &home,
+            Action::WriteDistrictRecord(&thanh_tri())
+        ));
+        assert!(!permits(Role::District, &home, Action::ReadArea(&hanoi())));
+        assert!(!permits(
+            Role::District,
+            &home,
+            Action::ReadArea(&commune_elsewhere())
+        ));
+        assert!(!permits(
+            Role::District,
+            &home,
+            Action::WriteCommuneRecord(&commune_elsewhere())
+        ));
+        assert!(!permits(
+            Role::District,
+            &home,
+            Action::WriteDistrictRecord(&other_district())
+        ));
+        assert!(!permits(
+            Role::District,
+            &home,
+            Action::DeclareZone(&thanh_tri())
+        ));
+        assert!(!permits(Role::District, &home, Action::ManageUsers));
+    }
+
+    #[test]
+    fn the_city_reads_everything_but_personal_details() {
+        let home = hanoi();
+        assert!(permits(
+            Role::City,
+            &home,
+            Action::ReadArea(&commune_elsewhere())
+        ));
+        assert!(!permits(
+            Role::City,
+            &home,
+            Action::ReadPersonal(&lien_ninh())
+        ));
+        assert!(permits(
+            Role::City,
+            &home,
+            Action::WriteCityRecord(&hanoi())
+        ));
+        assert!(permits(
+            Role::City,
+            &home,
+            Action::DeclareZone(&thanh_tri())
+        ));
+        assert!(permits(
+            Role::City,
+            &home,
+            Action::DeclareZone(&lien_ninh())
+        ));
+        assert!(!permits(
+            Role::City,
+            &home,
+            Action::WriteCommuneRecord(&lien_ninh())
+        ));
+        assert!(!permits(Role::City, &home, Action::ManageUsers));
+    }
+
+    #[test]
+    fn an_administrator_manages_users_and_areas_but_no_records() {
+        let home = hanoi();
+        assert!(permits(Role::Admin, &home, Action::ManageUsers));
+        assert!(permits(Role::Admin, &home, Action::ManageAreas));
+        assert!(!permits(
+            Role::Admin,
+            &home,
+            Action::WriteCommuneRecord(&lien_ninh())
+        ));
+        assert!(!permits(
+            Role::Admin,
+            &home,
+            Action::ReadPersonal(&lien_ninh())
+        ));
+    }
+}

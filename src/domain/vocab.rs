@@ -1,0 +1,58 @@
+//! The closed vocabularies of the records (DESIGN §3): each value is stored
+//! as its code and shown through the catalogue.
+
+use crate::vocab;
+
+vocab!(
+    /// Where a case was detected.
+    DetectedIn, "enum.detected_in", [Community = "community", Quarantine = "quarantine", Lockdown = "lockdown", Screening = "screening"]
+);
+vocab!(
+    /// A case's status.
+    CaseStatus, "enum.case_status", [Treating = "treating", Recovered = "recovered", Died = "died", Transferred = "transferred"]
+);
+vocab!(
+    /// Where a case is treated.
+    TreatedAt, "enum.treated_at", [Home = "home", CommuneStation = "commune_station", Tier1 = "tier1", Tier2 = "tier2", Tier3 = "tier3"]
+);
+vocab!(
+    /// Sex.
+    Sex, "enum.sex", [M = "m", F = "f"]
+);
+vocab!(
+    /// Kind of quarantine site.
+    SiteKind, "enum.site_kind", [Centralised = "centralised", Treatment = "treatment", Lockdown = "lockdown"]
+);
+vocab!(
+    /// Who runs a quarantine site.
+    RunBy, "enum.run_by", [City = "city", District = "district", Commune = "commune", Military = "military"]
+);
+vocab!(
+    /// A quarantine site's status.
+    SiteStatus, "enum.site_status", [Standby = "standby", Active = "active", Closed = "closed"]
+);
+vocab!(
+    /// Kind of checkpoint.
+    CheckpointKind, "enum.checkpoint_kind", [CityGate = "city_gate", DistrictBorder = "district_border", Commune = "commune", Lane = "lane"]
+);
+vocab!(
+    /// Who staffs a checkpoint.
+    StaffedBy, "enum.staffed_by", [Police = "police", Militia = "militia", CommunityTeam = "community_team", Volunteers = "volunteers"]
+);
+vocab!(
+    /// A checkpoint's status.
+    CheckpointStatus, "enum.checkpoint_status", [Active = "active", StoodDown = "stood_down"]
+);
+vocab!(
+    /// Kind of directive.
+    DirectiveKind, "enum.directive_kind", [Directive = "directive", Conclusion = "conclusion", Letter = "letter", Decision = "decision", Plan = "plan"]
+);
+vocab!(
+    /// A target's report on a directive.
+    ReportStatus, "enum.report_status", [Received = "received", InProgress = "in_progress", Done = "done"]
+);
+
+vocab!(
+    /// A zone colour.
+    Colour, "zone", [Red = "red", Green = "green"]
+);

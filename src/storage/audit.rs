@@ -1,0 +1,157 @@
+//! The audit trail: every write records who, when, what, old and new
+//! values, in the same transaction as the write.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::error::AppError;
+use crate::domain::policy::CurrentUser;
+
+/// Who made a change.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user, or `None` for an operator command.
+    pub user_id: Option<i64>,
+    /// The user's name, or what ran the command (e.g. `system:import`).
+    pub username: String,
+}
+
+impl Actor {
+    /// An operator command run from the shell.
+    pub fn system(what: &str) -> Self {
+        Self {
+            user_id: None,
+            username: format!("system:{what}"),
+        }
+    }
+}
+
+impl From<&CurrentUser> for Actor {
+    fn from(u: &CurrentUser) -> Self {
+        Self {
+            user_id: Some(u.id),
+            username: u.username.clone(),
+        }
+    }
+}
+
+/// One change.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The area the changed record belongs to (for filtering by jurisdiction).
+    pub area_code: Option<&'a str>,
+    /// `create`, `update`, `void`, `sign_in`…
+    pub action: &'a str,
+    /// The kind of record: `user`, `area`, `case`…
+    pub entity: &'a str,
+    /// The record's id.
+    pub entity_id: String,
+    /// The values before, for an update.
+    pub old: Option<Value>,
+    /// The values after.
+    pub new: Option<Value>,
+}
+
+/// Writes one audit row; call it inside the write's own transaction.
+pub async fn record(
+    conn: &mut PgConnection,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into audit_log (at, user_id, username, area_code, action, entity, entity_id, old_value, new_value)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(at)
+    .bind(actor.user_id)
+    .bind(&actor.username)
+    .bind(entry.area_code)
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.old)
+    .bind(entry.new)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A row on the audit page.
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub area_code: Option<String>,
+    pub area_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub old_value: Option<Value>,
+    pub new_value: Option<Value>,
+}
+
+impl AuditRow {
+    /// A JSON value as compact text for the table.
+    pub fn show(v: &Option<Value>) -> String {
+        v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+    }
+}
+
+/// What the audit page asks for; each bound is optional.
+#[derive(Debug, Default)]
+pub struct AuditQuery<'a> {
+    /// The reader's jurisdiction (`None` for the whole city).
+    pub scope: Option<&'a str>,
+    /// An area the reader picked.
+    pub area: Option<String>,
+    /// A username.
+    pub username: Option<String>,
+    /// First day, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Day after the last, exclusive.
+    pub to: Option<NaiveDate>,
+}
+
+/// One page of the audit log, newest first, and the total.
+pub async fn page(
+    db: &PgPool,
+    q: &AuditQuery<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditRow>, i64), AppError> {
+    // $1 is the reader's jurisdiction, $2 the area asked for.
+    const WHERE: &str = "
+        from audit_log l
+        left join areas a on a.code = l.area_code
+        left join areas p on p.code = a.parent_code
+        where ($1::text is null or l.area_code = $1 or a.parent_code = $1 or p.parent_code = $1)
+          and ($2::text is null or l.area_code = $2 or a.parent_code = $2 or p.parent_code = $2)
+          and ($3::text is null or l.username = $3)
+          and ($4::date is null or l.at >= ($4::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))
+          and ($5::date is null or l.at < ($5::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))";
+    let total: i64 = sqlx::query_scalar(&format!("select count(*) {WHERE}"))
+        .bind(q.scope)
+        .bind(&q.area)
+        .bind(&q.username)
+        .bind(q.from)
+        .bind(q.to)
+        .fetch_one(db)
+        .await?;
+    let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+        "select l.at, l.username, l.area_code, a.name as area_name, l.action, l.entity,
+                l.entity_id, l.old_value, l.new_value
+         {WHERE} order by l.at desc, l.id desc limit $6 offset $7"
+    ))
+    .bind(q.scope)
+    .bind(&q.area)
+    .bind(&q.username)
+    .bind(q.from)
+    .bind(q.to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,788 @@
+//! The area dashboard (DESIGN §6) and `GET /api/v1/areas/{code}/summary`
+//! (DESIGN §7): one design at every level, figures from the rollups that
+//! triggers keep in step with the records, zones from [`crate::domain::zone`].
+//!
+//! A computed board is kept in memory with the city's change stamp; every
+//! request reads the stamp (one indexed row) and recomputes when it moved,
+//! so a page never shows figures older than the last committed write.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Raw, Vocab};
+use crate::domain::policy::{Action, CurrentUser};
+use crate::domain::vocab::Colour;
+use crate::domain::zone::{self, Criterion, LevelInputs, LevelOutcome, RedInputs, Thresholds};
+use crate::storage::audit;
+
+/// New F0 figures (DESIGN §7 `f0`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct F0 {
+    pub total: i64,
+    pub active: i64,
+    pub new_today: i64,
+    pub new_7d: i64,
+    pub community_7d: i64,
+    pub community_total: i64,
+    pub recovered: i64,
+    pub died: i64,
+}
+
+/// Quarantine figures over active sites.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Quarantine {
+    pub sites_active: i64,
+    pub capacity: i64,
+    pub occupancy: i64,
+    pub free: i64,
+}
+
+/// Checkpoint figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Checkpoints {
+    pub active: i64,
+    pub violations_today: i64,
+}
+
+/// Directive figures over the targets within the area.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Directives {
+    pub open: i64,
+    pub overdue: i64,
+    pub done_rate: f64,
+    #[serde(skip)]
+    pub done: i64,
+    #[serde(skip)]
+    pub targets: i64,
+}
+
+/// Everything counted per area, additive over the tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Counts {
+    sites_active: i64,
+    capacity: i64,
+    occupancy: i64,
+    treatment_capacity: i64,
+    treatment_occupancy: i64,
+    checkpoints_active: i64,
+    violations_today: i64,
+    clusters_active: i64,
+    targets: i64,
+    done: i64,
+    overdue: i64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Self) {
+        self.sites_active += o.sites_active;
+        self.capacity += o.capacity;
+        self.occupancy += o.occupancy;
+        self.treatment_capacity += o.treatment_capacity;
+        self.treatment_occupancy += o.treatment_occupancy;
+        self.checkpoints_active += o.checkpoints_active;
+        self.violations_today += o.violations_today;
+        self.clusters_active += o.clusters_active;
+        self.targets += o.targets;
+        self.done += o.done;
+        self.overdue += o.overdue;
+    }
+}
+
+/// A declaration in force.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Declaration {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub area_code: String,
+    pub colour: Option<String>,
+    pub level: Option<i32>,
+    pub reason: String,
+    pub effective_on: NaiveDate,
+    pub declared_name: String,
+    pub declared_at: DateTime<Utc>,
+}
+
+/// The zone of an area: computed, declared, and what is in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct Zone {
+    pub colour: &'static str,
+    pub level: Option<u8>,
+    pub declared: bool,
+    pub reason: Option<String>,
+    pub computed_colour: &'static str,
+    pub computed_level: Option<u8>,
+    pub set_by: Criterion,
+    pub rate_per_100k: Option<f64>,
+    pub vaccine_coverage: Option<f64>,
+    pub red_communes: i64,
+    pub green_communes: i64,
+    pub declaration: Option<Declaration>,
+}
+
+/// One area's figures (DESIGN §7 summary).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub area: crate::storage::areas::Area,
+    pub date: NaiveDate,
+    pub f0: F0,
+    pub quarantine: Quarantine,
+    pub checkpoints: Checkpoints,
+    pub clusters: ClustersFig,
+    pub directives: Directives,
+    pub zone: Zone,
+    pub reports: ReportsFig,
+    /// New cases on each of the last 14 days (oldest first).
+    #[serde(skip)]
+    pub spark: Vec<i64>,
+}
+
+/// Clusters active on the day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ClustersFig {
+    pub active: i64,
+}
+
+/// Daily reports filed for the day among the communes of the area.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ReportsFig {
+    pub reported: i64,
+    pub communes: i64,
+}
+
+/// An area's dashboard: its own summary, its children's, and the records
+/// kept at its own level (a district's own sites, a city's gates).
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub me: Summary,
+    pub children: Vec<Summary>,
+    pub own_level: Option<Summary>,
+    /// (day, new cases, new community cases) up to the date.
+    pub series: Vec<(NaiveDate, i64, i64)>,
+    pub stamp: i64,
+}
+
+/// Boards computed, with the stamp they were computed at.
+#[derive(Default)]
+pub struct BoardCache {
+    boards: Mutex<HashMap<BoardKey, Arc<Board>>>,
+    /// One computation at a time per board: after a write, the first
+    /// request computes and the others wait for it instead of all
+    /// computing the same figures at once.
+    computing: Mutex<HashMap<BoardKey, Gate>>,
+}
+
+type BoardKey = (String, NaiveDate);
+type Gate = Arc<tokio::sync::Mutex<()>>;
+
+/// Boards kept at most; past this the cache starts again empty.
+const CACHE_MAX: usize = 4096;
+
+impl BoardCache {
+    /// A board that already includes every write counted by `stamp`.
+    fn get(&self, code: &str, date: NaiveDate, stamp: i64) -> Option<Arc<Board>> {
+        let map = self.boards.lock().expect("board cache");
+        map.get(&(code.to_string(), date))
+            .filter(|b| b.stamp >= stamp)
+            .cloned()
+    }
+
+    fn gate(&self, code: &str, date: NaiveDate) -> Gate {
+        let mut map = self.computing.lock().expect("board gates");
+        if map.len() >= CACHE_MAX {
+            map.retain(|_, g| Arc::strong_count(g) > 1);
+        }
+        map.entry((code.to_string(), date)).or_default().clone()
+    }
+
+    fn put(&self, code: &str, date: NaiveDate, board: Arc<Board>) {
+        let mut map = self.boards.lock().expect("board cache");
+        if map.len() >= CACHE_MAX {
+            map.clear();
+        }
+        let key = (code.to_string(), date);
+        // Two computations may finish out of order: keep the newer.
+        if map.get(&key).is_none_or(|b| b.stamp < board.stamp) {
+            map.insert(key, board);
+        }
+    }
+}
+
+async fn stamp(conn: &mut PgConnection, city: &str) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("select stamp from city_stamps where city_code = $1")
+            .bind(city)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// The board of `area` on `date`, including every write committed before
+/// this call: the stamp read first counts them, and only a board computed
+/// at that stamp or later is served.
+pub async fn board(
+    db: &PgPool,
+    cache: &BoardCache,
+    thresholds: &Thresholds,
+    area: &AreaRef,
+    date: NaiveDate,
+) -> Result<Arc<Board>, AppError> {
+    let city = Codes::of(area).city;
+    let mut conn = db.acquire().await?;
+    let asked_at = stamp(&mut conn, &city).await?;
+    if let Some(b) = cache.get(&area.code, date, asked_at) {
+        return Ok(b);
+    }
+    drop(conn);
+    let gate = cache.gate(&area.code, date);
+    let _turn = gate.lock().await;
+    // Whoever held the gate may have computed it after this call began.
+    if let Some(b) = cache.get(&area.code, date, asked_at) {
+        return Ok(b);
+    }
+    let mut conn = db.acquire().await?;
+    // One snapshot for the stamp and every figure, so the pair is consistent.
+    use sqlx::Connection;
+    let mut tx = conn
+        .begin_with("begin isolation level repeatable read read only")
+        .await?;
+    let s = stamp(&mut tx, &city).await?;
+    let b = Arc::new(compute(&mut tx, area, date, thresholds, s).await?);
+    tx.commit().await?;
+    cache.put(&area.code, date, b.clone());
+    Ok(b)
+}
+
+/// Where a record counts, seen from the area shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Bucket {
+    Child(String),
+    Own,
+}
+
+fn bucket(shown: &AreaRef, district: Option<&str>, commune: Option<&str>) -> Bucket {
+    let child = match shown.level {
+        Level::City => district,
+        Level::District => commune,
+        Level::Commune => None,
+    };
+    child.map_or(Bucket::Own, |c| Bucket::Child(c.to_string()))
+}
+
+/// The commune of a record placed at `area_code` (none for a district or city).
+fn commune_of<'a>(area_code: &'a str, district: Option<&'a str>, city: &str) -> Option<&'a str> {
+    (Some(area_code) != district && area_code != city).then_some(area_code)
+}
+
+#[derive(sqlx::FromRow)]
+struct RollRow {
+    area_code: String,
+    total: i64,
+    finished: i64,
+    new_today: i64,
+    new_7d: i64,
+    community_7d: i64,
+    community_total: i64,
+    recovered: i64,
+    died: i64,
+}
+
+/// Computes a board inside the caller's snapshot.
+pub async fn compute(
+    conn: &mut PgConnection,
+    area: &AreaRef,
+    date: NaiveDate,
+    t: &Thresholds,
+    stamp: i64,
+) -> Result<Board, AppError> {
+    let me_area: crate::storage::areas::Area = sqlx::query_as(
+        "select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
+           (select count(*) from areas c where c.parent_code = a.code) as children
+         from areas a where a.code = $1",
+    )
+    .bind(&area.code)
+    .fetch_one(&mut *conn)
+    .await?;
+    let kids: Vec<crate::storage::areas::Area> = sqlx::query_as(
+        "select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
+           (select count(*) from areas c where c.parent_code = a.code) as children
+         from areas a where a.parent_code = $1 order by a.code",
+    )
+    .bind(&area.code)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut codes: Vec<String> = kids.iter().map(|k| k.code.clone()).collect();
+    codes.push(area.code.clone());
+
+    // F0 from the rollups.
+    let rolls: Vec<RollRow> = sqlx::query_as(
+        "select area_code, sum(detected)::int8 as total, sum(recovered + died + transferred)::int8 as finished,
+           coalesce(sum(detected) filter (where day = $2), 0)::int8 as new_today,
+           coalesce(sum(detected) filter (where day > $2 - 7), 0)::int8 as new_7d,
+           coalesce(sum(community) filter (where day > $2 - 7), 0)::int8 as community_7d,
+           sum(community)::int8 as community_total, sum(recovered)::int8 as recovered, sum(died)::int8 as died
+         from case_rollup where area_code = any($1) and day <= $2 group by area_code",
+    )
+    .bind(&codes)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    let f0: HashMap<String, F0> = rolls
+        .into_iter()
+        .map(|r| {
+            (
+                r.area_code,
+                F0 {
+                    total: r.total,
+                    active: r.total - r.finished,
+                    new_today: r.new_today,
+                    new_7d: r.new_7d,
+                    community_7d: r.community_7d,
+                    community_total: r.community_total,
+                    recovered: r.recovered,
+                    died: r.died,
+                },
+            )
+        })
+        .collect();
+    let series: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(
+        "select day, detected::int8, community::int8 from case_rollup
+         where area_code = $1 and day <= $2 and day > $2 - 240 and detected <> 0 order by day",
+    )
+    .bind(&area.code)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    let spark_rows: Vec<(String, NaiveDate, i64)> = sqlx::query_as(
+        "select area_code, day, detected::int8 from case_rollup where area_code = any($1) and day > $2 - 14 and day <= $2",
+    )
+    .bind(&codes)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut sparks: HashMap<String, Vec<i64>> = HashMap::new();
+    for (code, day, n) in spark_rows {
+        let i = 13 - (date - day).num_days();
+        if (0..14).contains(&i) {
+            sparks.entry(code).or_insert_with(|| vec![0; 14])[i as usize] = n;
+        }
+    }
+
+    // Daily reports and first doses from their rollup.
+    let reps: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select area_code, coalesce(sum(reports) filter (where day = $2), 0)::int8, sum(dose1)::int8
+         from report_rollup where area_code = any($1) and day <= $2 group by area_code",
+    )
+    .bind(&codes)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    let reps: HashMap<String, (i64, i64)> = reps.into_iter().map(|(c, r, d)| (c, (r, d))).collect();
+    let communes_under: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select a.code, a.parent_code from areas a left join areas p on p.code = a.parent_code
+         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)",
+    )
+    .bind(&area.code)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut commune_count: HashMap<Bucket, i64> = HashMap::new();
+    for (c, d) in &communes_under {
+        *commune_count
+            .entry(bucket(area, d.as_deref(), Some(c)))
+            .or_default() += 1;
+    }
+
+    // Red/green inputs, per commune (or the district or city itself).
+    let mut red_in: HashMap<String, RedInputs> = HashMap::new();
+    let community14: Vec<(String, i64)> = sqlx::query_as(
+        "select r.area_code, sum(r.community)::int8 from case_rollup r join areas a on a.code = r.area_code
+         left join areas p on p.code = a.parent_code
+         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+           and r.day > $2 - 14 and r.day <= $2
+         group by r.area_code having sum(r.community) > 0",
+    )
+    .bind(&area.code)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (code, n) in community14 {
+        red_in.entry(code).or_default().community_14d = n;
+    }
+
+    let mut counts: HashMap<Bucket, Counts> = HashMap::new();
+    let clusters: Vec<(String, String, i64)> = sqlx::query_as(
+        "select commune_code, district_code, count(*) from clusters
+         where (city_code = $1 or district_code = $1 or commune_code = $1)
+           and opened_on <= $2 and (closed_on is null or closed_on > $2)
+         group by commune_code, district_code",
+    )
+    .bind(&area.code)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (commune, district, n) in clusters {
+        counts
+            .entry(bucket(area, Some(&district), Some(&commune)))
+            .or_default()
+            .clusters_active += n;
+        red_in.entry(commune).or_default().active_clusters += n;
+    }
+
+    // Sites as they stood at the end of the day, from their history.
+    let end_of_day = crate::domain::clock::start_of_day(date + Duration::days(1));
+    type SiteAt = (String, Option<String>, String, String, String, i32, i32);
+    let sites: Vec<SiteAt> = sqlx::query_as(
+        "select s.area_code, s.district_code, s.city_code, s.kind, h.status, h.capacity, h.occupancy
+         from quarantine_sites s
+         join lateral (select status, capacity, occupancy from quarantine_occupancy o
+                       where o.site_id = s.id and o.at < $2 order by o.at desc, o.id desc limit 1) h on true
+         where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)",
+    )
+    .bind(&area.code)
+    .bind(end_of_day)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (code, district, city, kind, status, cap, occ) in sites {
+        if status != "active" {
+            continue;
+        }
+        let c = counts
+            .entry(bucket(
+                area,
+                district.as_deref(),
+                commune_of(&code, district.as_deref(), &city),
+            ))
+            .or_default();
+        c.sites_active += 1;
+        c.capacity += i64::from(cap);
+        c.occupancy += i64::from(occ);
+        if kind == "treatment" {
+            c.treatment_capacity += i64::from(cap);
+            c.treatment_occupancy += i64::from(occ);
+        }
+        if kind == "lockdown" {
+            red_in.entry(code).or_default().active_lockdowns += 1;
+        }
+    }
+
+    let cps: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "select k.area_code, k.district_code, k.city_code,
+           count(*) filter (where k.status = 'active' and k.status_on <= $2),
+           coalesce(sum(r.violations), 0)::int8
+         from checkpoints k
+         left join (select checkpoint_id, sum(violations) as violations from checkpoint_reports
+                    where day = $2 group by checkpoint_id) r on r.checkpoint_id = k.id
+         where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
+         group by k.area_code, k.district_code, k.city_code",
+    )
+    .bind(&area.code)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (code, district, city, active, violations) in cps {
+        let c = counts
+            .entry(bucket(
+                area,
+                district.as_deref(),
+                commune_of(&code, district.as_deref(), &city),
+            ))
+            .or_default();
+        c.checkpoints_active += active;
+        c.violations_today += violations;
+    }
+
+    let targets: Vec<(String, Option<String>, String, i64, i64, i64)> = sqlx::query_as(
+        "select t.area_code, case when a.level = 'commune' then a.parent_code when a.level = 'district' then a.code end,
+           a.level, count(*), count(*) filter (where t.status = 'done'),
+           count(*) filter (where t.status is distinct from 'done' and d.due_on < $2)
+         from directive_targets t join directives d on d.id = t.directive_id
+         join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
+         where d.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+         group by t.area_code, a.level, a.parent_code, a.code",
+    )
+    .bind(&area.code)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (code, district, level, n, done, overdue) in targets {
+        let commune = (level == "commune").then_some(code.as_str());
+        let c = counts
+            .entry(bucket(area, district.as_deref(), commune))
+            .or_default();
+        c.targets += n;
+        c.done += done;
+        c.overdue += overdue;
+    }
+
+    let declarations: Vec<Declaration> = sqlx::query_as(
+        "select distinct on (area_code) id, area_code, colour, level, reason, effective_on, declared_name, declared_at
+         from zone_declarations where area_code = any($1) and effective_on <= $2 and withdrawn_at is null
+         order by area_code, effective_on desc, id desc",
+    )
+    .bind(&codes)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await?;
+    let declarations: HashMap<String, Declaration> = declarations
+        .into_iter()
+        .map(|d| (d.area_code.clone(), d))
+        .collect();
+
+    let red_codes: HashSet<&String> = red_in
+        .iter()
+        .filter(|(_, i)| zone::is_red(i))
+        .map(|(c, _)| c)
+        .collect();
+    // Red communes per bucket, and which buckets contain a red place.
+    let commune_parent: HashMap<&str, Option<&str>> = communes_under
+        .iter()
+        .map(|(c, d)| (c.as_str(), d.as_deref()))
+        .collect();
+    let mut red_communes: HashMap<Bucket, i64> = HashMap::new();
+    let mut red_buckets: HashSet<Bucket> = HashSet::new();
+    for code in red_codes {
+        if let Some(district) = commune_parent.get(code.as_str()) {
+            let b = bucket(area, *district, Some(code));
+            *red_communes.entry(b.clone()).or_default() += 1;
+            red_buckets.insert(b);
+        } else if *code == area.code {
+            red_buckets.insert(Bucket::Own);
+        } else {
+            // A district's own lockdown point, seen from the city.
+            red_buckets.insert(Bucket::Child(code.clone()));
+        }
+    }
+
+    let summarise = |a: &crate::storage::areas::Area,
+                     c: Counts,
+                     f: F0,
+                     zone_reds: (bool, i64, i64),
+                     rep: (i64, i64),
+                     communes: i64| {
+        let inputs = LevelInputs {
+            community_7d: f.community_7d,
+            new_7d: f.new_7d,
+            population: a.population,
+            first_doses: rep.1,
+            treatment_capacity: c.treatment_capacity,
+            treatment_occupancy: c.treatment_occupancy,
+        };
+        let lv: LevelOutcome = zone::level(&inputs, t);
+        let computed_colour = if zone_reds.0 { "red" } else { "green" };
+        let decl = declarations.get(&a.code).cloned();
+        let colour = match decl.as_ref().and_then(|d| d.colour.as_deref()) {
+            Some("red") => "red",
+            Some(_) => "green",
+            None => computed_colour,
+        };
+        let level = decl
+            .as_ref()
+            .and_then(|d| d.level)
+            .map(|l| l as u8)
+            .or(lv.level);
+        Summary {
+            area: a.clone(),
+            date,
+            f0: f,
+            quarantine: Quarantine {
+                sites_active: c.sites_active,
+                capacity: c.capacity,
+                occupancy: c.occupancy,
+                free: c.capacity - c.occupancy,
+            },
+            checkpoints: Checkpoints {
+                active: c.checkpoints_active,
+                violations_today: c.violations_today,
+            },
+            clusters: ClustersFig {
+                active: c.clusters_active,
+            },
+            directives: Directives {
+                open: c.targets - c.done,
+                overdue: c.overdue,
+                done_rate: if c.targets == 0 {
+                    1.0
+                } else {
+                    c.done as f64 / c.targets as f64
+                },
+                done: c.done,
+                targets: c.targets,
+            },
+            zone: Zone {
+                colour,
+                level,
+                declared: decl.is_some(),
+                reason: decl.as_ref().map(|d| d.reason.clone()),
+                computed_colour,
+                computed_level: lv.level,
+                set_by: lv.set_by,
+                rate_per_100k: lv.rate,
+                vaccine_coverage: lv.coverage,
+                red_communes: zone_reds.1,
+                green_communes: zone_reds.2,
+                declaration: decl,
+            },
+            reports: ReportsFig {
+                reported: rep.0,
+                communes,
+            },
+            spark: sparks.get(&a.code).cloned().unwrap_or_else(|| vec![0; 14]),
+        }
+    };
+
+    let mut children = Vec::new();
+    let mut total = Counts::default();
+    for c in counts.values() {
+        total += *c;
+    }
+    for k in &kids {
+        let b = Bucket::Child(k.code.clone());
+        let c = counts.get(&b).copied().unwrap_or_default();
+        let reds = red_communes.get(&b).copied().unwrap_or(0);
+        let n_communes = if k.level == "commune" {
+            1
+        } else {
+            commune_count.get(&b).copied().unwrap_or(0)
+        };
+        let red = red_buckets.contains(&b);
+        let f = f0.get(&k.code).copied().unwrap_or_default();
+        let rep = reps.get(&k.code).copied().unwrap_or((0, 0));
+        children.push(summarise(
+            k,
+            c,
+            f,
+            (red, reds, n_communes - reds),
+            rep,
+            n_communes,
+        ));
+    }
+    let own = counts.get(&Bucket::Own).copied();
+    let own_level = own.filter(|_| area.level != Level::Commune).map(|c| {
+        let mut s = summarise(
+            &me_area,
+            c,
+            F0::default(),
+            (red_buckets.contains(&Bucket::Own), 0, 0),
+            (0, 0),
+            0,
+        );
+        s.spark = vec![0; 14];
+        s
+    });
+    let all_communes = communes_under.len() as i64;
+    let all_reds: i64 = red_communes.values().sum();
+    let me = summarise(
+        &me_area,
+        total,
+        f0.get(&area.code).copied().unwrap_or_default(),
+        (!red_buckets.is_empty(), all_reds, all_communes - all_reds),
+        reps.get(&area.code).copied().unwrap_or((0, 0)),
+        all_communes,
+    );
+    Ok(Board {
+        me,
+        children,
+        own_level,
+        series,
+        stamp,
+    })
+}
+
+// ---------------------------------------------------------------- declarations
+
+/// Declares a zone colour and/or level for `area`, by the authorised level.
+pub async fn declare(
+    db: &PgPool,
+    now: DateTime<Utc>,
+    user: &CurrentUser,
+    area: &AreaRef,
+    raw: &Raw,
+) -> Result<i64, AppError> {
+    user.authorize(Action::DeclareZone(area))?;
+    let mut c = Check::new(raw);
+    let colour = c.choice::<Colour>("colour", false);
+    let level = c.int("level", false, 1, 4);
+    if colour.is_none() && level.is_none() && c.ok() {
+        c.fail("colour", "zone.colour_or_level");
+    }
+    let reason = c.text("reason", true, 1000);
+    let effective_on = c.date("effective_on", true, None);
+    let (Some(reason), Some(effective_on)) = (reason, effective_on) else {
+        return Err(AppError::Invalid(c.errors));
+    };
+    c.finish()?;
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into zone_declarations (city_code, area_code, colour, level, reason, effective_on, declared_by, declared_name, declared_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+    )
+    .bind(Codes::of(area).city)
+    .bind(&area.code)
+    .bind(colour.map(|c| c.as_str()))
+    .bind(level.map(|l| l as i32))
+    .bind(&reason)
+    .bind(effective_on)
+    .bind(user.id)
+    .bind(&user.username)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = audit::Entry {
+        area_code: Some(&area.code),
+        action: "declare",
+        entity: "zone",
+        entity_id: id.to_string(),
+        old: None,
+        new: Some(
+            serde_json::json!({"colour": colour.map(|c| c.as_str()), "level": level, "reason": reason, "effective_on": effective_on}),
+        ),
+    };
+    audit::record(&mut tx, now, &audit::Actor::from(user), entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Withdraws the declarations in force for `area`; the computed zone applies again.
+pub async fn withdraw(
+    db: &PgPool,
+    now: DateTime<Utc>,
+    user: &CurrentUser,
+    area: &AreaRef,
+) -> Result<(), AppError> {
+    user.authorize(Action::DeclareZone(area))?;
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "update zone_declarations set withdrawn_at = $2, withdrawn_by = $3
+         where area_code = $1 and withdrawn_at is null returning id",
+    )
+    .bind(&area.code)
+    .bind(now)
+    .bind(&user.username)
+    .fetch_all(&mut *tx)
+    .await?;
+    if ids.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let entry = audit::Entry {
+        area_code: Some(&area.code),
+        action: "withdraw",
+        entity: "zone",
+        entity_id: ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        old: None,
+        new: None,
+    };
+    audit::record(&mut tx, now, &audit::Actor::from(user), entry).await?;
+    tx.commit().await?;
+    Ok(())
+}

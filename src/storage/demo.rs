@@ -1,0 +1,103 @@
+//! The Hà Nội demo: the real area tree and one user per role, with
+//! passwords made up at load time and printed once.
+
+use rand::Rng;
+use sqlx::PgPool;
+
+use crate::domain::account::UserInput;
+use crate::domain::area::{self as area, HANOI_CSV};
+use crate::domain::clock::Clock;
+use crate::storage::areas;
+use crate::storage::audit::Actor;
+use crate::storage::users::create_user;
+
+/// A demo account as created.
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    pub username: &'static str,
+    pub password: String,
+    pub role: &'static str,
+    pub area_code: &'static str,
+    pub display_name: &'static str,
+}
+
+/// One user per role: the city, Huyện Thanh Trì, Xã Liên Ninh, an administrator.
+const ACCOUNTS: [(&str, &str, &str, &str); 4] = [
+    ("thanhpho", "city", "01", "Sở Chỉ huy Thành phố"),
+    ("thanhtri", "district", "020", "Ban Chỉ đạo Huyện Thanh Trì"),
+    ("lienninh", "commune", "00682", "Ban Chỉ đạo Xã Liên Ninh"),
+    ("quantri", "admin", "01", "Quản trị hệ thống"),
+];
+
+/// Loads what is missing: the area tree when there are no areas, the demo
+/// users when there are no users. Returns the users created (with their
+/// passwords, which are not stored anywhere in clear).
+pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
+    let has_areas: bool = sqlx::query_scalar("select exists (select 1 from areas)")
+        .fetch_one(db)
+        .await?;
+    let actor = Actor::system("demo");
+    if !has_areas {
+        let tree = area::parse_csv(HANOI_CSV).map_err(|e| anyhow::anyhow!("shipped CSV: {e:?}"))?;
+        let mut tx = db.begin().await?;
+        let report = areas::store(&mut tx, &tree, &actor, clock.now()).await?;
+        tx.commit().await?;
+        tracing::info!(inserted = report.inserted, "loaded the Hà Nội area tree");
+    }
+    let has_users: bool = sqlx::query_scalar("select exists (select 1 from users)")
+        .fetch_one(db)
+        .await?;
+    let mut created = Vec::new();
+    if !has_users {
+        for (username, role, area_code, display_name) in ACCOUNTS {
+            let password = random_password();
+            let input = UserInput {
+                username: username.into(),
+                display_name: display_name.into(),
+                password: password.clone(),
+                role: role.into(),
+                area_code: area_code.into(),
+                disabled: None,
+            };
+            create_user(db, &actor, clock.now(), &input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            created.push(DemoUser {
+                username,
+                password,
+                role,
+                area_code,
+                display_name,
+            });
+        }
+    }
+    let has_cases: bool = sqlx::query_scalar("select exists (select 1 from cases)")
+        .fetch_one(db)
+        .await?;
+    if !has_cases {
+        let made = crate::storage::synth::generate(
+            db,
+            "01",
+            &crate::storage::synth::Scale::demo(),
+            clock.today(),
+        )
+        .await?;
+        tracing::info!(
+            cases = made.cases,
+            sites = made.sites,
+            checkpoints = made.checkpoints,
+            directives = made.directives,
+            "loaded a plausible epidemic for the demo"
+        );
+    }
+    Ok(created)
+}
+
+/// 16 characters from an alphabet without look-alikes.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}

@@ -1,0 +1,1 @@
+//! The records of DESIGN §3 as stored.

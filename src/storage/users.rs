@@ -1,0 +1,273 @@
+//! Users as stored: loading the signed-in user, creating and changing users.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::account::{UserInput, Username, check_password};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::password;
+use crate::domain::policy::{CurrentUser, Role};
+use crate::storage::ResultExt;
+use crate::storage::areas::area_ref;
+use crate::storage::audit::{self, Actor, Entry};
+
+/// Loads an enabled user with their area.
+pub async fn load_user(db: &PgPool, id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "select id, username, display_name, role, area_code from users
+         where id = $1 and disabled_at is null",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some((id, username, display_name, role, area_code)) = row else {
+        return Ok(None);
+    };
+    let area = crate::storage::areas::area_ref(db, &area_code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+    Ok(Some(CurrentUser {
+        id,
+        username,
+        display_name,
+        role,
+        area,
+        token_id: None,
+    }))
+}
+
+struct Checked {
+    role: Role,
+    area_code: String,
+    display_name: String,
+}
+
+/// Checks role, area and name; the area must exist at the role's level.
+async fn check_common(
+    db: &PgPool,
+    input: &UserInput,
+    errors: &mut FieldErrors,
+) -> Result<Option<Checked>, AppError> {
+    let display_name = input.display_name.trim().to_string();
+    if display_name.chars().count() > 120 {
+        errors.add_with("display_name", "err.too_long", &["120"]);
+    }
+    let role = Role::parse(input.role.trim());
+    if role.is_none() {
+        errors.add("role", "err.bad_role");
+    }
+    let code = input.area_code.trim().to_string();
+    let area = if code.is_empty() {
+        errors.add("area_code", "err.required");
+        None
+    } else if code.len() > 5 || !code.chars().all(|c| c.is_ascii_digit()) {
+        errors.add("area_code", "err.unknown_area");
+        None
+    } else {
+        let a = area_ref(db, &code).await?;
+        if a.is_none() {
+            errors.add("area_code", "err.unknown_area");
+        }
+        a
+    };
+    if let (Some(role), Some(area)) = (role, &area)
+        && area.level != role.area_level()
+    {
+        errors.add_with(
+            "area_code",
+            "err.role_area_mismatch",
+            &[role.area_level().as_str()],
+        );
+    }
+    Ok(match (role, area) {
+        (Some(role), Some(_)) if errors.is_empty() => Some(Checked {
+            role,
+            area_code: code,
+            display_name,
+        }),
+        _ => None,
+    })
+}
+
+/// Creates a user after checking every field; field errors otherwise
+/// (a taken username is a 409).
+pub async fn create_user(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    input: &UserInput,
+) -> Result<i64, AppError> {
+    let mut errors = FieldErrors::default();
+    let username = Username::parse(&input.username)
+        .map_err(|k| errors.add("username", k))
+        .ok();
+    if let Err(k) = check_password(&input.password) {
+        errors.add_with("password", k, &["200"]);
+    }
+    let checked = check_common(db, input, &mut errors).await?;
+    let (Some(username), Some(c)) = (username, checked) else {
+        return Err(AppError::Invalid(errors));
+    };
+    errors.into_result()?;
+    let hash = password::hash(input.password.clone()).await?;
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into users (username, display_name, password_hash, role, area_code, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $6) returning id",
+    )
+    .bind(username.as_str())
+    .bind(&c.display_name)
+    .bind(&hash)
+    .bind(c.role.as_str())
+    .bind(&c.area_code)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .on_constraint("users_username_key", "username", "err.username_taken")?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            area_code: Some(&c.area_code),
+            action: "create",
+            entity: "user",
+            entity_id: id.to_string(),
+            old: None,
+            new: Some(serde_json::json!({
+                "username": username.as_str(), "display_name": c.display_name,
+                "role": c.role.as_str(), "area_code": c.area_code,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A user as listed and edited.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub area_code: String,
+    pub area_name: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    /// The catalogue key of the user's role.
+    pub fn role_key(&self) -> &'static str {
+        Role::parse(&self.role).map_or("role.commune", Role::label_key)
+    }
+}
+
+pub const USER_SELECT: &str = "select u.id, u.username, u.display_name, u.role, u.area_code,
+    a.name as area_name, u.disabled_at, u.created_at
+    from users u join areas a on a.code = u.area_code";
+
+/// Changes role, area, name, password or the disabled flag of a user.
+pub async fn update_user(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    input: &UserInput,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let new_password = !input.password.is_empty();
+    if new_password && let Err(k) = check_password(&input.password) {
+        errors.add_with("password", k, &["200"]);
+    }
+    let checked = check_common(db, input, &mut errors).await?;
+    let Some(c) = checked else {
+        return Err(AppError::Invalid(errors));
+    };
+    errors.into_result()?;
+    let hash = if new_password {
+        Some(password::hash(input.password.clone()).await?)
+    } else {
+        None
+    };
+    let disabled = input.disabled.as_deref() == Some("on");
+    let mut tx = db.begin().await?;
+    let old: UserRow = sqlx::query_as(&format!("{USER_SELECT} where u.id = $1 for update of u"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let disabled_at = match (disabled, old.disabled_at) {
+        (true, Some(at)) => Some(at),
+        (true, None) => Some(now),
+        (false, _) => None,
+    };
+    sqlx::query(
+        "update users set display_name = $2, role = $3, area_code = $4, disabled_at = $5,
+           password_hash = coalesce($6, password_hash), updated_at = $7
+         where id = $1",
+    )
+    .bind(id)
+    .bind(&c.display_name)
+    .bind(c.role.as_str())
+    .bind(&c.area_code)
+    .bind(disabled_at)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if disabled {
+        // A disabled account loses its API tokens at once.
+        sqlx::query(
+            "update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            area_code: Some(&c.area_code),
+            action: "update",
+            entity: "user",
+            entity_id: id.to_string(),
+            old: Some(serde_json::json!({
+                "display_name": old.display_name, "role": old.role, "area_code": old.area_code,
+                "disabled": old.disabled_at.is_some(),
+            })),
+            new: Some(serde_json::json!({
+                "display_name": c.display_name, "role": c.role.as_str(), "area_code": c.area_code,
+                "disabled": disabled, "password_changed": new_password,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Operator command: sets a user's password.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    username: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let done =
+        sqlx::query("update users set password_hash = $2, updated_at = $3 where username = $1")
+            .bind(username)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+// ---------------------------------------------------------------- pages

@@ -1,0 +1,577 @@
+//! The area browser, the dashboard page at every level and the areas API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_sessions::Session;
+
+use crate::domain::area::{AreaRef, Level, fold, parse_population};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::state::AppState;
+use crate::storage::areas::{AREA_COLUMNS, Area, area_ref, fetch_area, fetch_children};
+use crate::storage::audit::{self, Actor, Entry};
+use crate::web::auth::{Action, CsrfForm, CurrentUser};
+use crate::web::page::Page;
+
+// ---------------------------------------------------------------- pages
+
+/// Routes of the area browser.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/areas", get(own_area))
+        .route("/areas/{code}", get(show))
+        .route("/areas/{code}/population", post(set_population))
+        .route("/areas/{code}/zone", post(declare_zone))
+        .route("/areas/{code}/zone/withdraw", post(withdraw_zone))
+}
+
+/// Routes of the areas API.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/areas/{code}", get(api_show))
+        .route("/areas/{code}/children", get(api_children))
+        .route("/areas/{code}/summary", get(api_summary))
+        .route("/areas/{code}/zone", post(api_declare).delete(api_withdraw))
+}
+
+async fn own_area(user: CurrentUser) -> Redirect {
+    Redirect::to(&format!("/areas/{}", user.area.code))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "areas/show.html")]
+struct AreaPage {
+    page: Page,
+    area: Area,
+    level: Level,
+    breadcrumb: Vec<(String, String)>,
+    districts: i64,
+    communes: i64,
+    q: String,
+    results: Vec<Area>,
+    can_edit: bool,
+    population_input: String,
+    errors: FieldErrors,
+    date: chrono::NaiveDate,
+    is_today: bool,
+    board: std::sync::Arc<crate::storage::board::Board>,
+    rows: Vec<crate::storage::board::Summary>,
+    curve: String,
+    can_declare: bool,
+    zone_raw: crate::domain::forms::Raw,
+    zone_errors: FieldErrors,
+}
+
+/// Columns the table of areas can be sorted by.
+const SORTS: [&str; 7] = [
+    "name",
+    "active",
+    "new_today",
+    "new_7d",
+    "community_7d",
+    "level",
+    "reports",
+];
+
+impl AreaPage {
+    fn unit_label(&self, unit_type: &str) -> String {
+        self.page.t(&format!("unit.{unit_type}")).to_string()
+    }
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field, self.page.lang)
+    }
+    fn me(&self) -> &crate::storage::board::Summary {
+        &self.board.me
+    }
+    fn sort_href(&self, key: &str) -> String {
+        format!(
+            "/areas/{}?sort={key}{}",
+            self.area.code,
+            if self.is_today {
+                String::new()
+            } else {
+                format!("&date={}", self.date)
+            }
+        )
+    }
+    fn spark(&self, s: &crate::storage::board::Summary) -> String {
+        crate::web::charts::spark_svg(&s.spark)
+    }
+    fn pct(&self, part: &i64, whole: &i64) -> String {
+        if *whole == 0 {
+            "—".into()
+        } else {
+            format!(
+                "{}%",
+                self.page
+                    .lang
+                    .int((*part as f64 * 100.0 / *whole as f64).round() as i64)
+            )
+        }
+    }
+    fn avg7(&self) -> String {
+        let tenths = (self.me().f0.new_7d as f64 * 10.0 / 7.0).round() as i64;
+        let sep = if self.page.lang == crate::domain::i18n::Lang::Vi {
+            ","
+        } else {
+            "."
+        };
+        format!("{}{sep}{}", self.page.lang.int(tenths / 10), tenths % 10)
+    }
+    fn level_text(&self, level: &Option<u8>) -> String {
+        match level {
+            Some(l) => self.page.t(&format!("zone.level_{l}")).to_string(),
+            None => self.page.t("zone.no_level").to_string(),
+        }
+    }
+    fn level_class(&self, level: &Option<u8>) -> String {
+        level
+            .map(|l| format!("level-{l}"))
+            .unwrap_or_else(|| "level-none".into())
+    }
+    fn criterion_text(&self) -> String {
+        let z = &self.me().zone;
+        let lang = self.page.lang;
+        let rate = z
+            .rate_per_100k
+            .map(|r| {
+                format!("{:.1}", r).replace(
+                    '.',
+                    if lang == crate::domain::i18n::Lang::Vi {
+                        ","
+                    } else {
+                        "."
+                    },
+                )
+            })
+            .unwrap_or_default();
+        let cov = z
+            .vaccine_coverage
+            .map(|c| format!("{}%", lang.int((c * 100.0).round() as i64)))
+            .unwrap_or_default();
+        match z.set_by {
+            crate::domain::zone::Criterion::Incidence => lang.tf("zone.by_incidence", &[&rate]),
+            crate::domain::zone::Criterion::Vaccination => lang.tf("zone.by_vaccination", &[&cov]),
+            c => lang.t(c.label_key()).to_string(),
+        }
+    }
+    fn zone_label(&self, colour: &str) -> String {
+        self.page.t(&format!("zone.{colour}")).to_string()
+    }
+    fn declared_text(&self) -> Option<String> {
+        let d = self.me().zone.declaration.as_ref()?;
+        let lang = self.page.lang;
+        Some(lang.tf(
+            "zone.declared",
+            &[
+                &d.declared_name,
+                &lang.datetime(d.declared_at),
+                &lang.date(d.effective_on),
+                &d.reason,
+            ],
+        ))
+    }
+    fn computed_text(&self) -> String {
+        let z = &self.me().zone;
+        let lvl = self.level_text(&z.computed_level);
+        self.page.tf(
+            "zone.computed",
+            &[&format!("{} · {lvl}", self.zone_label(z.computed_colour))],
+        )
+    }
+    fn zone_fields(&self) -> Vec<crate::domain::forms::Field> {
+        let lang = self.page.lang;
+        let levels = std::iter::once((String::new(), "—".to_string()))
+            .chain((1..=4).map(|l| {
+                (
+                    l.to_string(),
+                    lang.t(&format!("zone.level_{l}")).to_string(),
+                )
+            }))
+            .collect();
+        crate::domain::forms::FormBuilder::new(lang, &self.zone_raw, &self.zone_errors)
+            .choice::<crate::domain::vocab::Colour>("colour", "zone.colour", false, true)
+            .select("level", "zone.level_field", levels, false)
+            .text("reason", "zone.reason", true, 1000)
+            .date("effective_on", "zone.effective_on", true)
+            .build()
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    date: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<AreaPage, AppError> {
+    let area_ref = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ReadArea(&area_ref))?;
+    let view = View {
+        q: query.q,
+        sort: query.sort,
+        date: query.date,
+    };
+    area_page(
+        &state,
+        page,
+        &user,
+        &area_ref,
+        view,
+        None,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// What the page was asked to show.
+#[derive(Default)]
+struct View {
+    q: String,
+    sort: String,
+    date: String,
+}
+
+async fn area_page(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    area_ref: &AreaRef,
+    view: View,
+    population_input: Option<String>,
+    errors: FieldErrors,
+) -> Result<AreaPage, AppError> {
+    let db = &state.db;
+    let today = state.clock.today();
+    let date = crate::domain::forms::parse_date(view.date.trim())
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let board = board(state, area_ref, date).await?;
+    let area = board.me.area.clone();
+    // The board already counts the communes under the area; the districts
+    // of a city are its children.
+    let communes = board.me.reports.communes;
+    let districts = if area_ref.level == Level::City {
+        board.children.len() as i64
+    } else {
+        0
+    };
+    // Ancestors the user may open, for the breadcrumb.
+    let mut breadcrumb = Vec::new();
+    for code in [&area_ref.grandparent_code, &area_ref.parent_code]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(a) = crate::storage::areas::area_ref(db, code).await?
+            && user.can(Action::ReadArea(&a))
+        {
+            breadcrumb.push((a.code, a.name));
+        }
+    }
+    let folded = fold(&view.q);
+    let results = if folded.is_empty() {
+        Vec::new()
+    } else {
+        let pattern = format!(
+            "%{}%",
+            folded
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        sqlx::query_as(&format!(
+            "select {AREA_COLUMNS} from areas a left join areas p on p.code = a.parent_code
+             where a.search_key like $1 and (a.parent_code = $2 or p.parent_code = $2)
+             order by a.level, a.code limit 100"
+        ))
+        .bind(pattern)
+        .bind(&area.code)
+        .fetch_all(db)
+        .await?
+    };
+    let population_input = population_input
+        .unwrap_or_else(|| area.population.map(|p| p.to_string()).unwrap_or_default());
+    let sort = if SORTS.contains(&view.sort.as_str()) {
+        view.sort
+    } else {
+        "name".to_string()
+    };
+    let mut rows = board.children.clone();
+    let key = |s: &crate::storage::board::Summary| -> i64 {
+        match sort.as_str() {
+            "active" => s.f0.active,
+            "new_today" => s.f0.new_today,
+            "new_7d" => s.f0.new_7d,
+            "community_7d" => s.f0.community_7d,
+            "level" => s.zone.level.map_or(0, i64::from) * 10 + i64::from(s.zone.colour == "red"),
+            "reports" => s.reports.reported - s.reports.communes,
+            _ => 0,
+        }
+    };
+    if sort == "name" {
+        rows.sort_by(|a, b| a.area.name.cmp(&b.area.name));
+    } else {
+        rows.sort_by_key(|s| std::cmp::Reverse(key(s)));
+    }
+    let mut zone_raw = crate::domain::forms::Raw::default();
+    zone_raw.set("effective_on", today.to_string());
+    Ok(AreaPage {
+        can_edit: user.can(Action::ManageAreas),
+        can_declare: user.can(Action::DeclareZone(area_ref)),
+        level: area_ref.level,
+        curve: crate::web::charts::curve_svg(&board.series, date, 120),
+        is_today: date == today,
+        page,
+        area,
+        breadcrumb,
+        districts,
+        communes,
+        q: view.q,
+        results,
+        population_input,
+        errors,
+        date,
+        board,
+        rows,
+        zone_raw,
+        zone_errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PopulationForm {
+    population: String,
+}
+
+async fn set_population(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<PopulationForm>,
+) -> Result<Response, AppError> {
+    let area_ref = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ManageAreas)?;
+    let population = match parse_population(&form.population) {
+        Ok(p) => p,
+        Err(key) => {
+            let mut errors = FieldErrors::default();
+            errors.add("population", key);
+            let page = area_page(
+                &state,
+                page,
+                &user,
+                &area_ref,
+                View::default(),
+                Some(form.population),
+                errors,
+            )
+            .await?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let old: Option<i64> =
+        sqlx::query_scalar("select population from areas where code = $1 for update")
+            .bind(&code)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("update areas set population = $2 where code = $1")
+        .bind(&code)
+        .bind(population)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        &Actor::from(&user),
+        Entry {
+            area_code: Some(&code),
+            action: "update",
+            entity: "area",
+            entity_id: code.clone(),
+            old: Some(serde_json::json!({ "population": old })),
+            new: Some(serde_json::json!({ "population": population })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Page::flash(&session, page.t("areas.population_saved").to_string()).await?;
+    Ok(Redirect::to(&format!("/areas/{code}")).into_response())
+}
+
+// ---------------------------------------------------------------- API
+
+async fn api_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<Area>, AppError> {
+    let a = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ReadArea(&a))?;
+    Ok(Json(fetch_area(&state.db, &code).await?))
+}
+
+async fn api_children(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let a = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ReadArea(&a))?;
+    let items = fetch_children(&state.db, &code).await?;
+    Ok(Json(
+        serde_json::json!({ "total": items.len(), "items": items }),
+    ))
+}
+
+async fn declare_zone(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let area = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let raw = crate::domain::forms::Raw::from_form(form);
+    match crate::storage::board::declare(&state.db, state.clock.now(), &user, &area, &raw).await {
+        Ok(_) => {
+            Page::flash(&session, page.t("zone.declared_ok").to_string()).await?;
+            Ok(Redirect::to(&format!("/areas/{code}")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut p = area_page(
+                &state,
+                page,
+                &user,
+                &area,
+                View::default(),
+                None,
+                FieldErrors::default(),
+            )
+            .await?;
+            p.zone_raw = raw;
+            p.zone_errors = errors;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Empty {}
+
+async fn withdraw_zone(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(code): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let area = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::storage::board::withdraw(&state.db, state.clock.now(), &user, &area).await?;
+    Page::flash(&session, page.t("zone.withdrawn_ok").to_string()).await?;
+    Ok(Redirect::to(&format!("/areas/{code}")).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DateQuery {
+    #[serde(default)]
+    date: String,
+}
+
+async fn api_summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<DateQuery>,
+) -> Result<Json<crate::storage::board::Summary>, AppError> {
+    let a = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ReadArea(&a))?;
+    let date = if q.date.trim().is_empty() {
+        state.clock.today()
+    } else {
+        let mut f = FieldErrors::default();
+        match chrono::NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                f.add("date", "err.date_format");
+                return Err(AppError::Invalid(f));
+            }
+        }
+    };
+    let board = board(&state, &a, date).await?;
+    Ok(Json(board.me.clone()))
+}
+
+async fn api_declare(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
+) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), AppError> {
+    let area = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let raw = crate::domain::forms::Raw::from_json(body)?;
+    let id =
+        crate::storage::board::declare(&state.db, state.clock.now(), &user, &area, &raw).await?;
+    let board = board(&state, &area, state.clock.today()).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(serde_json::json!({"id": id, "zone": board.me.zone})),
+    ))
+}
+
+async fn api_withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let area = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::storage::board::withdraw(&state.db, state.clock.now(), &user, &area).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The board of `area` on `date` through the application's cache.
+async fn board(
+    state: &AppState,
+    area: &AreaRef,
+    date: chrono::NaiveDate,
+) -> Result<std::sync::Arc<crate::storage::board::Board>, AppError> {
+    let thresholds = crate::domain::zone::Thresholds::from(&*state.config);
+    crate::storage::board::board(&state.db, &state.boards, &thresholds, area, date).await
+}

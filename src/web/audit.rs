@@ -1,0 +1,100 @@
+//! The audit page, filtered by the reader's jurisdiction.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use chrono::NaiveDate;
+
+use crate::domain::error::AppError;
+use crate::domain::policy::{Action, CurrentUser};
+use crate::state::AppState;
+use crate::storage::audit::{AuditQuery, AuditRow};
+use crate::web::page::Page;
+
+/// Routes of the audit page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(audit_page))
+}
+
+/// Filters of the audit page, as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: Page,
+    filter: AuditFilter,
+    rows: Vec<AuditRow>,
+    total: i64,
+    page_no: i64,
+    pages: i64,
+}
+
+impl AuditPage {
+    fn page_href(&self, n: i64) -> String {
+        use crate::web::page::url_encode as e;
+        format!(
+            "/audit?user={}&area={}&from={}&to={}&page={n}",
+            e(&self.filter.user),
+            e(&self.filter.area),
+            e(&self.filter.from),
+            e(&self.filter.to)
+        )
+    }
+}
+
+const PAGE_SIZE: i64 = 50;
+
+async fn audit_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(filter): Query<AuditFilter>,
+) -> Result<AuditPage, AppError> {
+    user.authorize(Action::ReadAudit(&user.area))?;
+    let area = filter.area.trim();
+    if !area.is_empty() {
+        let a = crate::storage::areas::area_ref(&state.db, area)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        user.authorize(Action::ReadAudit(&a))?;
+    }
+    let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let from = day(&filter.from);
+    let to = day(&filter.to).and_then(|d| d.succ_opt());
+    let page_no = filter.page.unwrap_or(1).max(1);
+    let username = filter.user.trim().to_lowercase();
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let q = AuditQuery {
+        scope: user.scope(),
+        area: opt(area),
+        username: opt(&username),
+        from,
+        to,
+    };
+    let (rows, total) =
+        crate::storage::audit::page(&state.db, &q, PAGE_SIZE, (page_no - 1) * PAGE_SIZE).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    Ok(AuditPage {
+        page,
+        filter,
+        rows,
+        total,
+        page_no,
+        pages,
+    })
+}

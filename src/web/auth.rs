@@ -1,0 +1,170 @@
+//! Who is asking: the signed-in user from the session (pages) or a bearer
+//! token (API), and forms that carry the session's CSRF token. What a user
+//! may do is decided by [`crate::domain::policy`].
+
+use axum::extract::{
+    FromRequest, FromRequestParts, OptionalFromRequestParts, OriginalUri, Request,
+};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use crate::domain::error::AppError;
+pub use crate::domain::policy::{Action, CurrentUser, Role};
+use crate::state::AppState;
+use crate::storage::tokens::{self, constant_time_eq};
+use crate::storage::users::load_user;
+use crate::web::error::is_api_path;
+use crate::web::page::{CSRF_KEY, session_error};
+
+/// Session keys.
+pub(crate) const USER_KEY: &str = "uid";
+pub(crate) const SIGNED_IN_AT_KEY: &str = "since";
+const SEEN_KEY: &str = "seen";
+
+#[derive(Clone)]
+struct CachedUser(Option<CurrentUser>);
+
+/// The user of this request, if any; looked up once per request.
+pub async fn optional_user(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, AppError> {
+    {
+        if let Some(CachedUser(u)) = parts.extensions.get::<CachedUser>() {
+            return Ok(u.clone());
+        }
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
+        let user = if let Some(token) = bearer(parts) {
+            tokens::user_for_token(&state.db, &token, state.clock.now()).await?
+        } else if is_api_path(&path) {
+            // The API takes tokens only, so a browser's cookie cannot be
+            // used against it without CSRF protection.
+            None
+        } else {
+            from_session(parts, state).await?
+        };
+        parts.extensions.insert(CachedUser(user.clone()));
+        Ok(user)
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        optional_user(parts, state)
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        optional_user(parts, state).await
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+async fn from_session(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, AppError> {
+    let session = Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
+    let Some(uid) = session.get::<i64>(USER_KEY).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let now = state.clock.now().timestamp();
+    let since = session
+        .get::<i64>(SIGNED_IN_AT_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    if now - since > state.config.session_max_hours * 3600 {
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    let user = load_user(&state.db, uid).await?;
+    if user.is_none() {
+        // Disabled or removed since sign-in.
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    // Saving the session pushes its idle expiry forward; once a minute is enough.
+    let seen = session
+        .get::<i64>(SEEN_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    if now - seen >= 60 {
+        session.insert(SEEN_KEY, now).await.map_err(session_error)?;
+    }
+    Ok(user)
+}
+
+/// A form body whose `csrf` field matches the session's token; otherwise 403
+/// and the handler never runs. Form structs ignore the `csrf` field.
+pub struct CsrfForm<T>(pub T);
+
+/// Largest form body accepted.
+const FORM_LIMIT: usize = 256 * 1024;
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::BadRequest("expected a form".into()));
+        }
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
+        let expected = session
+            .get::<String>(CSRF_KEY)
+            .await
+            .map_err(session_error)?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest("form too large or unreadable".into()))?;
+        #[derive(serde::Deserialize)]
+        struct Token {
+            csrf: Option<String>,
+        }
+        let sent = serde_urlencoded::from_bytes::<Token>(&bytes)
+            .ok()
+            .and_then(|t| t.csrf)
+            .unwrap_or_default();
+        match expected {
+            Some(e) if constant_time_eq(e.as_bytes(), sent.as_bytes()) => {}
+            _ => return Err(AppError::Csrf),
+        }
+        let value = serde_urlencoded::from_bytes::<T>(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+        Ok(CsrfForm(value))
+    }
+}

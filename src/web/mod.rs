@@ -1,0 +1,109 @@
+//! The web layer: extractors, pages, the JSON API, error rendering and the
+//! router. It may use every layer below it; nothing below uses it.
+
+pub mod api;
+pub mod areas;
+pub mod audit;
+pub mod auth;
+pub mod charts;
+pub mod error;
+pub mod page;
+pub mod records;
+pub mod sign_in;
+pub mod users;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::state::AppState;
+use auth::CurrentUser;
+
+/// Largest request body accepted anywhere (a CSV import stays well below).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The whole application as a router, so tests can call it without a socket.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name("vx_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
+        ));
+    let files = state.config.files_dir.clone();
+    let mut app = Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/style.css", get(style))
+        .route("/static/refresh.js", get(refresh_js))
+        .route("/lang/{code}", get(page::switch_lang))
+        .merge(sign_in::router())
+        .merge(areas::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(records::router())
+        .nest("/api/v1", api::router())
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(sessions);
+    if let Some(dir) = files {
+        app = app.nest_service("/files", tower_http::services::ServeDir::new(dir));
+    }
+    let mut app = app
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(error::render_errors));
+    for (name, value) in page::security_headers() {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    app.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+async fn home(user: Option<CurrentUser>) -> Redirect {
+    match user {
+        Some(u) => Redirect::to(&format!("/areas/{}", u.area.code)),
+        None => Redirect::to("/sign-in"),
+    }
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.db),
+    )
+    .await;
+    match check {
+        Ok(Ok(_)) => "ready".into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+}
+
+async fn refresh_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/refresh.js"),
+    )
+}

@@ -1,0 +1,249 @@
+//! What every page shares: the layout context, the language switch,
+//! security headers and static files.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use crate::domain::error::AppError;
+use crate::domain::i18n::Lang;
+use crate::state::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::request_lang;
+
+/// Session key of the CSRF token.
+pub const CSRF_KEY: &str = "csrf";
+const FLASH_KEY: &str = "flash";
+
+/// The shared layout context every page template fills.
+pub struct Page {
+    /// The interface language.
+    pub lang: Lang,
+    /// The signed-in user, if any.
+    pub user: Option<CurrentUser>,
+    /// The CSRF token to put in every form.
+    pub csrf: String,
+    /// A one-time message from the previous request (catalogue text, already translated).
+    pub flash: Option<String>,
+    /// The path and query of this page, to come back to after switching language.
+    pub here: String,
+}
+
+impl Page {
+    /// The text for `key` in the page's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+
+    /// The text for `key` with its placeholders filled.
+    pub fn tf(&self, key: &str, args: &[&str]) -> String {
+        self.lang.tf(key, args)
+    }
+
+    /// A number with thousands grouped for the page's language.
+    pub fn int(&self, n: &i64) -> String {
+        self.lang.int(*n)
+    }
+
+    /// An optional number, or "not set".
+    pub fn opt_int(&self, n: &Option<i64>) -> String {
+        match n {
+            Some(n) => self.lang.int(*n),
+            None => self.lang.t("common.unknown").to_string(),
+        }
+    }
+
+    /// A date as dd/mm/yyyy.
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        self.lang.date(*d)
+    }
+
+    /// An instant as dd/mm/yyyy HH:MM in Hà Nội time.
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.lang.datetime(*at)
+    }
+
+    /// The link that switches to the other language and comes back here.
+    pub fn switch_lang_href(&self) -> String {
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            url_encode(&self.here)
+        )
+    }
+
+    /// Stores a one-time message for the next page.
+    pub async fn flash(session: &Session, text: String) -> Result<(), AppError> {
+        session
+            .insert(FLASH_KEY, text)
+            .await
+            .map_err(session_error)?;
+        Ok(())
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let lang = request_lang(&parts.headers);
+        let user = crate::web::auth::optional_user(parts, state).await?;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
+        let csrf = csrf_token(&session).await?;
+        let flash = session
+            .remove::<String>(FLASH_KEY)
+            .await
+            .map_err(session_error)?;
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Page {
+            lang,
+            user,
+            csrf,
+            flash,
+            here,
+        })
+    }
+}
+
+/// The session's CSRF token, created on first use.
+pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session
+        .get::<String>(CSRF_KEY)
+        .await
+        .map_err(session_error)?
+    {
+        return Ok(t);
+    }
+    let t = crate::storage::tokens::random_token();
+    session.insert(CSRF_KEY, &t).await.map_err(session_error)?;
+    Ok(t)
+}
+
+/// A session store failure: the store is PostgreSQL, so the database is
+/// away (503, try again) rather than a fault of ours.
+pub fn session_error(e: tower_sessions::session::Error) -> AppError {
+    AppError::Unavailable(anyhow::anyhow!("session store: {e}"))
+}
+
+/// The error page, in the user's language.
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub lang: Lang,
+    pub status: u16,
+    pub message: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl ErrorPage {
+    fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+}
+
+/// Percent-encodes a string for a URL query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A path on this site to go back to, or `/`: never another site
+/// (`//evil.example` and `/\evil.example` are other sites to a browser).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{code}`: remembers the language in a cookie and goes back.
+pub async fn switch_lang(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let mut res = Redirect::to(&local_path(q.next.as_deref())).into_response();
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ascii cookie"),
+    );
+    Ok(res)
+}
+
+/// Headers that every response carries.
+pub fn security_headers() -> [(header::HeaderName, HeaderValue); 5] {
+    [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_a_switch_or_sign_in() {
+        assert_eq!(local_path(Some("/areas/020")), "/areas/020");
+        assert_eq!(local_path(Some("//evil.example")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(Some("https://evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn url_encode_keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(
+            url_encode("/areas/020?q=a b&x"),
+            "/areas/020%3Fq%3Da%20b%26x"
+        );
+        assert_eq!(url_encode("Liên"), "Li%C3%AAn");
+    }
+}

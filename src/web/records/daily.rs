@@ -1,0 +1,467 @@
+//! Daily reports: per commune per day, F1 traced and sent to quarantine,
+//! tests and vaccine doses; new F0 is derived from the cases. The district
+//! sees at a glance which communes have not reported.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::export::{self, Format};
+use super::{
+    FormPage, ListPage, ListRow, Paging, QueryPairs, columns, form_again, items_json, list_area,
+    stale,
+};
+use crate::domain::area::Codes;
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Check, Field, FormBuilder, Raw, parse_date};
+use crate::domain::i18n::Lang;
+use crate::state::AppState;
+use crate::storage::areas::area_ref;
+use crate::storage::audit::{self, Actor, Entry};
+use crate::web::auth::{Action, CsrfForm, CurrentUser};
+use crate::web::page::Page;
+
+/// Routes of the daily report pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/daily", get(status_page))
+        .route("/daily/{commune}/{date}", get(form).post(save))
+}
+
+/// Routes of the daily reports API.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/daily-reports", get(api_list))
+        .route("/daily-reports/{commune}/{date}", put(api_put).get(api_get))
+}
+
+const NUMBERS: [&str; 6] = [
+    "f1_traced",
+    "f1_quarantined",
+    "tests",
+    "dose1",
+    "dose2",
+    "dose3",
+];
+
+/// A commune's report for a day (or its absence), with the derived new F0.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DayRow {
+    pub commune_code: String,
+    pub commune_name: String,
+    pub day: NaiveDate,
+    pub reported: bool,
+    pub new_f0: i64,
+    pub f1_traced: Option<i32>,
+    pub f1_quarantined: Option<i32>,
+    pub tests: Option<i32>,
+    pub dose1: Option<i32>,
+    pub dose2: Option<i32>,
+    pub dose3: Option<i32>,
+    pub notes: Option<String>,
+    pub version: Option<i32>,
+}
+
+/// Every commune under `area` on `day`, reported or not.
+async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<DayRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select a.code as commune_code, a.name as commune_name, $2::date as day, r.commune_code is not null as reported,
+           (select count(*) from cases c where c.commune_code = a.code and c.detected_on = $2 and c.voided_at is null) as new_f0,
+           r.f1_traced, r.f1_quarantined, r.tests, r.dose1, r.dose2, r.dose3, r.notes, r.version
+         from areas a
+         left join areas p on p.code = a.parent_code
+         left join daily_reports r on r.commune_code = a.code and r.day = $2
+         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+         order by r.commune_code is not null, a.name",
+    )
+    .bind(area)
+    .bind(day)
+    .fetch_all(db)
+    .await?)
+}
+
+fn day_param(raw: &Raw, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let mut c = Check::new(raw);
+    let d = c.date("date", false, Some(today)).unwrap_or(today);
+    c.finish()?;
+    Ok(d)
+}
+
+async fn status_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    q: QueryPairs,
+) -> Result<Response, AppError> {
+    let raw = Raw::from_form(q.0);
+    let area = list_area(&state.db, &user, &raw).await?;
+    let day = day_param(&raw, state.clock.today())?;
+    let rows = day_rows(&state.db, &area.code, day).await?;
+    let lang = page.lang;
+    let n = |v: Option<i32>| v.map(|v| lang.int(v.into())).unwrap_or_default();
+    if let Some(format) = Format::from_raw(&raw) {
+        let mut headers = vec!["commune_code", "date", "reported", "new_f0"];
+        headers.extend(NUMBERS);
+        headers.push("notes");
+        let out: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let mut v = vec![
+                    r.commune_code.clone(),
+                    r.day.to_string(),
+                    r.reported.to_string(),
+                    r.new_f0.to_string(),
+                ];
+                for x in [
+                    r.f1_traced,
+                    r.f1_quarantined,
+                    r.tests,
+                    r.dose1,
+                    r.dose2,
+                    r.dose3,
+                ] {
+                    v.push(x.map(|x| x.to_string()).unwrap_or_default());
+                }
+                v.push(r.notes.clone().unwrap_or_default());
+                v
+            })
+            .collect();
+        return export::respond(
+            format,
+            &format!("bao-cao-ngay-{}-{day}", area.code),
+            &headers,
+            &out,
+        );
+    }
+    let missing = rows.iter().filter(|r| !r.reported).count();
+    let list_rows = rows
+        .iter()
+        .map(|r| ListRow {
+            href: format!("/daily/{}/{day}", r.commune_code),
+            cells: vec![
+                r.commune_name.clone(),
+                lang.t(if r.reported {
+                    "daily.reported"
+                } else {
+                    "daily.missing"
+                })
+                .into(),
+                lang.int(r.new_f0),
+                n(r.f1_traced),
+                n(r.f1_quarantined),
+                n(r.tests),
+                n(r.dose1),
+                n(r.dose2),
+                n(r.dose3),
+            ],
+            muted: !r.reported,
+        })
+        .collect();
+    let errors = FieldErrors::default();
+    let mut filter_raw = raw.clone();
+    filter_raw.set("date", day.to_string());
+    let filters = FormBuilder::new(lang, &filter_raw, &errors)
+        .text("area", "rec.area", false, 5)
+        .date("date", "daily.day", false)
+        .build();
+    let keys = [
+        "rec.commune",
+        "daily.reported",
+        "#daily.new_f0",
+        "#daily.f1_traced",
+        "#daily.f1_quarantined",
+        "#daily.tests",
+        "#daily.dose1",
+        "#daily.dose2",
+        "#daily.dose3",
+    ];
+    let total = rows.len() as i64;
+    let title = format!(
+        "{} — {}",
+        lang.tf("daily.status_of", &[&lang.date(day)]),
+        area.name
+    );
+    let paging = Paging {
+        limit: total.max(1),
+        offset: 0,
+    };
+    let mut p = ListPage::new(
+        page,
+        title,
+        "/daily",
+        &raw,
+        filters,
+        columns(lang, &keys),
+        list_rows,
+        total,
+        paging,
+    );
+    p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing as i64)]));
+    Ok(p.into_response())
+}
+
+/// The commune and day of a report the user may write.
+async fn target(
+    state: &AppState,
+    user: &CurrentUser,
+    commune: &str,
+    date: &str,
+) -> Result<(AreaRef, NaiveDate), AppError> {
+    let area = area_ref(&state.db, commune)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if area.level != Level::Commune {
+        return Err(AppError::NotFound);
+    }
+    user.authorize(Action::ReadArea(&area))?;
+    let day = parse_date(date).ok_or(AppError::NotFound)?;
+    if day > state.clock.today() {
+        let mut f = FieldErrors::default();
+        f.add("date", "err.date_in_future");
+        return Err(AppError::Invalid(f));
+    }
+    Ok((area, day))
+}
+
+fn fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
+    FormBuilder::new(lang, raw, errors)
+        .hidden("version")
+        .number("f1_traced", "daily.f1_traced", true)
+        .number("f1_quarantined", "daily.f1_quarantined", true)
+        .number("tests", "daily.tests", true)
+        .number("dose1", "daily.dose1", true)
+        .number("dose2", "daily.dose2", true)
+        .number("dose3", "daily.dose3", true)
+        .textarea("notes", "daily.notes", 2000)
+        .build()
+}
+
+async fn form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((commune, date)): Path<(String, String)>,
+) -> Result<FormPage, AppError> {
+    let (area, day) = target(&state, &user, &commune, &date).await?;
+    user.authorize(Action::WriteCommuneRecord(&area))?;
+    let row = day_rows(&state.db, &area.code, day)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let raw = to_raw(&row);
+    let title = page.tf("daily.edit", &[&area.name, &page.lang.date(day)]);
+    let mut fields = fields(page.lang, &raw, &FieldErrors::default());
+    if let Some(f) = fields.iter_mut().find(|f| f.name == "f1_traced") {
+        f.hint = Some(format!(
+            "{}: {}",
+            page.t("daily.new_f0"),
+            page.lang.int(row.new_f0)
+        ));
+    }
+    Ok(FormPage::blank(
+        page,
+        title,
+        format!("/daily/{}/{day}", area.code),
+        fields,
+        "/daily",
+    ))
+}
+
+fn to_raw(r: &DayRow) -> Raw {
+    let mut raw = Raw::default();
+    let vals = [
+        r.f1_traced,
+        r.f1_quarantined,
+        r.tests,
+        r.dose1,
+        r.dose2,
+        r.dose3,
+    ];
+    for (k, v) in NUMBERS.iter().zip(vals) {
+        raw.set(k, v.map(|v| v.to_string()).unwrap_or_default());
+    }
+    raw.set("notes", r.notes.clone().unwrap_or_default());
+    raw.set(
+        "version",
+        r.version.map(|v| v.to_string()).unwrap_or_default(),
+    );
+    raw
+}
+
+/// Files or replaces a report. A replacement must carry the version read last.
+async fn upsert(
+    state: &AppState,
+    user: &CurrentUser,
+    area: &AreaRef,
+    day: NaiveDate,
+    raw: &Raw,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    user.authorize(Action::WriteCommuneRecord(area))?;
+    let mut c = Check::new(raw);
+    let nums: Vec<Option<i64>> = NUMBERS
+        .iter()
+        .map(|k| c.int(k, true, 0, 10_000_000))
+        .collect();
+    let notes = c.opt_text("notes", 2000);
+    let version = raw.get("version").parse::<i32>().ok();
+    c.finish()?;
+    let n: Vec<i32> = nums.into_iter().map(|v| v.unwrap_or(0) as i32).collect();
+    let codes = Codes::of(area);
+    let mut tx = state.db.begin().await?;
+    let old: Option<serde_json::Value> = sqlx::query_scalar(
+        "select to_jsonb(r) - 'city_code' - 'district_code' from daily_reports r where commune_code = $1 and day = $2 for update",
+    )
+    .bind(&area.code)
+    .bind(day)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let created = old.is_none();
+    if created {
+        sqlx::query(
+            "insert into daily_reports (commune_code, day, city_code, district_code, f1_traced, f1_quarantined,
+               tests, dose1, dose2, dose3, notes, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&area.code)
+        .bind(day)
+        .bind(&codes.city)
+        .bind(&codes.district)
+        .bind(n[0])
+        .bind(n[1])
+        .bind(n[2])
+        .bind(n[3])
+        .bind(n[4])
+        .bind(n[5])
+        .bind(&notes)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        let done = sqlx::query(
+            "update daily_reports set f1_traced = $3, f1_quarantined = $4, tests = $5, dose1 = $6, dose2 = $7,
+               dose3 = $8, notes = $9, updated_at = $10, version = version + 1
+             where commune_code = $1 and day = $2 and version = $11",
+        )
+        .bind(&area.code)
+        .bind(day)
+        .bind(n[0])
+        .bind(n[1])
+        .bind(n[2])
+        .bind(n[3])
+        .bind(n[4])
+        .bind(n[5])
+        .bind(&notes)
+        .bind(now)
+        .bind(version.unwrap_or(-1))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(stale());
+        }
+    }
+    let mut new = serde_json::Map::new();
+    for (k, v) in NUMBERS.iter().zip(&n) {
+        new.insert(k.to_string(), (*v).into());
+    }
+    new.insert("notes".into(), notes.into());
+    let entry = Entry {
+        area_code: Some(&area.code),
+        action: if created { "create" } else { "update" },
+        entity: "daily_report",
+        entity_id: format!("{}/{day}", area.code),
+        old,
+        new: Some(new.into()),
+    };
+    audit::record(&mut tx, now, &Actor::from(user), entry).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path((commune, date)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (area, day) = target(&state, &user, &commune, &date).await?;
+    let raw = Raw::from_form(form);
+    match upsert(&state, &user, &area, day, &raw, state.clock.now()).await {
+        Ok(_) => {
+            super::saved(
+                &session,
+                &page,
+                "rec.saved",
+                &format!("/daily?area={}&date={day}", user.area.code),
+            )
+            .await
+        }
+        Err(e) => {
+            let title = page.tf("daily.edit", &[&area.name, &page.lang.date(day)]);
+            form_again(
+                page,
+                title,
+                format!("/daily/{}/{day}", area.code),
+                "/daily",
+                e,
+                |lang, errors| fields(lang, &raw, errors),
+            )
+        }
+    }
+}
+
+async fn api_put(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((commune, date)): Path<(String, String)>,
+    crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, Json<DayRow>), AppError> {
+    let (area, day) = target(&state, &user, &commune, &date).await?;
+    let raw = Raw::from_json(body)?;
+    let created = upsert(&state, &user, &area, day, &raw, state.clock.now()).await?;
+    let row = day_rows(&state.db, &area.code, day)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(row),
+    ))
+}
+
+async fn api_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((commune, date)): Path<(String, String)>,
+) -> Result<Json<DayRow>, AppError> {
+    let (area, day) = target(&state, &user, &commune, &date).await?;
+    let row = day_rows(&state.db, &area.code, day)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(row))
+}
+
+async fn api_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    q: QueryPairs,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let raw = Raw::from_form(q.0);
+    let area = list_area(&state.db, &user, &raw).await?;
+    let day = day_param(&raw, state.clock.today())?;
+    let rows = day_rows(&state.db, &area.code, day).await?;
+    Ok(items_json(&rows, rows.len() as i64))
+}

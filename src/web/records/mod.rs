@@ -1,0 +1,418 @@
+//! The records of DESIGN §3, each a module with its pages and API, sharing
+//! the vocabularies, the generic list/form/show pages, paging and export.
+
+pub mod cases;
+pub mod checkpoints;
+pub mod clusters;
+pub mod daily;
+pub mod directives;
+pub mod export;
+pub mod openapi;
+pub mod sites;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use sqlx::PgPool;
+
+use crate::domain::area::AreaRef;
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Field, Raw};
+use crate::state::AppState;
+use crate::storage::areas::area_ref;
+use crate::web::auth::{Action, CurrentUser};
+use crate::web::page::Page;
+
+/// Every record's pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(cases::router())
+        .merge(clusters::router())
+        .merge(sites::router())
+        .merge(checkpoints::router())
+        .merge(directives::router())
+        .merge(daily::router())
+}
+
+/// Every record's API routes.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .merge(cases::api_router())
+        .merge(clusters::api_router())
+        .merge(sites::api_router())
+        .merge(checkpoints::api_router())
+        .merge(directives::api_router())
+        .merge(daily::api_router())
+        .merge(openapi::router())
+}
+
+/// Resolves an area code typed into `field` and checks the user may write
+/// there with `action`: an unknown code is a field error, a code outside the
+/// user's jurisdiction is 403 (DESIGN §4), and nothing is written either way.
+pub async fn writable_area(
+    db: &PgPool,
+    user: &CurrentUser,
+    code: Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+    action: fn(&AreaRef) -> Action<'_>,
+) -> Result<Option<AreaRef>, AppError> {
+    let Some(code) = code else { return Ok(None) };
+    let Some(area) = area_ref(db, &code).await? else {
+        errors.add(field, "err.unknown_area");
+        return Ok(None);
+    };
+    if !user.can(action(&area)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(area))
+}
+
+/// The area a list is about: `?area=` if given (and readable), else the user's own.
+pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<AreaRef, AppError> {
+    let code = raw.get("area");
+    let area = if code.is_empty() {
+        user.area.clone()
+    } else {
+        area_ref(db, code).await?.ok_or(AppError::NotFound)?
+    };
+    user.authorize(Action::ReadArea(&area))?;
+    Ok(area)
+}
+
+/// The communes a user may write records in, for the form's select.
+pub async fn writable_communes(
+    db: &PgPool,
+    user: &CurrentUser,
+) -> Result<Vec<(String, String)>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select a.code, a.name from areas a left join areas p on p.code = a.parent_code
+         where a.level = 'commune' and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+         order by a.name",
+    )
+    .bind(user.scope())
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}
+
+/// Page number and size of a list.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    /// Rows on one page.
+    pub const PAGE_SIZE: i64 = 50;
+    /// Most rows an API call or an export returns at once.
+    pub const MAX_LIMIT: i64 = 1000;
+
+    /// From `?page=` (pages) or `?limit=&offset=` (API).
+    pub fn from_raw(raw: &Raw) -> Self {
+        let num = |k: &str| raw.get(k).parse::<i64>().ok();
+        if let Some(limit) = num("limit") {
+            return Self {
+                limit: limit.clamp(1, Self::MAX_LIMIT),
+                offset: num("offset").unwrap_or(0).max(0),
+            };
+        }
+        let page = num("page").unwrap_or(1).clamp(1, 1_000_000);
+        Self {
+            limit: Self::PAGE_SIZE,
+            offset: (page - 1) * Self::PAGE_SIZE,
+        }
+    }
+
+    /// For a list page: one page of it, or every row (up to
+    /// [`export::MAX_ROWS`]) when `?format=` asks for an export.
+    pub fn for_list(raw: &Raw) -> Self {
+        if export::Format::from_raw(raw).is_some() {
+            Self {
+                limit: export::MAX_ROWS,
+                offset: 0,
+            }
+        } else {
+            Self::from_raw(raw)
+        }
+    }
+
+    /// The 1-based page number.
+    pub fn page_no(&self) -> i64 {
+        self.offset / self.limit + 1
+    }
+}
+
+/// A column of a generic list.
+pub struct Column {
+    pub label: String,
+    pub numeric: bool,
+}
+
+/// A row of a generic list.
+pub struct ListRow {
+    pub href: String,
+    pub cells: Vec<String>,
+    pub muted: bool,
+}
+
+/// The generic list page: filters, table, paging, export and "add" links.
+#[derive(Template, WebTemplate)]
+#[template(path = "records/list.html")]
+pub struct ListPage {
+    pub page: Page,
+    pub title: String,
+    pub base: String,
+    pub new_href: Option<String>,
+    pub extra_links: Vec<(String, String)>,
+    pub filters: Vec<Field>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<ListRow>,
+    pub total: i64,
+    pub page_no: i64,
+    pub pages: i64,
+    pub query: String,
+    pub note: Option<String>,
+}
+
+impl ListPage {
+    /// Builds the page; `raw` is the query as sent (kept in paging and export links).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        page: Page,
+        title: String,
+        base: &str,
+        raw: &Raw,
+        filters: Vec<Field>,
+        columns: Vec<Column>,
+        rows: Vec<ListRow>,
+        total: i64,
+        paging: Paging,
+    ) -> Self {
+        let query = raw
+            .0
+            .iter()
+            .filter(|(k, v)| {
+                !v.is_empty() && !matches!(k.as_str(), "page" | "format" | "limit" | "offset")
+            })
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    crate::web::page::url_encode(k),
+                    crate::web::page::url_encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        Self {
+            page,
+            title,
+            base: base.to_string(),
+            new_href: None,
+            extra_links: Vec::new(),
+            filters,
+            columns,
+            rows,
+            total,
+            page_no: paging.page_no(),
+            pages: ((total + paging.limit - 1) / paging.limit).max(1),
+            query,
+            note: None,
+        }
+    }
+
+    fn href(&self, extra: &str) -> String {
+        if self.query.is_empty() {
+            format!("{}?{extra}", self.base)
+        } else {
+            format!("{}?{}&{extra}", self.base, self.query)
+        }
+    }
+
+    fn page_href(&self, n: i64) -> String {
+        self.href(&format!("page={n}"))
+    }
+
+    fn export_href(&self, format: &str) -> String {
+        self.href(&format!("format={format}"))
+    }
+}
+
+/// The generic form page; `conflict` lists the stored values when an edit was stale.
+#[derive(Template, WebTemplate)]
+#[template(path = "records/form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub title: String,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub has_errors: bool,
+    pub conflict: Vec<(String, String)>,
+    pub cancel_href: String,
+}
+
+/// A section of a show page: a small table.
+pub struct Section {
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A form drawn inside a show page (a shift report, a report on a directive, voiding).
+pub struct EmbeddedForm {
+    pub title: String,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub submit: String,
+}
+
+/// A node of the directive cascade, drawn indented.
+pub struct TreeNode {
+    pub depth: usize,
+    pub href: String,
+    pub label: String,
+    pub status: String,
+    pub overdue: bool,
+    pub is_directive: bool,
+}
+
+/// The generic show page.
+#[derive(Template, WebTemplate)]
+#[template(path = "records/show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub actions: Vec<(String, String)>,
+    pub banner: Option<String>,
+    pub sections: Vec<Section>,
+    pub tree: Vec<TreeNode>,
+    pub forms: Vec<EmbeddedForm>,
+    pub back_href: String,
+}
+
+/// Columns from catalogue keys; a `#` prefix marks a numeric column.
+pub fn columns(lang: crate::domain::i18n::Lang, keys: &[&str]) -> Vec<Column> {
+    keys.iter()
+        .map(|k| match k.strip_prefix('#') {
+            Some(k) => Column {
+                label: lang.t(k).to_string(),
+                numeric: true,
+            },
+            None => Column {
+                label: lang.t(k).to_string(),
+                numeric: false,
+            },
+        })
+        .collect()
+}
+
+/// A vocabulary value's label, or "" when absent.
+pub fn label<T: crate::domain::forms::Vocab>(
+    lang: crate::domain::i18n::Lang,
+    v: Option<&str>,
+) -> String {
+    v.and_then(T::parse)
+        .map(|v| lang.t(v.label_key()).to_string())
+        .unwrap_or_default()
+}
+
+/// Optional date as dd/mm/yyyy or "".
+pub fn opt_date(lang: crate::domain::i18n::Lang, d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| lang.date(d)).unwrap_or_default()
+}
+
+/// The SQL condition that keeps rows under the area in `$n`, for tables
+/// with city/district/commune code columns.
+pub fn under(n: usize, commune_column: &str) -> String {
+    format!("(city_code = ${n} or district_code = ${n} or {commune_column} = ${n})")
+}
+
+impl FormPage {
+    /// A form page with no error yet.
+    pub fn blank(
+        page: Page,
+        title: String,
+        action: String,
+        fields: Vec<Field>,
+        cancel_href: &str,
+    ) -> Self {
+        Self {
+            page,
+            title,
+            action,
+            fields,
+            has_errors: false,
+            conflict: vec![],
+            cancel_href: cancel_href.into(),
+        }
+    }
+}
+
+/// The form again after a failed save: 422 for invalid values, 409 for a
+/// duplicate, with the input kept and each error beside its field; any
+/// other error goes on up.
+pub fn form_again(
+    page: Page,
+    title: String,
+    action: String,
+    cancel_href: &str,
+    e: AppError,
+    fields: impl FnOnce(crate::domain::i18n::Lang, &FieldErrors) -> Vec<Field>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let (status, errors) = match e {
+        AppError::Invalid(f) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, f),
+        AppError::Conflict(f) => (axum::http::StatusCode::CONFLICT, f),
+        other => return Err(other),
+    };
+    let fields = fields(page.lang, &errors);
+    let p = FormPage {
+        page,
+        title,
+        action,
+        fields,
+        has_errors: true,
+        conflict: vec![],
+        cancel_href: cancel_href.into(),
+    };
+    Ok((status, p).into_response())
+}
+
+/// After a write: a one-time message (catalogue `key`) for the next page,
+/// and a redirect to it.
+pub async fn saved(
+    session: &tower_sessions::Session,
+    page: &Page,
+    key: &str,
+    to: &str,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    Page::flash(session, page.t(key).to_string()).await?;
+    Ok(axum::response::Redirect::to(to).into_response())
+}
+
+/// The `version` a form or a PATCH carries: required for edits.
+pub fn version(raw: &Raw) -> Result<i32, AppError> {
+    raw.get("version").parse().map_err(|_| {
+        let mut f = FieldErrors::default();
+        f.add("version", "err.version_required");
+        AppError::Invalid(f)
+    })
+}
+
+/// The 409 of a stale edit.
+pub fn stale() -> AppError {
+    let mut f = FieldErrors::default();
+    f.add("version", "err.stale");
+    AppError::Conflict(f)
+}
+
+/// The query string of a list as a `Raw`.
+pub type QueryPairs = axum::extract::Query<Vec<(String, String)>>;
+
+/// An `{"items": [...], "total": N}` answer.
+pub fn items_json<T: serde::Serialize>(items: &[T], total: i64) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "items": items, "total": total }))
+}

@@ -1,0 +1,276 @@
+//! The Hà Nội area tree, its import and the area browser.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use sqlx::PgPool;
+use vungxanh::domain::area as areas;
+use vungxanh::storage::areas as stored_areas;
+use vungxanh::storage::audit::Actor;
+
+async fn count(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+#[sqlx::test]
+async fn the_hanoi_tree_has_30_districts_and_579_communes_of_the_right_kinds(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let by = |level: &str, unit: &str| {
+        format!("select count(*) from areas where level = '{level}' and unit_type = '{unit}'")
+    };
+    assert_eq!(
+        count(&t.db, "select count(*) from areas where level = 'city'").await,
+        1
+    );
+    assert_eq!(
+        count(&t.db, "select count(*) from areas where level = 'district'").await,
+        30
+    );
+    assert_eq!(
+        count(&t.db, "select count(*) from areas where level = 'commune'").await,
+        579
+    );
+    assert_eq!(count(&t.db, &by("district", "Quận")).await, 12);
+    assert_eq!(count(&t.db, &by("district", "Huyện")).await, 17);
+    assert_eq!(count(&t.db, &by("district", "Thị xã")).await, 1);
+    assert_eq!(count(&t.db, &by("commune", "Phường")).await, 175);
+    assert_eq!(count(&t.db, &by("commune", "Xã")).await, 383);
+    assert_eq!(count(&t.db, &by("commune", "Thị trấn")).await, 21);
+    assert_eq!(
+        count(
+            &t.db,
+            "select count(*) from areas where parent_code = '020'"
+        )
+        .await,
+        16,
+        "Huyện Thanh Trì has 16 communes"
+    );
+}
+
+#[sqlx::test]
+async fn communes_sit_under_their_real_districts(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let parent_of = |name: &'static str| {
+        let db = t.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "select p.name from areas c join areas p on p.code = c.parent_code where c.name = $1",
+            )
+            .bind(name)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(parent_of("Xã Liên Ninh").await, vec!["Huyện Thanh Trì"]);
+    assert_eq!(
+        parent_of("Phường Quỳnh Lôi").await,
+        vec!["Quận Hai Bà Trưng"]
+    );
+    assert_eq!(
+        parent_of("Phường Trung Văn").await,
+        vec!["Quận Nam Từ Liêm"]
+    );
+    let lien_ninh: (String, String) =
+        sqlx::query_as("select code, parent_code from areas where name = 'Xã Liên Ninh'")
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+    assert_eq!(lien_ninh, ("00682".to_string(), "020".to_string()));
+    // The source's "Xã Đại áng" is shipped with its proper casing.
+    assert_eq!(
+        count(
+            &t.db,
+            "select count(*) from areas where name = 'Xã Đại Áng'"
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn importing_the_same_tree_again_changes_nothing_and_writes_no_audit(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let before = t.audit_count().await;
+    let tree = areas::parse_csv(areas::HANOI_CSV).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let report = stored_areas::store(&mut tx, &tree, &Actor::system("test"), t.clock.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (report.inserted, report.updated, report.unchanged),
+        (0, 0, 610)
+    );
+    assert_eq!(t.audit_count().await, before);
+    assert_eq!(before, 610, "the first load wrote one audit row per area");
+}
+
+#[sqlx::test]
+async fn another_citys_tree_imports_from_a_csv_of_the_same_shape(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let csv = "code,name,unit_type,level,parent_code,population\n\
+               79,Thành phố Hồ Chí Minh,Thành phố,city,,8993082\n\
+               760,Quận 1,Quận,district,79,\n\
+               26734,Phường Tân Định,Phường,commune,760,\n";
+    let tree = areas::parse_csv(csv).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let report = stored_areas::store(&mut tx, &tree, &Actor::system("test"), t.clock.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(report.inserted, 3);
+    let key: String = sqlx::query_scalar("select search_key from areas where code = '26734'")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(key, "phuong tan dinh");
+    assert_eq!(
+        count(&t.db, "select count(*) from areas where level = 'city'").await,
+        2
+    );
+}
+
+#[sqlx::test]
+async fn the_area_browser_shows_30_districts_and_16_communes_under_thanh_tri(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    let mut b = t.signed_in("thanhpho").await;
+    let city = b.get("/areas/01").await;
+    assert_eq!(city.status, StatusCode::OK);
+    assert!(city.text.contains("Thành phố Hà Nội"));
+    assert!(
+        city.text
+            .contains("30 quận/huyện/thị xã, 579 phường/xã/thị trấn"),
+        "{}",
+        city.text
+    );
+    assert_eq!(rows(&city.text), 30);
+    assert!(
+        city.text.contains("8.053.663"),
+        "population grouped the Vietnamese way"
+    );
+    let thanh_tri = b.get("/areas/020").await;
+    assert_eq!(rows(&thanh_tri.text), 16);
+    assert!(thanh_tri.text.contains("Xã Liên Ninh"));
+    assert!(
+        thanh_tri
+            .text
+            .contains(r#"<a href="/areas/01">Thành phố Hà Nội</a>"#),
+        "breadcrumb"
+    );
+}
+
+/// Rows in the table of areas under the one shown.
+fn rows(html: &str) -> usize {
+    let table = &html[html.find(r#"id="children""#).expect("children table")..];
+    let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    body.matches("<tr").count()
+}
+
+#[sqlx::test]
+async fn search_finds_areas_with_or_without_diacritics_and_in_any_case(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    let mut b = t.signed_in("thanhpho").await;
+    for q in [
+        "lien%20ninh",
+        "LIÊN%20NINH",
+        "Li%C3%AAn%20Ninh",
+        "dai%20ang",
+    ] {
+        let r = b.get(&format!("/areas/01?q={q}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let results = &r.text[r
+            .text
+            .find("class=\"results\"")
+            .unwrap_or_else(|| panic!("no results for {q}"))..];
+        assert!(
+            results.contains("Xã Liên Ninh") || results.contains("Xã Đại Áng"),
+            "query {q} found nothing expected"
+        );
+    }
+    // A district's search stays inside the district.
+    let r = b.get("/areas/020?q=trung%20van").await;
+    assert!(
+        r.text.contains("Không tìm thấy địa bàn nào."),
+        "Trung Văn is not in Thanh Trì"
+    );
+}
+
+#[sqlx::test]
+async fn the_interface_switches_to_english_and_back(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    let mut b = t.signed_in("thanhpho").await;
+    let vi = b.get("/areas/01").await;
+    assert!(vi.text.contains("<html lang=\"vi\">") && vi.text.contains("Đăng xuất"));
+    let switch = b.get("/lang/en?next=/areas/01").await;
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    assert_eq!(switch.location(), "/areas/01");
+    let en = b.get("/areas/01").await;
+    assert!(en.text.contains("<html lang=\"en\">") && en.text.contains("Sign out"));
+    assert!(en.text.contains("30 districts, 579 communes"));
+    assert!(
+        en.text.contains("8,053,663"),
+        "population grouped the English way"
+    );
+    let _ = b.get("/lang/vi?next=/areas/01").await;
+    assert!(b.get("/areas/01").await.text.contains("Đăng xuất"));
+    // Never redirected off the site.
+    assert_eq!(b.get("/lang/en?next=//evil.example").await.location(), "/");
+}
+
+#[sqlx::test]
+async fn pages_need_sign_in_and_unknown_pages_answer_in_vietnamese(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let mut b = t.browser();
+    let r = b.get("/areas/020").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/sign-in?next=/areas/020");
+    let r = b.get("/khong-co-trang-nay").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.text
+            .contains("Không tìm thấy trang hoặc dữ liệu yêu cầu."),
+        "{}",
+        r.text
+    );
+    let r = t.api("GET", "/api/v1/khong-co", None, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+}
+
+#[sqlx::test]
+async fn health_and_readiness_answer(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let mut b = t.browser();
+    assert_eq!(b.get("/healthz").await.status, StatusCode::OK);
+    let ready = b.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.text, "ready");
+}
+
+#[sqlx::test]
+async fn the_areas_api_answers_with_the_design_fields(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhtri", "district", "020").await;
+    let token = t.token("thanhtri").await;
+    let r = t.api("GET", "/api/v1/areas/020", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let a = r.json();
+    assert_eq!(a["code"], "020");
+    assert_eq!(a["name"], "Huyện Thanh Trì");
+    assert_eq!(a["level"], "district");
+    assert_eq!(a["parent_code"], "01");
+    assert!(a.get("population").is_some());
+    let kids = t
+        .api("GET", "/api/v1/areas/020/children", Some(&token), None)
+        .await
+        .json();
+    assert_eq!(kids["total"], 16);
+    assert_eq!(kids["items"].as_array().unwrap().len(), 16);
+    // Another district is out of reach.
+    let r = t.api("GET", "/api/v1/areas/001", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "forbidden");
+}

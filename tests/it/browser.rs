@@ -1,0 +1,238 @@
+//! In a real headless Chromium: a commune official logs a case on a phone,
+//! makes a mistake first; the district and the city see the new figure; the
+//! English switch works. Screenshots of every page go to target/screenshots.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{PASSWORD, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use sqlx::PgPool;
+
+/// chromedriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver and waits until it accepts connections.
+fn driver() -> Driver {
+    let port = free_port();
+    let child =
+        Command::new(std::env::var("VX_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver; make test installs it)");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, port }
+}
+
+async fn browser(d: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    let profile = std::env::temp_dir().join(format!("vx-chrome-{}-{}", std::process::id(), d.port));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("VX_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--lang=vi",
+                     format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", d.port))
+        .await
+        .expect("a browser session")
+}
+
+/// Serves the app on a real socket for the browser.
+async fn serve(t: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = t
+        .app
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn shot(c: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn fill(c: &Client, name: &str, value: &str) {
+    let el = c
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/sign-in")).await.unwrap();
+    fill(c, "username", username).await;
+    fill(c, "password", PASSWORD).await;
+    c.find(Locator::Css("form[action='/sign-in'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("#board")).await.unwrap();
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action='/sign-in']"))
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    let base = serve(&t).await;
+    let d = driver();
+    let c = browser(&d).await;
+
+    // A commune official on a phone-sized screen.
+    c.set_window_size(390, 844).await.unwrap();
+    sign_in(&c, &base, "lienninh").await;
+    shot(&c, "01-commune-dashboard-phone").await;
+    c.goto(&format!("{base}/cases/new")).await.unwrap();
+    // First with mistakes: a malformed code and no place of detection.
+    fill(&c, "case_code", "BN 12#").await;
+    fill(&c, "village", "Thôn Thọ Am").await;
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#form-error"))
+        .await
+        .unwrap();
+    shot(&c, "02-case-form-with-errors").await;
+    assert_eq!(
+        text(&c, "#e-case_code").await,
+        "Mã ca bệnh gồm chữ in hoa và số, ví dụ BN123456."
+    );
+    assert_eq!(text(&c, "#e-detected_in").await, "Không được để trống.");
+    let kept = c
+        .find(Locator::Css("[name='village']"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Thôn Thọ Am"), "the input is kept");
+    // Then right.
+    fill(&c, "case_code", "BN123456").await;
+    c.find(Locator::Css("select[name='detected_in']"))
+        .await
+        .unwrap()
+        .select_by_value("community")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".details"))
+        .await
+        .unwrap();
+    shot(&c, "03-case-saved").await;
+    assert!(c.source().await.unwrap().contains("BN123456"));
+    sign_out(&c).await;
+
+    // The district chair at a desk.
+    c.set_window_size(1280, 900).await.unwrap();
+    sign_in(&c, &base, "thanhtri").await;
+    assert_eq!(
+        text(&c, "tr[data-code='00682'] td:nth-child(3)").await,
+        "1",
+        "new today in Xã Liên Ninh"
+    );
+    assert_eq!(text(&c, "#f0-new-today").await, "1");
+    shot(&c, "04-district-dashboard").await;
+    sign_out(&c).await;
+
+    // The city's wall screen.
+    c.set_window_size(1920, 1080).await.unwrap();
+    sign_in(&c, &base, "thanhpho").await;
+    assert_eq!(
+        text(&c, "tr[data-code='020'] td:nth-child(3)").await,
+        "1",
+        "new today in Huyện Thanh Trì"
+    );
+    assert!(text(&c, "#zone .zone-colour").await.contains("Vùng đỏ"));
+    shot(&c, "05-city-wall-screen").await;
+
+    // And in English.
+    c.find(Locator::Css("#switch-lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang='en']"))
+        .await
+        .unwrap();
+    assert!(text(&c, "#zone .zone-colour").await.contains("Red zone"));
+    assert!(c.source().await.unwrap().contains("Sign out"));
+    shot(&c, "06-city-wall-screen-english").await;
+    c.close().await.unwrap();
+}

@@ -1,0 +1,418 @@
+//! Dashboards: exact figures at every level and date, the zone rules on real
+//! records, declarations, the summary API, and freshness after a write.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate};
+use serde_json::json;
+use sqlx::PgPool;
+use vungxanh::domain::zone::Thresholds;
+use vungxanh::storage::areas::area_ref;
+use vungxanh::storage::board::{Summary, compute};
+use vungxanh::storage::synth::{Scale, generate, rebuild_rollups};
+
+async fn setup(db: PgPool) -> TestApp {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    t
+}
+
+fn small() -> Scale {
+    Scale {
+        cases: 3000,
+        days: 90,
+        sites: 40,
+        checkpoints: 60,
+        directives: 20,
+        report_days: 10,
+        seed: 7,
+    }
+}
+
+/// Every additive figure of a summary, named.
+fn figures(s: &Summary) -> Vec<(&'static str, i64)> {
+    vec![
+        ("f0.total", s.f0.total),
+        ("f0.active", s.f0.active),
+        ("f0.new_today", s.f0.new_today),
+        ("f0.new_7d", s.f0.new_7d),
+        ("f0.community_7d", s.f0.community_7d),
+        ("f0.community_total", s.f0.community_total),
+        ("f0.recovered", s.f0.recovered),
+        ("f0.died", s.f0.died),
+        ("quarantine.sites_active", s.quarantine.sites_active),
+        ("quarantine.capacity", s.quarantine.capacity),
+        ("quarantine.occupancy", s.quarantine.occupancy),
+        ("quarantine.free", s.quarantine.free),
+        ("checkpoints.active", s.checkpoints.active),
+        (
+            "checkpoints.violations_today",
+            s.checkpoints.violations_today,
+        ),
+        ("clusters.active", s.clusters.active),
+        ("directives.open", s.directives.open),
+        ("directives.overdue", s.directives.overdue),
+        ("reports.reported", s.reports.reported),
+        ("reports.communes", s.reports.communes),
+        ("zone.red_communes", s.zone.red_communes),
+        ("zone.green_communes", s.zone.green_communes),
+    ]
+}
+
+#[sqlx::test]
+async fn every_figure_of_an_area_is_the_sum_over_its_children_at_every_date(db: PgPool) {
+    let t = setup(db).await;
+    let today = t.clock.today();
+    let made = generate(&t.db, "01", &small(), today).await.unwrap();
+    assert_eq!(made.cases, 3000);
+    let mut conn = t.db.acquire().await.unwrap();
+    for code in ["01", "020", "001"] {
+        let area = area_ref(&t.db, code).await.unwrap().unwrap();
+        for back in [0, 3, 20, 60, 200] {
+            let date = today - Duration::days(back);
+            let b = compute(&mut conn, &area, date, &Thresholds::default(), 0)
+                .await
+                .unwrap();
+            for (i, (name, value)) in figures(&b.me).into_iter().enumerate() {
+                let mut sum: i64 = b.children.iter().map(|c| figures(c)[i].1).sum();
+                if let Some(o) = &b.own_level {
+                    sum += figures(o)[i].1;
+                }
+                assert_eq!(value, sum, "{name} of {code} on {date}");
+            }
+            // The rollups agree with the records themselves.
+            let direct: i64 = sqlx::query_scalar(
+                "select count(*) from cases where voided_at is null and detected_on <= $2
+                   and (city_code = $1 or district_code = $1 or commune_code = $1)",
+            )
+            .bind(code)
+            .bind(date)
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+            assert_eq!(b.me.f0.total, direct, "total of {code} on {date}");
+        }
+    }
+    let city = compute(
+        &mut conn,
+        &area_ref(&t.db, "01").await.unwrap().unwrap(),
+        today,
+        &Thresholds::default(),
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(city.children.len(), 30);
+    assert_eq!(city.me.reports.communes, 579);
+    assert_eq!(city.me.zone.red_communes + city.me.zone.green_communes, 579);
+}
+
+#[sqlx::test]
+async fn the_rollups_kept_by_triggers_equal_a_rebuild_from_the_records(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("thanhtri").await;
+    let mut ids = Vec::new();
+    for (i, (commune, day, place)) in [
+        ("00682", "2021-07-20", "community"),
+        ("00682", "2021-07-28", "quarantine"),
+        ("00685", "2021-07-30", "community"),
+        ("00685", "2021-08-01", "lockdown"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = t
+            .api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": commune, "case_code": format!("BN{i}"), "detected_on": day, "detected_in": place, "status": "treating"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    // Move one case to another day and commune, recover one, void one.
+    t.api(
+        "PATCH",
+        &format!("/api/v1/cases/{}", ids[0]),
+        Some(&token),
+        Some(json!({"version": 1, "detected_on": "2021-07-22", "commune_code": "00685"})),
+    )
+    .await;
+    t.api(
+        "PATCH",
+        &format!("/api/v1/cases/{}", ids[1]),
+        Some(&token),
+        Some(json!({"version": 1, "status": "recovered", "status_on": "2021-08-01"})),
+    )
+    .await;
+    sqlx::query("update cases set voided_at = now(), void_reason = 'trùng' where id = $1")
+        .bind(ids[2])
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let snapshot = |db: PgPool| async move {
+        sqlx::query_as::<_, (String, NaiveDate, i32, i32, i32, i32, i32)>(
+            "select area_code, day, detected, community, recovered, died, transferred from case_rollup
+             where (detected, community, recovered, died, transferred) <> (0, 0, 0, 0, 0) order by 1, 2",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap()
+    };
+    let kept = snapshot(t.db.clone()).await;
+    let mut conn = t.db.acquire().await.unwrap();
+    rebuild_rollups(&mut conn).await.unwrap();
+    assert_eq!(kept, snapshot(t.db.clone()).await);
+    assert!(
+        kept.iter().any(|r| r.0 == "01" && r.2 == 1),
+        "the city row is kept too"
+    );
+}
+
+async fn summary(t: &TestApp, token: &str, code: &str) -> serde_json::Value {
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/areas/{code}/summary"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json()
+}
+
+#[sqlx::test]
+async fn the_summary_api_answers_with_every_field_of_the_design(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("thanhpho").await;
+    let s = summary(&t, &token, "01").await;
+    assert_eq!(s["area"]["code"], "01");
+    assert_eq!(s["date"], "2021-08-01");
+    for f in [
+        "total",
+        "active",
+        "new_today",
+        "new_7d",
+        "community_7d",
+        "community_total",
+        "recovered",
+        "died",
+    ] {
+        assert!(s["f0"][f].is_i64(), "f0.{f}");
+    }
+    for f in ["sites_active", "capacity", "occupancy", "free"] {
+        assert!(s["quarantine"][f].is_i64(), "quarantine.{f}");
+    }
+    assert!(s["checkpoints"]["active"].is_i64() && s["checkpoints"]["violations_today"].is_i64());
+    assert!(s["clusters"]["active"].is_i64());
+    assert!(
+        s["directives"]["open"].is_i64()
+            && s["directives"]["overdue"].is_i64()
+            && s["directives"]["done_rate"].is_f64()
+    );
+    assert!(s["zone"]["colour"] == "green" && s["zone"]["declared"] == false);
+    assert!(s["zone"].get("level").is_some() && s["zone"].get("reason").is_some());
+    let r = t
+        .api(
+            "GET",
+            "/api/v1/areas/01/summary?date=ngày-mai",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let commune = t.token("lienninh").await;
+    assert_eq!(
+        t.api("GET", "/api/v1/areas/020/summary", Some(&commune), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[sqlx::test]
+async fn a_community_case_turns_its_commune_district_and_city_red_for_14_days(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let city = t.token("thanhpho").await;
+    assert_eq!(summary(&t, &city, "01").await["zone"]["colour"], "green");
+    let r = t
+        .api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": "BN1", "detected_on": "2021-07-19", "detected_in": "community", "status": "treating"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    for code in ["00682", "020", "01"] {
+        assert_eq!(
+            summary(&t, &city, code).await["zone"]["colour"],
+            "red",
+            "{code} on day 14"
+        );
+    }
+    assert_eq!(summary(&t, &city, "00685").await["zone"]["colour"], "green");
+    let d = summary(&t, &city, "020").await;
+    assert_eq!(
+        (
+            d["zone"]["red_communes"].clone(),
+            d["zone"]["green_communes"].clone()
+        ),
+        (json!(1), json!(15))
+    );
+    // Fifteen days after detection it is green again…
+    t.clock.set(t.clock.now() + Duration::days(1));
+    assert_eq!(summary(&t, &city, "00682").await["zone"]["colour"], "green");
+    // …unless a case found in quarantine belongs to an open cluster.
+    let mut b = t.signed_in("lienninh").await;
+    b.post(
+        "/clusters/new",
+        "/clusters",
+        &[
+            ("commune_code", "00682"),
+            ("name", "Thôn Thọ Am"),
+            ("opened_on", "2021-08-01"),
+        ],
+    )
+    .await;
+    assert_eq!(summary(&t, &city, "00682").await["zone"]["colour"], "red");
+}
+
+#[sqlx::test]
+async fn the_level_follows_the_rate_per_100000_and_says_which_criterion_set_it(db: PgPool) {
+    let t = setup(db).await;
+    sqlx::query("update areas set population = 10000 where code = '00682'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let city = t.token("thanhpho").await;
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(
+        (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
+        (json!(1), json!("incidence"))
+    );
+    let s = summary(&t, &city, "00685").await;
+    assert_eq!(
+        (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
+        (json!(null), json!("no_population"))
+    );
+    // 5 community cases in 10,000 people over 7 days: 50 per 100,000 → level 3,
+    // and nobody vaccinated raises it to 4.
+    let token = t.token("lienninh").await;
+    for i in 0..5 {
+        t.api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": format!("BN{i}"), "detected_on": "2021-07-30", "detected_in": "community", "status": "treating"}))).await;
+    }
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(
+        (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
+        (json!(4), json!("vaccination"))
+    );
+    t.api("PUT", "/api/v1/daily-reports/00682/2021-07-31", Some(&token), Some(json!({"f1_traced": 0, "f1_quarantined": 0, "tests": 0, "dose1": 8000, "dose2": 0, "dose3": 0}))).await;
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(
+        (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
+        (json!(3), json!("incidence"))
+    );
+    let mut b = t.signed_in("thanhpho").await;
+    let page = b.get("/areas/00682").await;
+    assert!(
+        page.text.contains("Cấp 3 — nguy cơ cao (cam)")
+            && page.text.contains("50,0 ca cộng đồng/100.000 dân"),
+        "{}",
+        page.text
+    );
+}
+
+#[sqlx::test]
+async fn a_declaration_overrides_the_computed_zone_until_it_is_withdrawn(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    let r = t.api("POST", "/api/v1/areas/00682/zone", Some(&district), Some(json!({"colour": "red", "level": 3, "reason": "Ổ dịch phức tạp tại thôn Thọ Am", "effective_on": "2021-08-01"}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let s = summary(&t, &district, "00682").await;
+    assert_eq!(
+        (
+            s["zone"]["colour"].clone(),
+            s["zone"]["level"].clone(),
+            s["zone"]["declared"].clone()
+        ),
+        (json!("red"), json!(3), json!(true))
+    );
+    assert_eq!(s["zone"]["computed_colour"], "green");
+    assert_eq!(s["zone"]["reason"], "Ổ dịch phức tạp tại thôn Thọ Am");
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/00682").await;
+    assert!(
+        page.text.contains("Công bố bởi thanhtri")
+            && page.text.contains("Hệ thống tính: Vùng xanh")
+    );
+    // Only the authorised level declares: not a commune, not a district over another district.
+    let commune = t.token("lienninh").await;
+    assert_eq!(
+        t.api(
+            "POST",
+            "/api/v1/areas/00682/zone",
+            Some(&commune),
+            Some(json!({"colour": "green", "reason": "x", "effective_on": "2021-08-01"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.api(
+            "POST",
+            "/api/v1/areas/020/zone",
+            Some(&district),
+            Some(json!({"colour": "green", "reason": "x", "effective_on": "2021-08-01"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/areas/00682/zone",
+            Some(&district),
+            Some(json!({"reason": "x", "effective_on": "2021-08-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.api("DELETE", "/api/v1/areas/00682/zone", Some(&district), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let s = summary(&t, &district, "00682").await;
+    assert_eq!(
+        (s["zone"]["colour"].clone(), s["zone"]["declared"].clone()),
+        (json!("green"), json!(false))
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where entity = 'zone' order by id")
+            .fetch_all(&t.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, vec!["declare", "withdraw"]);
+}
+
+#[sqlx::test]
+async fn the_next_dashboard_after_a_write_shows_it(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("thanhpho").await;
+    let before = b.get("/areas/01").await;
+    assert!(before.text.contains(r#"id="f0-total">0<"#));
+    assert!(
+        b.get("/areas/01")
+            .await
+            .text
+            .contains(r#"id="f0-total">0<"#),
+        "served again from the same board"
+    );
+    let token = t.token("lienninh").await;
+    t.api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": "BN1", "detected_on": "2021-08-01", "detected_in": "community", "status": "treating"}))).await;
+    let after = b.get("/areas/01").await;
+    assert!(
+        after.text.contains(r#"id="f0-total">1<"#)
+            && after.text.contains(r#"id="f0-new-today">1<"#)
+    );
+    assert!(after.text.contains("Vùng đỏ"));
+}

@@ -1,0 +1,17 @@
+//! The integration suite as one binary (links once): a module per area of
+//! behaviour, each test against a database of its own (`#[sqlx::test]`).
+
+mod common;
+
+mod access;
+mod access_records;
+mod areas;
+mod auth;
+mod bad_input;
+mod browser;
+mod cases;
+mod dashboard;
+mod layers;
+mod pg_cluster;
+mod records;
+mod reliability;

@@ -1,0 +1,692 @@
+//! Clusters, quarantine sites, checkpoints, directives and daily reports
+//! through the pages and the API.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+
+async fn setup(db: PgPool) -> TestApp {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    t
+}
+
+async fn count(t: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_cluster_counts_the_cases_linked_to_it(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let r = b
+        .post(
+            "/clusters/new",
+            "/clusters",
+            &[
+                ("commune_code", "00682"),
+                ("name", "Thôn Thọ Am"),
+                ("opened_on", "2021-07-25"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let cluster = r.location().trim_start_matches("/clusters/").to_string();
+    let token = t.token("lienninh").await;
+    for code in ["BN10", "BN11", "BN12"] {
+        let r = t
+            .api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": code, "detected_on": "2021-07-28", "detected_in": "community", "status": "treating", "cluster_id": cluster.parse::<i64>().unwrap()})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let list = t
+        .api("GET", "/api/v1/clusters?area=00682", Some(&token), None)
+        .await
+        .json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["cases"], 3);
+    let page = b.get(&format!("/clusters/{cluster}")).await;
+    assert!(page.text.contains("Thôn Thọ Am") && page.text.contains("BN11"));
+    // Closing before opening is refused, input kept.
+    let edit = b.get(&format!("/clusters/{cluster}/edit")).await;
+    let r = b
+        .post_raw(
+            &format!("/clusters/{cluster}"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("version", "1"),
+                ("commune_code", "00682"),
+                ("name", "Thôn Thọ Am"),
+                ("opened_on", "2021-07-25"),
+                ("closed_on", "2021-07-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("Ngày kết thúc phải sau ngày bắt đầu.") && r.text.contains("2021-07-20")
+    );
+    let r = b
+        .post_raw(
+            &format!("/clusters/{cluster}"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("version", "1"),
+                ("commune_code", "00682"),
+                ("name", "Thôn Thọ Am"),
+                ("opened_on", "2021-07-25"),
+                ("closed_on", "2021-07-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A second save with the old version is stale.
+    let r = b
+        .post_raw(
+            &format!("/clusters/{cluster}"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("version", "1"),
+                ("commune_code", "00682"),
+                ("name", "Khác"),
+                ("opened_on", "2021-07-25"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text.contains(r#"value="Khác""#));
+}
+
+#[sqlx::test]
+async fn quarantine_occupancy_never_exceeds_capacity_and_every_change_is_kept(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("thanhtri").await;
+    let site = json!({"area_code": "020", "name": "KTX Đại học Y", "kind": "centralised", "run_by": "district", "capacity": 300, "occupancy": 120, "status": "active"});
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/quarantine-sites",
+            Some(&token),
+            Some(site.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{id}"),
+            Some(&token),
+            Some(json!({"occupancy": 301})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["error"]["fields"]["occupancy"],
+        "Số người đang cách ly không được vượt sức chứa."
+    );
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{id}"),
+            Some(&token),
+            Some(json!({"occupancy": -1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for occ in [150, 180] {
+        let r = t
+            .api(
+                "PATCH",
+                &format!("/api/v1/quarantine-sites/{id}"),
+                Some(&token),
+                Some(json!({"occupancy": occ})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["occupancy"], occ);
+    }
+    let hist: Vec<i32> = sqlx::query_scalar(
+        "select occupancy from quarantine_occupancy where site_id = $1 order by id",
+    )
+    .bind(id)
+    .fetch_all(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(hist, vec![120, 150, 180]);
+    // The page shows the history; a commune official may not write sites.
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get(&format!("/sites/{id}")).await;
+    assert!(page.text.contains("Lịch sử số người cách ly") && page.text.contains("180"));
+    let r = b
+        .post(
+            &format!("/sites/{id}/edit"),
+            &format!("/sites/{id}"),
+            &[
+                ("version", "3"),
+                ("area_code", "020"),
+                ("name", "KTX"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "100"),
+                ("occupancy", "180"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("không được vượt sức chứa"));
+    let commune = t.token("lienninh").await;
+    let mut s2 = site.clone();
+    s2["area_code"] = json!("00682");
+    assert_eq!(
+        t.api("POST", "/api/v1/quarantine-sites", Some(&commune), Some(s2))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let city = t.token("thanhpho").await;
+    assert_eq!(
+        t.api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{id}"),
+            Some(&city),
+            Some(json!({"occupancy": 1}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(count(&t, "quarantine_sites").await, 1);
+}
+
+#[sqlx::test]
+async fn checkpoints_take_shift_reports_and_show_todays_violations(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let r = b
+        .post(
+            "/checkpoints/new",
+            "/checkpoints",
+            &[
+                ("area_code", "00682"),
+                ("name", "Chốt cầu Văn Điển"),
+                ("kind", "commune"),
+                ("staffed_by", "militia"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = r.location().to_string();
+    let id = page.trim_start_matches("/checkpoints/").to_string();
+    let r = b
+        .post(
+            &page,
+            &format!("{page}/reports"),
+            &[
+                ("date", "2021-08-01"),
+                ("people_checked", "1.416"),
+                ("vehicles_checked", "830"),
+                ("violations", "7"),
+                ("fines_vnd", "14000000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = b
+        .post(
+            &page,
+            &format!("{page}/reports"),
+            &[
+                ("date", "2021-08-01"),
+                ("people_checked", "-3"),
+                ("vehicles_checked", "x"),
+                ("violations", "1"),
+                ("fines_vnd", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("Phải là số nguyên không âm."));
+    let token = t.token("lienninh").await;
+    let r = t.api("POST", &format!("/api/v1/checkpoints/{id}/reports"), Some(&token), Some(json!({"date": "2021-08-01", "people_checked": 200, "vehicles_checked": 50, "violations": 3, "fines_vnd": 6000000}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let list = t
+        .api("GET", "/api/v1/checkpoints?area=020", Some(&token), None)
+        .await;
+    assert_eq!(
+        list.status,
+        StatusCode::FORBIDDEN,
+        "a commune reads only its commune"
+    );
+    let district = t.token("thanhtri").await;
+    let list = t
+        .api("GET", "/api/v1/checkpoints?area=020", Some(&district), None)
+        .await
+        .json();
+    assert_eq!(list["items"][0]["violations_today"], 10);
+    let show = b.get(&page).await;
+    assert!(show.text.contains("1.416") && show.text.contains("14.000.000"));
+    // A city gate is the city's.
+    let city = t.token("thanhpho").await;
+    let gate = json!({"area_code": "01", "name": "Cửa ngõ Pháp Vân", "kind": "city_gate", "staffed_by": "police", "status": "active"});
+    assert_eq!(
+        t.api(
+            "POST",
+            "/api/v1/checkpoints",
+            Some(&city),
+            Some(gate.clone())
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        t.api("POST", "/api/v1/checkpoints", Some(&district), Some(gate))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[sqlx::test]
+async fn a_directive_cascades_from_city_to_district_to_commune_with_each_units_status(db: PgPool) {
+    let t = setup(db).await;
+    let city = t.token("thanhpho").await;
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&city), Some(json!({"issuer_code": "01", "number": "17/CT-UBND", "kind": "directive", "title": "Giãn cách xã hội toàn thành phố", "issued_on": "2021-07-23", "due_on": "2021-07-31", "target_codes": ["020", "001"]})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let top = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["targets"].as_array().unwrap().len(), 2);
+    let district = t.token("thanhtri").await;
+    // Thanh Trì implements it for all its communes (targets left empty).
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&district), Some(json!({"issuer_code": "020", "number": "1862/UBND", "kind": "plan", "title": "Triển khai Chỉ thị 17", "issued_on": "2021-07-24", "due_on": "2021-08-05", "implements_id": top})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let plan = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["targets"].as_array().unwrap().len(), 16);
+    // A target outside the issuer is refused; a commune may not issue for the district.
+    let r = t.api("POST", "/api/v1/directives", Some(&district), Some(json!({"issuer_code": "020", "number": "1/X", "kind": "letter", "title": "x", "issued_on": "2021-07-24", "target_codes": ["00001"]}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let commune = t.token("lienninh").await;
+    let r = t.api("POST", "/api/v1/directives", Some(&commune), Some(json!({"issuer_code": "020", "number": "2/X", "kind": "letter", "title": "x", "issued_on": "2021-07-24"}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Reports.
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/directives/{plan}/reports"),
+            Some(&commune),
+            Some(json!({"area_code": "00682", "status": "done", "note": "Đã lập 12 chốt"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/directives/{plan}/reports"),
+            Some(&commune),
+            Some(json!({"area_code": "00685", "status": "done"})),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "one commune cannot report for another"
+    );
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/directives/{top}/reports"),
+            Some(&district),
+            Some(json!({"area_code": "020", "status": "in_progress"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The cascade from the top: Thanh Trì in progress (overdue on 01/08), with its plan under it.
+    let c = t
+        .api(
+            "GET",
+            &format!("/api/v1/directives/{top}"),
+            Some(&city),
+            None,
+        )
+        .await
+        .json();
+    let tt = c["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["area_code"] == "020")
+        .unwrap()
+        .clone();
+    assert_eq!(tt["status"], "in_progress");
+    assert_eq!(tt["overdue"], true);
+    let sub = &tt["implemented_by"][0];
+    assert_eq!(sub["number"], "1862/UBND");
+    assert!((sub["done_rate"].as_f64().unwrap() - 1.0 / 16.0).abs() < 1e-9);
+    let ln = sub["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["area_code"] == "00682")
+        .unwrap();
+    assert_eq!(ln["status"], "done");
+    // The page draws the same tree, and the commune reads the district's plan sent to it.
+    let mut b = t.signed_in("lienninh").await;
+    let page = b.get(&format!("/directives/{plan}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("17/CT-UBND")
+            && page.text.contains("1862/UBND")
+            && page.text.contains("Đã hoàn thành")
+    );
+    assert!(page.text.contains("Quá hạn"));
+    let list = b.get("/directives").await;
+    assert!(list.text.contains("1862/UBND"));
+    // Reporting through the page.
+    let r = b
+        .post(
+            &format!("/directives/{plan}"),
+            &format!("/directives/{plan}/reports"),
+            &[
+                ("area_code", "00682"),
+                ("status", "in_progress"),
+                ("note", "Bổ sung"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+}
+
+#[sqlx::test]
+async fn the_district_sees_which_communes_have_not_reported_today(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let form = b.get("/daily/00682/2021-08-01").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let r = b
+        .post_raw(
+            "/daily/00682/2021-08-01",
+            &[
+                ("csrf", &form.csrf()),
+                ("version", ""),
+                ("f1_traced", "25"),
+                ("f1_quarantined", "20"),
+                ("tests", "1.200"),
+                ("dose1", "300"),
+                ("dose2", "150"),
+                ("dose3", "0"),
+                ("notes", "Phong toả thôn Thọ Am"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let token = t.token("lienninh").await;
+    t.api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": "BN99", "detected_on": "2021-08-01", "detected_in": "community", "status": "treating"}))).await;
+    let mut d = t.signed_in("thanhtri").await;
+    let page = d.get("/daily").await;
+    assert!(
+        page.text.contains("15 phường/xã chưa báo cáo"),
+        "{}",
+        page.text
+    );
+    let district = t.token("thanhtri").await;
+    let list = t
+        .api(
+            "GET",
+            "/api/v1/daily-reports?area=020&date=2021-08-01",
+            Some(&district),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list["total"], 16);
+    let ln = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["commune_code"] == "00682")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            ln["reported"].clone(),
+            ln["new_f0"].clone(),
+            ln["tests"].clone()
+        ),
+        (json!(true), json!(1), json!(1200))
+    );
+    // Replacing needs the version read last; the future is refused.
+    let r = t.api("PUT", "/api/v1/daily-reports/00682/2021-08-01", Some(&token), Some(json!({"f1_traced": 30, "f1_quarantined": 20, "tests": 1300, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = t.api("PUT", "/api/v1/daily-reports/00682/2021-08-01", Some(&token), Some(json!({"version": 1, "f1_traced": 30, "f1_quarantined": 20, "tests": 1300, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["version"], 2);
+    let r = t.api("PUT", "/api/v1/daily-reports/00682/2021-08-02", Some(&token), Some(json!({"f1_traced": 1, "f1_quarantined": 1, "tests": 1, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t.api("PUT", "/api/v1/daily-reports/00685/2021-08-01", Some(&token), Some(json!({"f1_traced": 1, "f1_quarantined": 1, "tests": 1, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t.api("PUT", "/api/v1/daily-reports/00682/2021-07-31", Some(&token), Some(json!({"f1_traced": "nhiều", "f1_quarantined": 1, "tests": 1, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&t, "daily_reports").await, 1);
+}
+
+#[sqlx::test]
+async fn every_list_exports_to_csv_and_xlsx(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("thanhtri").await;
+    for list in [
+        "/cases",
+        "/clusters",
+        "/sites",
+        "/checkpoints",
+        "/directives",
+        "/daily",
+    ] {
+        let page = b.get(list).await;
+        assert_eq!(page.status, StatusCode::OK, "{list}");
+        let csv = b.get(&format!("{list}?format=csv")).await;
+        assert_eq!(csv.status, StatusCode::OK, "{list}");
+        assert!(
+            csv.headers
+                .get("content-disposition")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .ends_with(".csv\""),
+            "{list}"
+        );
+        let xlsx = b.get(&format!("{list}?format=xlsx")).await;
+        assert!(
+            xlsx.headers
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml"),
+            "{list}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn the_openapi_document_lists_every_route_of_the_design(db: PgPool) {
+    let t = setup(db).await;
+    let doc = t.api("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let doc = doc.json();
+    for path in [
+        "/auth/token",
+        "/areas/{code}",
+        "/cases",
+        "/cases/{id}",
+        "/clusters",
+        "/quarantine-sites/{id}",
+        "/checkpoints/{id}/reports",
+        "/directives/{id}/reports",
+        "/daily-reports/{commune_code}/{date}",
+        "/users",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+}
+
+#[sqlx::test]
+async fn sites_checkpoints_directives_and_cases_are_added_and_edited_through_the_pages(db: PgPool) {
+    let t = setup(db).await;
+    let mut d = t.signed_in("thanhtri").await;
+    // A quarantine site, added then edited.
+    let r = d
+        .post(
+            "/sites/new",
+            "/sites",
+            &[
+                ("area_code", "020"),
+                ("name", "KTX Học viện"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "400"),
+                ("occupancy", "35"),
+                ("status", "active"),
+                ("status_on", "2021-07-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let site = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{site}/edit"),
+            &site,
+            &[
+                ("version", "1"),
+                ("area_code", "020"),
+                ("name", "KTX Học viện"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "400"),
+                ("occupancy", "120"),
+                ("status", "active"),
+                ("status_on", "2021-07-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(d.get(&site).await.text.contains("120"));
+    assert!(d.get("/sites").await.text.contains("KTX Học viện"));
+    // A checkpoint, edited to stand down.
+    let r = d
+        .post(
+            "/checkpoints/new",
+            "/checkpoints",
+            &[
+                ("area_code", "00682"),
+                ("name", "Chốt thôn Đông"),
+                ("kind", "lane"),
+                ("staffed_by", "community_team"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    let cp = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{cp}/edit"),
+            &cp,
+            &[
+                ("version", "1"),
+                ("area_code", "00682"),
+                ("name", "Chốt thôn Đông"),
+                ("kind", "lane"),
+                ("staffed_by", "community_team"),
+                ("status", "stood_down"),
+                ("status_on", "2021-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(d.get(&cp).await.text.contains("Đã giải thể"));
+    // A directive to two communes, then its title corrected.
+    let r = d
+        .post(
+            "/directives/new",
+            "/directives",
+            &[
+                ("issuer_code", "020"),
+                ("number", "2001/UBND-YT"),
+                ("kind", "letter"),
+                ("title", "Về xét nghiệm diện rộng"),
+                ("issued_on", "2021-07-29"),
+                ("due_on", "2021-08-03"),
+                ("target_codes", "00682, 00685"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let dir = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{dir}/edit"),
+            &dir,
+            &[
+                ("version", "1"),
+                ("number", "2001/UBND-YT"),
+                ("kind", "letter"),
+                ("title", "Về xét nghiệm diện rộng toàn huyện"),
+                ("issued_on", "2021-07-29"),
+                ("due_on", "2021-08-03"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = d.get(&dir).await.text;
+    assert!(
+        page.contains("toàn huyện") && page.contains("Xã Liên Ninh") && page.contains("Chưa nhận")
+    );
+    // A case, edited to recovered.
+    let r = d
+        .post(
+            "/cases/new",
+            "/cases",
+            &[
+                ("commune_code", "00682"),
+                ("case_code", "BN777"),
+                ("detected_on", "2021-07-20"),
+                ("detected_in", "screening"),
+                ("status", "treating"),
+            ],
+        )
+        .await;
+    let case = r.location().to_string();
+    let r = d
+        .post(
+            &format!("{case}/edit"),
+            &case,
+            &[
+                ("version", "1"),
+                ("commune_code", "00682"),
+                ("case_code", "BN777"),
+                ("detected_on", "2021-07-20"),
+                ("detected_in", "screening"),
+                ("status", "recovered"),
+                ("status_on", "2021-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = d.get(&case).await.text;
+    assert!(
+        page.contains("Khỏi bệnh") && page.contains(">2<"),
+        "status and version 2 shown"
+    );
+}
