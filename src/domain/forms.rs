@@ -491,6 +491,49 @@ impl<'a> FormBuilder<'a> {
     }
 }
 
+/// Page number and size of a list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paging {
+    /// Rows asked for.
+    pub limit: i64,
+    /// Rows skipped.
+    pub offset: i64,
+}
+
+impl Paging {
+    /// Rows on one page.
+    pub const PAGE_SIZE: i64 = 50;
+    /// Most rows an API call returns at once.
+    pub const MAX_LIMIT: i64 = 1000;
+    /// Most rows an export carries.
+    pub const EXPORT_ROWS: i64 = 200_000;
+
+    /// From `?page=` (pages) or `?limit=&offset=` (API); an `offset` alone
+    /// pages by [`Self::PAGE_SIZE`].
+    pub fn from_raw(raw: &Raw) -> Self {
+        let num = |k: &str| raw.get(k).parse::<i64>().ok();
+        let limit = num("limit").map_or(Self::PAGE_SIZE, |l| l.clamp(1, Self::MAX_LIMIT));
+        let offset = match num("offset") {
+            Some(o) => o.max(0),
+            None => (num("page").unwrap_or(1).clamp(1, 1_000_000) - 1) * limit,
+        };
+        Self { limit, offset }
+    }
+
+    /// Every row, for an export.
+    pub fn all() -> Self {
+        Self {
+            limit: Self::EXPORT_ROWS,
+            offset: 0,
+        }
+    }
+
+    /// The 1-based page number.
+    pub fn page_no(&self) -> i64 {
+        self.offset / self.limit + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,5 +645,46 @@ mod tests {
         );
         assert!(Raw::from_json(serde_json::json!({"a": {"b": 1}})).is_err());
         assert!(Raw::from_json(serde_json::json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn paging_reads_pages_limits_and_offsets_and_clamps_them() {
+        let raw = |pairs: &[(&str, &str)]| {
+            Raw::from_form(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            Paging::from_raw(&raw(&[])),
+            Paging {
+                limit: 50,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            Paging::from_raw(&raw(&[("page", "3")])),
+            Paging {
+                limit: 50,
+                offset: 100
+            }
+        );
+        assert_eq!(
+            Paging::from_raw(&raw(&[("offset", "7")])),
+            Paging {
+                limit: 50,
+                offset: 7
+            }
+        );
+        assert_eq!(
+            Paging::from_raw(&raw(&[("limit", "5000"), ("offset", "-4")])),
+            Paging {
+                limit: 1000,
+                offset: 0
+            }
+        );
+        assert_eq!(Paging::from_raw(&raw(&[("page", "2")])).page_no(), 2);
     }
 }

@@ -732,6 +732,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("directives.report_status", "Tình hình", "Status"),
     ("directives.report_note", "Ghi chú", "Note"),
     ("directives.not_received", "Chưa nhận", "Not yet received"),
+    (
+        "directives.plan_counts",
+        "kế hoạch: {}/{} đơn vị đã xong",
+        "plans: {}/{} done",
+    ),
     ("directives.overdue", "Quá hạn", "Overdue"),
     ("directives.open", "Đang thực hiện", "Open"),
     ("enum.directive_kind.directive", "Chỉ thị", "Directive"),

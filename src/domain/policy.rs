@@ -127,12 +127,57 @@ pub enum Action<'a> {
     WriteCityRecord(&'a AreaRef),
     /// Declare a zone colour or epidemic level for an area.
     DeclareZone(&'a AreaRef),
+    /// Write (create, edit, void, report on) a record of this kind placed
+    /// at the area: who does depends on the kind and the area's level.
+    WriteRecord(RecordKind, &'a AreaRef),
+    /// Create records of this kind anywhere at all (whether "add" shows).
+    CreateRecords(RecordKind),
+    /// Import cases from a file into communes of the area.
+    ImportCases(&'a AreaRef),
+}
+
+/// The kinds of record of DESIGN §3, for the policy's write rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A confirmed case (F0): kept by its commune.
+    Case,
+    /// A cluster of cases: kept by its commune.
+    Cluster,
+    /// A daily report: filed by its commune.
+    DailyReport,
+    /// A quarantine site: a city's by the city, any other by its district.
+    Site,
+    /// A checkpoint: by the command centre of the level it stands at.
+    Checkpoint,
+    /// A directive: by the command centre that issues it.
+    Directive,
+}
+
+impl RecordKind {
+    /// The roles that keep records of this kind somewhere.
+    fn kept_by(self, role: Role) -> bool {
+        use RecordKind::*;
+        match self {
+            Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
+            Site => matches!(role, Role::District | Role::City),
+            Checkpoint | Directive => !matches!(role, Role::Admin),
+        }
+    }
 }
 
 /// Whether a user of `role` whose own area is `home` may do `action`.
 pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
     use Action::*;
     let within = |a: &AreaRef| a.is_within(&home.code);
+    match action {
+        WriteRecord(kind, a) => return may_write_record(role, home, kind, a),
+        CreateRecords(kind) => return kind.kept_by(role),
+        ImportCases(a) => {
+            return may_write_record(role, home, RecordKind::Case, a)
+                || (role == Role::District && a.code == home.code);
+        }
+        _ => {}
+    }
     match (role, action) {
         (Role::Admin, ManageUsers | ManageAreas) => true,
         (Role::Admin, ReadArea(_) | ReadAudit(_)) => true,
@@ -154,6 +199,35 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
         (Role::Commune, ReadArea(a) | ReadPersonal(a) | ReadAudit(a)) => a.code == home.code,
         (Role::Commune, WriteCommuneRecord(a)) => a.code == home.code,
         (Role::Commune, _) => false,
+    }
+}
+
+/// Who writes a record of `kind` placed at `a`, in terms of the level rules above.
+fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -> bool {
+    use RecordKind::*;
+    let by_level = |a: &AreaRef| match a.level {
+        Level::City => permits(role, home, Action::WriteCityRecord(a)),
+        Level::District => permits(role, home, Action::WriteDistrictRecord(a)),
+        Level::Commune => permits(role, home, Action::WriteCommuneRecord(a)),
+    };
+    match (kind, a.level) {
+        (Case | Cluster | DailyReport, Level::Commune) => {
+            permits(role, home, Action::WriteCommuneRecord(a))
+        }
+        (Case | Cluster | DailyReport, _) => false,
+        (Checkpoint | Directive, _) => by_level(a),
+        (Site, Level::City | Level::District) => by_level(a),
+        // A commune's site is run by its district.
+        (Site, Level::Commune) => {
+            let district = AreaRef {
+                code: a.parent_code.clone().unwrap_or_default(),
+                name: String::new(),
+                level: Level::District,
+                parent_code: a.grandparent_code.clone(),
+                grandparent_code: None,
+            };
+            by_level(&district)
+        }
     }
 }
 
@@ -327,6 +401,110 @@ mod tests {
         assert!(!permits(
             Role::Admin,
             &home,
+            Action::ReadPersonal(&lien_ninh())
+        ));
+    }
+
+    #[test]
+    fn each_kind_of_record_is_written_by_the_level_that_keeps_it() {
+        use RecordKind::*;
+        // (role, home, kind, where the record is, allowed)
+        let table = [
+            (Role::Commune, lien_ninh(), Case, lien_ninh(), true),
+            (
+                Role::Commune,
+                lien_ninh(),
+                Case,
+                other_commune_same_district(),
+                false,
+            ),
+            (Role::District, thanh_tri(), Case, lien_ninh(), true),
+            (
+                Role::District,
+                thanh_tri(),
+                Case,
+                commune_elsewhere(),
+                false,
+            ),
+            (Role::District, thanh_tri(), Case, thanh_tri(), false),
+            (Role::City, hanoi(), Case, lien_ninh(), false),
+            (Role::Commune, lien_ninh(), Cluster, lien_ninh(), true),
+            (Role::Commune, lien_ninh(), DailyReport, lien_ninh(), true),
+            (Role::City, hanoi(), DailyReport, lien_ninh(), false),
+            // Sites: a commune's site belongs to its district.
+            (Role::Commune, lien_ninh(), Site, lien_ninh(), false),
+            (Role::District, thanh_tri(), Site, lien_ninh(), true),
+            (Role::District, thanh_tri(), Site, thanh_tri(), true),
+            (
+                Role::District,
+                thanh_tri(),
+                Site,
+                commune_elsewhere(),
+                false,
+            ),
+            (Role::District, thanh_tri(), Site, other_district(), false),
+            (Role::City, hanoi(), Site, hanoi(), true),
+            (Role::City, hanoi(), Site, thanh_tri(), false),
+            // Checkpoints and directives: the level they stand at.
+            (Role::Commune, lien_ninh(), Checkpoint, lien_ninh(), true),
+            (Role::District, thanh_tri(), Checkpoint, thanh_tri(), true),
+            (Role::District, thanh_tri(), Checkpoint, lien_ninh(), true),
+            (Role::City, hanoi(), Checkpoint, hanoi(), true),
+            (Role::City, hanoi(), Directive, thanh_tri(), false),
+            (Role::District, thanh_tri(), Directive, thanh_tri(), true),
+            (
+                Role::District,
+                thanh_tri(),
+                Directive,
+                other_district(),
+                false,
+            ),
+            (Role::Admin, hanoi(), Directive, hanoi(), false),
+        ];
+        for (role, home, kind, at, allowed) in table {
+            assert_eq!(
+                permits(role, &home, Action::WriteRecord(kind, &at)),
+                allowed,
+                "{role:?} at {} writing {kind:?} at {}",
+                home.code,
+                at.code
+            );
+        }
+    }
+
+    #[test]
+    fn add_shows_only_to_roles_that_keep_the_kind_and_the_city_never_sees_names() {
+        use RecordKind::*;
+        assert!(permits(
+            Role::Commune,
+            &lien_ninh(),
+            Action::CreateRecords(Case)
+        ));
+        assert!(!permits(Role::City, &hanoi(), Action::CreateRecords(Case)));
+        assert!(!permits(
+            Role::Commune,
+            &lien_ninh(),
+            Action::CreateRecords(Site)
+        ));
+        assert!(permits(Role::City, &hanoi(), Action::CreateRecords(Site)));
+        assert!(!permits(
+            Role::Admin,
+            &hanoi(),
+            Action::CreateRecords(Directive)
+        ));
+        assert!(permits(
+            Role::District,
+            &thanh_tri(),
+            Action::ImportCases(&thanh_tri())
+        ));
+        assert!(!permits(
+            Role::City,
+            &hanoi(),
+            Action::ImportCases(&hanoi())
+        ));
+        assert!(!permits(
+            Role::City,
+            &hanoi(),
             Action::ReadPersonal(&lien_ninh())
         ));
     }

@@ -363,7 +363,7 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
     let (p, b) = patch_case(&other_case, 1);
     matrix.push(("commune", &commune, "PATCH", p.clone(), b.clone(), no));
     matrix.push(("district", &district, "PATCH", p, b, no));
-    let site_patch = json!({"occupancy": 20});
+    let site_patch = json!({"occupancy": 20, "version": 1});
     for (who, token, want) in [
         ("commune", &commune, no),
         ("city", &city, no),

@@ -123,7 +123,7 @@ async fn quarantine_occupancy_never_exceeds_capacity_and_every_change_is_kept(db
             "PATCH",
             &format!("/api/v1/quarantine-sites/{id}"),
             Some(&token),
-            Some(json!({"occupancy": 301})),
+            Some(json!({"occupancy": 301, "version": 1})),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -136,17 +136,17 @@ async fn quarantine_occupancy_never_exceeds_capacity_and_every_change_is_kept(db
             "PATCH",
             &format!("/api/v1/quarantine-sites/{id}"),
             Some(&token),
-            Some(json!({"occupancy": -1})),
+            Some(json!({"occupancy": -1, "version": 1})),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for occ in [150, 180] {
+    for (version, occ) in [(1, 150), (2, 180)] {
         let r = t
             .api(
                 "PATCH",
                 &format!("/api/v1/quarantine-sites/{id}"),
                 Some(&token),
-                Some(json!({"occupancy": occ})),
+                Some(json!({"occupancy": occ, "version": version})),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -689,4 +689,158 @@ async fn sites_checkpoints_directives_and_cases_are_added_and_edited_through_the
         page.contains("Khỏi bệnh") && page.contains(">2<"),
         "status and version 2 shown"
     );
+}
+
+/// Every record's edit goes through one save: `version` is required on
+/// the page and in the API, and its absence is a 422 on `version`.
+#[sqlx::test]
+async fn an_edit_without_the_version_read_is_refused_alike_for_every_record(db: PgPool) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let district = t.token("thanhtri").await;
+    let made = |path: &'static str, token: String, body: serde_json::Value| {
+        let t = &t;
+        async move {
+            let r = t.api("POST", path, Some(&token), Some(body)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.text);
+            (
+                token,
+                format!("{path}/{}", r.json()["id"].as_i64().unwrap()),
+            )
+        }
+    };
+    let records = [
+        made(
+            "/api/v1/cases",
+            commune.clone(),
+            json!({"commune_code": "00682", "case_code": "BN7001", "detected_on": "2021-07-30",
+                   "detected_in": "community", "status": "treating"}),
+        )
+        .await,
+        made(
+            "/api/v1/clusters",
+            commune.clone(),
+            json!({"commune_code": "00682", "name": "Chợ", "opened_on": "2021-07-30"}),
+        )
+        .await,
+        made(
+            "/api/v1/quarantine-sites",
+            district.clone(),
+            json!({"area_code": "020", "name": "KTX", "kind": "centralised", "run_by": "district",
+                   "capacity": 100, "occupancy": 0, "status": "active"}),
+        )
+        .await,
+        made(
+            "/api/v1/checkpoints",
+            commune.clone(),
+            json!({"area_code": "00682", "name": "Cầu", "kind": "commune",
+                   "staffed_by": "militia", "status": "active"}),
+        )
+        .await,
+        made(
+            "/api/v1/directives",
+            district.clone(),
+            json!({"issuer_code": "020", "number": "12/KH-UBND", "kind": "plan",
+                   "title": "Kế hoạch", "issued_on": "2021-07-30"}),
+        )
+        .await,
+    ];
+    for (token, path) in &records {
+        let before = t.audit_count().await;
+        let r = t
+            .api("PATCH", path, Some(token), Some(json!({"note": "x"})))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.text
+        );
+        assert_eq!(
+            r.json()["error"]["fields"]["version"],
+            "Thiếu phiên bản bản ghi đã đọc.",
+            "{path}"
+        );
+        assert_eq!(t.audit_count().await, before, "{path}: nothing written");
+        // With the version read, the same route saves.
+        let r = t
+            .api("PATCH", path, Some(token), Some(json!({"version": 1})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+        assert_eq!(r.json()["version"], 2, "{path}");
+    }
+    // The page edit of a case without a version: 422 with the message beside the form.
+    let case_id = records[0].1.rsplit('/').next().unwrap().to_string();
+    let mut b = t.signed_in("lienninh").await;
+    let r = b
+        .post(
+            &format!("/cases/{case_id}/edit"),
+            &format!("/cases/{case_id}"),
+            &[
+                ("commune_code", "00682"),
+                ("case_code", "BN7001"),
+                ("detected_on", "2021-07-30"),
+                ("detected_in", "community"),
+                ("status", "recovered"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Thiếu phiên bản bản ghi đã đọc."));
+    assert!(r.text.contains(r#"value="BN7001""#), "the input is kept");
+}
+
+#[sqlx::test]
+async fn a_stale_edit_of_a_site_shows_what_is_stored_beside_the_input(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/quarantine-sites",
+            Some(&district),
+            Some(json!({"area_code": "020", "name": "KTX Thanh Trì", "kind": "centralised",
+                        "run_by": "district", "capacity": 300, "occupancy": 10, "status": "active"})),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let mut b = t.signed_in("thanhtri").await;
+    let edit = b.get(&format!("/sites/{id}/edit")).await;
+    // Meanwhile someone records 250 people.
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{id}"),
+            Some(&district),
+            Some(json!({"version": 1, "occupancy": 250})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let csrf = edit.csrf();
+    let r = b
+        .post_raw(
+            &format!("/sites/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("area_code", "020"),
+                ("name", "KTX Thanh Trì"),
+                ("kind", "centralised"),
+                ("run_by", "district"),
+                ("capacity", "300"),
+                ("occupancy", "40"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("250"), "the stored occupancy is shown");
+    assert!(r.text.contains(r#"value="40""#), "the user's input is kept");
+    assert!(r.text.contains(r#"name="version" value="2""#));
+    let occ: i32 = sqlx::query_scalar("select occupancy from quarantine_sites where id = $1")
+        .bind(id)
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(occ, 250);
 }

@@ -1,1 +1,223 @@
-//! The records of DESIGN §3 as stored.
+//! The records of DESIGN §3 as stored. Each record is a row type that
+//! implements [`Stored`]: how it is checked, loaded, listed, inserted and
+//! updated. [`save`] is the one versioned write every record goes through:
+//! transaction, stale check, audit row, commit.
+
+pub mod cases;
+pub mod checkpoints;
+pub mod clusters;
+pub mod directives;
+pub mod sites;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Paging, Raw};
+use crate::domain::policy::{Action, CurrentUser, RecordKind};
+use crate::storage::areas::area_ref;
+use crate::storage::audit::{self, Actor, Entry};
+
+/// A record as stored: its checks, its SQL and what the audit log keeps.
+pub trait Stored: Sized + Send + Sync + Unpin + 'static {
+    /// Values that passed every check, ready to store.
+    type Values: Send + Sync;
+    /// A list's filters, checked.
+    type Filter: Send + Sync;
+
+    /// What the policy calls this kind of record.
+    const KIND: RecordKind;
+    /// Its name in the audit log.
+    const ENTITY: &'static str;
+
+    /// The record's id.
+    fn id(&self) -> i64;
+    /// The version an edit must carry.
+    fn version(&self) -> i32;
+    /// The area the record is placed at: reads and writes are decided on it.
+    fn area(&self) -> AreaRef;
+    /// The record as the audit log keeps it ("old"), without personal details.
+    fn audit_json(&self) -> Value;
+    /// Where checked values place the record.
+    fn values_area(v: &Self::Values) -> &AreaRef;
+    /// Checked values as the audit log keeps them ("new").
+    fn values_json(v: &Self::Values) -> Value;
+
+    /// Loads a record by id, whoever asks (callers decide who may read it).
+    fn load(
+        db: &PgPool,
+        today: NaiveDate,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<Self>, AppError>> + Send;
+
+    /// Whether `user` may read this record; most records by their area.
+    fn readable(
+        &self,
+        _db: &PgPool,
+        user: &CurrentUser,
+    ) -> impl Future<Output = Result<bool, AppError>> + Send {
+        let ok = user.can(Action::ReadArea(&self.area()));
+        async move { Ok(ok) }
+    }
+
+    /// Checks a form or a JSON body; `existing` is the record being edited.
+    /// A place outside the user's jurisdiction is 403 and nothing is written.
+    fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        existing: Option<&Self>,
+    ) -> impl Future<Output = Result<Self::Values, AppError>> + Send;
+
+    /// Checks a list's filters.
+    fn filter(raw: &Raw) -> Result<Self::Filter, AppError>;
+
+    /// One page of the records under `area`, and how many there are.
+    fn query(
+        db: &PgPool,
+        today: NaiveDate,
+        area: &AreaRef,
+        filter: &Self::Filter,
+        paging: Paging,
+    ) -> impl Future<Output = Result<(Vec<Self>, i64), AppError>> + Send;
+
+    /// Inserts checked values; the id.
+    fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &Self::Values,
+    ) -> impl Future<Output = Result<i64, AppError>> + Send;
+
+    /// Updates `old` if it is still at `version`; `false` when it is not.
+    fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &Self::Values,
+    ) -> impl Future<Output = Result<bool, AppError>> + Send;
+}
+
+/// A write of checked values: a new record, or an edit of `old` made against `version`.
+pub enum Write<'a, R> {
+    /// A new record.
+    Create,
+    /// An edit of the stored record, made against the version read.
+    Update(&'a R, i32),
+}
+
+/// The one versioned save, inside the caller's transaction: insert or
+/// update (a stale version is 409 on `version`), then the audit row.
+pub async fn save_in<R: Stored>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    write: Write<'_, R>,
+    v: &R::Values,
+) -> Result<i64, AppError> {
+    let (id, action, old) = match write {
+        Write::Create => (R::insert(conn, now, v).await?, "create", None),
+        Write::Update(old, version) => {
+            if !R::update(conn, now, old, version, v).await? {
+                return Err(stale());
+            }
+            (old.id(), "update", Some(old.audit_json()))
+        }
+    };
+    let entry = Entry {
+        area_code: Some(&R::values_area(v).code),
+        action,
+        entity: R::ENTITY,
+        entity_id: id.to_string(),
+        old,
+        new: Some(R::values_json(v)),
+    };
+    audit::record(conn, now, actor, entry).await?;
+    Ok(id)
+}
+
+/// [`save_in`] in a transaction of its own.
+pub async fn save<R: Stored>(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    write: Write<'_, R>,
+    v: &R::Values,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let id = save_in(&mut tx, actor, now, write, v).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The 409 of a stale edit.
+pub fn stale() -> AppError {
+    let mut f = FieldErrors::default();
+    f.add("version", "err.stale");
+    AppError::Conflict(f)
+}
+
+/// Resolves an area code typed into `field` and checks that the user may
+/// write a record of `kind` there: an unknown code is a field error, a code
+/// outside the user's jurisdiction is 403 (DESIGN §4), and nothing is
+/// written either way. `commune_only` refuses a district or the city.
+pub async fn writable_area(
+    db: &PgPool,
+    user: &CurrentUser,
+    kind: RecordKind,
+    code: Option<String>,
+    field: &str,
+    commune_only: bool,
+    errors: &mut FieldErrors,
+) -> Result<Option<AreaRef>, AppError> {
+    let Some(code) = code else { return Ok(None) };
+    let Some(area) = area_ref(db, &code).await? else {
+        errors.add(field, "err.unknown_area");
+        return Ok(None);
+    };
+    if !user.can(Action::WriteRecord(kind, &area)) {
+        return Err(AppError::Forbidden);
+    }
+    if commune_only && area.level != Level::Commune {
+        errors.add(field, "err.not_a_commune");
+        return Ok(None);
+    }
+    Ok(Some(area))
+}
+
+/// The communes a user may write records in, for a form's select.
+pub async fn writable_communes(
+    db: &PgPool,
+    user: &CurrentUser,
+) -> Result<Vec<(String, String)>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select a.code, a.name from areas a left join areas p on p.code = a.parent_code
+         where a.level = 'commune' and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+         order by a.name",
+    )
+    .bind(user.scope())
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}
+
+/// The area of a record placed at `code` of `level` under `parent`, with
+/// the city as grandparent of a commune.
+pub fn placed_at(
+    code: &str,
+    name: &str,
+    level: Level,
+    parent: Option<&str>,
+    city: &str,
+) -> AreaRef {
+    AreaRef {
+        code: code.to_string(),
+        name: name.to_string(),
+        level,
+        parent_code: parent.map(str::to_string),
+        grandparent_code: (level == Level::Commune).then(|| city.to_string()),
+    }
+}

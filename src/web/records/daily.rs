@@ -12,18 +12,17 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::export::{self, Format};
-use super::{
-    FormPage, ListPage, ListRow, Paging, QueryPairs, columns, form_again, items_json, list_area,
-    stale,
-};
+use super::{FormPage, ListPage, ListRow, QueryPairs, columns, form_again, items_json, list_area};
 use crate::domain::area::Codes;
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::Paging;
 use crate::domain::forms::{Check, Field, FormBuilder, Raw, parse_date};
 use crate::domain::i18n::Lang;
 use crate::state::AppState;
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
+use crate::storage::records::stale;
 use crate::web::auth::{Action, CsrfForm, CurrentUser};
 use crate::web::page::Page;
 

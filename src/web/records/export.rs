@@ -25,9 +25,6 @@ impl Format {
     }
 }
 
-/// Most rows one export holds.
-pub const MAX_ROWS: i64 = 200_000;
-
 /// The file as a download named `name.csv` / `name.xlsx`.
 pub fn respond(
     format: Format,

@@ -8,6 +8,7 @@ pub mod daily;
 pub mod directives;
 pub mod export;
 pub mod openapi;
+pub mod record;
 pub mod sites;
 
 use askama::Template;
@@ -17,9 +18,12 @@ use sqlx::PgPool;
 
 use crate::domain::area::AreaRef;
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::Paging;
 use crate::domain::forms::{Field, Raw};
 use crate::state::AppState;
 use crate::storage::areas::area_ref;
+use crate::storage::records::clusters::ClusterRow;
+use crate::storage::records::sites::SiteRow;
 use crate::web::auth::{Action, CurrentUser};
 use crate::web::page::Page;
 
@@ -27,8 +31,8 @@ use crate::web::page::Page;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(cases::router())
-        .merge(clusters::router())
-        .merge(sites::router())
+        .merge(record::pages::<ClusterRow>())
+        .merge(record::pages::<SiteRow>())
         .merge(checkpoints::router())
         .merge(directives::router())
         .merge(daily::router())
@@ -38,34 +42,12 @@ pub fn router() -> Router<AppState> {
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .merge(cases::api_router())
-        .merge(clusters::api_router())
-        .merge(sites::api_router())
+        .merge(record::api::<ClusterRow>())
+        .merge(record::api::<SiteRow>())
         .merge(checkpoints::api_router())
         .merge(directives::api_router())
         .merge(daily::api_router())
         .merge(openapi::router())
-}
-
-/// Resolves an area code typed into `field` and checks the user may write
-/// there with `action`: an unknown code is a field error, a code outside the
-/// user's jurisdiction is 403 (DESIGN §4), and nothing is written either way.
-pub async fn writable_area(
-    db: &PgPool,
-    user: &CurrentUser,
-    code: Option<String>,
-    field: &str,
-    errors: &mut FieldErrors,
-    action: fn(&AreaRef) -> Action<'_>,
-) -> Result<Option<AreaRef>, AppError> {
-    let Some(code) = code else { return Ok(None) };
-    let Some(area) = area_ref(db, &code).await? else {
-        errors.add(field, "err.unknown_area");
-        return Ok(None);
-    };
-    if !user.can(action(&area)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Some(area))
 }
 
 /// The area a list is about: `?area=` if given (and readable), else the user's own.
@@ -78,70 +60,6 @@ pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<Are
     };
     user.authorize(Action::ReadArea(&area))?;
     Ok(area)
-}
-
-/// The communes a user may write records in, for the form's select.
-pub async fn writable_communes(
-    db: &PgPool,
-    user: &CurrentUser,
-) -> Result<Vec<(String, String)>, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select a.code, a.name from areas a left join areas p on p.code = a.parent_code
-         where a.level = 'commune' and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-         order by a.name",
-    )
-    .bind(user.scope())
-    .fetch_all(db)
-    .await?;
-    Ok(rows)
-}
-
-/// Page number and size of a list.
-#[derive(Debug, Clone, Copy)]
-pub struct Paging {
-    pub limit: i64,
-    pub offset: i64,
-}
-
-impl Paging {
-    /// Rows on one page.
-    pub const PAGE_SIZE: i64 = 50;
-    /// Most rows an API call or an export returns at once.
-    pub const MAX_LIMIT: i64 = 1000;
-
-    /// From `?page=` (pages) or `?limit=&offset=` (API).
-    pub fn from_raw(raw: &Raw) -> Self {
-        let num = |k: &str| raw.get(k).parse::<i64>().ok();
-        if let Some(limit) = num("limit") {
-            return Self {
-                limit: limit.clamp(1, Self::MAX_LIMIT),
-                offset: num("offset").unwrap_or(0).max(0),
-            };
-        }
-        let page = num("page").unwrap_or(1).clamp(1, 1_000_000);
-        Self {
-            limit: Self::PAGE_SIZE,
-            offset: (page - 1) * Self::PAGE_SIZE,
-        }
-    }
-
-    /// For a list page: one page of it, or every row (up to
-    /// [`export::MAX_ROWS`]) when `?format=` asks for an export.
-    pub fn for_list(raw: &Raw) -> Self {
-        if export::Format::from_raw(raw).is_some() {
-            Self {
-                limit: export::MAX_ROWS,
-                offset: 0,
-            }
-        } else {
-            Self::from_raw(raw)
-        }
-    }
-
-    /// The 1-based page number.
-    pub fn page_no(&self) -> i64 {
-        self.offset / self.limit + 1
-    }
 }
 
 /// A column of a generic list.
@@ -391,22 +309,6 @@ pub async fn saved(
     use axum::response::IntoResponse;
     Page::flash(session, page.t(key).to_string()).await?;
     Ok(axum::response::Redirect::to(to).into_response())
-}
-
-/// The `version` a form or a PATCH carries: required for edits.
-pub fn version(raw: &Raw) -> Result<i32, AppError> {
-    raw.get("version").parse().map_err(|_| {
-        let mut f = FieldErrors::default();
-        f.add("version", "err.version_required");
-        AppError::Invalid(f)
-    })
-}
-
-/// The 409 of a stale edit.
-pub fn stale() -> AppError {
-    let mut f = FieldErrors::default();
-    f.add("version", "err.stale");
-    AppError::Conflict(f)
 }
 
 /// The query string of a list as a `Raw`.

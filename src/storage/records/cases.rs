@@ -1,0 +1,531 @@
+//! Confirmed cases (F0). Personal details (name, phone, address) are
+//! written and shown only to those the policy lets read them; a wrong case
+//! is voided with a reason, never deleted.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{Action, CurrentUser, RecordKind};
+use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
+use crate::storage::ResultExt;
+use crate::storage::audit::{self, Actor, Entry};
+
+/// A case as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub city_code: String,
+    pub district_code: String,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub case_code: String,
+    pub detected_on: NaiveDate,
+    pub detected_in: String,
+    pub status: String,
+    pub status_on: NaiveDate,
+    pub treated_at: Option<String>,
+    pub cluster_id: Option<i64>,
+    pub cluster_name: Option<String>,
+    pub village: String,
+    pub sex: Option<String>,
+    pub birth_year: Option<i32>,
+    pub full_name: String,
+    pub phone: String,
+    pub address: String,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+    pub version: i32,
+}
+
+impl CaseRow {
+    /// The case as the API answers it; personal details only with `personal`.
+    pub fn json(&self, personal: bool) -> Value {
+        let mut v = json!({
+            "id": self.id,
+            "version": self.version,
+            "commune_code": self.commune_code,
+            "district_code": self.district_code,
+            "case_code": self.case_code,
+            "detected_on": self.detected_on,
+            "detected_in": self.detected_in,
+            "status": self.status,
+            "status_on": self.status_on,
+            "treated_at": self.treated_at,
+            "cluster_id": self.cluster_id,
+            "village": self.village,
+            "sex": self.sex,
+            "birth_year": self.birth_year,
+            "voided": self.voided_at.is_some(),
+            "void_reason": self.void_reason,
+        });
+        if personal {
+            v["full_name"] = self.full_name.clone().into();
+            v["phone"] = self.phone.clone().into();
+            v["address"] = self.address.clone().into();
+        }
+        v
+    }
+}
+
+/// A case that passed every check.
+#[derive(Debug, Clone)]
+pub struct CaseValues {
+    pub commune: AreaRef,
+    pub case_code: String,
+    pub detected_on: NaiveDate,
+    pub detected_in: DetectedIn,
+    pub status: CaseStatus,
+    pub status_on: NaiveDate,
+    pub treated_at: Option<TreatedAt>,
+    pub cluster_id: Option<i64>,
+    pub village: String,
+    pub sex: Option<Sex>,
+    pub birth_year: Option<i32>,
+    /// Whether the writer may see personal details; if not, those stored are kept.
+    pub personal: bool,
+    pub full_name: String,
+    pub phone: String,
+    pub address: String,
+}
+
+/// Filters of the case list.
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub detected_in: Option<DetectedIn>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// The start of a case code.
+    pub q: String,
+    /// Include voided cases.
+    pub voided: bool,
+}
+
+/// Parses a case code: capital letters and digits (`bn 123` → `BN123`).
+pub fn parse_case_code(s: &str) -> Option<String> {
+    let code: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let ok = (2..=30).contains(&code.len())
+        && code
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "._/-".contains(c));
+    ok.then_some(code)
+}
+
+/// The select of a case with its commune and cluster names; a `where` follows.
+const SELECT: &str = "select c.id, c.city_code, c.district_code, c.commune_code, a.name as commune_name,
+    c.case_code, c.detected_on, c.detected_in, c.status, c.status_on, c.treated_at, c.cluster_id,
+    k.name as cluster_name, c.village, c.sex, c.birth_year, c.full_name, c.phone, c.address,
+    c.voided_at, c.void_reason, c.version
+    from cases c join areas a on a.code = c.commune_code left join clusters k on k.id = c.cluster_id";
+
+/// Adds the list's conditions to a query over `cases c`.
+fn push_conditions<'a>(qb: &mut QueryBuilder<'a, Postgres>, area: &'a str, f: &'a CaseFilter) {
+    qb.push(" where (c.city_code = ")
+        .push_bind(area)
+        .push(" or c.district_code = ")
+        .push_bind(area)
+        .push(" or c.commune_code = ")
+        .push_bind(area)
+        .push(")");
+    if let Some(s) = f.status {
+        qb.push(" and c.status = ").push_bind(s.as_str());
+    }
+    if let Some(d) = f.detected_in {
+        qb.push(" and c.detected_in = ").push_bind(d.as_str());
+    }
+    if let Some(from) = f.from {
+        qb.push(" and c.detected_on >= ").push_bind(from);
+    }
+    if let Some(to) = f.to {
+        qb.push(" and c.detected_on <= ").push_bind(to);
+    }
+    if !f.q.is_empty() {
+        let escaped: String =
+            f.q.chars()
+                .flat_map(|c| match c {
+                    '\\' | '%' | '_' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+        qb.push(" and c.case_code like ")
+            .push_bind(format!("{escaped}%"));
+    }
+    if !f.voided {
+        qb.push(" and c.voided_at is null");
+    }
+}
+
+impl Stored for CaseRow {
+    type Values = CaseValues;
+    type Filter = CaseFilter;
+    const KIND: RecordKind = RecordKind::Case;
+    const ENTITY: &'static str = "case";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn area(&self) -> AreaRef {
+        placed_at(
+            &self.commune_code,
+            &self.commune_name,
+            Level::Commune,
+            Some(&self.district_code),
+            &self.city_code,
+        )
+    }
+
+    fn audit_json(&self) -> Value {
+        self.json(false)
+    }
+
+    fn values_area(v: &CaseValues) -> &AreaRef {
+        &v.commune
+    }
+
+    fn values_json(v: &CaseValues) -> Value {
+        json!({
+            "commune_code": v.commune.code, "case_code": v.case_code,
+            "detected_on": v.detected_on, "detected_in": v.detected_in.as_str(),
+            "status": v.status.as_str(), "status_on": v.status_on,
+            "treated_at": v.treated_at.map(|t| t.as_str()), "cluster_id": v.cluster_id,
+            "village": v.village, "sex": v.sex.map(|s| s.as_str()), "birth_year": v.birth_year,
+            "personal_details": !(v.full_name.is_empty() && v.phone.is_empty() && v.address.is_empty()),
+        })
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as!(
+            CaseRow,
+            r#"select c.id, c.city_code, c.district_code, c.commune_code, a.name as commune_name,
+                 c.case_code, c.detected_on as "detected_on: _", c.detected_in, c.status,
+                 c.status_on as "status_on: _", c.treated_at, c.cluster_id,
+                 k.name as "cluster_name?", c.village, c.sex, c.birth_year, c.full_name, c.phone,
+                 c.address, c.voided_at as "voided_at: _", c.void_reason, c.version
+               from cases c join areas a on a.code = c.commune_code
+               left join clusters k on k.id = c.cluster_id
+               where c.id = $1"#,
+            id
+        )
+        .fetch_optional(db)
+        .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        _existing: Option<&Self>,
+    ) -> Result<CaseValues, AppError> {
+        let mut c = Check::new(raw);
+        let code = c.code("commune_code");
+        let case_code = match c.text("case_code", true, 30) {
+            Some(s) => {
+                let parsed = parse_case_code(&s);
+                if parsed.is_none() {
+                    c.fail("case_code", "err.case_code_format");
+                }
+                parsed
+            }
+            None => None,
+        };
+        let detected_on = c.date("detected_on", true, Some(today));
+        let detected_in = c.choice::<DetectedIn>("detected_in", true);
+        let status = c.choice::<CaseStatus>("status", true);
+        let status_on = c.date("status_on", false, Some(today)).or(detected_on);
+        if let (Some(d), Some(s)) = (detected_on, status_on)
+            && s < d
+        {
+            c.fail("status_on", "err.date_before_detected");
+        }
+        let treated_at = c.choice::<TreatedAt>("treated_at", false);
+        let cluster_id = c.int("cluster_id", false, 1, i64::MAX);
+        let village = c.opt_text("village", 100);
+        let sex = c.choice::<Sex>("sex", false);
+        let birth_year = c
+            .int("birth_year", false, 1900, today.year() as i64)
+            .map(|y| y as i32);
+        let full_name = c.opt_text("full_name", 100);
+        let phone = c.opt_text("phone", 20);
+        if !phone
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '+' || ch == '.')
+        {
+            c.fail("phone", "err.phone_format");
+        }
+        let address = c.opt_text("address", 200);
+        let mut errors = std::mem::take(&mut c.errors);
+        let commune = writable_area(
+            db,
+            user,
+            Self::KIND,
+            code,
+            "commune_code",
+            true,
+            &mut errors,
+        )
+        .await?;
+        if let (Some(id), Some(a)) = (cluster_id, &commune) {
+            let exists = sqlx::query_scalar!(
+                r#"select exists (select 1 from clusters where id = $1 and commune_code = $2) as "e!""#,
+                id,
+                a.code
+            )
+            .fetch_one(db)
+            .await?;
+            if !exists {
+                errors.add("cluster_id", "err.unknown_cluster");
+            }
+        }
+        errors.clone().into_result()?;
+        let (
+            Some(commune),
+            Some(case_code),
+            Some(detected_on),
+            Some(detected_in),
+            Some(status),
+            Some(status_on),
+        ) = (
+            commune,
+            case_code,
+            detected_on,
+            detected_in,
+            status,
+            status_on,
+        )
+        else {
+            return Err(AppError::Invalid(errors));
+        };
+        // Personal details are only written by those allowed to read them.
+        let personal = user.can(Action::ReadPersonal(&commune));
+        let keep = |s: String| if personal { s } else { String::new() };
+        Ok(CaseValues {
+            commune,
+            case_code,
+            detected_on,
+            detected_in,
+            status,
+            status_on,
+            treated_at,
+            cluster_id,
+            village,
+            sex,
+            birth_year,
+            personal,
+            full_name: keep(full_name),
+            phone: keep(phone),
+            address: keep(address),
+        })
+    }
+
+    fn filter(raw: &Raw) -> Result<CaseFilter, AppError> {
+        let mut c = Check::new(raw);
+        let f = CaseFilter {
+            status: c.choice("status", false),
+            detected_in: c.choice("detected_in", false),
+            from: c.date("from", false, None),
+            to: c.date("to", false, None),
+            q: raw.get("q").trim().to_uppercase(),
+            voided: matches!(raw.get("voided"), "on" | "true"),
+        };
+        c.finish()?;
+        Ok(f)
+    }
+
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        f: &CaseFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let mut count = QueryBuilder::new("select count(*) from cases c");
+        push_conditions(&mut count, &area.code, f);
+        let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+        let mut rows = QueryBuilder::new(SELECT);
+        push_conditions(&mut rows, &area.code, f);
+        rows.push(" order by c.detected_on desc, c.id desc limit ")
+            .push_bind(paging.limit)
+            .push(" offset ")
+            .push_bind(paging.offset);
+        let rows = rows.build_query_as().fetch_all(db).await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &CaseValues,
+    ) -> Result<i64, AppError> {
+        let codes = Codes::of(&v.commune);
+        sqlx::query_scalar!(
+            "insert into cases (city_code, district_code, commune_code, case_code, detected_on, detected_in,
+               status, status_on, treated_at, cluster_id, village, sex, birth_year, full_name, phone, address,
+               created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+             returning id",
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.case_code,
+            v.detected_on as _,
+            v.detected_in.as_str(),
+            v.status.as_str(),
+            v.status_on as _,
+            v.treated_at.map(|t| t.as_str()),
+            v.cluster_id,
+            v.village,
+            v.sex.map(|s| s.as_str()),
+            v.birth_year,
+            v.full_name,
+            v.phone,
+            v.address,
+            now as _
+        )
+        .fetch_one(conn)
+        .await
+        .on_constraint("cases_case_code_key", "case_code", "err.case_code_taken")
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &CaseValues,
+    ) -> Result<bool, AppError> {
+        let codes = Codes::of(&v.commune);
+        let done = sqlx::query!(
+            "update cases set city_code = $3, district_code = $4, commune_code = $5, case_code = $6,
+               detected_on = $7, detected_in = $8, status = $9, status_on = $10, treated_at = $11,
+               cluster_id = $12, village = $13, sex = $14, birth_year = $15,
+               full_name = case when $19 then $16 else full_name end,
+               phone = case when $19 then $17 else phone end,
+               address = case when $19 then $18 else address end,
+               version = version + 1, updated_at = $20
+             where id = $1 and version = $2 and voided_at is null",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.case_code,
+            v.detected_on as _,
+            v.detected_in.as_str(),
+            v.status.as_str(),
+            v.status_on as _,
+            v.treated_at.map(|t| t.as_str()),
+            v.cluster_id,
+            v.village,
+            v.sex.map(|s| s.as_str()),
+            v.birth_year,
+            v.full_name,
+            v.phone,
+            v.address,
+            v.personal,
+            now as _
+        )
+        .execute(conn)
+        .await
+        .on_constraint("cases_case_code_key", "case_code", "err.case_code_taken")?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Voids a case with a reason; nothing is deleted.
+pub async fn void(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    old: &CaseRow,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query!(
+        "update cases set voided_at = $2, void_reason = $3, version = version + 1, updated_at = $2
+         where id = $1 and voided_at is null",
+        old.id,
+        now as _,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        let mut f = FieldErrors::default();
+        f.add("reason", "err.already_voided");
+        return Err(AppError::Conflict(f));
+    }
+    let entry = Entry {
+        area_code: Some(&old.commune_code),
+        action: "void",
+        entity: "case",
+        entity_id: old.id.to_string(),
+        old: Some(old.json(false)),
+        new: Some(json!({ "void_reason": reason })),
+    };
+    audit::record(&mut tx, now, actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The codes among `codes` already stored.
+pub async fn taken_codes(db: &PgPool, codes: &[String]) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select case_code from cases where case_code = any($1)",
+        codes
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Open clusters a user may link a case to, with their commune's name.
+pub async fn open_clusters(
+    db: &PgPool,
+    scope: Option<&str>,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    let rows = sqlx::query!(
+        "select k.id, k.name, a.name as commune from clusters k join areas a on a.code = k.commune_code
+         where ($1::text is null or k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
+           and k.closed_on is null
+         order by a.name, k.name limit 300",
+        scope
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.name, r.commune))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_codes_are_capitalised_and_checked() {
+        assert_eq!(parse_case_code("bn123456").as_deref(), Some("BN123456"));
+        assert_eq!(parse_case_code(" BN 1234 ").as_deref(), Some("BN1234"));
+        assert_eq!(parse_case_code("B"), None);
+        assert_eq!(parse_case_code("BN<script>"), None);
+        assert_eq!(parse_case_code("'; drop"), None);
+        assert_eq!(parse_case_code(&"A".repeat(31)), None);
+    }
+}

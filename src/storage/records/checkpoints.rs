@@ -1,0 +1,317 @@
+//! Checkpoints (chốt kiểm soát) and their shift reports.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{CurrentUser, RecordKind};
+use crate::domain::vocab::{CheckpointKind, CheckpointStatus, StaffedBy};
+use crate::storage::audit::{self, Actor, Entry};
+
+/// A checkpoint with today's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckpointRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    pub area_code: String,
+    pub area_name: String,
+    #[serde(skip)]
+    pub area_level: String,
+    #[serde(skip)]
+    pub area_parent: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub staffed_by: String,
+    pub status: String,
+    pub status_on: NaiveDate,
+    pub version: i32,
+    pub violations_today: i64,
+}
+
+/// A checkpoint that passed every check.
+pub struct CheckpointValues {
+    pub area: AreaRef,
+    pub name: String,
+    pub kind: CheckpointKind,
+    pub staffed_by: StaffedBy,
+    pub status: CheckpointStatus,
+    pub status_on: NaiveDate,
+}
+
+/// Filters of the checkpoint list.
+pub struct CheckpointFilter {
+    pub status: Option<CheckpointStatus>,
+}
+
+/// One shift's report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShiftReport {
+    #[serde(rename = "date")]
+    pub day: NaiveDate,
+    pub people_checked: i32,
+    pub vehicles_checked: i32,
+    pub violations: i32,
+    pub fines_vnd: i64,
+}
+
+impl Stored for CheckpointRow {
+    type Values = CheckpointValues;
+    type Filter = CheckpointFilter;
+    const KIND: RecordKind = RecordKind::Checkpoint;
+    const ENTITY: &'static str = "checkpoint";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn area(&self) -> AreaRef {
+        let level = Level::parse(&self.area_level).unwrap_or(Level::Commune);
+        placed_at(
+            &self.area_code,
+            &self.area_name,
+            level,
+            self.area_parent.as_deref(),
+            &self.city_code,
+        )
+    }
+
+    fn audit_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn values_area(v: &CheckpointValues) -> &AreaRef {
+        &v.area
+    }
+
+    fn values_json(v: &CheckpointValues) -> Value {
+        json!({"area_code": v.area.code, "name": v.name, "kind": v.kind.as_str(),
+            "staffed_by": v.staffed_by.as_str(), "status": v.status.as_str(), "status_on": v.status_on})
+    }
+
+    async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as!(
+            CheckpointRow,
+            r#"select k.id, k.city_code, k.area_code, a.name as area_name, a.level as area_level,
+                 a.parent_code as area_parent, k.name, k.kind, k.staffed_by, k.status,
+                 k.status_on as "status_on: _", k.version,
+                 coalesce((select sum(r.violations) from checkpoint_reports r
+                           where r.checkpoint_id = k.id and r.day = $1), 0)::int8 as "violations_today!"
+               from checkpoints k join areas a on a.code = k.area_code
+               where k.id = $2"#,
+            today as _,
+            id
+        )
+        .fetch_optional(db)
+        .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        _existing: Option<&Self>,
+    ) -> Result<CheckpointValues, AppError> {
+        let mut c = Check::new(raw);
+        let code = c.code("area_code");
+        let name = c.text("name", true, 200);
+        let kind = c.choice::<CheckpointKind>("kind", true);
+        let staffed_by = c.choice::<StaffedBy>("staffed_by", true);
+        let status = c.choice::<CheckpointStatus>("status", true);
+        let status_on = c.date("status_on", false, Some(today)).unwrap_or(today);
+        let mut errors = std::mem::take(&mut c.errors);
+        let area =
+            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
+        match (area, name, kind, staffed_by, status) {
+            (Some(area), Some(name), Some(kind), Some(staffed_by), Some(status))
+                if errors.is_empty() =>
+            {
+                Ok(CheckpointValues {
+                    area,
+                    name,
+                    kind,
+                    staffed_by,
+                    status,
+                    status_on,
+                })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(raw: &Raw) -> Result<CheckpointFilter, AppError> {
+        let mut c = Check::new(raw);
+        let status = c.choice::<CheckpointStatus>("status", false);
+        c.finish()?;
+        Ok(CheckpointFilter { status })
+    }
+
+    async fn query(
+        db: &PgPool,
+        today: NaiveDate,
+        area: &AreaRef,
+        f: &CheckpointFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let status = f.status.map(|s| s.as_str());
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from checkpoints k
+               where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
+                 and ($2::text is null or k.status = $2)"#,
+            area.code,
+            status
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = sqlx::query_as!(
+            CheckpointRow,
+            r#"select k.id, k.city_code, k.area_code, a.name as area_name, a.level as area_level,
+                 a.parent_code as area_parent, k.name, k.kind, k.staffed_by, k.status,
+                 k.status_on as "status_on: _", k.version,
+                 coalesce((select sum(r.violations) from checkpoint_reports r
+                           where r.checkpoint_id = k.id and r.day = $1), 0)::int8 as "violations_today!"
+               from checkpoints k join areas a on a.code = k.area_code
+               where (k.city_code = $2 or k.district_code = $2 or k.area_code = $2)
+                 and ($3::text is null or k.status = $3)
+               order by k.name, k.id limit $4 offset $5"#,
+            today as _,
+            area.code,
+            status,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &CheckpointValues,
+    ) -> Result<i64, AppError> {
+        let codes = Codes::of(&v.area);
+        Ok(sqlx::query_scalar!(
+            "insert into checkpoints (city_code, district_code, area_code, name, kind, staffed_by, status, status_on, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.name,
+            v.kind.as_str(),
+            v.staffed_by.as_str(),
+            v.status.as_str(),
+            v.status_on as _,
+            now as _
+        )
+        .fetch_one(conn)
+        .await?)
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &CheckpointValues,
+    ) -> Result<bool, AppError> {
+        let codes = Codes::of(&v.area);
+        let done = sqlx::query!(
+            "update checkpoints set city_code = $3, district_code = $4, area_code = $5, name = $6, kind = $7,
+               staffed_by = $8, status = $9, status_on = $10, version = version + 1, updated_at = $11
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.name,
+            v.kind.as_str(),
+            v.staffed_by.as_str(),
+            v.status.as_str(),
+            v.status_on as _,
+            now as _
+        )
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Checks a shift report for `cp` as typed.
+pub fn check_report(raw: &Raw, today: NaiveDate) -> Result<ShiftReport, AppError> {
+    let mut c = Check::new(raw);
+    let day = c.date("date", true, Some(today));
+    let people = c.int("people_checked", true, 0, 10_000_000);
+    let vehicles = c.int("vehicles_checked", true, 0, 10_000_000);
+    let violations = c.int("violations", true, 0, 10_000_000);
+    let fines = c.int("fines_vnd", true, 0, 1_000_000_000_000);
+    match (day, people, vehicles, violations, fines) {
+        (Some(day), Some(p), Some(v), Some(x), Some(fines_vnd)) if c.ok() => Ok(ShiftReport {
+            day,
+            people_checked: p as i32,
+            vehicles_checked: v as i32,
+            violations: x as i32,
+            fines_vnd,
+        }),
+        _ => Err(AppError::Invalid(c.errors)),
+    }
+}
+
+/// Stores one shift report with its audit row.
+pub async fn insert_report(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    cp: &CheckpointRow,
+    r: &ShiftReport,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into checkpoint_reports (checkpoint_id, day, people_checked, vehicles_checked, violations, fines_vnd, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        cp.id,
+        r.day as _,
+        r.people_checked,
+        r.vehicles_checked,
+        r.violations,
+        r.fines_vnd,
+        now as _
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut new = serde_json::to_value(r).unwrap_or_default();
+    new["checkpoint_id"] = cp.id.into();
+    let entry = Entry {
+        area_code: Some(&cp.area_code),
+        action: "create",
+        entity: "checkpoint_report",
+        entity_id: id.to_string(),
+        old: None,
+        new: Some(new),
+    };
+    audit::record(&mut tx, now, actor, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A checkpoint's latest shift reports, newest first.
+pub async fn reports(db: &PgPool, id: i64) -> Result<Vec<ShiftReport>, AppError> {
+    Ok(sqlx::query_as!(
+        ShiftReport,
+        r#"select day as "day: _", people_checked, vehicles_checked, violations, fines_vnd
+           from checkpoint_reports where checkpoint_id = $1 order by day desc, id desc limit 400"#,
+        id
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,250 @@
+//! Clusters (chùm ca bệnh): a named chain of cases in a commune; the case
+//! count is derived from the cases linked to it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Paging, Raw};
+use crate::domain::policy::{CurrentUser, RecordKind};
+
+/// A cluster with its derived case count.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    pub district_code: String,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub name: String,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub note: String,
+    pub cases: i64,
+    pub version: i32,
+}
+
+/// A cluster that passed every check.
+pub struct ClusterValues {
+    pub commune: AreaRef,
+    pub name: String,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// Filters of the cluster list.
+pub struct ClusterFilter {
+    /// Only clusters not yet closed.
+    pub active_only: bool,
+}
+
+/// A case of a cluster, for its page.
+pub struct ClusterCase {
+    pub case_code: String,
+    pub detected_on: NaiveDate,
+    pub status: String,
+}
+
+impl Stored for ClusterRow {
+    type Values = ClusterValues;
+    type Filter = ClusterFilter;
+    const KIND: RecordKind = RecordKind::Cluster;
+    const ENTITY: &'static str = "cluster";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn area(&self) -> AreaRef {
+        placed_at(
+            &self.commune_code,
+            &self.commune_name,
+            Level::Commune,
+            Some(&self.district_code),
+            &self.city_code,
+        )
+    }
+
+    fn audit_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn values_area(v: &ClusterValues) -> &AreaRef {
+        &v.commune
+    }
+
+    fn values_json(v: &ClusterValues) -> Value {
+        json!({"commune_code": v.commune.code, "name": v.name,
+            "opened_on": v.opened_on, "closed_on": v.closed_on, "note": v.note})
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as!(
+            ClusterRow,
+            r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
+                 k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
+                 (select count(*) from cases c where c.cluster_id = k.id and c.voided_at is null) as "cases!"
+               from clusters k join areas a on a.code = k.commune_code
+               where k.id = $1"#,
+            id
+        )
+        .fetch_optional(db)
+        .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        _existing: Option<&Self>,
+    ) -> Result<ClusterValues, AppError> {
+        let mut c = Check::new(raw);
+        let code = c.code("commune_code");
+        let name = c.text("name", true, 200);
+        let opened_on = c.date("opened_on", true, Some(today));
+        let closed_on = c.date("closed_on", false, Some(today));
+        if let (Some(o), Some(cl)) = (opened_on, closed_on)
+            && cl < o
+        {
+            c.fail("closed_on", "err.date_order");
+        }
+        let note = c.opt_text("note", 1000);
+        let mut errors = std::mem::take(&mut c.errors);
+        let commune = writable_area(
+            db,
+            user,
+            Self::KIND,
+            code,
+            "commune_code",
+            true,
+            &mut errors,
+        )
+        .await?;
+        match (commune, name, opened_on) {
+            (Some(commune), Some(name), Some(opened_on)) if errors.is_empty() => {
+                Ok(ClusterValues {
+                    commune,
+                    name,
+                    opened_on,
+                    closed_on,
+                    note,
+                })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(raw: &Raw) -> Result<ClusterFilter, AppError> {
+        // The page sends "on", the API "true".
+        Ok(ClusterFilter {
+            active_only: matches!(raw.get("active"), "on" | "true"),
+        })
+    }
+
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        f: &ClusterFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from clusters k
+               where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
+                 and (not $2 or k.closed_on is null)"#,
+            area.code,
+            f.active_only
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = sqlx::query_as!(
+            ClusterRow,
+            r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
+                 k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
+                 (select count(*) from cases c where c.cluster_id = k.id and c.voided_at is null) as "cases!"
+               from clusters k join areas a on a.code = k.commune_code
+               where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
+                 and (not $2 or k.closed_on is null)
+               order by k.opened_on desc, k.id desc limit $3 offset $4"#,
+            area.code,
+            f.active_only,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &ClusterValues,
+    ) -> Result<i64, AppError> {
+        let codes = Codes::of(&v.commune);
+        Ok(sqlx::query_scalar!(
+            "insert into clusters (city_code, district_code, commune_code, name, opened_on, closed_on, note, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.name,
+            v.opened_on as _,
+            v.closed_on as _,
+            v.note,
+            now as _
+        )
+        .fetch_one(conn)
+        .await?)
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &ClusterValues,
+    ) -> Result<bool, AppError> {
+        let codes = Codes::of(&v.commune);
+        let done = sqlx::query!(
+            "update clusters set city_code = $3, district_code = $4, commune_code = $5, name = $6,
+               opened_on = $7, closed_on = $8, note = $9, version = version + 1, updated_at = $10
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.name,
+            v.opened_on as _,
+            v.closed_on as _,
+            v.note,
+            now as _
+        )
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The live cases of a cluster, oldest first.
+pub async fn cases_of(db: &PgPool, id: i64) -> Result<Vec<ClusterCase>, AppError> {
+    Ok(sqlx::query_as!(
+        ClusterCase,
+        r#"select case_code, detected_on as "detected_on: _", status from cases
+         where cluster_id = $1 and voided_at is null order by detected_on, case_code"#,
+        id
+    )
+    .fetch_all(db)
+    .await?)
+}

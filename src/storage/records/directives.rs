@@ -1,0 +1,549 @@
+//! Directives (chỉ thị, công điện, kế hoạch…): issued by a command centre to
+//! the areas under it, each target reporting its progress; a target that is
+//! itself a command centre may issue its own directive implementing it, so
+//! directives form a cascade.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{Action, CurrentUser, RecordKind};
+use crate::domain::vocab::{DirectiveKind, ReportStatus};
+use crate::storage::ResultExt;
+use crate::storage::areas::area_ref;
+use crate::storage::audit::{self, Actor, Entry};
+
+/// A directive with its completion.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DirectiveRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    pub issuer_code: String,
+    pub issuer_name: String,
+    #[serde(skip)]
+    pub issuer_level: String,
+    #[serde(skip)]
+    pub issuer_parent: Option<String>,
+    pub number: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub issued_on: NaiveDate,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_to: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub implements_id: Option<i64>,
+    pub version: i32,
+    pub targets: i64,
+    pub done: i64,
+    pub overdue: i64,
+}
+
+impl DirectiveRow {
+    /// Share of targets done, 0–1 (1 when there is no target).
+    pub fn done_rate(&self) -> f64 {
+        if self.targets == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.targets as f64
+        }
+    }
+}
+
+/// A directive that passed every check.
+pub struct DirectiveValues {
+    pub issuer: AreaRef,
+    pub number: String,
+    pub kind: DirectiveKind,
+    pub title: String,
+    pub summary: String,
+    pub issued_on: NaiveDate,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_to: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    /// Area codes it is sent to (new directives only).
+    pub targets: Vec<String>,
+    pub implements_id: Option<i64>,
+}
+
+/// A target and its report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TargetRow {
+    #[serde(skip)]
+    pub directive_id: i64,
+    pub area_code: String,
+    pub name: String,
+    pub status: Option<String>,
+    pub note: String,
+    pub reported_on: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+/// The directive list has no filter beyond its area.
+pub struct NoFilter;
+
+/// Selects directives with their completion; `$1` is today, `$tail` the
+/// rest of the query (sqlx's macros take only literals joined by `+`).
+macro_rules! select_directives {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            DirectiveRow,
+            r#"select d.id, d.city_code, d.issuer_code, a.name as issuer_name,
+                 a.level as issuer_level, a.parent_code as issuer_parent, d.number, d.kind, d.title,
+                 d.summary, d.issued_on as "issued_on: _", d.effective_from as "effective_from: _",
+                 d.effective_to as "effective_to: _", d.due_on as "due_on: _", d.implements_id, d.version,
+                 (select count(*) from directive_targets t where t.directive_id = d.id) as "targets!",
+                 (select count(*) from directive_targets t where t.directive_id = d.id
+                    and t.status = 'done') as "done!",
+                 (select count(*) from directive_targets t where t.directive_id = d.id
+                    and t.status is distinct from 'done' and d.due_on < $1) as "overdue!"
+               from directives d join areas a on a.code = d.issuer_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
+impl Stored for DirectiveRow {
+    type Values = DirectiveValues;
+    type Filter = NoFilter;
+    const KIND: RecordKind = RecordKind::Directive;
+    const ENTITY: &'static str = "directive";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    /// The issuing command centre.
+    fn area(&self) -> AreaRef {
+        let level = Level::parse(&self.issuer_level).unwrap_or(Level::Commune);
+        placed_at(
+            &self.issuer_code,
+            &self.issuer_name,
+            level,
+            self.issuer_parent.as_deref(),
+            &self.city_code,
+        )
+    }
+
+    fn audit_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn values_area(v: &DirectiveValues) -> &AreaRef {
+        &v.issuer
+    }
+
+    fn values_json(v: &DirectiveValues) -> Value {
+        json!({"issuer_code": v.issuer.code, "number": v.number, "kind": v.kind.as_str(),
+            "title": v.title, "summary": v.summary, "issued_on": v.issued_on,
+            "effective_from": v.effective_from, "effective_to": v.effective_to, "due_on": v.due_on,
+            "target_codes": v.targets, "implements_id": v.implements_id})
+    }
+
+    async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(select_directives!("where d.id = $2", today as _, id)
+            .fetch_optional(db)
+            .await?)
+    }
+
+    /// Read by those who may read the issuer, and by those it was sent to.
+    async fn readable(&self, db: &PgPool, user: &CurrentUser) -> Result<bool, AppError> {
+        if user.can(Action::ReadArea(&self.area())) {
+            return Ok(true);
+        }
+        let targets = sqlx::query_scalar!(
+            "select area_code from directive_targets where directive_id = $1",
+            self.id
+        )
+        .fetch_all(db)
+        .await?;
+        for t in targets {
+            if let Some(a) = area_ref(db, &t).await?
+                && user.can(Action::ReadArea(&a))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// With `existing`, the issuer, targets and parent are those stored
+    /// (only the text and dates are edited).
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        existing: Option<&Self>,
+    ) -> Result<DirectiveValues, AppError> {
+        let mut c = Check::new(raw);
+        let code = match existing {
+            Some(d) => Some(d.issuer_code.clone()),
+            None => c.code("issuer_code"),
+        };
+        let number = c.text("number", true, 60);
+        let kind = c.choice::<DirectiveKind>("kind", true);
+        let title = c.text("title", true, 300);
+        let summary = c.opt_text("summary", 4000);
+        let issued_on = c.date("issued_on", true, Some(today));
+        let effective_from = c.date("effective_from", false, None);
+        let effective_to = c.date("effective_to", false, None);
+        let due_on = c.date("due_on", false, None);
+        if let (Some(i), Some(d)) = (issued_on, due_on)
+            && d < i
+        {
+            c.fail("due_on", "err.date_order");
+        }
+        if let (Some(f), Some(t)) = (effective_from, effective_to)
+            && t < f
+        {
+            c.fail("effective_to", "err.date_order");
+        }
+        let implements_id = match existing {
+            Some(d) => d.implements_id,
+            None => c.int("implements_id", false, 1, i64::MAX),
+        };
+        let mut errors = std::mem::take(&mut c.errors);
+        let issuer = match code {
+            Some(code) => match area_ref(db, &code).await? {
+                None => {
+                    errors.add("issuer_code", "err.unknown_area");
+                    None
+                }
+                Some(a) if !user.can(Action::WriteRecord(Self::KIND, &a)) => {
+                    return Err(AppError::Forbidden);
+                }
+                Some(a) => Some(a),
+            },
+            None => None,
+        };
+        let mut targets = Vec::new();
+        if let (Some(issuer), None) = (&issuer, existing) {
+            targets = check_targets(db, issuer, raw.get("target_codes"), &mut errors).await?;
+            if let Some(parent) = implements_id {
+                let targeted = sqlx::query_scalar!(
+                    r#"select exists (select 1 from directive_targets
+                         where directive_id = $1 and area_code = $2) as "e!"
+                       from directives where id = $1"#,
+                    parent,
+                    issuer.code
+                )
+                .fetch_optional(db)
+                .await?;
+                match targeted {
+                    None => errors.add("implements_id", "err.unknown_directive"),
+                    Some(false) => errors.add("implements_id", "err.not_a_target"),
+                    Some(true) => {}
+                }
+            }
+        }
+        match (issuer, number, kind, title, issued_on) {
+            (Some(issuer), Some(number), Some(kind), Some(title), Some(issued_on))
+                if errors.is_empty() =>
+            {
+                Ok(DirectiveValues {
+                    issuer,
+                    number,
+                    kind,
+                    title,
+                    summary,
+                    issued_on,
+                    effective_from,
+                    effective_to,
+                    due_on,
+                    targets,
+                    implements_id,
+                })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(_raw: &Raw) -> Result<NoFilter, AppError> {
+        Ok(NoFilter)
+    }
+
+    /// Directives issued in, or sent to, the area.
+    async fn query(
+        db: &PgPool,
+        today: NaiveDate,
+        area: &AreaRef,
+        _f: &NoFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from directives d
+               where exists (select 1 from areas i left join areas ip on ip.code = i.parent_code
+                   where i.code = d.issuer_code and (i.code = $1 or i.parent_code = $1 or ip.parent_code = $1))
+                or exists (select 1 from directive_targets t join areas ta on ta.code = t.area_code
+                   left join areas tp on tp.code = ta.parent_code
+                   where t.directive_id = d.id and (ta.code = $1 or ta.parent_code = $1 or tp.parent_code = $1))"#,
+            area.code
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = select_directives!(
+                "where exists (select 1 from areas i left join areas ip on ip.code = i.parent_code
+                   where i.code = d.issuer_code and (i.code = $2 or i.parent_code = $2 or ip.parent_code = $2))
+                or exists (select 1 from directive_targets t join areas ta on ta.code = t.area_code
+                   left join areas tp on tp.code = ta.parent_code
+                   where t.directive_id = d.id and (ta.code = $2 or ta.parent_code = $2 or tp.parent_code = $2))
+                order by d.issued_on desc, d.id desc limit $3 offset $4",
+            today as _,
+            area.code,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &DirectiveValues,
+    ) -> Result<i64, AppError> {
+        let city = Codes::of(&v.issuer).city;
+        let id = sqlx::query_scalar!(
+            "insert into directives (city_code, issuer_code, number, kind, title, summary, issued_on, effective_from,
+               effective_to, due_on, implements_id, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning id",
+            city,
+            v.issuer.code,
+            v.number,
+            v.kind.as_str(),
+            v.title,
+            v.summary,
+            v.issued_on as _,
+            v.effective_from as _,
+            v.effective_to as _,
+            v.due_on as _,
+            v.implements_id,
+            now as _
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .on_constraint("directives_number_key", "number", "err.number_taken")?;
+        sqlx::query!(
+            "insert into directive_targets (directive_id, area_code) select $1, unnest($2::text[])",
+            id,
+            &v.targets
+        )
+        .execute(conn)
+        .await?;
+        Ok(id)
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &DirectiveValues,
+    ) -> Result<bool, AppError> {
+        let done = sqlx::query!(
+            "update directives set number = $3, kind = $4, title = $5, summary = $6, issued_on = $7,
+               effective_from = $8, effective_to = $9, due_on = $10, version = version + 1, updated_at = $11
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            v.number,
+            v.kind.as_str(),
+            v.title,
+            v.summary,
+            v.issued_on as _,
+            v.effective_from as _,
+            v.effective_to as _,
+            v.due_on as _,
+            now as _
+        )
+        .execute(conn)
+        .await
+        .on_constraint("directives_number_key", "number", "err.number_taken")?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The targets typed (codes separated by commas, spaces or semicolons), or
+/// every area directly under the issuer when none is typed. Each must lie
+/// under the issuer.
+async fn check_targets(
+    db: &PgPool,
+    issuer: &AreaRef,
+    typed: &str,
+    errors: &mut FieldErrors,
+) -> Result<Vec<String>, AppError> {
+    let typed: Vec<&str> = typed
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if typed.is_empty() {
+        return Ok(sqlx::query_scalar!(
+            "select code from areas where parent_code = $1 order by code",
+            issuer.code
+        )
+        .fetch_all(db)
+        .await?);
+    }
+    let mut targets: Vec<String> = Vec::new();
+    for code in typed {
+        match area_ref(db, code).await? {
+            Some(a) if a.code != issuer.code && a.is_within(&issuer.code) => {
+                if !targets.contains(&a.code) {
+                    targets.push(a.code)
+                }
+            }
+            Some(_) => {
+                errors.add("target_codes", "err.target_not_under_issuer");
+                break;
+            }
+            None => {
+                errors.add("target_codes", "err.unknown_area");
+                break;
+            }
+        }
+    }
+    Ok(targets)
+}
+
+/// The directive `id` and every directive implementing it, at any depth,
+/// with their targets.
+pub async fn cascade(
+    db: &PgPool,
+    today: NaiveDate,
+    id: i64,
+) -> Result<(Vec<DirectiveRow>, Vec<TargetRow>), AppError> {
+    let directives = select_directives!(
+        "where d.id in (with recursive c as (select id from directives where id = $2
+                 union all select d2.id from directives d2 join c on d2.implements_id = c.id)
+               select id from c)
+             order by d.issued_on, d.id",
+        today as _,
+        id
+    )
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<i64> = directives.iter().map(|d| d.id).collect();
+    let targets = sqlx::query_as!(
+        TargetRow,
+        r#"select t.directive_id, t.area_code, a.name, t.status, t.note,
+             t.reported_on as "reported_on: _",
+             coalesce(d.due_on < $2 and t.status is distinct from 'done', false) as "overdue!"
+           from directive_targets t join areas a on a.code = t.area_code
+           join directives d on d.id = t.directive_id
+           where t.directive_id = any($1) order by a.name"#,
+        &ids,
+        today as _
+    )
+    .fetch_all(db)
+    .await?;
+    Ok((directives, targets))
+}
+
+/// The top of the cascade `id` belongs to.
+pub async fn root_of(db: &PgPool, id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"with recursive up as (select id, implements_id, 0 as depth from directives where id = $1
+             union all select d.id, d.implements_id, up.depth + 1 from directives d
+             join up on d.id = up.implements_id where up.depth < 50)
+           select id as "id!" from up order by depth desc limit 1"#,
+        id
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// The areas among `codes` the user may read (for drawing a cascade).
+pub async fn readable_areas(
+    db: &PgPool,
+    user: &CurrentUser,
+    codes: &[String],
+) -> Result<HashSet<String>, AppError> {
+    let mut out = HashSet::new();
+    for code in codes {
+        if out.contains(code) {
+            continue;
+        }
+        if let Some(a) = area_ref(db, code).await?
+            && user.can(Action::ReadArea(&a))
+        {
+            out.insert(a.code);
+        }
+    }
+    Ok(out)
+}
+
+/// Records a target's report on directive `id`, for an area the user acts for.
+pub async fn save_report(
+    db: &PgPool,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    id: i64,
+    raw: &Raw,
+) -> Result<(), AppError> {
+    let mut c = Check::new(raw);
+    let code = c.code("area_code");
+    let status = c.choice::<ReportStatus>("status", true);
+    let note = c.opt_text("note", 1000);
+    let (Some(code), Some(status)) = (code, status) else {
+        return Err(AppError::Invalid(c.errors));
+    };
+    let Some(area) = area_ref(db, &code).await? else {
+        let mut f = FieldErrors::default();
+        f.add("area_code", "err.unknown_area");
+        return Err(AppError::Invalid(f));
+    };
+    if !user.can(Action::WriteRecord(RecordKind::Directive, &area)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let old = sqlx::query!(
+        "select status, note from directive_targets where directive_id = $1 and area_code = $2 for update",
+        id,
+        area.code
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(old) = old else {
+        let mut f = FieldErrors::default();
+        f.add("area_code", "err.not_a_target");
+        return Err(AppError::Invalid(f));
+    };
+    sqlx::query!(
+        "update directive_targets set status = $3, note = $4, reported_on = $5, updated_at = $6
+         where directive_id = $1 and area_code = $2",
+        id,
+        area.code,
+        status.as_str(),
+        note,
+        today as _,
+        now as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    let entry = Entry {
+        area_code: Some(&area.code),
+        action: "report",
+        entity: "directive",
+        entity_id: id.to_string(),
+        old: Some(json!({"status": old.status, "note": old.note})),
+        new: Some(json!({"status": status.as_str(), "note": note})),
+    };
+    audit::record(&mut tx, now, &Actor::from(user), entry).await?;
+    tx.commit().await?;
+    Ok(())
+}

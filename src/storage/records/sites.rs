@@ -1,0 +1,306 @@
+//! Quarantine sites: capacity, occupancy (never negative, never above
+//! capacity) and status, with every change of occupancy kept as history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{CurrentUser, RecordKind};
+use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
+
+/// A site as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SiteRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    #[serde(skip)]
+    pub district_code: Option<String>,
+    pub area_code: String,
+    pub area_name: String,
+    #[serde(skip)]
+    pub area_level: String,
+    #[serde(skip)]
+    pub area_parent: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub run_by: String,
+    pub capacity: i32,
+    pub occupancy: i32,
+    pub status: String,
+    pub status_on: NaiveDate,
+    pub version: i32,
+}
+
+/// A site that passed every check.
+pub struct SiteValues {
+    pub area: AreaRef,
+    pub name: String,
+    pub kind: SiteKind,
+    pub run_by: RunBy,
+    pub capacity: i32,
+    pub occupancy: i32,
+    pub status: SiteStatus,
+    pub status_on: NaiveDate,
+}
+
+/// Filters of the site list.
+pub struct SiteFilter {
+    pub status: Option<SiteStatus>,
+}
+
+/// A change of occupancy, capacity or status.
+pub struct Occupancy {
+    pub at: DateTime<Utc>,
+    pub occupancy: i32,
+    pub capacity: i32,
+    pub status: String,
+}
+
+async fn history(
+    conn: &mut PgConnection,
+    id: i64,
+    now: DateTime<Utc>,
+    v: &SiteValues,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status) values ($1, $2, $3, $4, $5)",
+        id,
+        now as _,
+        v.occupancy,
+        v.capacity,
+        v.status.as_str()
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Stored for SiteRow {
+    type Values = SiteValues;
+    type Filter = SiteFilter;
+    const KIND: RecordKind = RecordKind::Site;
+    const ENTITY: &'static str = "quarantine_site";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
+
+    fn area(&self) -> AreaRef {
+        let level = Level::parse(&self.area_level).unwrap_or(Level::Commune);
+        placed_at(
+            &self.area_code,
+            &self.area_name,
+            level,
+            self.area_parent.as_deref(),
+            &self.city_code,
+        )
+    }
+
+    fn audit_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn values_area(v: &SiteValues) -> &AreaRef {
+        &v.area
+    }
+
+    fn values_json(v: &SiteValues) -> Value {
+        json!({"area_code": v.area.code, "name": v.name, "kind": v.kind.as_str(),
+            "run_by": v.run_by.as_str(), "capacity": v.capacity, "occupancy": v.occupancy,
+            "status": v.status.as_str(), "status_on": v.status_on})
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as!(
+            SiteRow,
+            r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.run_by,
+                 s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
+               from quarantine_sites s join areas a on a.code = s.area_code
+               where s.id = $1"#,
+            id
+        )
+        .fetch_optional(db)
+        .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        _existing: Option<&Self>,
+    ) -> Result<SiteValues, AppError> {
+        let mut c = Check::new(raw);
+        let code = c.code("area_code");
+        let name = c.text("name", true, 200);
+        let kind = c.choice::<SiteKind>("kind", true);
+        let run_by = c.choice::<RunBy>("run_by", true);
+        let capacity = c.int("capacity", true, 0, 1_000_000);
+        let occupancy = c.int("occupancy", true, 0, 1_000_000);
+        if let (Some(cap), Some(occ)) = (capacity, occupancy)
+            && occ > cap
+        {
+            c.fail("occupancy", "err.occupancy_over_capacity");
+        }
+        let status = c.choice::<SiteStatus>("status", true);
+        let status_on = c.date("status_on", false, Some(today)).unwrap_or(today);
+        let mut errors = std::mem::take(&mut c.errors);
+        let area =
+            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
+        match (area, name, kind, run_by, capacity, occupancy, status) {
+            (
+                Some(area),
+                Some(name),
+                Some(kind),
+                Some(run_by),
+                Some(cap),
+                Some(occ),
+                Some(status),
+            ) if errors.is_empty() => Ok(SiteValues {
+                area,
+                name,
+                kind,
+                run_by,
+                capacity: cap as i32,
+                occupancy: occ as i32,
+                status,
+                status_on,
+            }),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(raw: &Raw) -> Result<SiteFilter, AppError> {
+        let mut c = Check::new(raw);
+        let status = c.choice::<SiteStatus>("status", false);
+        c.finish()?;
+        Ok(SiteFilter { status })
+    }
+
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        f: &SiteFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let status = f.status.map(|s| s.as_str());
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from quarantine_sites s
+               where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
+                 and ($2::text is null or s.status = $2)"#,
+            area.code,
+            status
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = sqlx::query_as!(
+            SiteRow,
+            r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.run_by,
+                 s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
+               from quarantine_sites s join areas a on a.code = s.area_code
+               where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
+                 and ($2::text is null or s.status = $2)
+               order by s.name, s.id limit $3 offset $4"#,
+            area.code,
+            status,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &SiteValues,
+    ) -> Result<i64, AppError> {
+        let codes = Codes::of(&v.area);
+        let id = sqlx::query_scalar!(
+            "insert into quarantine_sites (city_code, district_code, area_code, name, kind, run_by, capacity,
+               occupancy, status, status_on, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning id",
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.name,
+            v.kind.as_str(),
+            v.run_by.as_str(),
+            v.capacity,
+            v.occupancy,
+            v.status.as_str(),
+            v.status_on as _,
+            now as _
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        history(conn, id, now, v).await?;
+        Ok(id)
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &SiteValues,
+    ) -> Result<bool, AppError> {
+        let codes = Codes::of(&v.area);
+        let done = sqlx::query!(
+            "update quarantine_sites set city_code = $3, district_code = $4, area_code = $5, name = $6, kind = $7,
+               run_by = $8, capacity = $9, occupancy = $10, status = $11, status_on = $12,
+               version = version + 1, updated_at = $13
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.name,
+            v.kind.as_str(),
+            v.run_by.as_str(),
+            v.capacity,
+            v.occupancy,
+            v.status.as_str(),
+            v.status_on as _,
+            now as _
+        )
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if old.occupancy != v.occupancy
+            || old.capacity != v.capacity
+            || old.status != v.status.as_str()
+        {
+            history(conn, old.id, now, v).await?;
+        }
+        Ok(true)
+    }
+}
+
+/// The latest changes of a site's occupancy, newest first.
+pub async fn occupancy_history(db: &PgPool, id: i64) -> Result<Vec<Occupancy>, AppError> {
+    Ok(sqlx::query_as!(
+        Occupancy,
+        r#"select at as "at: _", occupancy, capacity, status from quarantine_occupancy
+           where site_id = $1 order by at desc, id desc limit 200"#,
+        id
+    )
+    .fetch_all(db)
+    .await?)
+}

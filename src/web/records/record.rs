@@ -1,0 +1,566 @@
+//! One shape for every record: the [`Record`] trait says how a stored
+//! record is drawn (form, list, show page, JSON), and one set of generic
+//! handlers serves the list, new, create, show, edit and update pages, the
+//! API's list, show, create and patch, and CSV/Excel export for all of them.
+//! A record module keeps only what is its own (voiding, shift reports…).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde_json::Value;
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::export::{self, Format};
+use super::{
+    EmbeddedForm, FormPage, ListPage, ListRow, QueryPairs, Section, ShowPage, TreeNode, columns,
+    items_json, list_area, saved,
+};
+use crate::domain::area::AreaRef;
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Field, Paging, Raw};
+use crate::domain::i18n::Lang;
+use crate::domain::policy::{Action, CurrentUser};
+use crate::state::AppState;
+use crate::storage::audit::Actor;
+use crate::storage::records::{Stored, Write, save};
+use crate::web::api::ApiJson;
+use crate::web::auth::CsrfForm;
+use crate::web::page::Page;
+
+/// Who is looking, in what language, and whether they may see personal
+/// details of the records in view (decided by the policy).
+#[derive(Clone, Copy)]
+pub struct Viewer<'a> {
+    /// The signed-in user.
+    pub user: &'a CurrentUser,
+    /// The page's language.
+    pub lang: Lang,
+    /// Whether personal details (name, phone, address) may be shown.
+    pub personal: bool,
+}
+
+impl<'a> Viewer<'a> {
+    /// The user looking at records placed under `area`.
+    pub fn at(user: &'a CurrentUser, lang: Lang, area: &AreaRef) -> Self {
+        Self {
+            user,
+            lang,
+            personal: user.can(Action::ReadPersonal(area)),
+        }
+    }
+}
+
+/// What a show page adds below the record's facts.
+#[derive(Default)]
+pub struct Extras {
+    /// A line above everything (a voided case).
+    pub banner: Option<String>,
+    /// Links beside "edit".
+    pub actions: Vec<(String, String)>,
+    /// Small tables (history, reports, cases of a cluster).
+    pub sections: Vec<Section>,
+    /// The directive cascade.
+    pub tree: Vec<TreeNode>,
+    /// Forms drawn in the page (a shift report, a report, voiding).
+    pub forms: Vec<EmbeddedForm>,
+}
+
+/// How a stored record is drawn. Implement it (and [`Stored`]) and
+/// [`pages`] and [`api`] serve it.
+pub trait Record: Stored {
+    /// Where its pages live (`/clusters`).
+    const PAGES: &'static str;
+    /// Where it lives in the API, under `/api/v1` (`/clusters`).
+    const API: &'static str;
+    /// Catalogue key of the list's title.
+    const LIST_TITLE: &'static str;
+    /// Catalogue key of the new form's title.
+    const NEW_TITLE: &'static str;
+    /// Catalogue key of the edit form's title.
+    const EDIT_TITLE: &'static str;
+    /// File name of an export, before the area code (`chum-ca-benh`).
+    const EXPORT_NAME: &'static str;
+
+    /// The form's fields over `raw`; `existing` when editing.
+    fn fields(
+        db: &PgPool,
+        v: Viewer<'_>,
+        raw: &Raw,
+        errors: &FieldErrors,
+        existing: Option<&Self>,
+    ) -> impl Future<Output = Result<Vec<Field>, AppError>> + Send;
+
+    /// What a new form starts with.
+    fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw;
+
+    /// The stored values as the form (and a PATCH's base) carries them.
+    fn to_raw(&self, v: Viewer<'_>) -> Raw;
+
+    /// The list's filter fields.
+    fn filter_fields(lang: Lang, raw: &Raw) -> Vec<Field>;
+
+    /// Catalogue keys of the list's columns (`#` marks a number).
+    fn columns(v: Viewer<'_>) -> Vec<&'static str>;
+
+    /// A row of the list.
+    fn cells(&self, v: Viewer<'_>) -> Vec<String>;
+
+    /// Whether the row is drawn muted (closed, voided, done).
+    fn muted(&self) -> bool {
+        false
+    }
+
+    /// Column names of an export (those the import reads, where there is one).
+    fn export_headers(v: Viewer<'_>) -> Vec<&'static str>;
+
+    /// A row of an export.
+    fn export_row(&self, v: Viewer<'_>) -> Vec<String>;
+
+    /// Links beside "add" on the list (an import).
+    fn list_links(_v: Viewer<'_>) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// The show page's title.
+    fn title(&self, lang: Lang) -> String;
+
+    /// The edit form's title.
+    fn edit_title(&self, lang: Lang) -> String {
+        lang.t(Self::EDIT_TITLE).to_string()
+    }
+
+    /// The show page's label–value pairs.
+    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)>;
+
+    /// Whether the record can still be edited (a voided case cannot).
+    fn editable(&self) -> bool {
+        true
+    }
+
+    /// What the show page adds; `input` is an embedded form sent back with errors.
+    fn extras(
+        &self,
+        _state: &AppState,
+        _v: Viewer<'_>,
+        _input: Option<(&Raw, &FieldErrors)>,
+    ) -> impl Future<Output = Result<Extras, AppError>> + Send {
+        async { Ok(Extras::default()) }
+    }
+
+    /// The record in the API.
+    fn to_json(&self, v: Viewer<'_>) -> Value;
+
+    /// The API's answer for one record (a directive adds its cascade).
+    fn api_json(
+        &self,
+        _state: &AppState,
+        v: Viewer<'_>,
+    ) -> impl Future<Output = Result<Value, AppError>> + Send {
+        let json = self.to_json(v);
+        async move { Ok(json) }
+    }
+}
+
+/// The list, new, create, show, edit and update pages of `R`.
+pub fn pages<R: Record>() -> Router<AppState> {
+    Router::new()
+        .route(R::PAGES, get(list::<R>).post(create::<R>))
+        .route(&format!("{}/new", R::PAGES), get(new_form::<R>))
+        .route(
+            &format!("{}/{{id}}", R::PAGES),
+            get(show::<R>).post(update::<R>),
+        )
+        .route(&format!("{}/{{id}}/edit", R::PAGES), get(edit_form::<R>))
+}
+
+/// The list, show, create and patch routes of `R` in the API.
+pub fn api<R: Record>() -> Router<AppState> {
+    Router::new()
+        .route(R::API, get(api_list::<R>).post(api_create::<R>))
+        .route(
+            &format!("{}/{{id}}", R::API),
+            get(api_show::<R>).patch(api_patch::<R>),
+        )
+}
+
+/// Loads a record the user may read: 404 when there is none, 403 when it
+/// lies outside their jurisdiction.
+pub async fn load<R: Record>(state: &AppState, user: &CurrentUser, id: i64) -> Result<R, AppError> {
+    let r = R::load(&state.db, state.clock.today(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !r.readable(&state.db, user).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok(r)
+}
+
+/// Loads a record the user may read and write (and that can still be edited).
+pub async fn load_for_edit<R: Record>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<R, AppError> {
+    let r = load::<R>(state, user, id).await?;
+    user.authorize(Action::WriteRecord(R::KIND, &r.area()))?;
+    if !r.editable() {
+        return Err(AppError::Conflict(FieldErrors::default()));
+    }
+    Ok(r)
+}
+
+/// The `version` an edit carries: required, else 422 on `version`.
+pub fn version(raw: &Raw) -> Result<i32, AppError> {
+    raw.get("version").parse().map_err(|_| {
+        let mut f = FieldErrors::default();
+        f.add("version", "err.version_required");
+        AppError::Invalid(f)
+    })
+}
+
+fn show_href<R: Record>(id: i64) -> String {
+    format!("{}/{id}", R::PAGES)
+}
+
+async fn list<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    q: QueryPairs,
+) -> Result<Response, AppError> {
+    let raw = Raw::from_form(q.0);
+    let area = list_area(&state.db, &user, &raw).await?;
+    let filter = R::filter(&raw)?;
+    let v = Viewer::at(&user, page.lang, &area);
+    let format = Format::from_raw(&raw);
+    let paging = if format.is_some() {
+        Paging::all()
+    } else {
+        Paging::from_raw(&raw)
+    };
+    let (rows, total) = R::query(&state.db, state.clock.today(), &area, &filter, paging).await?;
+    if let Some(format) = format {
+        let out: Vec<Vec<String>> = rows.iter().map(|r| r.export_row(v)).collect();
+        let name = format!("{}-{}", R::EXPORT_NAME, area.code);
+        return export::respond(format, &name, &R::export_headers(v), &out);
+    }
+    let list_rows = rows
+        .iter()
+        .map(|r| ListRow {
+            href: show_href::<R>(r.id()),
+            cells: r.cells(v),
+            muted: r.muted(),
+        })
+        .collect();
+    let title = format!("{} — {}", page.t(R::LIST_TITLE), area.name);
+    let mut p = ListPage::new(
+        page,
+        title,
+        R::PAGES,
+        &raw,
+        R::filter_fields(v.lang, &raw),
+        columns(v.lang, &R::columns(v)),
+        list_rows,
+        total,
+        paging,
+    );
+    if user.can(Action::CreateRecords(R::KIND)) {
+        p.new_href = Some(format!("{}/new", R::PAGES));
+        p.extra_links = R::list_links(v);
+    }
+    Ok(p.into_response())
+}
+
+/// A form page for `R` over `raw`, with errors and, after a stale edit,
+/// the stored values beside the fields that differ.
+async fn form_page<R: Record>(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    existing: Option<&R>,
+    raw: &Raw,
+    errors: &FieldErrors,
+    conflict: Vec<(String, String)>,
+) -> Result<FormPage, AppError> {
+    let area = existing.map_or_else(|| user.area.clone(), |r| r.area());
+    let v = Viewer::at(user, page.lang, &area);
+    let fields = R::fields(&state.db, v, raw, errors, existing).await?;
+    let (title, action) = match existing {
+        Some(r) => (r.edit_title(page.lang), show_href::<R>(r.id())),
+        None => (page.t(R::NEW_TITLE).to_string(), R::PAGES.to_string()),
+    };
+    Ok(FormPage {
+        page,
+        title,
+        action,
+        fields,
+        has_errors: !errors.is_empty(),
+        conflict,
+        cancel_href: R::PAGES.into(),
+    })
+}
+
+/// The form again after a failed save, the input kept: 422 for invalid
+/// values, 409 for a duplicate; any other error goes on up.
+async fn form_again<R: Record>(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    existing: Option<&R>,
+    raw: &Raw,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let (status, errors) = match e {
+        AppError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
+        AppError::Conflict(f) => (StatusCode::CONFLICT, f),
+        other => return Err(other),
+    };
+    let p = form_page(state, page, user, existing, raw, &errors, vec![]).await?;
+    Ok((status, p).into_response())
+}
+
+async fn new_form<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    q: QueryPairs,
+) -> Result<FormPage, AppError> {
+    if !user.can(Action::CreateRecords(R::KIND)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut raw = R::defaults(&user, state.clock.today());
+    // A link may fill fields in (`/directives/new?implements_id=7`).
+    for (k, v) in q.0 {
+        if !v.is_empty() && k != "version" {
+            raw.set(&k, v);
+        }
+    }
+    form_page::<R>(
+        &state,
+        page,
+        &user,
+        None,
+        &raw,
+        &FieldErrors::default(),
+        vec![],
+    )
+    .await
+}
+
+async fn create<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let raw = Raw::from_form(form);
+    let result = async {
+        let v = R::check(&state.db, &user, &raw, state.clock.today(), None).await?;
+        save::<R>(
+            &state.db,
+            &Actor::from(&user),
+            state.clock.now(),
+            Write::Create,
+            &v,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(id) => saved(&session, &page, "rec.created", &show_href::<R>(id)).await,
+        Err(e) => form_again::<R>(&state, page, &user, None, &raw, e).await,
+    }
+}
+
+async fn edit_form<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<FormPage, AppError> {
+    let r = load_for_edit::<R>(&state, &user, id).await?;
+    let raw = r.to_raw(Viewer::at(&user, page.lang, &r.area()));
+    form_page(
+        &state,
+        page,
+        &user,
+        Some(&r),
+        &raw,
+        &FieldErrors::default(),
+        vec![],
+    )
+    .await
+}
+
+async fn update<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let old = load_for_edit::<R>(&state, &user, id).await?;
+    let raw = Raw::from_form(form);
+    let result = async {
+        let ver = version(&raw)?;
+        let v = R::check(&state.db, &user, &raw, state.clock.today(), Some(&old)).await?;
+        let write = Write::Update(&old, ver);
+        save::<R>(&state.db, &Actor::from(&user), state.clock.now(), write, &v).await
+    }
+    .await;
+    match result {
+        Ok(_) => saved(&session, &page, "rec.saved", &show_href::<R>(id)).await,
+        Err(AppError::Conflict(f)) if f.get("version", page.lang).is_some() => {
+            stale_form::<R>(&state, page, &user, id, &raw).await
+        }
+        Err(e) => form_again::<R>(&state, page, &user, Some(&old), &raw, e).await,
+    }
+}
+
+/// Someone saved the record since this form was read: the form again with
+/// the user's input kept, the stored values beside the fields that differ,
+/// and the new version, so saving again overwrites knowingly.
+async fn stale_form<R: Record>(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    id: i64,
+    raw: &Raw,
+) -> Result<Response, AppError> {
+    let current = load::<R>(state, user, id).await?;
+    let v = Viewer::at(user, page.lang, &current.area());
+    let stored = current.to_raw(v);
+    let fields = R::fields(&state.db, v, raw, &FieldErrors::default(), Some(&current)).await?;
+    let conflict = fields
+        .iter()
+        .filter(|f| f.name != "version" && stored.get(f.name) != raw.get(f.name))
+        .map(|f| (f.label.clone(), stored.get(f.name).to_string()))
+        .collect();
+    let mut raw = raw.clone();
+    raw.set("version", current.version().to_string());
+    let p = form_page(
+        state,
+        page,
+        user,
+        Some(&current),
+        &raw,
+        &FieldErrors::default(),
+        conflict,
+    )
+    .await?;
+    Ok((StatusCode::CONFLICT, p).into_response())
+}
+
+async fn show<R: Record>(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    let r = load::<R>(&state, &user, id).await?;
+    show_page(&state, page, &user, &r, None).await
+}
+
+/// The show page of `r`; `input` redraws an embedded form with its errors.
+pub async fn show_page<R: Record>(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    r: &R,
+    input: Option<(&Raw, &FieldErrors)>,
+) -> Result<ShowPage, AppError> {
+    let v = Viewer::at(user, page.lang, &r.area());
+    let mut actions = Vec::new();
+    if r.editable() && user.can(Action::WriteRecord(R::KIND, &r.area())) {
+        actions.push((
+            format!("{}/{}/edit", R::PAGES, r.id()),
+            page.t("rec.edit").to_string(),
+        ));
+    }
+    let extras = r.extras(state, v, input).await?;
+    actions.extend(extras.actions);
+    Ok(ShowPage {
+        title: r.title(page.lang),
+        facts: r.facts(v),
+        actions,
+        banner: extras.banner,
+        sections: extras.sections,
+        tree: extras.tree,
+        forms: extras.forms,
+        back_href: R::PAGES.into(),
+        page,
+    })
+}
+
+async fn api_list<R: Record>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    q: QueryPairs,
+) -> Result<Json<Value>, AppError> {
+    let raw = Raw::from_form(q.0);
+    let area = list_area(&state.db, &user, &raw).await?;
+    let filter = R::filter(&raw)?;
+    let v = Viewer::at(&user, Lang::default(), &area);
+    let paging = Paging::from_raw(&raw);
+    let (rows, total) = R::query(&state.db, state.clock.today(), &area, &filter, paging).await?;
+    let items: Vec<Value> = rows.iter().map(|r| r.to_json(v)).collect();
+    Ok(items_json(&items, total))
+}
+
+async fn api_show<R: Record>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let r = load::<R>(&state, &user, id).await?;
+    let v = Viewer::at(&user, Lang::default(), &r.area());
+    Ok(Json(r.api_json(&state, v).await?))
+}
+
+async fn api_create<R: Record>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let raw = Raw::from_json(body)?;
+    let v = R::check(&state.db, &user, &raw, state.clock.today(), None).await?;
+    let id = save::<R>(
+        &state.db,
+        &Actor::from(&user),
+        state.clock.now(),
+        Write::Create,
+        &v,
+    )
+    .await?;
+    let r = load::<R>(&state, &user, id).await?;
+    let v = Viewer::at(&user, Lang::default(), &r.area());
+    Ok((StatusCode::CREATED, Json(r.api_json(&state, v).await?)))
+}
+
+/// Changes the fields sent; `version` (the one read last) is required.
+async fn api_patch<R: Record>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, AppError> {
+    let old = load_for_edit::<R>(&state, &user, id).await?;
+    let patch = Raw::from_json(body)?;
+    let ver = version(&patch)?;
+    let mut raw = old.to_raw(Viewer::at(&user, Lang::default(), &old.area()));
+    for (k, v) in patch.0 {
+        raw.set(&k, v);
+    }
+    let v = R::check(&state.db, &user, &raw, state.clock.today(), Some(&old)).await?;
+    let write = Write::Update(&old, ver);
+    save::<R>(&state.db, &Actor::from(&user), state.clock.now(), write, &v).await?;
+    let r = load::<R>(&state, &user, id).await?;
+    let v = Viewer::at(&user, Lang::default(), &r.area());
+    Ok(Json(r.api_json(&state, v).await?))
+}
