@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
@@ -185,13 +185,13 @@ impl Stored for CaseRow {
         placed_at(
             &self.commune_code,
             &self.commune_name,
-            Level::Commune,
+            "commune",
             Some(&self.district_code),
             &self.city_code,
         )
     }
 
-    fn audit_json(&self) -> Value {
+    fn json_value(&self) -> Value {
         self.json(false)
     }
 

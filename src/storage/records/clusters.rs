@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Paging, Raw};
 use crate::domain::policy::{CurrentUser, RecordKind};
@@ -68,13 +68,13 @@ impl Stored for ClusterRow {
         placed_at(
             &self.commune_code,
             &self.commune_name,
-            Level::Commune,
+            "commune",
             Some(&self.district_code),
             &self.city_code,
         )
     }
 
-    fn audit_json(&self) -> Value {
+    fn json_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or_default()
     }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Stored, placed_at};
-use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
@@ -126,17 +126,16 @@ impl Stored for DirectiveRow {
 
     /// The issuing command centre.
     fn area(&self) -> AreaRef {
-        let level = Level::parse(&self.issuer_level).unwrap_or(Level::Commune);
         placed_at(
             &self.issuer_code,
             &self.issuer_name,
-            level,
+            &self.issuer_level,
             self.issuer_parent.as_deref(),
             &self.city_code,
         )
     }
 
-    fn audit_json(&self) -> Value {
+    fn json_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or_default()
     }
 

@@ -38,8 +38,9 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     fn version(&self) -> i32;
     /// The area the record is placed at: reads and writes are decided on it.
     fn area(&self) -> AreaRef;
-    /// The record as the audit log keeps it ("old"), without personal details.
-    fn audit_json(&self) -> Value;
+    /// The record as JSON without personal details: the audit log's "old"
+    /// value, and the API's answer unless the record says otherwise.
+    fn json_value(&self) -> Value;
     /// Where checked values place the record.
     fn values_area(v: &Self::Values) -> &AreaRef;
     /// Checked values as the audit log keeps them ("new").
@@ -124,7 +125,7 @@ pub async fn save_in<R: Stored>(
             if !R::update(conn, now, old, version, v).await? {
                 return Err(stale());
             }
-            (old.id(), "update", Some(old.audit_json()))
+            (old.id(), "update", Some(old.json_value()))
         }
     };
     let entry = Entry {
@@ -204,15 +205,10 @@ pub async fn writable_communes(
     Ok(rows)
 }
 
-/// The area of a record placed at `code` of `level` under `parent`, with
-/// the city as grandparent of a commune.
-pub fn placed_at(
-    code: &str,
-    name: &str,
-    level: Level,
-    parent: Option<&str>,
-    city: &str,
-) -> AreaRef {
+/// The area of a record placed at `code` of `level` (as stored) under
+/// `parent`, with the city as grandparent of a commune.
+pub fn placed_at(code: &str, name: &str, level: &str, parent: Option<&str>, city: &str) -> AreaRef {
+    let level = Level::parse(level).unwrap_or(Level::Commune);
     AreaRef {
         code: code.to_string(),
         name: name.to_string(),

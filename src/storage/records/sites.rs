@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
@@ -95,17 +95,16 @@ impl Stored for SiteRow {
     }
 
     fn area(&self) -> AreaRef {
-        let level = Level::parse(&self.area_level).unwrap_or(Level::Commune);
         placed_at(
             &self.area_code,
             &self.area_name,
-            level,
+            &self.area_level,
             self.area_parent.as_deref(),
             &self.city_code,
         )
     }
 
-    fn audit_json(&self) -> Value {
+    fn json_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or_default()
     }
 

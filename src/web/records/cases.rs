@@ -66,6 +66,7 @@ impl Record for CaseRow {
     const NEW_TITLE: &'static str = "cases.new";
     const EDIT_TITLE: &'static str = "cases.edit";
     const EXPORT_NAME: &'static str = "ca-benh";
+    const EXPORT_COLUMNS: &'static [&'static str] = &CSV_COLUMNS;
 
     async fn fields(
         db: &PgPool,
@@ -201,18 +202,11 @@ impl Record for CaseRow {
         self.voided_at.is_some()
     }
 
+    /// Personal columns only for those who may read them.
     fn export_headers(v: Viewer<'_>) -> Vec<&'static str> {
         CSV_COLUMNS
             .into_iter()
             .filter(|c| v.personal || !PERSONAL.contains(c))
-            .collect()
-    }
-
-    fn export_row(&self, v: Viewer<'_>) -> Vec<String> {
-        let raw = self.to_raw(v);
-        Self::export_headers(v)
-            .into_iter()
-            .map(|c| raw.get(c).to_string())
             .collect()
     }
 

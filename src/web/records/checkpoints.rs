@@ -57,6 +57,16 @@ impl Record for CheckpointRow {
     const NEW_TITLE: &'static str = "checkpoints.new";
     const EDIT_TITLE: &'static str = "checkpoints.edit";
     const EXPORT_NAME: &'static str = "chot-kiem-soat";
+    const EXPORT_COLUMNS: &'static [&'static str] = &[
+        "id",
+        "area_code",
+        "name",
+        "kind",
+        "staffed_by",
+        "status",
+        "status_on",
+        "violations_today",
+    ];
 
     async fn fields(
         _db: &PgPool,
@@ -98,6 +108,7 @@ impl Record for CheckpointRow {
         r.set("staffed_by", &self.staffed_by);
         r.set("status", &self.status);
         r.set("status_on", self.status_on.to_string());
+        r.set("violations_today", self.violations_today.to_string());
         r.set("version", self.version.to_string());
         r
     }
@@ -134,32 +145,6 @@ impl Record for CheckpointRow {
 
     fn muted(&self) -> bool {
         self.status != "active"
-    }
-
-    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "id",
-            "area_code",
-            "name",
-            "kind",
-            "staffed_by",
-            "status",
-            "status_on",
-            "violations_today",
-        ]
-    }
-
-    fn export_row(&self, _v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.area_code.clone(),
-            self.name.clone(),
-            self.kind.clone(),
-            self.staffed_by.clone(),
-            self.status.clone(),
-            self.status_on.to_string(),
-            self.violations_today.to_string(),
-        ]
     }
 
     fn title(&self, _lang: Lang) -> String {
@@ -239,10 +224,6 @@ impl Record for CheckpointRow {
             forms,
             ..Extras::default()
         })
-    }
-
-    fn to_json(&self, _v: Viewer<'_>) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 }
 

@@ -2,7 +2,6 @@
 //! cluster's cases on its page.
 
 use chrono::NaiveDate;
-use serde_json::Value;
 use sqlx::PgPool;
 
 use super::record::{Extras, Record, Viewer};
@@ -23,6 +22,15 @@ impl Record for ClusterRow {
     const NEW_TITLE: &'static str = "clusters.new";
     const EDIT_TITLE: &'static str = "clusters.edit";
     const EXPORT_NAME: &'static str = "chum-ca-benh";
+    const EXPORT_COLUMNS: &'static [&'static str] = &[
+        "id",
+        "commune_code",
+        "name",
+        "opened_on",
+        "closed_on",
+        "cases",
+        "note",
+    ];
 
     async fn fields(
         db: &PgPool,
@@ -59,6 +67,7 @@ impl Record for ClusterRow {
             self.closed_on.map(|d| d.to_string()).unwrap_or_default(),
         );
         r.set("note", &self.note);
+        r.set("cases", self.cases.to_string());
         r.set("version", self.version.to_string());
         r
     }
@@ -100,30 +109,6 @@ impl Record for ClusterRow {
 
     fn muted(&self) -> bool {
         self.closed_on.is_some()
-    }
-
-    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "id",
-            "commune_code",
-            "name",
-            "opened_on",
-            "closed_on",
-            "cases",
-            "note",
-        ]
-    }
-
-    fn export_row(&self, _v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.commune_code.clone(),
-            self.name.clone(),
-            self.opened_on.to_string(),
-            self.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-            self.cases.to_string(),
-            self.note.clone(),
-        ]
     }
 
     fn title(&self, _lang: Lang) -> String {
@@ -182,9 +167,5 @@ impl Record for ClusterRow {
             sections: vec![section],
             ..Extras::default()
         })
-    }
-
-    fn to_json(&self, _v: Viewer<'_>) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 }

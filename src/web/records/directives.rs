@@ -195,6 +195,19 @@ impl Record for DirectiveRow {
     const NEW_TITLE: &'static str = "directives.new";
     const EDIT_TITLE: &'static str = "directives.edit";
     const EXPORT_NAME: &'static str = "van-ban";
+    const EXPORT_COLUMNS: &'static [&'static str] = &[
+        "id",
+        "issuer_code",
+        "number",
+        "kind",
+        "title",
+        "issued_on",
+        "due_on",
+        "implements_id",
+        "targets",
+        "done",
+        "overdue",
+    ];
 
     async fn fields(
         _db: &PgPool,
@@ -245,6 +258,15 @@ impl Record for DirectiveRow {
         r.set("effective_from", day(self.effective_from));
         r.set("effective_to", day(self.effective_to));
         r.set("due_on", day(self.due_on));
+        r.set(
+            "implements_id",
+            self.implements_id
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        );
+        r.set("targets", self.targets.to_string());
+        r.set("done", self.done.to_string());
+        r.set("overdue", self.overdue.to_string());
         r.set("version", self.version.to_string());
         r
     }
@@ -284,40 +306,6 @@ impl Record for DirectiveRow {
 
     fn muted(&self) -> bool {
         self.done == self.targets && self.targets > 0
-    }
-
-    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "id",
-            "issuer_code",
-            "number",
-            "kind",
-            "title",
-            "issued_on",
-            "due_on",
-            "implements_id",
-            "targets",
-            "done",
-            "overdue",
-        ]
-    }
-
-    fn export_row(&self, _v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.issuer_code.clone(),
-            self.number.clone(),
-            self.kind.clone(),
-            self.title.clone(),
-            self.issued_on.to_string(),
-            self.due_on.map(|d| d.to_string()).unwrap_or_default(),
-            self.implements_id
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
-            self.targets.to_string(),
-            self.done.to_string(),
-            self.overdue.to_string(),
-        ]
     }
 
     fn title(&self, lang: Lang) -> String {
@@ -409,10 +397,6 @@ impl Record for DirectiveRow {
             forms,
             ..Extras::default()
         })
-    }
-
-    fn to_json(&self, _v: Viewer<'_>) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 
     /// One directive in the API carries its cascade.

@@ -70,6 +70,9 @@ pub fn document() -> Value {
         "cluster_id": s("integer"), "village": s("string"), "sex": en(&["m", "f"]), "birth_year": s("integer"),
         "full_name": s("string"), "phone": s("string"), "address": s("string"), "version": s("integer"),
     });
+    let cluster_props = json!({"commune_code": s("string"), "name": s("string"), "opened_on": date(), "closed_on": date(), "note": s("string"), "version": s("integer")});
+    let checkpoint_props = json!({"area_code": s("string"), "name": s("string"), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": s("integer")});
+    let directive_props = json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer"), "version": s("integer")});
     let site_props = json!({
         "area_code": s("string"), "name": s("string"), "kind": en(&["centralised", "treatment", "lockdown"]),
         "run_by": en(&["city", "district", "commune", "military"]), "capacity": s("integer"),
@@ -116,7 +119,11 @@ pub fn document() -> Value {
             },
             "/clusters": {
                 "get": op("List clusters", "clusters", None, "200", LIST),
-                "post": op("Open a cluster", "clusters", Some(body(&["commune_code", "name", "opened_on"], json!({"commune_code": s("string"), "name": s("string"), "opened_on": date(), "closed_on": date(), "note": s("string")}))), "201", &[])
+                "post": op("Open a cluster", "clusters", Some(body(&["commune_code", "name", "opened_on"], cluster_props.clone())), "201", &[])
+            },
+            "/clusters/{id}": {
+                "get": op("A cluster", "clusters", None, "200", &["id:path"]),
+                "patch": op("Edit a cluster (send the version read last)", "clusters", Some(body(&["version"], cluster_props)), "200", &["id:path"])
             },
             "/quarantine-sites": {
                 "get": op("List quarantine sites", "quarantine-sites", None, "200", LIST),
@@ -124,22 +131,28 @@ pub fn document() -> Value {
             },
             "/quarantine-sites/{id}": {
                 "get": op("A quarantine site", "quarantine-sites", None, "200", &["id:path"]),
-                "patch": op("Change occupancy, capacity or status", "quarantine-sites", Some(body(&[], site_props)), "200", &["id:path"])
+                "patch": op("Change occupancy, capacity or status (send the version read last)", "quarantine-sites", Some(body(&["version"], site_props)), "200", &["id:path"])
             },
             "/checkpoints": {
                 "get": op("List checkpoints", "checkpoints", None, "200", LIST),
-                "post": op("Add a checkpoint", "checkpoints", Some(body(&["area_code", "name", "kind", "staffed_by", "status"], json!({"area_code": s("string"), "name": s("string"), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"])}))), "201", &[])
+                "post": op("Add a checkpoint", "checkpoints", Some(body(&["area_code", "name", "kind", "staffed_by", "status"], checkpoint_props.clone())), "201", &[])
             },
-            "/checkpoints/{id}": { "get": op("A checkpoint", "checkpoints", None, "200", &["id:path"]) },
+            "/checkpoints/{id}": {
+                "get": op("A checkpoint", "checkpoints", None, "200", &["id:path"]),
+                "patch": op("Edit a checkpoint (send the version read last)", "checkpoints", Some(body(&["version"], checkpoint_props)), "200", &["id:path"])
+            },
             "/checkpoints/{id}/reports": {
                 "get": op("Shift reports of a checkpoint", "checkpoints", None, "200", &["id:path"]),
                 "post": op("File a shift report", "checkpoints", Some(body(&["date", "people_checked", "vehicles_checked", "violations", "fines_vnd"], json!({"date": date(), "people_checked": s("integer"), "vehicles_checked": s("integer"), "violations": s("integer"), "fines_vnd": s("integer")}))), "201", &["id:path"])
             },
             "/directives": {
                 "get": op("List directives", "directives", None, "200", LIST),
-                "post": op("Issue a directive", "directives", Some(body(&["issuer_code", "number", "kind", "title", "issued_on"], json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer")}))), "201", &[])
+                "post": op("Issue a directive", "directives", Some(body(&["issuer_code", "number", "kind", "title", "issued_on"], directive_props.clone())), "201", &[])
             },
-            "/directives/{id}": { "get": op("A directive with its cascade", "directives", None, "200", &["id:path"]) },
+            "/directives/{id}": {
+                "get": op("A directive with its cascade (targets outside the reader's jurisdiction as counts only)", "directives", None, "200", &["id:path"]),
+                "patch": op("Edit a directive's text and dates (send the version read last)", "directives", Some(body(&["version"], directive_props)), "200", &["id:path"])
+            },
             "/directives/{id}/reports": {
                 "post": op("Report on a directive", "directives", Some(body(&["area_code", "status"], json!({"area_code": s("string"), "status": en(&["received", "in_progress", "done"]), "note": s("string")}))), "200", &["id:path"])
             },

@@ -114,11 +114,25 @@ pub trait Record: Stored {
         false
     }
 
-    /// Column names of an export (those the import reads, where there is one).
-    fn export_headers(v: Viewer<'_>) -> Vec<&'static str>;
+    /// Columns of an export: `id` and keys of [`Record::to_raw`].
+    const EXPORT_COLUMNS: &'static [&'static str];
 
-    /// A row of an export.
-    fn export_row(&self, v: Viewer<'_>) -> Vec<String>;
+    /// Column names of an export for this viewer.
+    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
+        Self::EXPORT_COLUMNS.to_vec()
+    }
+
+    /// A row of an export: the values [`Record::to_raw`] gives, in column order.
+    fn export_row(&self, v: Viewer<'_>) -> Vec<String> {
+        let raw = self.to_raw(v);
+        Self::export_headers(v)
+            .into_iter()
+            .map(|c| match c {
+                "id" => self.id().to_string(),
+                c => raw.get(c).to_string(),
+            })
+            .collect()
+    }
 
     /// Links beside "add" on the list (an import).
     fn list_links(_v: Viewer<'_>) -> Vec<(String, String)> {
@@ -152,7 +166,9 @@ pub trait Record: Stored {
     }
 
     /// The record in the API.
-    fn to_json(&self, v: Viewer<'_>) -> Value;
+    fn to_json(&self, _v: Viewer<'_>) -> Value {
+        self.json_value()
+    }
 
     /// The API's answer for one record (a directive adds its cascade).
     fn api_json(

@@ -2,7 +2,6 @@
 //! occupancy history on a site's page.
 
 use chrono::NaiveDate;
-use serde_json::Value;
 use sqlx::PgPool;
 
 use super::record::{Extras, Record, Viewer};
@@ -23,6 +22,17 @@ impl Record for SiteRow {
     const NEW_TITLE: &'static str = "sites.new";
     const EDIT_TITLE: &'static str = "sites.edit";
     const EXPORT_NAME: &'static str = "khu-cach-ly";
+    const EXPORT_COLUMNS: &'static [&'static str] = &[
+        "id",
+        "area_code",
+        "name",
+        "kind",
+        "run_by",
+        "capacity",
+        "occupancy",
+        "status",
+        "status_on",
+    ];
 
     async fn fields(
         _db: &PgPool,
@@ -111,34 +121,6 @@ impl Record for SiteRow {
         self.status == "closed"
     }
 
-    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "id",
-            "area_code",
-            "name",
-            "kind",
-            "run_by",
-            "capacity",
-            "occupancy",
-            "status",
-            "status_on",
-        ]
-    }
-
-    fn export_row(&self, _v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.area_code.clone(),
-            self.name.clone(),
-            self.kind.clone(),
-            self.run_by.clone(),
-            self.capacity.to_string(),
-            self.occupancy.to_string(),
-            self.status.clone(),
-            self.status_on.to_string(),
-        ]
-    }
-
     fn title(&self, _lang: Lang) -> String {
         self.name.clone()
     }
@@ -200,9 +182,5 @@ impl Record for SiteRow {
             sections: vec![section],
             ..Extras::default()
         })
-    }
-
-    fn to_json(&self, _v: Viewer<'_>) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 }
