@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # The query data sqlx's macros check against (.sqlx/), regenerated from the
-# migrations: a database of the private cluster (or DATABASE_URL's server)
-# is migrated, every query macro is expanded against it, and the data is
-# written to .sqlx/ — or, with --check, compared with .sqlx/ so that a stale
-# copy fails the build. Builds elsewhere read .sqlx/ (SQLX_OFFLINE=true) and
-# need no database.
+# migrations: a fresh database is built from migrations/*.sql, every query
+# macro is expanded against it, and the data is written to .sqlx/ — or,
+# with --check, compared with .sqlx/ so that a stale copy fails `make test`.
+# Builds read .sqlx/ (SQLX_OFFLINE=true) and need no database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-write}"
 
 if [ -z "${DATABASE_URL:-}" ]; then
+  # The private cluster; any build of the program can start it (the queries
+  # being regenerated may not compile offline yet).
   export VX_DATA_DIR="${VX_DATA_DIR:-var/test}"
-  url="$(SQLX_OFFLINE=true cargo run --quiet --locked -- db start --database vungxanh_queries)"
+  bin=target/debug/vungxanh
+  [ -x "$bin" ] || SQLX_OFFLINE=true cargo build --quiet --locked --bin vungxanh
+  server="$("$bin" db start --database vungxanh_test)"
 else
-  # Same server, a database of its own.
-  url="$(python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/vungxanh_queries")))' "$DATABASE_URL")"
-  psql "$DATABASE_URL" -qc "create database vungxanh_queries" >/dev/null 2>&1 || true
+  server="$DATABASE_URL"
 fi
-SQLX_OFFLINE=true DATABASE_URL="$url" cargo run --quiet --locked -- migrate
+url="$(python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/vungxanh_queries")))' "$server")"
+psql "$server" -q -v ON_ERROR_STOP=1 -c "drop database if exists vungxanh_queries" -c "create database vungxanh_queries" >/dev/null
+for m in migrations/*.sql; do
+  psql "$url" -q -v ON_ERROR_STOP=1 -f "$m" >/dev/null
+done
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -1,6 +1,6 @@
 //! Areas as stored: look-ups with ancestors, listings, and the import.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::domain::area::{AreaRef, ImportReport, Level, NewArea, fold};
 use crate::domain::error::AppError;
@@ -8,28 +8,25 @@ use crate::storage::audit::{self, Actor, Entry};
 
 /// Looks up an area with its ancestors.
 pub async fn area_ref(db: &PgPool, code: &str) -> Result<Option<AreaRef>, AppError> {
-    type Row = (String, String, String, Option<String>, Option<String>);
-    let row: Option<Row> = sqlx::query_as(
-        "select a.code, a.name, a.level, a.parent_code, p.parent_code
-         from areas a left join areas p on p.code = a.parent_code
-         where a.code = $1",
+    let row = sqlx::query!(
+        r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
+           from areas a left join areas p on p.code = a.parent_code
+           where a.code = $1"#,
+        code
     )
-    .bind(code)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(
-        |(code, name, level, parent_code, grandparent_code)| AreaRef {
-            code,
-            name,
-            level: Level::parse(&level).unwrap_or(Level::Commune),
-            parent_code,
-            grandparent_code,
-        },
-    ))
+    Ok(row.map(|r| AreaRef {
+        code: r.code,
+        name: r.name,
+        level: Level::parse(&r.level).unwrap_or(Level::Commune),
+        parent_code: r.parent_code,
+        grandparent_code: r.grandparent_code,
+    }))
 }
 
 /// An area as listed and as the API answers it.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Area {
     pub code: String,
     pub name: String,
@@ -42,26 +39,91 @@ pub struct Area {
     pub children: i64,
 }
 
-pub const AREA_COLUMNS: &str = "a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
-    (select count(*) from areas c where c.parent_code = a.code) as children";
-
-pub async fn fetch_area(db: &PgPool, code: &str) -> Result<Area, AppError> {
-    sqlx::query_as(&format!(
-        "select {AREA_COLUMNS} from areas a where a.code = $1"
-    ))
-    .bind(code)
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound)
+/// Selects areas with their number of children; `$tail` is the rest of the
+/// query (sqlx's macros take only literals joined by `+`).
+macro_rules! select_areas {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            Area,
+            r#"select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
+                 (select count(*) from areas c where c.parent_code = a.code) as "children!"
+               from areas a "# + $tail,
+            $($arg),*
+        )
+    };
 }
 
-pub async fn fetch_children(db: &PgPool, code: &str) -> Result<Vec<Area>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "select {AREA_COLUMNS} from areas a where a.parent_code = $1 order by a.code"
-    ))
-    .bind(code)
+/// An area by code (404 when there is none).
+pub async fn fetch_area(db: impl PgExecutor<'_>, code: &str) -> Result<Area, AppError> {
+    select_areas!("where a.code = $1", code)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The areas directly under `code`, by code.
+pub async fn fetch_children(db: impl PgExecutor<'_>, code: &str) -> Result<Vec<Area>, AppError> {
+    Ok(
+        select_areas!("where a.parent_code = $1 order by a.code", code)
+            .fetch_all(db)
+            .await?,
+    )
+}
+
+/// Areas under `root` (children and grandchildren) whose folded name
+/// contains `folded`, districts first.
+pub async fn search_under(db: &PgPool, root: &str, folded: &str) -> Result<Vec<Area>, AppError> {
+    let pattern = format!(
+        "%{}%",
+        folded
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(select_areas!(
+        "left join areas p on p.code = a.parent_code
+         where a.search_key like $1 and (a.parent_code = $2 or p.parent_code = $2)
+         order by a.level, a.code limit 100",
+        pattern,
+        root
+    )
     .fetch_all(db)
     .await?)
+}
+
+/// Sets an area's population, with its audit row.
+pub async fn set_population(
+    db: &PgPool,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    code: &str,
+    population: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let old = sqlx::query_scalar!(
+        "select population from areas where code = $1 for update",
+        code
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update areas set population = $2 where code = $1",
+        code,
+        population
+    )
+    .execute(&mut *tx)
+    .await?;
+    let entry = Entry {
+        area_code: Some(code),
+        action: "update",
+        entity: "area",
+        entity_id: code.to_string(),
+        old: Some(serde_json::json!({ "population": old })),
+        new: Some(serde_json::json!({ "population": population })),
+    };
+    audit::record(&mut tx, now, actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Stores areas (parents first), updating those that exist; a population
@@ -76,12 +138,13 @@ pub async fn store(
     let mut ordered: Vec<&NewArea> = areas.iter().collect();
     ordered.sort_by_key(|a| (a.level as u8, a.code.clone()));
     for a in ordered {
-        let old: Option<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        let old = sqlx::query!(
             "select name, unit_type, parent_code, population from areas where code = $1 for update",
+            a.code
         )
-        .bind(&a.code)
         .fetch_optional(&mut *conn)
-        .await?;
+        .await?
+        .map(|r| (r.name, r.unit_type, r.parent_code, r.population));
         let population = a.population.or(old.as_ref().and_then(|o| o.3));
         let new_json = serde_json::json!({
             "name": a.name, "unit_type": a.unit_type, "level": a.level.as_str(),
@@ -103,20 +166,20 @@ pub async fn store(
                 }))
             }
         };
-        sqlx::query(
+        sqlx::query!(
             "insert into areas (code, name, unit_type, level, parent_code, population, search_key)
              values ($1, $2, $3, $4, $5, $6, $7)
              on conflict (code) do update set name = excluded.name, unit_type = excluded.unit_type,
                level = excluded.level, parent_code = excluded.parent_code,
                population = excluded.population, search_key = excluded.search_key",
+            a.code,
+            a.name,
+            a.unit_type,
+            a.level.as_str(),
+            a.parent_code,
+            population,
+            fold(&a.name)
         )
-        .bind(&a.code)
-        .bind(&a.name)
-        .bind(&a.unit_type)
-        .bind(a.level.as_str())
-        .bind(&a.parent_code)
-        .bind(population)
-        .bind(fold(&a.name))
         .execute(&mut *conn)
         .await?;
         let action = if old_json.is_some() {

@@ -302,22 +302,8 @@ pub async fn compute(
     t: &Thresholds,
     stamp: i64,
 ) -> Result<Board, AppError> {
-    let me_area: crate::storage::areas::Area = sqlx::query_as(
-        "select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
-           (select count(*) from areas c where c.parent_code = a.code) as children
-         from areas a where a.code = $1",
-    )
-    .bind(&area.code)
-    .fetch_one(&mut *conn)
-    .await?;
-    let kids: Vec<crate::storage::areas::Area> = sqlx::query_as(
-        "select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
-           (select count(*) from areas c where c.parent_code = a.code) as children
-         from areas a where a.parent_code = $1 order by a.code",
-    )
-    .bind(&area.code)
-    .fetch_all(&mut *conn)
-    .await?;
+    let me_area = crate::storage::areas::fetch_area(&mut *conn, &area.code).await?;
+    let kids = crate::storage::areas::fetch_children(&mut *conn, &area.code).await?;
     let mut codes: Vec<String> = kids.iter().map(|k| k.code.clone()).collect();
     codes.push(area.code.clone());
 

@@ -11,8 +11,8 @@ use tower_sessions::Session;
 use crate::domain::area::{AreaRef, Level, fold, parse_population};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::state::AppState;
-use crate::storage::areas::{AREA_COLUMNS, Area, area_ref, fetch_area, fetch_children};
-use crate::storage::audit::{self, Actor, Entry};
+use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
+use crate::storage::audit::Actor;
 use crate::web::auth::{Action, CsrfForm, CurrentUser};
 use crate::web::page::Page;
 
@@ -287,22 +287,7 @@ async fn area_page(
     let results = if folded.is_empty() {
         Vec::new()
     } else {
-        let pattern = format!(
-            "%{}%",
-            folded
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        sqlx::query_as(&format!(
-            "select {AREA_COLUMNS} from areas a left join areas p on p.code = a.parent_code
-             where a.search_key like $1 and (a.parent_code = $2 or p.parent_code = $2)
-             order by a.level, a.code limit 100"
-        ))
-        .bind(pattern)
-        .bind(&area.code)
-        .fetch_all(db)
-        .await?
+        crate::storage::areas::search_under(db, &area.code, &folded).await?
     };
     let population_input = population_input
         .unwrap_or_else(|| area.population.map(|p| p.to_string()).unwrap_or_default());
@@ -388,33 +373,9 @@ async fn set_population(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let old: Option<i64> =
-        sqlx::query_scalar("select population from areas where code = $1 for update")
-            .bind(&code)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query("update areas set population = $2 where code = $1")
-        .bind(&code)
-        .bind(population)
-        .execute(&mut *tx)
+    let actor = Actor::from(&user);
+    crate::storage::areas::set_population(&state.db, &actor, state.clock.now(), &code, population)
         .await?;
-    audit::record(
-        &mut tx,
-        now,
-        &Actor::from(&user),
-        Entry {
-            area_code: Some(&code),
-            action: "update",
-            entity: "area",
-            entity_id: code.clone(),
-            old: Some(serde_json::json!({ "population": old })),
-            new: Some(serde_json::json!({ "population": population })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Page::flash(&session, page.t("areas.population_saved").to_string()).await?;
     Ok(Redirect::to(&format!("/areas/{code}")).into_response())
 }

@@ -194,15 +194,15 @@ pub async fn writable_communes(
     db: &PgPool,
     user: &CurrentUser,
 ) -> Result<Vec<(String, String)>, AppError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select a.code, a.name from areas a left join areas p on p.code = a.parent_code
          where a.level = 'commune' and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
          order by a.name",
+        user.scope()
     )
-    .bind(user.scope())
     .fetch_all(db)
     .await?;
-    Ok(rows)
+    Ok(rows.into_iter().map(|r| (r.code, r.name)).collect())
 }
 
 /// The area of a record placed at `code` of `level` (as stored) under
