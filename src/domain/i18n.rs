@@ -370,6 +370,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "This area is outside your jurisdiction.",
     ),
     (
+        "err.cluster_has_cases",
+        "Chùm ca bệnh đã có ca F0 nên không thể chuyển sang phường/xã khác.",
+        "This cluster has cases, so it cannot move to another commune.",
+    ),
+    (
         "err.not_a_commune",
         "Phải là mã một phường/xã.",
         "Must be the code of a commune.",
@@ -486,6 +491,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("cases.sex", "Giới tính", "Sex"),
     ("cases.birth_year", "Năm sinh", "Year of birth"),
+    ("cases.age_band", "Nhóm tuổi", "Age band"),
     ("cases.full_name", "Họ và tên", "Full name"),
     ("cases.phone", "Số điện thoại", "Phone"),
     ("cases.address", "Địa chỉ", "Address"),

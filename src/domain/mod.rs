@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod password;
+pub mod person;
 pub mod policy;
 pub mod vocab;
 pub mod zone;

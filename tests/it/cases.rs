@@ -606,3 +606,58 @@ async fn exported_cases_import_back_as_the_same_records(db: PgPool) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(snapshot(t.db.clone()).await, before);
 }
+
+/// DESIGN §3: a year of birth with the commune, the date and the village
+/// can single a person out, so the city sees a ten-year band instead.
+#[sqlx::test]
+async fn the_city_sees_an_age_band_where_the_commune_and_district_see_the_year_of_birth(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&commune),
+            Some(case_json("BN4001", "00682")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["birth_year"], 1985);
+    let district = t.token("thanhtri").await;
+    let d = t
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&district), None)
+        .await;
+    assert_eq!(d.json()["birth_year"], 1985);
+
+    let city = t.token("thanhpho").await;
+    let c = t
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&city), None)
+        .await;
+    assert_eq!(c.status, StatusCode::OK);
+    assert_eq!(c.json()["age_band"], "30–39", "born 1985, detected 2021");
+    assert!(c.json().get("birth_year").is_none(), "{}", c.text);
+    let list = t
+        .api("GET", "/api/v1/cases?area=00682", Some(&city), None)
+        .await;
+    assert_eq!(list.json()["items"][0]["age_band"], "30–39");
+    assert!(!list.text.contains("1985"), "{}", list.text);
+
+    let mut b = t.signed_in("thanhpho").await;
+    let page = b.get(&format!("/cases/{id}")).await;
+    assert!(page.text.contains("Nhóm tuổi") && page.text.contains("30–39"));
+    assert!(!page.text.contains("1985"));
+    let csv = b.get("/cases?area=00682&format=csv").await.text;
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("age_band") && !header.contains("birth_year"),
+        "{header}"
+    );
+    assert!(csv.contains("30–39") && !csv.contains("1985"), "{csv}");
+
+    let mut b = t.signed_in("lienninh").await;
+    let page = b.get(&format!("/cases/{id}")).await;
+    assert!(page.text.contains("Năm sinh") && page.text.contains("1985"));
+}

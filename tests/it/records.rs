@@ -844,3 +844,92 @@ async fn a_stale_edit_of_a_site_shows_what_is_stored_beside_the_input(db: PgPool
         .unwrap();
     assert_eq!(occ, 250);
 }
+
+#[sqlx::test]
+async fn a_cluster_with_cases_cannot_move_to_another_commune(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/clusters",
+            Some(&district),
+            Some(json!({"commune_code": "00682", "name": "Chợ Liên Ninh", "opened_on": "2021-07-25"})),
+        )
+        .await;
+    let cluster = r.json()["id"].as_i64().unwrap();
+    // An empty cluster may still be moved (a typing mistake).
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/clusters/{cluster}"),
+            Some(&district),
+            Some(json!({"version": 1, "commune_code": "00685"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/clusters/{cluster}"),
+            Some(&district),
+            Some(json!({"version": 2, "commune_code": "00682"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&district),
+            Some(
+                json!({"commune_code": "00682", "case_code": "BN5001", "detected_on": "2021-07-30",
+                        "detected_in": "community", "status": "treating", "cluster_id": cluster}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let before = t.audit_count().await;
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/clusters/{cluster}"),
+            Some(&district),
+            Some(json!({"version": 3, "commune_code": "00685"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["fields"]["commune_code"],
+        "Chùm ca bệnh đã có ca F0 nên không thể chuyển sang phường/xã khác."
+    );
+    assert_eq!(t.audit_count().await, before);
+    let commune: String = sqlx::query_scalar("select commune_code from clusters where id = $1")
+        .bind(cluster)
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(commune, "00682");
+    // A case of another commune linked before this rule (old data) stays
+    // hidden from the cluster's commune; the district reads both.
+    sqlx::query(
+        "insert into cases (city_code, district_code, commune_code, case_code, detected_on, detected_in,
+           status, status_on, cluster_id, created_at, updated_at)
+         values ('01', '020', '00685', 'BN5002', '2021-07-30', 'community', 'treating', '2021-07-30', $1, now(), now())",
+    )
+    .bind(cluster)
+    .execute(&t.db)
+    .await
+    .unwrap();
+    let mut b = t.signed_in("lienninh").await;
+    let page = b.get(&format!("/clusters/{cluster}")).await;
+    assert!(page.text.contains("BN5001") && !page.text.contains("BN5002"));
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get(&format!("/clusters/{cluster}")).await;
+    assert!(page.text.contains("BN5001") && page.text.contains("BN5002"));
+    // The other commune's official does not see the cluster at all.
+    t.user("other", "commune", "00685").await;
+    let mut b = t.signed_in("other").await;
+    let page = b.get(&format!("/clusters/{cluster}")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}

@@ -43,7 +43,15 @@ pub struct CaseRow {
 }
 
 impl CaseRow {
-    /// The case as the API answers it; personal details only with `personal`.
+    /// The ten-year age band at detection, shown instead of the year of
+    /// birth to those who may not read personal details.
+    pub fn age_band(&self) -> Option<String> {
+        self.birth_year
+            .and_then(|y| crate::domain::person::age_band(y, self.detected_on))
+    }
+
+    /// The case as the API answers it: with `personal`, the name, phone,
+    /// address and year of birth; without, an age band in their place.
     pub fn json(&self, personal: bool) -> Value {
         let mut v = json!({
             "id": self.id,
@@ -59,14 +67,16 @@ impl CaseRow {
             "cluster_id": self.cluster_id,
             "village": self.village,
             "sex": self.sex,
-            "birth_year": self.birth_year,
             "voided": self.voided_at.is_some(),
             "void_reason": self.void_reason,
         });
         if personal {
+            v["birth_year"] = self.birth_year.into();
             v["full_name"] = self.full_name.clone().into();
             v["phone"] = self.phone.clone().into();
             v["address"] = self.address.clone().into();
+        } else {
+            v["age_band"] = self.age_band().into();
         }
         v
     }
@@ -191,8 +201,15 @@ impl Stored for CaseRow {
         )
     }
 
+    /// Without name, phone and address; with the year of birth, which the
+    /// audit page shows only to those who may read it.
     fn json_value(&self) -> Value {
-        self.json(false)
+        let mut v = self.json(false);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("age_band");
+            o.insert("birth_year".into(), self.birth_year.into());
+        }
+        v
     }
 
     fn values_area(v: &CaseValues) -> &AreaRef {
@@ -477,7 +494,7 @@ pub async fn void(
         action: "void",
         entity: "case",
         entity_id: old.id.to_string(),
-        old: Some(old.json(false)),
+        old: Some(old.json_value()),
         new: Some(json!({ "void_reason": reason })),
     };
     audit::record(&mut tx, now, actor, entry).await?;

@@ -45,6 +45,9 @@ pub struct ClusterFilter {
 
 /// A case of a cluster, for its page.
 pub struct ClusterCase {
+    pub city_code: String,
+    pub district_code: String,
+    pub commune_code: String,
     pub case_code: String,
     pub detected_on: NaiveDate,
     pub status: String,
@@ -106,7 +109,7 @@ impl Stored for ClusterRow {
         user: &CurrentUser,
         raw: &Raw,
         today: NaiveDate,
-        _existing: Option<&Self>,
+        existing: Option<&Self>,
     ) -> Result<ClusterValues, AppError> {
         let mut c = Check::new(raw);
         let code = c.code("commune_code");
@@ -130,6 +133,21 @@ impl Stored for ClusterRow {
             &mut errors,
         )
         .await?;
+        // Its cases stay in their commune: a cluster with cases cannot move,
+        // or another commune would read them through it.
+        if let (Some(old), Some(new)) = (existing, &commune)
+            && old.commune_code != new.code
+        {
+            let has_cases = sqlx::query_scalar!(
+                r#"select exists (select 1 from cases where cluster_id = $1) as "e!""#,
+                old.id
+            )
+            .fetch_one(db)
+            .await?;
+            if has_cases {
+                errors.add("commune_code", "err.cluster_has_cases");
+            }
+        }
         match (commune, name, opened_on) {
             (Some(commune), Some(name), Some(opened_on)) if errors.is_empty() => {
                 Ok(ClusterValues {
@@ -241,7 +259,8 @@ impl Stored for ClusterRow {
 pub async fn cases_of(db: &PgPool, id: i64) -> Result<Vec<ClusterCase>, AppError> {
     Ok(sqlx::query_as!(
         ClusterCase,
-        r#"select case_code, detected_on as "detected_on: _", status from cases
+        r#"select city_code, district_code, commune_code, case_code,
+             detected_on as "detected_on: _", status from cases
          where cluster_id = $1 and voided_at is null order by detected_on, case_code"#,
         id
     )

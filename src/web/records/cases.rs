@@ -57,6 +57,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "phone",
     "address",
 ];
+/// Shown only to those who may read personal details (DESIGN §3).
 const PERSONAL: [&str; 3] = ["full_name", "phone", "address"];
 
 impl Record for CaseRow {
@@ -130,14 +131,16 @@ impl Record for CaseRow {
         );
         r.set("village", &self.village);
         r.set("sex", self.sex.clone().unwrap_or_default());
-        r.set(
-            "birth_year",
-            self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-        );
         if v.personal {
+            r.set(
+                "birth_year",
+                self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            );
             r.set("full_name", &self.full_name);
             r.set("phone", &self.phone);
             r.set("address", &self.address);
+        } else {
+            r.set("age_band", self.age_band().unwrap_or_default());
         }
         r.set("version", self.version.to_string());
         r
@@ -202,11 +205,16 @@ impl Record for CaseRow {
         self.voided_at.is_some()
     }
 
-    /// Personal columns only for those who may read them.
+    /// Personal columns only for those who may read them; the others get
+    /// an age band where the year of birth stands.
     fn export_headers(v: Viewer<'_>) -> Vec<&'static str> {
         CSV_COLUMNS
             .into_iter()
             .filter(|c| v.personal || !PERSONAL.contains(c))
+            .map(|c| match c {
+                "birth_year" if !v.personal => "age_band",
+                c => c,
+            })
             .collect()
     }
 
@@ -255,15 +263,17 @@ impl Record for CaseRow {
             ),
             (l("cases.village"), self.village.clone()),
             (l("cases.sex"), label::<Sex>(lang, self.sex.as_deref())),
-            (
-                l("cases.birth_year"),
-                self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-            ),
         ];
         if v.personal {
+            facts.push((
+                l("cases.birth_year"),
+                self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            ));
             facts.push((l("cases.full_name"), self.full_name.clone()));
             facts.push((l("cases.phone"), self.phone.clone()));
             facts.push((l("cases.address"), self.address.clone()));
+        } else {
+            facts.push((l("cases.age_band"), self.age_band().unwrap_or_default()));
         }
         facts.push((l("rec.version"), self.version.to_string()));
         facts

@@ -13,7 +13,7 @@ use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::CaseStatus;
 use crate::state::AppState;
 use crate::storage::records::clusters::{ClusterRow, cases_of};
-use crate::storage::records::{Stored, writable_communes};
+use crate::storage::records::{placed_at, writable_communes};
 
 impl Record for ClusterRow {
     const PAGES: &'static str = "/clusters";
@@ -140,12 +140,21 @@ impl Record for ClusterRow {
         _input: Option<(&Raw, &FieldErrors)>,
     ) -> Result<Extras, AppError> {
         let lang = v.lang;
-        // A cluster lies in one commune; its cases are that commune's.
-        let rows = if v.user.can(Action::ReadArea(&Stored::area(self))) {
-            cases_of(&state.db, self.id).await?
-        } else {
-            Vec::new()
-        };
+        // Only the cases the reader may read, wherever they were logged.
+        let rows: Vec<_> = cases_of(&state.db, self.id)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                let at = placed_at(
+                    &c.commune_code,
+                    "",
+                    "commune",
+                    Some(&c.district_code),
+                    &c.city_code,
+                );
+                v.user.can(Action::ReadArea(&at))
+            })
+            .collect();
         let section = Section {
             title: lang.t("cases.title").into(),
             columns: columns(
