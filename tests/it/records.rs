@@ -933,3 +933,93 @@ async fn a_cluster_with_cases_cannot_move_to_another_commune(db: PgPool) {
     let page = b.get(&format!("/clusters/{cluster}")).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
+
+/// A city directive goes to Thanh Trì and Gia Lâm; Gia Lâm plans under it
+/// and one of its communes reports with a note. Thanh Trì reads the city
+/// directive but sees Gia Lâm only as a status and counts.
+#[sqlx::test]
+async fn a_directive_cascade_shows_other_jurisdictions_as_counts_only(db: PgPool) {
+    let t = setup(db).await;
+    t.user("gialam", "district", "018").await;
+    t.user("yenvien", "commune", "00526").await;
+    let city = t.token("thanhpho").await;
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&city), Some(json!({"issuer_code": "01", "number": "17/CT-UBND",
+            "kind": "directive", "title": "Giãn cách", "issued_on": "2021-07-23", "target_codes": ["020", "018"]})))
+        .await;
+    let top = r.json()["id"].as_i64().unwrap();
+    let gialam = t.token("gialam").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/directives",
+            Some(&gialam),
+            Some(json!({"issuer_code": "018", "number": "99/KH-GL",
+            "kind": "plan", "title": "Kế hoạch Gia Lâm bí mật", "summary": "Phong toả chợ Yên Viên",
+            "issued_on": "2021-07-24", "implements_id": top, "target_codes": ["00526", "00529"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let plan = r.json()["id"].as_i64().unwrap();
+    let yenvien = t.token("yenvien").await;
+    let r = t
+        .api("POST", &format!("/api/v1/directives/{plan}/reports"), Some(&yenvien),
+            Some(json!({"area_code": "00526", "status": "done", "note": "Ghi chú riêng của Yên Viên"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    let thanhtri = t.token("thanhtri").await;
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/directives/{top}"),
+            Some(&thanhtri),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        !r.text.contains("bí mật") && !r.text.contains("Ghi chú riêng"),
+        "{}",
+        r.text
+    );
+    let gl = r.json()["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["area_code"] == "018")
+        .cloned()
+        .unwrap();
+    assert_eq!(gl["plan_targets"], 2);
+    assert_eq!(gl["plan_targets_done"], 1);
+    assert_eq!(gl["implemented_by"], json!([]));
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get(&format!("/directives/{top}")).await;
+    assert!(page.text.contains("Huyện Gia Lâm"));
+    assert!(!page.text.contains("99/KH-GL") && !page.text.contains("Xã Yên Thường"));
+    assert!(
+        page.text.contains("kế hoạch: 1/2 đơn vị đã xong"),
+        "{}",
+        page.text
+    );
+    // Reading Gia Lâm's plan directly is still refused.
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/directives/{plan}"),
+            Some(&thanhtri),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Gia Lâm sees its whole branch.
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/directives/{top}"),
+            Some(&gialam),
+            None,
+        )
+        .await;
+    assert!(r.text.contains("bí mật") && r.text.contains("Ghi chú riêng"));
+}
