@@ -33,7 +33,7 @@ const ACCOUNTS: [(&str, &str, &str, &str); 4] = [
 /// users when there are no users. Returns the users created (with their
 /// passwords, which are not stored anywhere in clear).
 pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
-    let has_areas: bool = sqlx::query_scalar("select exists (select 1 from areas)")
+    let has_areas: bool = sqlx::query_scalar!(r#"select exists (select 1 from areas) as "e!""#)
         .fetch_one(db)
         .await?;
     let actor = Actor::system("demo");
@@ -44,7 +44,7 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
         tx.commit().await?;
         tracing::info!(inserted = report.inserted, "loaded the Hà Nội area tree");
     }
-    let has_users: bool = sqlx::query_scalar("select exists (select 1 from users)")
+    let has_users: bool = sqlx::query_scalar!(r#"select exists (select 1 from users) as "e!""#)
         .fetch_one(db)
         .await?;
     let mut created = Vec::new();
@@ -71,7 +71,7 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
             });
         }
     }
-    let has_cases: bool = sqlx::query_scalar("select exists (select 1 from cases)")
+    let has_cases: bool = sqlx::query_scalar!(r#"select exists (select 1 from cases) as "e!""#)
         .fetch_one(db)
         .await?;
     if !has_cases {

@@ -159,17 +159,17 @@ pub async fn generate(
         let closed = opened + Duration::days(rng.gen_range(14..45));
         let closed_opt = (closed <= today).then_some(closed);
         let cm = &communes[c];
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "insert into clusters (city_code, district_code, commune_code, name, opened_on, closed_on, created_at, updated_at)
              values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+            cm.city,
+            cm.district,
+            cm.code,
+            format!("Chùm {} — tổ {}", i + 1, rng.gen_range(1..40)),
+            opened as _,
+            closed_opt as _,
+            start_of_day(opened) as _
         )
-        .bind(&cm.city)
-        .bind(&cm.district)
-        .bind(&cm.code)
-        .bind(format!("Chùm {} — tổ {}", i + 1, rng.gen_range(1..40)))
-        .bind(opened)
-        .bind(closed_opt)
-        .bind(start_of_day(opened))
         .fetch_one(&mut conn)
         .await?;
         clusters.push((id, c, opened, closed));
@@ -309,35 +309,35 @@ pub async fn generate(
             0
         };
         let opened = today - Duration::days(rng.gen_range(7..days.max(8)));
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "insert into quarantine_sites (city_code, district_code, area_code, name, kind, run_by, capacity, occupancy,
                status, status_on, created_at, updated_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning id",
+            city,
+            district,
+            area,
+            format!("{name} số {}", i + 1),
+            kind,
+            if area == district { "district" } else { "commune" },
+            capacity,
+            occupancy,
+            status,
+            opened as _,
+            start_of_day(opened) as _
         )
-        .bind(city)
-        .bind(&district)
-        .bind(&area)
-        .bind(format!("{name} số {}", i + 1))
-        .bind(kind)
-        .bind(if area == district { "district" } else { "commune" })
-        .bind(capacity)
-        .bind(occupancy)
-        .bind(status)
-        .bind(opened)
-        .bind(start_of_day(opened))
         .fetch_one(&mut conn)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status) values
                ($1, $2, $3, $4, 'active'), ($1, $5, $6, $4, $7)",
+            id,
+            start_of_day(opened) as _,
+            occupancy / 2,
+            capacity,
+            start_of_day(today - Duration::days(3)) as _,
+            occupancy,
+            status
         )
-        .bind(id)
-        .bind(start_of_day(opened))
-        .bind(occupancy / 2)
-        .bind(capacity)
-        .bind(start_of_day(today - Duration::days(3)))
-        .bind(occupancy)
-        .bind(status)
         .execute(&mut conn)
         .await?;
     }
@@ -359,19 +359,19 @@ pub async fn generate(
         };
         let active = rng.gen_bool(0.8);
         let staffed = ["police", "militia", "community_team", "volunteers"][rng.gen_range(0..4)];
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "insert into checkpoints (city_code, district_code, area_code, name, kind, staffed_by, status, status_on, created_at, updated_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+            city,
+            district,
+            area,
+            format!("Chốt số {}", i + 1),
+            kind,
+            staffed,
+            if active { "active" } else { "stood_down" },
+            first_day as _,
+            start_of_day(first_day) as _
         )
-        .bind(city)
-        .bind(&district)
-        .bind(&area)
-        .bind(format!("Chốt số {}", i + 1))
-        .bind(kind)
-        .bind(staffed)
-        .bind(if active { "active" } else { "stood_down" })
-        .bind(first_day)
-        .bind(start_of_day(first_day))
         .fetch_one(&mut conn)
         .await?;
         if active {
@@ -491,8 +491,7 @@ pub async fn generate(
             .await?;
     }
     rebuild_rollups(&mut conn).await?;
-    sqlx::query("select bump_city_stamp($1)")
-        .bind(city)
+    sqlx::query!("select bump_city_stamp($1)", city)
         .execute(&mut conn)
         .await?;
     sqlx::query("analyze").execute(&mut conn).await?;
@@ -518,19 +517,19 @@ async fn directive(
     } else {
         "directive"
     };
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into directives (city_code, issuer_code, number, kind, title, summary, issued_on, due_on, implements_id, created_at, updated_at)
          values ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, $9) returning id",
+        city,
+        issuer,
+        number,
+        kind,
+        if implements.is_some() { "Kế hoạch triển khai biện pháp phòng, chống dịch" } else { "Về tăng cường các biện pháp phòng, chống dịch COVID-19" },
+        issued as _,
+        due as _,
+        implements,
+        start_of_day(issued) as _
     )
-    .bind(city)
-    .bind(issuer)
-    .bind(number)
-    .bind(kind)
-    .bind(if implements.is_some() { "Kế hoạch triển khai biện pháp phòng, chống dịch" } else { "Về tăng cường các biện pháp phòng, chống dịch COVID-19" })
-    .bind(issued)
-    .bind(due)
-    .bind(implements)
-    .bind(start_of_day(issued))
     .fetch_one(&mut *conn)
     .await?;
     for t in targets {
@@ -540,14 +539,14 @@ async fn directive(
         } else {
             Some(statuses[rng.gen_range(0..3).max(if age > 20 { 2 } else { 0 })])
         };
-        sqlx::query(
+        sqlx::query!(
             "insert into directive_targets (directive_id, area_code, status, reported_on, updated_at) values ($1, $2, $3, $4, $5)",
+            id,
+            t,
+            status,
+            status.map(|_| issued.max(today - Duration::days(1))) as _,
+            status.map(|_| start_of_day(today)) as _
         )
-        .bind(id)
-        .bind(t)
-        .bind(status)
-        .bind(status.map(|_| issued.max(today - Duration::days(1))))
-        .bind(status.map(|_| start_of_day(today)))
         .execute(&mut *conn)
         .await?;
     }
