@@ -97,6 +97,22 @@ impl AuditRow {
     pub fn show(v: &Option<Value>) -> String {
         v.as_ref().map(|v| v.to_string()).unwrap_or_default()
     }
+
+    /// Drops the network address a sign-in or a token came from, for a
+    /// reader who may not see it.
+    pub fn hide_addresses(&mut self) {
+        if !matches!(self.entity.as_str(), "session" | "api_token") {
+            return;
+        }
+        for v in [&mut self.old_value, &mut self.new_value]
+            .into_iter()
+            .flatten()
+        {
+            if let Value::Object(map) = v {
+                map.remove("address");
+            }
+        }
+    }
 }
 
 /// What the audit page asks for; each bound is optional.
