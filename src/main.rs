@@ -1,7 +1,6 @@
 //! The `vungxanh` program: serves the dashboard and runs operator commands.
 
 use std::io::Read;
-use std::net::SocketAddr;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -307,14 +306,21 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 let hash = vungxanh::domain::password::hash(password)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let username = username.trim().to_lowercase();
                 let mut conn = pool.acquire().await?;
-                if !vungxanh::storage::users::set_password(&mut conn, &username, &hash, clock.now())
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                if !vungxanh::storage::users::set_password(
+                    &mut conn,
+                    &Actor::system("cli"),
+                    &username,
+                    &hash,
+                    clock.now(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
                 {
                     bail!("no user {username}");
                 }
-                println!("password set for {username}");
+                println!("password set for {username}; their sessions and API tokens have ended");
             }
         },
         Command::Serve { .. } | Command::Db { .. } => unreachable!("handled in main"),
@@ -357,23 +363,34 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
             tokio::time::Duration::from_secs(600),
         ),
     );
+    let counters = {
+        let (pool, config, clock) = (pool.clone(), config.clone(), Clock::system());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(tokio::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(e) =
+                    vungxanh::storage::throttle::purge(&pool, &config, clock.now()).await
+                {
+                    tracing::warn!(error = %e, "forgetting old sign-in counters failed");
+                }
+            }
+        })
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!("Vùng Xanh is serving http://{}", listener.local_addr()?);
+    let limits = vungxanh::web::serve::Limits::from(&config);
     let app = router(AppState::new(pool.clone(), config, Clock::system()));
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     cleanup.abort();
+    counters.abort();
     pool.close().await;
     if let Some(c) = cluster {
         c.stop().await?;
     }
-    served.context("serving")
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM; requests in flight are finished before the server stops.

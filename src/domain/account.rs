@@ -10,6 +10,9 @@ pub struct Username(String);
 impl Username {
     /// Checks a username as typed.
     pub fn parse(s: &str) -> Result<Self, &'static str> {
+        if crate::domain::forms::has_bidi_controls(s) {
+            return Err("err.bidi_chars");
+        }
         let s = s.trim().to_lowercase();
         let ok = (3..=64).contains(&s.len())
             && s.chars()
@@ -24,6 +27,20 @@ impl Username {
     /// The stored form.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A person's name as shown (a user's display name): at most 120
+/// characters, no control or text-direction characters.
+pub fn check_display_name(s: &str) -> Result<(), &'static str> {
+    if s.chars().count() > 120 {
+        Err("err.too_long")
+    } else if s.chars().any(char::is_control) {
+        Err("err.control_chars")
+    } else if crate::domain::forms::has_bidi_controls(s) {
+        Err("err.bidi_chars")
+    } else {
+        Ok(())
     }
 }
 
@@ -74,6 +91,7 @@ mod tests {
             Username::parse("a'; drop table users;--"),
             Err("err.username_format")
         );
+        assert_eq!(Username::parse("admin\u{202E}"), Err("err.bidi_chars"));
     }
 
     #[test]

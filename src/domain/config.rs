@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Settings for serving the dashboard.
 #[derive(Debug, Clone, clap::Args)]
@@ -38,13 +39,37 @@ pub struct Config {
     #[arg(long, env = "VX_TOKEN_DAYS", default_value_t = 30)]
     pub token_days: i64,
 
-    /// Failed sign-ins allowed per account, and per address, within the window.
+    /// Failed sign-ins allowed per account from one address within the
+    /// window (and four times as many per address across accounts).
     #[arg(long, env = "VX_SIGNIN_MAX_FAILURES", default_value_t = 5)]
     pub sign_in_max_failures: i64,
 
     /// The window for counting failed sign-ins, in minutes.
     #[arg(long, env = "VX_SIGNIN_WINDOW_MINUTES", default_value_t = 15)]
     pub sign_in_window_minutes: i64,
+
+    /// Failed sign-ins allowed per account from all addresses together
+    /// within the account window: far above anyone's typing, against
+    /// guessing spread over many addresses.
+    #[arg(long, env = "VX_SIGNIN_ACCOUNT_MAX_FAILURES", default_value_t = 50)]
+    pub sign_in_account_max_failures: i64,
+
+    /// The window of the per-account ceiling, in minutes.
+    #[arg(long, env = "VX_SIGNIN_ACCOUNT_WINDOW_MINUTES", default_value_t = 60)]
+    pub sign_in_account_window_minutes: i64,
+
+    /// Seconds a client has to send a request's headers (idle keep-alive
+    /// connections included); a slower one is disconnected.
+    #[arg(long, env = "VX_HEADER_READ_TIMEOUT", default_value = "10", value_parser = parse_seconds)]
+    pub header_read_timeout: Duration,
+
+    /// Seconds a request may take from its headers to the response.
+    #[arg(long, env = "VX_REQUEST_TIMEOUT", default_value = "30", value_parser = parse_seconds)]
+    pub request_timeout: Duration,
+
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, env = "VX_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
 
     /// Epidemic level bands: new community cases per 100,000 over 7 days at
     /// which levels 2, 3 and 4 begin (Resolution 128/NQ-CP).
@@ -86,6 +111,15 @@ impl Config {
     /// Whether cookies must carry the Secure attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.trim().parse().map_err(|e| format!("{e}"))?;
+    if secs > 0.0 && secs <= 86_400.0 {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err("a number of seconds above 0 and at most 86400, e.g. 10 or 0.5".into())
     }
 }
 

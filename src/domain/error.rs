@@ -74,6 +74,13 @@ pub enum AppError {
     /// Values that do not pass validation (422).
     #[error("invalid values")]
     Invalid(FieldErrors),
+    /// A date in a query or path outside the dates the system serves (400):
+    /// from [`crate::domain::forms::EARLIEST_DATE`] to `latest`.
+    #[error("date out of range")]
+    DateOutOfRange {
+        /// The last date served.
+        latest: chrono::NaiveDate,
+    },
     /// Too many attempts (429); try again after this many minutes.
     #[error("rate limited")]
     RateLimited(i64),

@@ -122,18 +122,85 @@ macro_rules! vocab {
     };
 }
 
+/// The first date the system takes or serves (COVID-19 reached Việt Nam in 2020).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2019, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// The last date taken when the caller did not say what today is
+/// ([`Check::new`]); with today known it is [`latest_date`].
+pub const CEILING_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// The last date the system takes or serves: one year after today (a
+/// directive's deadline, a declaration planned ahead).
+pub fn latest_date(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap_or(today)
+}
+
+/// `Ok` for a date from [`EARLIEST_DATE`] to [`latest_date`]; otherwise the
+/// error a query or path with that date answers (400).
+pub fn date_in_window(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let latest = latest_date(today);
+    if d < EARLIEST_DATE || d > latest {
+        Err(AppError::DateOutOfRange { latest })
+    } else {
+        Ok(d)
+    }
+}
+
+/// A date given in a query string or a path (`YYYY-MM-DD` or dd/mm/yyyy):
+/// `None` when empty, 422 when it is not a date, 400 outside the window.
+pub fn query_date(s: &str, name: &str, today: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let Some(d) = parse_date(s) else {
+        let mut f = FieldErrors::default();
+        f.add(name, "err.date_format");
+        return Err(AppError::Invalid(f));
+    };
+    date_in_window(d, today).map(Some)
+}
+
+/// Whether `s` holds a bidirectional override or isolate (U+202A–U+202E,
+/// U+2066–U+2069): they make text display in another order than it is
+/// stored ("Trojan Source"), so a name or code could pass for another.
+pub fn has_bidi_controls(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+}
+
 /// Checks fields one by one, collecting every error.
 pub struct Check<'a> {
     raw: &'a Raw,
+    /// Today, when the caller said (bounds dates to a year ahead).
+    today: Option<NaiveDate>,
     /// The errors so far.
     pub errors: FieldErrors,
 }
 
 impl<'a> Check<'a> {
-    /// Starts checking `raw`.
+    /// Starts checking `raw`; dates are taken up to [`CEILING_DATE`].
     pub fn new(raw: &'a Raw) -> Self {
         Self {
             raw,
+            today: None,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    /// Starts checking `raw` on `today`: dates are taken up to a year ahead.
+    pub fn on(raw: &'a Raw, today: NaiveDate) -> Self {
+        Self {
+            raw,
+            today: Some(today),
             errors: FieldErrors::default(),
         }
     }
@@ -173,6 +240,10 @@ impl<'a> Check<'a> {
             self.errors.add(name, "err.control_chars");
             return None;
         }
+        if has_bidi_controls(v) {
+            self.errors.add(name, "err.bidi_chars");
+            return None;
+        }
         Some(v.to_string())
     }
 
@@ -181,7 +252,9 @@ impl<'a> Check<'a> {
         self.text(name, false, max).unwrap_or_default()
     }
 
-    /// A date as `YYYY-MM-DD` (or dd/mm/yyyy, as people type it), not after `latest`.
+    /// A date as `YYYY-MM-DD` (or dd/mm/yyyy, as people type it), from
+    /// [`EARLIEST_DATE`], not after `latest`, and never more than a year
+    /// after today ([`CEILING_DATE`] when today was not given).
     pub fn date(
         &mut self,
         name: &str,
@@ -200,12 +273,21 @@ impl<'a> Check<'a> {
                 self.errors.add(name, "err.date_format");
                 None
             }
-            Some(d) if d.year_ce().1 < 2019 => {
+            Some(d) if d < EARLIEST_DATE => {
                 self.errors.add(name, "err.date_too_early");
                 None
             }
             Some(d) if latest.is_some_and(|l| d > l) => {
                 self.errors.add(name, "err.date_in_future");
+                None
+            }
+            Some(d) if d > self.today.map_or(CEILING_DATE, latest_date) => {
+                let last = self.today.map_or(CEILING_DATE, latest_date);
+                self.errors.add_with(
+                    name,
+                    "err.date_too_late",
+                    &[&last.format("%d/%m/%Y").to_string()],
+                );
                 None
             }
             Some(d) => Some(d),
@@ -257,6 +339,10 @@ impl<'a> Check<'a> {
     /// An area code as typed (checked against the database by the caller).
     pub fn code(&mut self, name: &str) -> Option<String> {
         let v = self.required(name)?;
+        if has_bidi_controls(v) {
+            self.errors.add(name, "err.bidi_chars");
+            return None;
+        }
         if v.len() > 5 || !v.chars().all(|c| c.is_ascii_digit()) {
             self.errors.add(name, "err.unknown_area");
             return None;
@@ -315,8 +401,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
         .ok()
 }
-
-use chrono::Datelike;
 
 /// How a form field is drawn.
 #[derive(Debug, Clone)]
@@ -630,6 +714,67 @@ mod tests {
         assert_eq!(c.int("n", true, 0, 10), None);
         assert_eq!(c.int("big", true, 0, i64::MAX), None);
         assert_eq!(c.text("t", true, 10), None);
+        assert_eq!(c.errors.0.len(), 3);
+    }
+
+    #[test]
+    fn dates_are_taken_from_2019_to_a_year_after_today() {
+        let today = NaiveDate::from_ymd_opt(2021, 8, 1).unwrap();
+        let r = raw(&[
+            ("year1", "0001-01-01"),
+            ("far", "+262142-12-31"),
+            ("next_year", "2022-08-01"),
+            ("too_late", "2022-08-02"),
+            ("first", "2019-01-01"),
+        ]);
+        let mut c = Check::on(&r, today);
+        assert_eq!(c.date("year1", true, None), None);
+        assert_eq!(c.date("far", true, None), None);
+        assert_eq!(c.date("too_late", true, None), None);
+        assert_eq!(
+            c.date("next_year", true, None),
+            NaiveDate::from_ymd_opt(2022, 8, 1)
+        );
+        assert_eq!(c.date("first", true, None), Some(EARLIEST_DATE));
+        assert_eq!(
+            c.errors
+                .get("too_late", crate::domain::i18n::Lang::En)
+                .unwrap(),
+            "Too far ahead (after 01/08/2022)."
+        );
+        // Without today, the ceiling still holds.
+        let mut c = Check::new(&r);
+        assert_eq!(c.date("far", true, None), None);
+        assert!(date_in_window(NaiveDate::MAX, today).is_err());
+        assert!(date_in_window(NaiveDate::MIN, today).is_err());
+        assert!(matches!(
+            query_date("+262142-12-31", "date", today),
+            Err(AppError::DateOutOfRange { .. })
+        ));
+        assert!(matches!(
+            query_date("mai", "date", today),
+            Err(AppError::Invalid(_))
+        ));
+        assert_eq!(query_date(" ", "date", today).unwrap(), None);
+    }
+
+    #[test]
+    fn text_direction_overrides_are_refused_in_text_and_codes() {
+        let r = raw(&[
+            ("name", "Thôn \u{202E}1 nohT"),
+            ("isolate", "a\u{2066}b"),
+            ("code", "006\u{202D}82"),
+            ("ok", "Thôn Thọ Am"),
+        ]);
+        let mut c = Check::new(&r);
+        assert_eq!(c.text("name", true, 100), None);
+        assert_eq!(c.opt_text("isolate", 100), "");
+        assert_eq!(c.code("code"), None);
+        assert_eq!(c.text("ok", true, 100).as_deref(), Some("Thôn Thọ Am"));
+        assert_eq!(
+            c.errors.get("code", crate::domain::i18n::Lang::Vi).unwrap(),
+            "Có ký tự đảo chiều văn bản (U+202A–U+202E, U+2066–U+2069) không được phép."
+        );
         assert_eq!(c.errors.0.len(), 3);
     }
 

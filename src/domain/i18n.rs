@@ -330,6 +330,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Too early (before 2019).",
     ),
     (
+        "err.date_too_late",
+        "Ngày quá xa (sau {}).",
+        "Too far ahead (after {}).",
+    ),
+    (
+        "err.bidi_chars",
+        "Có ký tự đảo chiều văn bản (U+202A–U+202E, U+2066–U+2069) không được phép.",
+        "Contains text-direction override characters (U+202A–U+202E, U+2066–U+2069), which are not allowed.",
+    ),
+    (
         "err.date_in_future",
         "Ngày không được ở tương lai.",
         "The date cannot be in the future.",
@@ -938,6 +948,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "error.400",
         "Yêu cầu không hợp lệ.",
         "The request is not valid.",
+    ),
+    (
+        "error.400_date",
+        "Ngày phải từ 01/01/2019 đến {}.",
+        "The date must be from 01/01/2019 to {}.",
+    ),
+    (
+        "error.408",
+        "Yêu cầu quá thời gian chờ. Xin thử lại.",
+        "The request took too long. Please try again.",
     ),
     (
         "error.401",

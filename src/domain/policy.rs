@@ -114,6 +114,8 @@ pub enum Action<'a> {
     ReadPersonal(&'a AreaRef),
     /// See the audit log of an area.
     ReadAudit(&'a AreaRef),
+    /// See the network addresses users signed in from (in the audit log).
+    ReadAddresses,
     /// Create, disable and re-assign users.
     ManageUsers,
     /// Edit areas and populations.
@@ -134,6 +136,9 @@ pub enum Action<'a> {
     CreateRecords(RecordKind),
     /// Import cases from a file into communes of the area.
     ImportCases(&'a AreaRef),
+    /// Withdraw a zone declaration for an area that a user of the given
+    /// level made: only that level or a level above may.
+    WithdrawZone(&'a AreaRef, Level),
 }
 
 /// The kinds of record of DESIGN §3, for the policy's write rules.
@@ -165,6 +170,15 @@ impl RecordKind {
     }
 }
 
+/// How high a level stands: the city above its districts above their communes.
+fn rank(level: Level) -> u8 {
+    match level {
+        Level::City => 3,
+        Level::District => 2,
+        Level::Commune => 1,
+    }
+}
+
 /// Whether a user of `role` whose own area is `home` may do `action`.
 pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
     use Action::*;
@@ -176,10 +190,14 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
             return may_write_record(role, home, RecordKind::Case, a)
                 || (role == Role::District && a.code == home.code);
         }
+        WithdrawZone(a, declared_by) => {
+            return permits(role, home, DeclareZone(a))
+                && rank(role.area_level()) >= rank(declared_by);
+        }
         _ => {}
     }
     match (role, action) {
-        (Role::Admin, ManageUsers | ManageAreas) => true,
+        (Role::Admin, ManageUsers | ManageAreas | ReadAddresses) => true,
         (Role::Admin, ReadArea(_) | ReadAudit(_)) => true,
         (Role::Admin, _) => false,
 
@@ -386,6 +404,44 @@ mod tests {
             Action::WriteCommuneRecord(&lien_ninh())
         ));
         assert!(!permits(Role::City, &home, Action::ManageUsers));
+        assert!(!permits(Role::City, &home, Action::ReadAddresses));
+    }
+
+    #[test]
+    fn a_declaration_is_withdrawn_only_by_its_declarers_level_or_above() {
+        let district = thanh_tri();
+        let city = hanoi();
+        let commune = lien_ninh();
+        assert!(permits(
+            Role::District,
+            &district,
+            Action::WithdrawZone(&commune, Level::District)
+        ));
+        assert!(!permits(
+            Role::District,
+            &district,
+            Action::WithdrawZone(&commune, Level::City)
+        ));
+        assert!(permits(
+            Role::City,
+            &city,
+            Action::WithdrawZone(&commune, Level::District)
+        ));
+        assert!(permits(
+            Role::City,
+            &city,
+            Action::WithdrawZone(&commune, Level::City)
+        ));
+        assert!(!permits(
+            Role::District,
+            &district,
+            Action::WithdrawZone(&commune_elsewhere(), Level::District)
+        ));
+        assert!(!permits(
+            Role::Admin,
+            &city,
+            Action::WithdrawZone(&commune, Level::Commune)
+        ));
     }
 
     #[test]
@@ -393,6 +449,7 @@ mod tests {
         let home = hanoi();
         assert!(permits(Role::Admin, &home, Action::ManageUsers));
         assert!(permits(Role::Admin, &home, Action::ManageAreas));
+        assert!(permits(Role::Admin, &home, Action::ReadAddresses));
         assert!(!permits(
             Role::Admin,
             &home,

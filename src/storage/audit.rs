@@ -97,6 +97,49 @@ impl AuditRow {
     pub fn show(v: &Option<Value>) -> String {
         v.as_ref().map(|v| v.to_string()).unwrap_or_default()
     }
+
+    /// Drops the network address a sign-in or a token came from, for a
+    /// reader who may not see it.
+    pub fn hide_addresses(&mut self) {
+        if !matches!(self.entity.as_str(), "session" | "api_token") {
+            return;
+        }
+        for v in [&mut self.old_value, &mut self.new_value]
+            .into_iter()
+            .flatten()
+        {
+            if let Value::Object(map) = v {
+                map.remove("address");
+            }
+        }
+    }
+
+    /// Puts a ten-year age band where a case's year of birth stands, for a
+    /// reader who may not read personal details (DESIGN §3).
+    pub fn hide_birth_years(&mut self) {
+        if self.entity != "case" {
+            return;
+        }
+        let on = crate::domain::clock::local_date(self.at);
+        for v in [&mut self.old_value, &mut self.new_value]
+            .into_iter()
+            .flatten()
+        {
+            if let Value::Object(map) = v
+                && let Some(year) = map.remove("birth_year")
+            {
+                let detected = map
+                    .get("detected_on")
+                    .and_then(Value::as_str)
+                    .and_then(crate::domain::forms::parse_date)
+                    .unwrap_or(on);
+                let band = year
+                    .as_i64()
+                    .and_then(|y| crate::domain::person::age_band(y as i32, detected));
+                map.insert("age_band".into(), band.into());
+            }
+        }
+    }
 }
 
 /// What the audit page asks for; each bound is optional.

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 
@@ -107,6 +107,9 @@ pub struct Declaration {
     pub effective_on: NaiveDate,
     pub declared_name: String,
     pub declared_at: DateTime<Utc>,
+    /// The level that declared it (`city`, `district`): a city declaration
+    /// outranks a district's while it stands.
+    pub declared_level: String,
 }
 
 /// The zone of an area: computed, declared, and what is in force.
@@ -422,7 +425,10 @@ pub async fn compute(
     }
 
     // Sites as they stood at the end of the day, from their history.
-    let end_of_day = crate::domain::clock::start_of_day(date + Duration::days(1));
+    let next_day = date
+        .succ_opt()
+        .ok_or_else(|| AppError::BadRequest(format!("no day after {date}")))?;
+    let end_of_day = crate::domain::clock::start_of_day(next_day);
     type SiteAt = (String, Option<String>, String, String, String, i32, i32);
     let sites: Vec<SiteAt> = sqlx::query_as(
         "select s.area_code, s.district_code, s.city_code, s.kind, h.status, h.capacity, h.occupancy
@@ -508,9 +514,11 @@ pub async fn compute(
     }
 
     let declarations: Vec<Declaration> = sqlx::query_as(
-        "select distinct on (area_code) id, area_code, colour, level, reason, effective_on, declared_name, declared_at
+        "select distinct on (area_code) id, area_code, colour, level, reason, effective_on, declared_name, declared_at, declared_level
          from zone_declarations where area_code = any($1) and effective_on <= $2 and withdrawn_at is null
-         order by area_code, effective_on desc, id desc",
+         order by area_code,
+           case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
+           effective_on desc, id desc",
     )
     .bind(&codes)
     .bind(date)
@@ -692,7 +700,7 @@ pub async fn declare(
     raw: &Raw,
 ) -> Result<i64, AppError> {
     user.authorize(Action::DeclareZone(area))?;
-    let mut c = Check::new(raw);
+    let mut c = Check::on(raw, crate::domain::clock::local_date(now));
     let colour = c.choice::<Colour>("colour", false);
     let level = c.int("level", false, 1, 4);
     if colour.is_none() && level.is_none() && c.ok() {
@@ -706,8 +714,8 @@ pub async fn declare(
     c.finish()?;
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar(
-        "insert into zone_declarations (city_code, area_code, colour, level, reason, effective_on, declared_by, declared_name, declared_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+        "insert into zone_declarations (city_code, area_code, colour, level, reason, effective_on, declared_by, declared_name, declared_at, declared_level)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
     )
     .bind(Codes::of(area).city)
     .bind(&area.code)
@@ -718,6 +726,7 @@ pub async fn declare(
     .bind(user.id)
     .bind(&user.username)
     .bind(now)
+    .bind(user.role.area_level().as_str())
     .fetch_one(&mut *tx)
     .await?;
     let entry = audit::Entry {
@@ -735,7 +744,10 @@ pub async fn declare(
     Ok(id)
 }
 
-/// Withdraws the declarations in force for `area`; the computed zone applies again.
+/// Withdraws the declarations standing for `area` that the user's level may
+/// withdraw (its own level's and those below); the computed zone, or a
+/// declaration from a level above, applies again. 404 when none stands,
+/// 403 when only a higher level's stands.
 pub async fn withdraw(
     db: &PgPool,
     now: DateTime<Utc>,
@@ -744,18 +756,35 @@ pub async fn withdraw(
 ) -> Result<(), AppError> {
     user.authorize(Action::DeclareZone(area))?;
     let mut tx = db.begin().await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "update zone_declarations set withdrawn_at = $2, withdrawn_by = $3
-         where area_code = $1 and withdrawn_at is null returning id",
+    let standing: Vec<(i64, String)> = sqlx::query_as(
+        "select id, declared_level from zone_declarations
+         where area_code = $1 and withdrawn_at is null order by id for update",
     )
     .bind(&area.code)
+    .fetch_all(&mut *tx)
+    .await?;
+    if standing.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mine: Vec<i64> = standing
+        .iter()
+        .filter(|(_, level)| {
+            Level::parse(level).is_some_and(|l| user.can(Action::WithdrawZone(area, l)))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    if mine.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "update zone_declarations set withdrawn_at = $2, withdrawn_by = $3
+         where id = any($1) returning id",
+    )
+    .bind(&mine)
     .bind(now)
     .bind(&user.username)
     .fetch_all(&mut *tx)
     .await?;
-    if ids.is_empty() {
-        return Err(AppError::NotFound);
-    }
     let entry = audit::Entry {
         area_code: Some(&area.code),
         action: "withdraw",

@@ -1,7 +1,20 @@
-//! Sign-in rate limits, per account and per address. Failures are kept in
-//! PostgreSQL so every copy of the web tier counts the same attempts.
+//! Sign-in rate limits. Attempts are counted in PostgreSQL so every copy of
+//! the web tier counts the same ones, and counting an attempt and checking
+//! the limits is one statement: concurrent attempts are serialised by the
+//! counters' row locks, so twelve guesses sent at once cannot all be tried
+//! before the limit notices.
+//!
+//! Three counters, each over a fixed window:
+//! - the account *and* the address together: a person mistyping, or a
+//!   stranger guessing from one place, is stopped there without locking
+//!   the official out from their own office;
+//! - the address, across accounts (with more room: a whole commune office
+//!   may sit behind one router);
+//! - the account, whatever the address, with a ceiling far above anyone's
+//!   typing, against guessing spread over many addresses. Only attempts the
+//!   first two let through count towards it.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::domain::config::Config;
@@ -11,55 +24,125 @@ use crate::domain::error::AppError;
 /// so they get more room than a single account.
 const ADDRESS_FACTOR: i64 = 4;
 
-/// `Err(RateLimited)` when the account or the address has failed too often
-/// within the window.
-pub async fn check(
+/// Longest username or address kept in a counter's key (usernames are at
+/// most 64 characters; anything longer is a guess all the same).
+const KEY_MAX: usize = 100;
+
+fn clip(s: &str) -> &str {
+    s.char_indices().nth(KEY_MAX).map_or(s, |(i, _)| &s[..i])
+}
+
+fn pair_key(username: &str, address: &str) -> String {
+    let u = clip(username);
+    format!("{}:{u}@{}", u.len(), clip(address))
+}
+
+/// Counts one sign-in attempt and checks the limits, atomically. `Ok` means
+/// the password may be checked; the attempt then counts as a failure until
+/// [`succeeded`] takes it back. `Err(RateLimited)` when a limit is reached.
+pub async fn attempt(
     db: &PgPool,
     config: &Config,
     username: &str,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let since = now - Duration::minutes(config.sign_in_window_minutes);
-    let (by_user, by_address): (i64, i64) = sqlx::query_as(
-        "select
-           (select count(*) from sign_in_failures where username = $1 and at > $3),
-           (select count(*) from sign_in_failures where address = $2 and at > $3)",
+    let (pair, by_address, by_account): (i32, i32, Option<i32>) = sqlx::query_as(
+        "with pair as (
+           insert into sign_in_counters as c (scope, key, window_start, n)
+           values ('pair', $1, $4, 1)
+           on conflict (scope, key) do update set
+             window_start = case when c.window_start <= $4 - make_interval(mins => $5) then $4 else c.window_start end,
+             n = case when c.window_start <= $4 - make_interval(mins => $5) then 1 else c.n + 1 end
+           returning n
+         ), addr as (
+           insert into sign_in_counters as c (scope, key, window_start, n)
+           values ('address', $3, $4, 1)
+           on conflict (scope, key) do update set
+             window_start = case when c.window_start <= $4 - make_interval(mins => $5) then $4 else c.window_start end,
+             n = case when c.window_start <= $4 - make_interval(mins => $5) then 1 else c.n + 1 end
+           returning n
+         ), acct as (
+           insert into sign_in_counters as c (scope, key, window_start, n)
+           select 'account', $2, $4, 1
+           where (select n from pair) <= $6 and (select n from addr) <= $7
+           on conflict (scope, key) do update set
+             window_start = case when c.window_start <= $4 - make_interval(mins => $8) then $4 else c.window_start end,
+             n = case when c.window_start <= $4 - make_interval(mins => $8) then 1 else c.n + 1 end
+           returning n
+         )
+         select (select n from pair), (select n from addr), (select n from acct)",
     )
-    .bind(username)
-    .bind(address)
-    .bind(since)
+    .bind(pair_key(username, address))
+    .bind(clip(username))
+    .bind(clip(address))
+    .bind(now)
+    .bind(window(config.sign_in_window_minutes))
+    .bind(limit(config.sign_in_max_failures))
+    .bind(limit(config.sign_in_max_failures.saturating_mul(ADDRESS_FACTOR)))
+    .bind(window(config.sign_in_account_window_minutes))
     .fetch_one(db)
     .await?;
-    if by_user >= config.sign_in_max_failures
-        || by_address >= config.sign_in_max_failures * ADDRESS_FACTOR
+    if i64::from(pair) > config.sign_in_max_failures
+        || i64::from(by_address) > config.sign_in_max_failures.saturating_mul(ADDRESS_FACTOR)
     {
         return Err(AppError::RateLimited(config.sign_in_window_minutes));
     }
+    match by_account {
+        Some(n) if i64::from(n) <= config.sign_in_account_max_failures => Ok(()),
+        _ => Err(AppError::RateLimited(config.sign_in_account_window_minutes)),
+    }
+}
+
+fn window(minutes: i64) -> i32 {
+    i32::try_from(minutes.max(1)).unwrap_or(i32::MAX)
+}
+
+fn limit(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The password was right: the attempt was no failure. The account's
+/// failures from this address are forgotten; those from elsewhere still
+/// count towards the account's ceiling.
+pub async fn succeeded(db: &PgPool, username: &str, address: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "with gone as (delete from sign_in_counters where scope = 'pair' and key = $1)
+         update sign_in_counters set n = greatest(n - 1, 0)
+         where (scope = 'account' and key = $2) or (scope = 'address' and key = $3)",
+    )
+    .bind(pair_key(username, address))
+    .bind(clip(username))
+    .bind(clip(address))
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-/// Counts one failed attempt.
-pub async fn record_failure(
-    db: &PgPool,
-    username: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    sqlx::query("insert into sign_in_failures (username, address, at) values ($1, $2, $3)")
-        .bind(username)
-        .bind(address)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(())
+/// Forgets counters whose window ended long ago (a guesser trying many
+/// names from many addresses leaves one row each).
+pub async fn purge(db: &PgPool, config: &Config, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let longest = config
+        .sign_in_window_minutes
+        .max(config.sign_in_account_window_minutes);
+    let done = sqlx::query(
+        "delete from sign_in_counters where window_start < $1 - make_interval(mins => $2)",
+    )
+    .bind(now)
+    .bind(window(longest))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
-/// Forgets an account's failures after it signs in.
-pub async fn clear(db: &PgPool, username: &str) -> Result<(), AppError> {
-    sqlx::query("delete from sign_in_failures where username = $1")
-        .bind(username)
-        .execute(db)
-        .await?;
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_bounded_and_do_not_run_into_each_other() {
+        assert_ne!(pair_key("a b", "c"), pair_key("a", "b c"));
+        assert_eq!(clip(&"đ".repeat(500)).chars().count(), KEY_MAX);
+        assert_eq!(clip("lienninh"), "lienninh");
+    }
 }

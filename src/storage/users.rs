@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::account::{UserInput, Username, check_password};
+use crate::domain::account::{UserInput, Username, check_display_name, check_password};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::password;
 use crate::domain::policy::{CurrentUser, Role};
@@ -13,28 +13,60 @@ use crate::storage::audit::{self, Actor, Entry};
 
 /// Loads an enabled user with their area.
 pub async fn load_user(db: &PgPool, id: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "select id, username, display_name, role, area_code from users
+    Ok(load_session_user(db, id).await?.map(|(u, _)| u))
+}
+
+/// Loads an enabled user with their area and session generation (a session
+/// signed in under another generation has ended).
+pub async fn load_session_user(
+    db: &PgPool,
+    id: i64,
+) -> Result<Option<(CurrentUser, i32)>, AppError> {
+    let row: Option<(i64, String, String, String, String, i32)> = sqlx::query_as(
+        "select id, username, display_name, role, area_code, session_generation from users
          where id = $1 and disabled_at is null",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    let Some((id, username, display_name, role, area_code)) = row else {
+    let Some((id, username, display_name, role, area_code, generation)) = row else {
         return Ok(None);
     };
     let area = crate::storage::areas::area_ref(db, &area_code)
         .await?
         .ok_or(AppError::NotFound)?;
     let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
-    Ok(Some(CurrentUser {
-        id,
-        username,
-        display_name,
-        role,
-        area,
-        token_id: None,
-    }))
+    Ok(Some((
+        CurrentUser {
+            id,
+            username,
+            display_name,
+            role,
+            area,
+            token_id: None,
+        },
+        generation,
+    )))
+}
+
+/// Ends every session of a user and revokes every API token, at once (a
+/// changed password, a disabled account). Call it inside the change's own
+/// transaction.
+pub async fn end_sessions(
+    conn: &mut PgConnection,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query("update users set session_generation = session_generation + 1 where id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null")
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 struct Checked {
@@ -50,8 +82,8 @@ async fn check_common(
     errors: &mut FieldErrors,
 ) -> Result<Option<Checked>, AppError> {
     let display_name = input.display_name.trim().to_string();
-    if display_name.chars().count() > 120 {
-        errors.add_with("display_name", "err.too_long", &["120"]);
+    if let Err(k) = check_display_name(&display_name) {
+        errors.add_with("display_name", k, &["120"]);
     }
     let role = Role::parse(input.role.trim());
     if role.is_none() {
@@ -60,6 +92,9 @@ async fn check_common(
     let code = input.area_code.trim().to_string();
     let area = if code.is_empty() {
         errors.add("area_code", "err.required");
+        None
+    } else if crate::domain::forms::has_bidi_controls(&code) {
+        errors.add("area_code", "err.bidi_chars");
         None
     } else if code.len() > 5 || !code.chars().all(|c| c.is_ascii_digit()) {
         errors.add("area_code", "err.unknown_area");
@@ -219,15 +254,10 @@ pub async fn update_user(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    if disabled {
-        // A disabled account loses its API tokens at once.
-        sqlx::query(
-            "update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    if disabled || new_password {
+        // A disabled account, or one whose password changed, loses its
+        // sessions and API tokens at once.
+        end_sessions(&mut tx, id, now).await?;
     }
     audit::record(
         &mut tx,
@@ -253,21 +283,46 @@ pub async fn update_user(
     Ok(())
 }
 
-/// Operator command: sets a user's password.
+/// Operator command: sets a user's password, ends the user's sessions and
+/// revokes their tokens, with an audit row, in one transaction.
 pub async fn set_password(
     conn: &mut PgConnection,
+    actor: &Actor,
     username: &str,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let done =
-        sqlx::query("update users set password_hash = $2, updated_at = $3 where username = $1")
-            .bind(username)
-            .bind(hash)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "update users set password_hash = $2, updated_at = $3 where username = $1
+         returning id, area_code",
+    )
+    .bind(username)
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id, area_code)) = row else {
+        return Ok(false);
+    };
+    end_sessions(&mut tx, id, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            area_code: Some(&area_code),
+            action: "update",
+            entity: "user",
+            entity_id: id.to_string(),
+            old: None,
+            new: Some(serde_json::json!({ "password_changed": true })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 // ---------------------------------------------------------------- pages

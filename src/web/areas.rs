@@ -258,7 +258,9 @@ async fn area_page(
 ) -> Result<AreaPage, AppError> {
     let db = &state.db;
     let today = state.clock.today();
-    let date = crate::domain::forms::parse_date(view.date.trim())
+    // A date outside the window is refused (400); a future one within it
+    // shows today, as nothing has happened yet.
+    let date = crate::domain::forms::query_date(&view.date, "date", today)?
         .filter(|d| *d <= today)
         .unwrap_or(today);
     let board = board(state, area_ref, date).await?;
@@ -480,18 +482,8 @@ async fn api_summary(
         .await?
         .ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&a))?;
-    let date = if q.date.trim().is_empty() {
-        state.clock.today()
-    } else {
-        let mut f = FieldErrors::default();
-        match chrono::NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
-                f.add("date", "err.date_format");
-                return Err(AppError::Invalid(f));
-            }
-        }
-    };
+    let today = state.clock.today();
+    let date = crate::domain::forms::query_date(&q.date, "date", today)?.unwrap_or(today);
     let board = board(&state, &a, date).await?;
     Ok(Json(board.me.clone()))
 }

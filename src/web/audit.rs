@@ -1,17 +1,16 @@
 //! The audit page, filtered by the reader's jurisdiction.
 
+use crate::domain::error::AppError;
+use crate::domain::forms::query_date;
+use crate::domain::policy::{Action, CurrentUser};
+use crate::state::AppState;
+use crate::storage::audit::{AuditQuery, AuditRow};
+use crate::web::page::Page;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use chrono::NaiveDate;
-
-use crate::domain::error::AppError;
-use crate::domain::policy::{Action, CurrentUser};
-use crate::state::AppState;
-use crate::storage::audit::{AuditQuery, AuditRow};
-use crate::web::page::Page;
 
 /// Routes of the audit page.
 pub fn router() -> Router<AppState> {
@@ -73,9 +72,9 @@ async fn audit_page(
             .ok_or(AppError::NotFound)?;
         user.authorize(Action::ReadAudit(&a))?;
     }
-    let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    let from = day(&filter.from);
-    let to = day(&filter.to).and_then(|d| d.succ_opt());
+    let today = state.clock.today();
+    let from = query_date(&filter.from, "from", today)?;
+    let to = query_date(&filter.to, "to", today)?.and_then(|d| d.succ_opt());
     let page_no = filter.page.unwrap_or(1).max(1);
     let username = filter.user.trim().to_lowercase();
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -86,8 +85,24 @@ async fn audit_page(
         from,
         to,
     };
-    let (rows, total) =
-        crate::storage::audit::page(&state.db, &q, PAGE_SIZE, (page_no - 1) * PAGE_SIZE).await?;
+    let (mut rows, total) = crate::storage::audit::page(
+        &state.db,
+        &q,
+        PAGE_SIZE,
+        page_no.saturating_sub(1).saturating_mul(PAGE_SIZE),
+    )
+    .await?;
+    let addresses = user.can(Action::ReadAddresses);
+    // The reader's jurisdiction bounds the rows, so its root decides.
+    let personal = user.can(Action::ReadPersonal(&user.area));
+    for r in &mut rows {
+        if !addresses {
+            r.hide_addresses();
+        }
+        if !personal {
+            r.hide_birth_years();
+        }
+    }
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     Ok(AuditPage {
         page,

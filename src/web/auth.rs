@@ -5,8 +5,10 @@
 use axum::extract::{
     FromRequest, FromRequestParts, OptionalFromRequestParts, OriginalUri, Request,
 };
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
@@ -14,17 +16,39 @@ use crate::domain::error::AppError;
 pub use crate::domain::policy::{Action, CurrentUser, Role};
 use crate::state::AppState;
 use crate::storage::tokens::{self, constant_time_eq};
-use crate::storage::users::load_user;
+use crate::storage::users::load_session_user;
 use crate::web::error::is_api_path;
 use crate::web::page::{CSRF_KEY, session_error};
 
 /// Session keys.
 pub(crate) const USER_KEY: &str = "uid";
 pub(crate) const SIGNED_IN_AT_KEY: &str = "since";
+/// The user's session generation at sign-in; a session whose generation is
+/// no longer the user's (password changed, account disabled) has ended.
+pub(crate) const GENERATION_KEY: &str = "gen";
 const SEEN_KEY: &str = "seen";
 
 #[derive(Clone)]
 struct CachedUser(Option<CurrentUser>);
+
+/// Set on a request by [`no_store_when_signed_in`]; raised when a user is
+/// found for it.
+#[derive(Clone, Default)]
+struct SignedIn(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+/// Every response to a request made as a user carries `Cache-Control:
+/// no-store`, so personal data stays out of browser and proxy caches.
+/// Static files never ask who the user is and keep their own caching.
+pub async fn no_store_when_signed_in(mut req: Request, next: Next) -> Response {
+    let flag = SignedIn::default();
+    req.extensions_mut().insert(flag.clone());
+    let mut res = next.run(req).await;
+    if flag.0.load(std::sync::atomic::Ordering::Relaxed) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
 
 /// The user of this request, if any; looked up once per request.
 pub async fn optional_user(
@@ -50,6 +74,11 @@ pub async fn optional_user(
             from_session(parts, state).await?
         };
         parts.extensions.insert(CachedUser(user.clone()));
+        if user.is_some()
+            && let Some(SignedIn(flag)) = parts.extensions.get::<SignedIn>()
+        {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(user)
     }
 }
@@ -103,12 +132,19 @@ async fn from_session(
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
-    let user = load_user(&state.db, uid).await?;
-    if user.is_none() {
-        // Disabled or removed since sign-in.
-        session.flush().await.map_err(session_error)?;
-        return Ok(None);
-    }
+    let generation = session
+        .get::<i32>(GENERATION_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    let user = match load_session_user(&state.db, uid).await? {
+        Some((user, current)) if current == generation => user,
+        _ => {
+            // Disabled, removed, or its password changed since sign-in.
+            session.flush().await.map_err(session_error)?;
+            return Ok(None);
+        }
+    };
     // Saving the session pushes its idle expiry forward; once a minute is enough.
     let seen = session
         .get::<i64>(SEEN_KEY)
@@ -118,7 +154,7 @@ async fn from_session(
     if now - seen >= 60 {
         session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     }
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// A form body whose `csrf` field matches the session's token; otherwise 403

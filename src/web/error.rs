@@ -23,7 +23,7 @@ impl HttpError for AppError {
     /// The HTTP status this error answers with.
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::DateOutOfRange { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -39,6 +39,12 @@ impl HttpError for AppError {
         let status = self.status_code();
         let (code, message_key, args, fields) = match self {
             Self::BadRequest(_) => ("bad_request", "error.400", vec![], FieldErrors::default()),
+            Self::DateOutOfRange { latest } => (
+                "bad_request",
+                "error.400_date",
+                vec![latest.format("%d/%m/%Y").to_string()],
+                FieldErrors::default(),
+            ),
             Self::Unauthorized => ("unauthorized", "error.401", vec![], FieldErrors::default()),
             Self::Forbidden => ("forbidden", "error.403", vec![], FieldErrors::default()),
             Self::Csrf => ("csrf", "error.403_csrf", vec![], FieldErrors::default()),
@@ -220,12 +226,24 @@ pub async fn render_errors(uri: OriginalUri, req: Request, next: Next) -> Respon
     out
 }
 
+/// What a handler that panicked answers: a 500 that [`render_errors`]
+/// turns into the usual error page or JSON error. The panic is logged.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    AppError::Internal(anyhow::anyhow!("a handler panicked: {what}")).into_response()
+}
+
 fn framework_error(status: StatusCode) -> ErrorInfo {
     let (code, key) = match status.as_u16() {
         400 => ("bad_request", "error.400"),
         401 => ("unauthorized", "error.401"),
         403 => ("forbidden", "error.403"),
         404 | 405 => ("not_found", "error.404"),
+        408 => ("timeout", "error.408"),
         413 => ("too_large", "error.413"),
         422 => ("invalid", "error.422"),
         429 => ("rate_limited", "error.429"),

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod error;
 pub mod page;
 pub mod records;
+pub mod serve;
 pub mod sign_in;
 pub mod users;
 
@@ -19,8 +20,10 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -33,15 +36,11 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application as a router, so tests can call it without a socket.
 pub fn router(state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
-        .with_name("vx_session")
-        .with_http_only(true)
-        .with_same_site(tower_sessions::cookie::SameSite::Lax)
-        .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
-        ));
-    let files = state.config.files_dir.clone();
+    with_layers(routes(&state), state)
+}
+
+/// Every route, without the layers that every response passes through.
+pub fn routes(state: &AppState) -> Router<AppState> {
     let mut app = Router::new()
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
@@ -55,14 +54,37 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(records::router())
         .nest("/api/v1", api::router())
-        .fallback(|| async { error::AppError::NotFound })
-        .layer(sessions);
-    if let Some(dir) = files {
+        .fallback(|| async { error::AppError::NotFound });
+    if let Some(dir) = state.config.files_dir.clone() {
         app = app.nest_service("/files", tower_http::services::ServeDir::new(dir));
     }
-    let mut app = app
+    app
+}
+
+/// `routes` (or more, in tests) with sessions, limits, error pages and
+/// headers: what every response passes through.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name("vx_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
+        ));
+    let mut app = routes
+        .layer(sessions)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(error::render_errors));
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ))
+        // The last line of defence: a handler that panics answers 500 with
+        // the error page (rendered by the layer around it) and is logged.
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(error::render_errors))
+        // Outside the error pages, so a signed-in user's error page is not kept either.
+        .layer(axum::middleware::from_fn(auth::no_store_when_signed_in));
     for (name, value) in page::security_headers() {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }

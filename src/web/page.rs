@@ -165,15 +165,24 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// A path on this site to go back to, or `/`: never another site
-/// (`//evil.example` and `/\evil.example` are other sites to a browser).
+/// A path on this site to go back to, or `/`: never another site. Only a
+/// path that starts with one `/` followed by anything but `/` or `\` is
+/// taken (`//evil.example` and `/\evil.example` are other sites to a
+/// browser), and none with a control or space character in it (browsers
+/// drop a tab, so `/\t/evil.example` would become `//evil.example`; CR and
+/// LF cannot go into a `Location` header).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
+}
+
+fn is_local_path(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[derive(serde::Deserialize)]
@@ -236,6 +245,15 @@ mod tests {
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(None), "/");
+        assert_eq!(local_path(Some("/")), "/");
+        assert_eq!(local_path(Some("/\t/evil.example/x")), "/");
+        assert_eq!(local_path(Some("/areas/020\r\nSet-Cookie: a=b")), "/");
+        assert_eq!(local_path(Some("/ /evil.example")), "/");
+        assert_eq!(local_path(Some("/\u{a0}/evil.example")), "/");
+        assert_eq!(
+            local_path(Some("/areas/020?date=2021-08-01")),
+            "/areas/020?date=2021-08-01"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::{throttle, tokens};
 use crate::web::api::ApiJson;
-use crate::web::auth::{CsrfForm, CurrentUser, SIGNED_IN_AT_KEY, USER_KEY};
+use crate::web::auth::{CsrfForm, CurrentUser, GENERATION_KEY, SIGNED_IN_AT_KEY, USER_KEY};
 use crate::web::page::{CSRF_KEY, Page, local_path, session_error};
 
 /// Routes of the sign-in pages.
@@ -94,27 +94,28 @@ struct SignInForm {
     next: Option<String>,
 }
 
-/// Checks a username and password under the rate limits; the user's id when right.
+/// Checks a username and password under the rate limits; the user's id and
+/// session generation when right.
 async fn check_credentials(
     state: &AppState,
     username: &str,
     password: String,
     address: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, AppError> {
-    throttle::check(&state.db, &state.config, username, address, now).await?;
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "select id, password_hash from users where username = $1 and disabled_at is null",
+) -> Result<Option<(i64, i32)>, AppError> {
+    throttle::attempt(&state.db, &state.config, username, address, now).await?;
+    let row: Option<(i64, String, i32)> = sqlx::query_as(
+        "select id, password_hash, session_generation from users
+         where username = $1 and disabled_at is null",
     )
     .bind(username)
     .fetch_optional(&state.db)
     .await?;
-    let (id, hash) = row.map_or((None, None), |(id, h)| (Some(id), Some(h)));
+    let (user, hash) = row.map_or((None, None), |(id, h, g)| (Some((id, g)), Some(h)));
     if password::verify(password, hash).await? {
-        throttle::clear(&state.db, username).await?;
-        Ok(id)
+        throttle::succeeded(&state.db, username, address).await?;
+        Ok(user)
     } else {
-        throttle::record_failure(&state.db, username, address, now).await?;
         Ok(None)
     }
 }
@@ -143,18 +144,19 @@ async fn sign_in(
         )
             .into_response()
     };
-    let user_id = match check_credentials(&state, &username, form.password, &address, now).await {
-        Ok(Some(id)) => id,
-        Ok(None) => {
-            let msg = page.t("auth.bad_credentials").to_string();
-            return Ok(again(page, StatusCode::UNAUTHORIZED, msg));
-        }
-        Err(AppError::RateLimited(m)) => {
-            let msg = page.tf("auth.rate_limited", &[&m.to_string()]);
-            return Ok(again(page, StatusCode::TOO_MANY_REQUESTS, msg));
-        }
-        Err(e) => return Err(e),
-    };
+    let (user_id, generation) =
+        match check_credentials(&state, &username, form.password, &address, now).await {
+            Ok(Some(user)) => user,
+            Ok(None) => {
+                let msg = page.t("auth.bad_credentials").to_string();
+                return Ok(again(page, StatusCode::UNAUTHORIZED, msg));
+            }
+            Err(AppError::RateLimited(m)) => {
+                let msg = page.tf("auth.rate_limited", &[&m.to_string()]);
+                return Ok(again(page, StatusCode::TOO_MANY_REQUESTS, msg));
+            }
+            Err(e) => return Err(e),
+        };
     // A new session id at sign-in, so an id planted before cannot be used after.
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -163,6 +165,10 @@ async fn sign_in(
         .map_err(session_error)?;
     session
         .insert(SIGNED_IN_AT_KEY, now.timestamp())
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(GENERATION_KEY, generation)
         .await
         .map_err(session_error)?;
     session
@@ -242,7 +248,7 @@ async fn issue_token(
 ) -> Result<(StatusCode, Json<TokenResponse>), AppError> {
     let username = req.username.trim().to_lowercase();
     let now = state.clock.now();
-    let user_id = check_credentials(&state, &username, req.password, &address, now)
+    let (user_id, _) = check_credentials(&state, &username, req.password, &address, now)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let mut tx = state.db.begin().await?;

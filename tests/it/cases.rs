@@ -656,8 +656,17 @@ async fn the_city_sees_an_age_band_where_the_commune_and_district_see_the_year_o
         "{header}"
     );
     assert!(csv.contains("30–39") && !csv.contains("1985"), "{csv}");
+    let audit = b.get("/audit").await;
+    assert!(audit.text.contains("BN4001") || audit.text.contains(&format!("case #{id}")));
+    assert!(
+        audit.text.contains("30–39") && !audit.text.contains("1985"),
+        "{}",
+        audit.text
+    );
 
     let mut b = t.signed_in("lienninh").await;
     let page = b.get(&format!("/cases/{id}")).await;
     assert!(page.text.contains("Năm sinh") && page.text.contains("1985"));
+    let audit = b.get("/audit").await;
+    assert!(audit.text.contains("1985"));
 }

@@ -146,7 +146,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn from(res: axum::response::Response) -> Self {
+    pub async fn from(res: axum::response::Response) -> Self {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();

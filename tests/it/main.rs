@@ -11,6 +11,7 @@ mod bad_input;
 mod browser;
 mod cases;
 mod dashboard;
+mod hardening;
 mod layers;
 mod pg_cluster;
 mod records;

@@ -210,18 +210,12 @@ async fn serve_with_shutdown(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = t
-        .app
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                rx.await.ok();
-            })
-            .await
-            .unwrap();
-    });
+    let config = vungxanh::Config::for_tests();
+    let limits = vungxanh::web::serve::Limits::from(&config);
+    let app = t.app.clone();
+    let server = tokio::spawn(vungxanh::web::serve::serve(listener, app, limits, async {
+        rx.await.ok();
+    }));
     (addr, tx, server)
 }
 

@@ -251,7 +251,7 @@ impl Stored for CaseRow {
         today: NaiveDate,
         _existing: Option<&Self>,
     ) -> Result<CaseValues, AppError> {
-        let mut c = Check::new(raw);
+        let mut c = Check::on(raw, today);
         let code = c.code("commune_code");
         let case_code = match c.text("case_code", true, 30) {
             Some(s) => {
@@ -352,8 +352,8 @@ impl Stored for CaseRow {
         })
     }
 
-    fn filter(raw: &Raw) -> Result<CaseFilter, AppError> {
-        let mut c = Check::new(raw);
+    fn filter(raw: &Raw, today: NaiveDate) -> Result<CaseFilter, AppError> {
+        let mut c = Check::on(raw, today);
         let f = CaseFilter {
             status: c.choice("status", false),
             detected_in: c.choice("detected_in", false),

@@ -120,7 +120,7 @@ impl Stored for CheckpointRow {
         today: NaiveDate,
         _existing: Option<&Self>,
     ) -> Result<CheckpointValues, AppError> {
-        let mut c = Check::new(raw);
+        let mut c = Check::on(raw, today);
         let code = c.code("area_code");
         let name = c.text("name", true, 200);
         let kind = c.choice::<CheckpointKind>("kind", true);
@@ -147,8 +147,8 @@ impl Stored for CheckpointRow {
         }
     }
 
-    fn filter(raw: &Raw) -> Result<CheckpointFilter, AppError> {
-        let mut c = Check::new(raw);
+    fn filter(raw: &Raw, today: NaiveDate) -> Result<CheckpointFilter, AppError> {
+        let mut c = Check::on(raw, today);
         let status = c.choice::<CheckpointStatus>("status", false);
         c.finish()?;
         Ok(CheckpointFilter { status })
@@ -248,7 +248,7 @@ impl Stored for CheckpointRow {
 
 /// Checks a shift report for `cp` as typed.
 pub fn check_report(raw: &Raw, today: NaiveDate) -> Result<ShiftReport, AppError> {
-    let mut c = Check::new(raw);
+    let mut c = Check::on(raw, today);
     let day = c.date("date", true, Some(today));
     let people = c.int("people_checked", true, 0, 10_000_000);
     let vehicles = c.int("vehicles_checked", true, 0, 10_000_000);

@@ -111,7 +111,7 @@ impl Stored for ClusterRow {
         today: NaiveDate,
         existing: Option<&Self>,
     ) -> Result<ClusterValues, AppError> {
-        let mut c = Check::new(raw);
+        let mut c = Check::on(raw, today);
         let code = c.code("commune_code");
         let name = c.text("name", true, 200);
         let opened_on = c.date("opened_on", true, Some(today));
@@ -162,7 +162,7 @@ impl Stored for ClusterRow {
         }
     }
 
-    fn filter(raw: &Raw) -> Result<ClusterFilter, AppError> {
+    fn filter(raw: &Raw, _today: NaiveDate) -> Result<ClusterFilter, AppError> {
         // The page sends "on", the API "true".
         Ok(ClusterFilter {
             active_only: matches!(raw.get("active"), "on" | "true"),

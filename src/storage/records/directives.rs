@@ -186,7 +186,7 @@ impl Stored for DirectiveRow {
         today: NaiveDate,
         existing: Option<&Self>,
     ) -> Result<DirectiveValues, AppError> {
-        let mut c = Check::new(raw);
+        let mut c = Check::on(raw, today);
         let code = match existing {
             Some(d) => Some(d.issuer_code.clone()),
             None => c.code("issuer_code"),
@@ -269,7 +269,7 @@ impl Stored for DirectiveRow {
         }
     }
 
-    fn filter(_raw: &Raw) -> Result<NoFilter, AppError> {
+    fn filter(_raw: &Raw, _today: NaiveDate) -> Result<NoFilter, AppError> {
         Ok(NoFilter)
     }
 
@@ -494,7 +494,7 @@ pub async fn save_report(
     id: i64,
     raw: &Raw,
 ) -> Result<(), AppError> {
-    let mut c = Check::new(raw);
+    let mut c = Check::on(raw, today);
     let code = c.code("area_code");
     let status = c.choice::<ReportStatus>("status", true);
     let note = c.opt_text("note", 1000);

@@ -73,8 +73,8 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
         existing: Option<&Self>,
     ) -> impl Future<Output = Result<Self::Values, AppError>> + Send;
 
-    /// Checks a list's filters.
-    fn filter(raw: &Raw) -> Result<Self::Filter, AppError>;
+    /// Checks a list's filters (dates within the window around `today`).
+    fn filter(raw: &Raw, today: NaiveDate) -> Result<Self::Filter, AppError>;
 
     /// One page of the records under `area`, and how many there are.
     fn query(

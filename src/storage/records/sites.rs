@@ -139,7 +139,7 @@ impl Stored for SiteRow {
         today: NaiveDate,
         _existing: Option<&Self>,
     ) -> Result<SiteValues, AppError> {
-        let mut c = Check::new(raw);
+        let mut c = Check::on(raw, today);
         let code = c.code("area_code");
         let name = c.text("name", true, 200);
         let kind = c.choice::<SiteKind>("kind", true);
@@ -179,8 +179,8 @@ impl Stored for SiteRow {
         }
     }
 
-    fn filter(raw: &Raw) -> Result<SiteFilter, AppError> {
-        let mut c = Check::new(raw);
+    fn filter(raw: &Raw, today: NaiveDate) -> Result<SiteFilter, AppError> {
+        let mut c = Check::on(raw, today);
         let status = c.choice::<SiteStatus>("status", false);
         c.finish()?;
         Ok(SiteFilter { status })

@@ -337,7 +337,7 @@ async fn void_page(
 ) -> Result<Response, AppError> {
     let old = load_for_edit::<CaseRow>(&state, &user, id).await?;
     let raw = Raw::from_form(form);
-    let mut c = Check::new(&raw);
+    let mut c = Check::on(&raw, state.clock.today());
     let Some(reason) = c.text("reason", true, 300) else {
         let mut f = FieldErrors::default();
         f.add("reason", "err.void_reason");

@@ -17,7 +17,9 @@ use crate::domain::area::Codes;
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::Paging;
-use crate::domain::forms::{Check, Field, FormBuilder, Raw, parse_date};
+use crate::domain::forms::{
+    Check, Field, FormBuilder, Raw, date_in_window, parse_date, query_date,
+};
 use crate::domain::i18n::Lang;
 use crate::state::AppState;
 use crate::storage::areas::area_ref;
@@ -85,10 +87,15 @@ async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<DayRow>
     .await?)
 }
 
+/// The `date` of a list: today when absent, 400 outside the dates served,
+/// 422 when in the future.
 fn day_param(raw: &Raw, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    let mut c = Check::new(raw);
-    let d = c.date("date", false, Some(today)).unwrap_or(today);
-    c.finish()?;
+    let d = query_date(raw.get("date"), "date", today)?.unwrap_or(today);
+    if d > today {
+        let mut f = FieldErrors::default();
+        f.add("date", "err.date_in_future");
+        return Err(AppError::Invalid(f));
+    }
     Ok(d)
 }
 
@@ -219,8 +226,9 @@ async fn target(
         return Err(AppError::NotFound);
     }
     user.authorize(Action::ReadArea(&area))?;
-    let day = parse_date(date).ok_or(AppError::NotFound)?;
-    if day > state.clock.today() {
+    let today = state.clock.today();
+    let day = date_in_window(parse_date(date).ok_or(AppError::NotFound)?, today)?;
+    if day > today {
         let mut f = FieldErrors::default();
         f.add("date", "err.date_in_future");
         return Err(AppError::Invalid(f));
@@ -303,7 +311,7 @@ async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     user.authorize(Action::WriteCommuneRecord(area))?;
-    let mut c = Check::new(raw);
+    let mut c = Check::on(raw, crate::domain::clock::local_date(now));
     let nums: Vec<Option<i64>> = NUMBERS
         .iter()
         .map(|k| c.int(k, true, 0, 10_000_000))

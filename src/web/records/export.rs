@@ -68,11 +68,15 @@ pub fn respond(
     }
 }
 
-/// CSV with a header row, UTF-8 with a byte-order mark so Excel reads the diacritics.
+/// CSV with a header row, UTF-8 with a byte-order mark so Excel reads the
+/// diacritics. Every text cell is quoted (numbers stay bare), so a `;` in
+/// a cell never splits it for a spreadsheet whose list separator is `;`.
 pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
-        let mut w = csv::Writer::from_writer(&mut out);
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::NonNumeric)
+            .from_writer(&mut out);
         w.write_record(headers)
             .map_err(|e| AppError::Internal(e.into()))?;
         for r in rows {
@@ -84,14 +88,62 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppE
     Ok(out)
 }
 
-/// A spreadsheet cell that starts like a formula is prefixed with `'`, so
-/// opening an export never runs what someone typed into a text field.
+/// A spreadsheet cell in which any `;`- or `,`-separated part starts like
+/// a formula (`=`, `+`, `-`, `@`, tab, CR, after any spaces) gets a `'`
+/// before that part, so opening an export never runs what someone typed
+/// into a text field, whatever list separator the spreadsheet splits on
+/// (Vietnamese settings use `;`). A negative number is left as it is.
 fn defuse_formula(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '@') => format!("'{s}"),
-        Some('-') if s.parse::<f64>().is_err() => format!("'{s}"),
-        _ => s.to_string(),
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut rest = s;
+    loop {
+        let end = rest.find([';', ',']).unwrap_or(rest.len());
+        let part = &rest[..end];
+        if starts_like_formula(part) {
+            out.push('\'');
+        }
+        out.push_str(part);
+        match rest[end..].chars().next() {
+            Some(sep) => {
+                out.push(sep);
+                rest = &rest[end + sep.len_utf8()..];
+            }
+            None => break,
+        }
     }
+    out
+}
+
+fn starts_like_formula(part: &str) -> bool {
+    let t = part.trim_start_matches(' ');
+    match t.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => t.trim_end().parse::<f64>().is_err(),
+        _ => false,
+    }
+}
+
+/// Takes back what [`defuse_formula`] added: a `'` at the start of a part
+/// that starts like a formula.
+fn restore_formula(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let end = rest.find([';', ',']).unwrap_or(rest.len());
+        let part = &rest[..end];
+        match part.strip_prefix('\'') {
+            Some(p) if starts_like_formula(p) => out.push_str(p),
+            _ => out.push_str(part),
+        }
+        match rest[end..].chars().next() {
+            Some(sep) => {
+                out.push(sep);
+                rest = &rest[end + sep.len_utf8()..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 fn xlsx_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
@@ -143,7 +195,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Raw)>, String> {
         }
         let mut raw = Raw::default();
         for (h, v) in headers.iter().zip(rec.iter()) {
-            raw.set(h, v.trim().trim_start_matches('\''));
+            raw.set(h, restore_formula(v.trim().trim_start_matches('\'')));
         }
         out.push((line, raw));
     }
@@ -174,6 +226,27 @@ mod tests {
         assert_eq!(defuse_formula("-12"), "-12");
         assert_eq!(defuse_formula("-cmd"), "'-cmd");
         assert_eq!(defuse_formula("BN1"), "BN1");
+        assert_eq!(defuse_formula("\t=1+1"), "'\t=1+1");
+        assert_eq!(defuse_formula("\r=1"), "'\r=1");
+    }
+
+    #[test]
+    fn a_formula_after_a_separator_is_defused_too() {
+        assert_eq!(
+            defuse_formula("Thon 1;=cmd|' /C calc'!A0"),
+            "Thon 1;'=cmd|' /C calc'!A0"
+        );
+        assert_eq!(defuse_formula("a, @SUM(A1)"), "a,' @SUM(A1)");
+        assert_eq!(defuse_formula("x;-5;+1"), "x;-5;'+1");
+        assert_eq!(defuse_formula("Thôn 1, xóm 2"), "Thôn 1, xóm 2");
+        let v = "Thon 1;=cmd|' /C calc'!A0";
+        let bytes = csv_bytes(&["village", "n"], &[vec![v.to_string(), "12".into()]]).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "\"village\",\"n\"\n\"Thon 1;'=cmd|' /C calc'!A0\",12\n"
+        );
+        assert_eq!(read_csv(&bytes).unwrap()[0].1.get("village"), v);
     }
 
     #[test]

@@ -250,7 +250,7 @@ async fn list<R: Record>(
 ) -> Result<Response, AppError> {
     let raw = Raw::from_form(q.0);
     let area = list_area(&state.db, &user, &raw).await?;
-    let filter = R::filter(&raw)?;
+    let filter = R::filter(&raw, state.clock.today())?;
     let v = Viewer::at(&user, page.lang, &area);
     let format = Format::from_raw(&raw);
     let paging = if format.is_some() {
@@ -521,7 +521,7 @@ async fn api_list<R: Record>(
 ) -> Result<Json<Value>, AppError> {
     let raw = Raw::from_form(q.0);
     let area = list_area(&state.db, &user, &raw).await?;
-    let filter = R::filter(&raw)?;
+    let filter = R::filter(&raw, state.clock.today())?;
     let v = Viewer::at(&user, Lang::default(), &area);
     let paging = Paging::from_raw(&raw);
     let (rows, total) = R::query(&state.db, state.clock.today(), &area, &filter, paging).await?;
