@@ -60,26 +60,25 @@ pub async fn record(
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_log (at, user_id, username, area_code, action, entity, entity_id, old_value, new_value)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        at as _,
+        actor.user_id,
+        actor.username,
+        entry.area_code,
+        entry.action,
+        entry.entity,
+        entry.entity_id,
+        entry.old,
+        entry.new
     )
-    .bind(at)
-    .bind(actor.user_id)
-    .bind(&actor.username)
-    .bind(entry.area_code)
-    .bind(entry.action)
-    .bind(entry.entity)
-    .bind(entry.entity_id)
-    .bind(entry.old)
-    .bind(entry.new)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// A row on the audit page.
-#[derive(sqlx::FromRow)]
 pub struct AuditRow {
     pub at: DateTime<Utc>,
     pub username: String,
@@ -164,36 +163,53 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditRow>, i64), AppError> {
-    // $1 is the reader's jurisdiction, $2 the area asked for.
-    const WHERE: &str = "
-        from audit_log l
-        left join areas a on a.code = l.area_code
-        left join areas p on p.code = a.parent_code
-        where ($1::text is null or l.area_code = $1 or a.parent_code = $1 or p.parent_code = $1)
-          and ($2::text is null or l.area_code = $2 or a.parent_code = $2 or p.parent_code = $2)
-          and ($3::text is null or l.username = $3)
-          and ($4::date is null or l.at >= ($4::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))
-          and ($5::date is null or l.at < ($5::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))";
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) {WHERE}"))
-        .bind(q.scope)
-        .bind(&q.area)
-        .bind(&q.username)
-        .bind(q.from)
-        .bind(q.to)
-        .fetch_one(db)
-        .await?;
-    let rows: Vec<AuditRow> = sqlx::query_as(&format!(
-        "select l.at, l.username, l.area_code, a.name as area_name, l.action, l.entity,
-                l.entity_id, l.old_value, l.new_value
-         {WHERE} order by l.at desc, l.id desc limit $6 offset $7"
-    ))
-    .bind(q.scope)
-    .bind(&q.area)
-    .bind(&q.username)
-    .bind(q.from)
-    .bind(q.to)
-    .bind(limit)
-    .bind(offset)
+    // $1 is the reader's jurisdiction, $2 the area asked for; each bound is
+    // optional. sqlx's macros take only literals, hence the macro.
+    macro_rules! audit_query {
+        ($kind:ident, [$($out:ty)?], $head:tt, $tail:tt, $($arg:expr),*) => {
+            sqlx::$kind!(
+                $($out,)?
+                $head + r#"
+                from audit_log l
+                left join areas a on a.code = l.area_code
+                left join areas p on p.code = a.parent_code
+                where ($1::text is null or l.area_code = $1 or a.parent_code = $1 or p.parent_code = $1)
+                  and ($2::text is null or l.area_code = $2 or a.parent_code = $2 or p.parent_code = $2)
+                  and ($3::text is null or l.username = $3)
+                  and ($4::date is null or l.at >= ($4::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))
+                  and ($5::date is null or l.at < ($5::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))
+                "# + $tail,
+                $($arg),*
+            )
+        };
+    }
+    let total = audit_query!(
+        query_scalar,
+        [],
+        r#"select count(*) as "n!""#,
+        "",
+        q.scope,
+        q.area,
+        q.username,
+        q.from as _,
+        q.to as _
+    )
+    .fetch_one(db)
+    .await?;
+    let rows = audit_query!(
+        query_as,
+        [AuditRow],
+        r#"select l.at as "at: _", l.username, l.area_code as "area_code?", a.name as "area_name?",
+             l.action, l.entity, l.entity_id, l.old_value, l.new_value"#,
+        "order by l.at desc, l.id desc limit $6 offset $7",
+        q.scope,
+        q.area,
+        q.username,
+        q.from as _,
+        q.to as _,
+        limit,
+        offset
+    )
     .fetch_all(db)
     .await?;
     Ok((rows, total))

@@ -219,8 +219,7 @@ impl BoardCache {
 
 async fn stamp(conn: &mut PgConnection, city: &str) -> Result<i64, AppError> {
     Ok(
-        sqlx::query_scalar("select stamp from city_stamps where city_code = $1")
-            .bind(city)
+        sqlx::query_scalar!("select stamp from city_stamps where city_code = $1", city)
             .fetch_optional(&mut *conn)
             .await?
             .unwrap_or(0),
@@ -311,16 +310,17 @@ pub async fn compute(
     codes.push(area.code.clone());
 
     // F0 from the rollups.
-    let rolls: Vec<RollRow> = sqlx::query_as(
-        "select area_code, sum(detected)::int8 as total, sum(recovered + died + transferred)::int8 as finished,
-           coalesce(sum(detected) filter (where day = $2), 0)::int8 as new_today,
-           coalesce(sum(detected) filter (where day > $2 - 7), 0)::int8 as new_7d,
-           coalesce(sum(community) filter (where day > $2 - 7), 0)::int8 as community_7d,
-           sum(community)::int8 as community_total, sum(recovered)::int8 as recovered, sum(died)::int8 as died
-         from case_rollup where area_code = any($1) and day <= $2 group by area_code",
+    let rolls = sqlx::query_as!(
+        RollRow,
+        r#"select area_code, sum(detected)::int8 as "total!", sum(recovered + died + transferred)::int8 as "finished!",
+           coalesce(sum(detected) filter (where day = $2), 0)::int8 as "new_today!",
+           coalesce(sum(detected) filter (where day > $2 - 7), 0)::int8 as "new_7d!",
+           coalesce(sum(community) filter (where day > $2 - 7), 0)::int8 as "community_7d!",
+           sum(community)::int8 as "community_total!", sum(recovered)::int8 as "recovered!", sum(died)::int8 as "died!"
+         from case_rollup where area_code = any($1) and day <= $2 group by area_code"#,
+        &codes,
+        date as _
     )
-    .bind(&codes)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
     let f0: HashMap<String, F0> = rolls
@@ -341,23 +341,29 @@ pub async fn compute(
             )
         })
         .collect();
-    let series: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(
-        "select day, detected::int8, community::int8 from case_rollup
-         where area_code = $1 and day <= $2 and day > $2 - 240 and detected <> 0 order by day",
+    let series: Vec<(NaiveDate, i64, i64)> = sqlx::query!(
+        r#"select day as "day: NaiveDate", detected::int8 as "detected!", community::int8 as "community!"
+           from case_rollup
+           where area_code = $1 and day <= $2 and day > $2 - 240 and detected <> 0 order by day"#,
+        area.code,
+        date as _
     )
-    .bind(&area.code)
-    .bind(date)
     .fetch_all(&mut *conn)
-    .await?;
-    let spark_rows: Vec<(String, NaiveDate, i64)> = sqlx::query_as(
-        "select area_code, day, detected::int8 from case_rollup where area_code = any($1) and day > $2 - 14 and day <= $2",
+    .await?
+    .into_iter()
+    .map(|r| (r.day, r.detected, r.community))
+    .collect();
+    let spark_rows = sqlx::query!(
+        r#"select area_code, day as "day: NaiveDate", detected::int8 as "detected!" from case_rollup
+           where area_code = any($1) and day > $2::date - 14 and day <= $2"#,
+        &codes,
+        date as _
     )
-    .bind(&codes)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
     let mut sparks: HashMap<String, Vec<i64>> = HashMap::new();
-    for (code, day, n) in spark_rows {
+    for r in spark_rows {
+        let (code, day, n) = (r.area_code, r.day, r.detected);
         let i = 13 - (date - day).num_days();
         if (0..14).contains(&i) {
             sparks.entry(code).or_insert_with(|| vec![0; 14])[i as usize] = n;
@@ -365,22 +371,28 @@ pub async fn compute(
     }
 
     // Daily reports and first doses from their rollup.
-    let reps: Vec<(String, i64, i64)> = sqlx::query_as(
-        "select area_code, coalesce(sum(reports) filter (where day = $2), 0)::int8, sum(dose1)::int8
-         from report_rollup where area_code = any($1) and day <= $2 group by area_code",
+    let reps: HashMap<String, (i64, i64)> = sqlx::query!(
+        r#"select area_code, coalesce(sum(reports) filter (where day = $2), 0)::int8 as "reports!",
+             sum(dose1)::int8 as "dose1!"
+           from report_rollup where area_code = any($1) and day <= $2 group by area_code"#,
+        &codes,
+        date as _
     )
-    .bind(&codes)
-    .bind(date)
     .fetch_all(&mut *conn)
-    .await?;
-    let reps: HashMap<String, (i64, i64)> = reps.into_iter().map(|(c, r, d)| (c, (r, d))).collect();
-    let communes_under: Vec<(String, Option<String>)> = sqlx::query_as(
+    .await?
+    .into_iter()
+    .map(|r| (r.area_code, (r.reports, r.dose1)))
+    .collect();
+    let communes_under: Vec<(String, Option<String>)> = sqlx::query!(
         "select a.code, a.parent_code from areas a left join areas p on p.code = a.parent_code
          where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)",
+        area.code
     )
-    .bind(&area.code)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.code, r.parent_code))
+    .collect();
     let mut commune_count: HashMap<Bucket, i64> = HashMap::new();
     for (c, d) in &communes_under {
         *commune_count
@@ -390,33 +402,34 @@ pub async fn compute(
 
     // Red/green inputs, per commune (or the district or city itself).
     let mut red_in: HashMap<String, RedInputs> = HashMap::new();
-    let community14: Vec<(String, i64)> = sqlx::query_as(
-        "select r.area_code, sum(r.community)::int8 from case_rollup r join areas a on a.code = r.area_code
-         left join areas p on p.code = a.parent_code
-         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-           and r.day > $2 - 14 and r.day <= $2
-         group by r.area_code having sum(r.community) > 0",
+    let community14 = sqlx::query!(
+        r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r join areas a on a.code = r.area_code
+           left join areas p on p.code = a.parent_code
+           where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+             and r.day > $2::date - 14 and r.day <= $2
+           group by r.area_code having sum(r.community) > 0"#,
+        area.code,
+        date as _
     )
-    .bind(&area.code)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
-    for (code, n) in community14 {
-        red_in.entry(code).or_default().community_14d = n;
+    for r in community14 {
+        red_in.entry(r.area_code).or_default().community_14d = r.n;
     }
 
     let mut counts: HashMap<Bucket, Counts> = HashMap::new();
-    let clusters: Vec<(String, String, i64)> = sqlx::query_as(
-        "select commune_code, district_code, count(*) from clusters
-         where (city_code = $1 or district_code = $1 or commune_code = $1)
-           and opened_on <= $2 and (closed_on is null or closed_on > $2)
-         group by commune_code, district_code",
+    let clusters = sqlx::query!(
+        r#"select commune_code, district_code, count(*) as "n!" from clusters
+           where (city_code = $1 or district_code = $1 or commune_code = $1)
+             and opened_on <= $2 and (closed_on is null or closed_on > $2)
+           group by commune_code, district_code"#,
+        area.code,
+        date as _
     )
-    .bind(&area.code)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
-    for (commune, district, n) in clusters {
+    for r in clusters {
+        let (commune, district, n) = (r.commune_code, r.district_code, r.n);
         counts
             .entry(bucket(area, Some(&district), Some(&commune)))
             .or_default()
@@ -429,19 +442,28 @@ pub async fn compute(
         .succ_opt()
         .ok_or_else(|| AppError::BadRequest(format!("no day after {date}")))?;
     let end_of_day = crate::domain::clock::start_of_day(next_day);
-    type SiteAt = (String, Option<String>, String, String, String, i32, i32);
-    let sites: Vec<SiteAt> = sqlx::query_as(
-        "select s.area_code, s.district_code, s.city_code, s.kind, h.status, h.capacity, h.occupancy
-         from quarantine_sites s
-         join lateral (select status, capacity, occupancy from quarantine_occupancy o
-                       where o.site_id = s.id and o.at < $2 order by o.at desc, o.id desc limit 1) h on true
-         where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)",
+    let sites = sqlx::query!(
+        r#"select s.area_code, s.district_code, s.city_code, s.kind, h.status as "status!",
+             h.capacity as "capacity!", h.occupancy as "occupancy!"
+           from quarantine_sites s
+           join lateral (select status, capacity, occupancy from quarantine_occupancy o
+                         where o.site_id = s.id and o.at < $2 order by o.at desc, o.id desc limit 1) h on true
+           where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)"#,
+        area.code,
+        end_of_day as _
     )
-    .bind(&area.code)
-    .bind(end_of_day)
     .fetch_all(&mut *conn)
     .await?;
-    for (code, district, city, kind, status, cap, occ) in sites {
+    for r in sites {
+        let (code, district, city, kind, status, cap, occ) = (
+            r.area_code,
+            r.district_code,
+            r.city_code,
+            r.kind,
+            r.status,
+            r.capacity,
+            r.occupancy,
+        );
         if status != "active" {
             continue;
         }
@@ -464,21 +486,28 @@ pub async fn compute(
         }
     }
 
-    let cps: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
-        "select k.area_code, k.district_code, k.city_code,
-           count(*) filter (where k.status = 'active' and k.status_on <= $2),
-           coalesce(sum(r.violations), 0)::int8
-         from checkpoints k
-         left join (select checkpoint_id, sum(violations) as violations from checkpoint_reports
-                    where day = $2 group by checkpoint_id) r on r.checkpoint_id = k.id
-         where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
-         group by k.area_code, k.district_code, k.city_code",
+    let cps = sqlx::query!(
+        r#"select k.area_code, k.district_code, k.city_code,
+             count(*) filter (where k.status = 'active' and k.status_on <= $2) as "active!",
+             coalesce(sum(r.violations), 0)::int8 as "violations!"
+           from checkpoints k
+           left join (select checkpoint_id, sum(violations) as violations from checkpoint_reports
+                      where day = $2 group by checkpoint_id) r on r.checkpoint_id = k.id
+           where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
+           group by k.area_code, k.district_code, k.city_code"#,
+        area.code,
+        date as _
     )
-    .bind(&area.code)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
-    for (code, district, city, active, violations) in cps {
+    for r in cps {
+        let (code, district, city, active, violations) = (
+            r.area_code,
+            r.district_code,
+            r.city_code,
+            r.active,
+            r.violations,
+        );
         let c = counts
             .entry(bucket(
                 area,
@@ -490,20 +519,23 @@ pub async fn compute(
         c.violations_today += violations;
     }
 
-    let targets: Vec<(String, Option<String>, String, i64, i64, i64)> = sqlx::query_as(
-        "select t.area_code, case when a.level = 'commune' then a.parent_code when a.level = 'district' then a.code end,
-           a.level, count(*), count(*) filter (where t.status = 'done'),
-           count(*) filter (where t.status is distinct from 'done' and d.due_on < $2)
-         from directive_targets t join directives d on d.id = t.directive_id
-         join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
-         where d.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-         group by t.area_code, a.level, a.parent_code, a.code",
+    let targets = sqlx::query!(
+        r#"select t.area_code,
+             case when a.level = 'commune' then a.parent_code when a.level = 'district' then a.code end as district,
+             a.level, count(*) as "n!", count(*) filter (where t.status = 'done') as "done!",
+             count(*) filter (where t.status is distinct from 'done' and d.due_on < $2) as "overdue!"
+           from directive_targets t join directives d on d.id = t.directive_id
+           join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
+           where d.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+           group by t.area_code, a.level, a.parent_code, a.code"#,
+        area.code,
+        date as _
     )
-    .bind(&area.code)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
-    for (code, district, level, n, done, overdue) in targets {
+    for r in targets {
+        let (code, district, level, n, done, overdue) =
+            (r.area_code, r.district, r.level, r.n, r.done, r.overdue);
         let commune = (level == "commune").then_some(code.as_str());
         let c = counts
             .entry(bucket(area, district.as_deref(), commune))
@@ -513,15 +545,17 @@ pub async fn compute(
         c.overdue += overdue;
     }
 
-    let declarations: Vec<Declaration> = sqlx::query_as(
-        "select distinct on (area_code) id, area_code, colour, level, reason, effective_on, declared_name, declared_at, declared_level
-         from zone_declarations where area_code = any($1) and effective_on <= $2 and withdrawn_at is null
-         order by area_code,
-           case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
-           effective_on desc, id desc",
+    let declarations = sqlx::query_as!(
+        Declaration,
+        r#"select distinct on (area_code) id, area_code, colour, level, reason,
+             effective_on as "effective_on: _", declared_name, declared_at as "declared_at: _", declared_level
+           from zone_declarations where area_code = any($1) and effective_on <= $2 and withdrawn_at is null
+           order by area_code,
+             case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
+             effective_on desc, id desc"#,
+        &codes,
+        date as _
     )
-    .bind(&codes)
-    .bind(date)
     .fetch_all(&mut *conn)
     .await?;
     let declarations: HashMap<String, Declaration> = declarations
@@ -713,20 +747,20 @@ pub async fn declare(
     };
     c.finish()?;
     let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into zone_declarations (city_code, area_code, colour, level, reason, effective_on, declared_by, declared_name, declared_at, declared_level)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
+        Codes::of(area).city,
+        area.code,
+        colour.map(|c| c.as_str()),
+        level.map(|l| l as i32),
+        reason,
+        effective_on as _,
+        user.id,
+        user.username,
+        now as _,
+        user.role.area_level().as_str()
     )
-    .bind(Codes::of(area).city)
-    .bind(&area.code)
-    .bind(colour.map(|c| c.as_str()))
-    .bind(level.map(|l| l as i32))
-    .bind(&reason)
-    .bind(effective_on)
-    .bind(user.id)
-    .bind(&user.username)
-    .bind(now)
-    .bind(user.role.area_level().as_str())
     .fetch_one(&mut *tx)
     .await?;
     let entry = audit::Entry {
@@ -756,13 +790,16 @@ pub async fn withdraw(
 ) -> Result<(), AppError> {
     user.authorize(Action::DeclareZone(area))?;
     let mut tx = db.begin().await?;
-    let standing: Vec<(i64, String)> = sqlx::query_as(
+    let standing: Vec<(i64, String)> = sqlx::query!(
         "select id, declared_level from zone_declarations
          where area_code = $1 and withdrawn_at is null order by id for update",
+        area.code
     )
-    .bind(&area.code)
     .fetch_all(&mut *tx)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.declared_level))
+    .collect();
     if standing.is_empty() {
         return Err(AppError::NotFound);
     }
@@ -776,13 +813,13 @@ pub async fn withdraw(
     if mine.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = sqlx::query_scalar!(
         "update zone_declarations set withdrawn_at = $2, withdrawn_by = $3
          where id = any($1) returning id",
+        mine as _,
+        now as _,
+        user.username
     )
-    .bind(&mine)
-    .bind(now)
-    .bind(&user.username)
     .fetch_all(&mut *tx)
     .await?;
     let entry = audit::Entry {

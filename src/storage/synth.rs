@@ -88,13 +88,16 @@ pub async fn generate(
         .execute(&mut conn)
         .await
         .is_ok();
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select c.code, c.parent_code from areas c join areas d on d.code = c.parent_code
-         where c.level = 'commune' and d.parent_code = $1 order by c.code",
+    let rows: Vec<(String, String)> = sqlx::query!(
+        r#"select c.code, c.parent_code as "parent_code!" from areas c join areas d on d.code = c.parent_code
+           where c.level = 'commune' and d.parent_code = $1 order by c.code"#,
+        city
     )
-    .bind(city)
     .fetch_all(&mut conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.code, r.parent_code))
+    .collect();
     anyhow::ensure!(
         !rows.is_empty(),
         "no communes under {city}: load the area tree first"

@@ -47,10 +47,10 @@ pub async fn attempt(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (pair, by_address, by_account): (i32, i32, Option<i32>) = sqlx::query_as(
-        "with pair as (
+    let row = sqlx::query!(
+        r#"with pair as (
            insert into sign_in_counters as c (scope, key, window_start, n)
-           values ('pair', $1, $4, 1)
+           values ('pair', $1, $4::timestamptz, 1)
            on conflict (scope, key) do update set
              window_start = case when c.window_start <= $4 - make_interval(mins => $5) then $4 else c.window_start end,
              n = case when c.window_start <= $4 - make_interval(mins => $5) then 1 else c.n + 1 end
@@ -71,18 +71,19 @@ pub async fn attempt(
              n = case when c.window_start <= $4 - make_interval(mins => $8) then 1 else c.n + 1 end
            returning n
          )
-         select (select n from pair), (select n from addr), (select n from acct)",
+         select (select n from pair) as "pair!", (select n from addr) as "address!", (select n from acct) as "account?""#,
+        pair_key(username, address),
+        clip(username),
+        clip(address),
+        now as _,
+        window(config.sign_in_window_minutes),
+        limit(config.sign_in_max_failures),
+        limit(config.sign_in_max_failures.saturating_mul(ADDRESS_FACTOR)),
+        window(config.sign_in_account_window_minutes)
     )
-    .bind(pair_key(username, address))
-    .bind(clip(username))
-    .bind(clip(address))
-    .bind(now)
-    .bind(window(config.sign_in_window_minutes))
-    .bind(limit(config.sign_in_max_failures))
-    .bind(limit(config.sign_in_max_failures.saturating_mul(ADDRESS_FACTOR)))
-    .bind(window(config.sign_in_account_window_minutes))
     .fetch_one(db)
     .await?;
+    let (pair, by_address, by_account) = (row.pair, row.address, row.account);
     if i64::from(pair) > config.sign_in_max_failures
         || i64::from(by_address) > config.sign_in_max_failures.saturating_mul(ADDRESS_FACTOR)
     {
@@ -106,14 +107,14 @@ fn limit(n: i64) -> i32 {
 /// failures from this address are forgotten; those from elsewhere still
 /// count towards the account's ceiling.
 pub async fn succeeded(db: &PgPool, username: &str, address: &str) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "with gone as (delete from sign_in_counters where scope = 'pair' and key = $1)
          update sign_in_counters set n = greatest(n - 1, 0)
          where (scope = 'account' and key = $2) or (scope = 'address' and key = $3)",
+        pair_key(username, address),
+        clip(username),
+        clip(address)
     )
-    .bind(pair_key(username, address))
-    .bind(clip(username))
-    .bind(clip(address))
     .execute(db)
     .await?;
     Ok(())
@@ -125,11 +126,11 @@ pub async fn purge(db: &PgPool, config: &Config, now: DateTime<Utc>) -> Result<u
     let longest = config
         .sign_in_window_minutes
         .max(config.sign_in_account_window_minutes);
-    let done = sqlx::query(
-        "delete from sign_in_counters where window_start < $1 - make_interval(mins => $2)",
+    let done = sqlx::query!(
+        "delete from sign_in_counters where window_start < $1::timestamptz - make_interval(mins => $2)",
+        now as _,
+        window(longest)
     )
-    .bind(now)
-    .bind(window(longest))
     .execute(db)
     .await?;
     Ok(done.rows_affected())

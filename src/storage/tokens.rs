@@ -27,14 +27,14 @@ pub async fn issue(
 ) -> Result<(String, i64, DateTime<Utc>), AppError> {
     let token = format!("{PREFIX}{}", random_token());
     let expires_at = now + Duration::days(days);
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into api_tokens (user_id, token_hash, created_at, expires_at)
          values ($1, $2, $3, $4) returning id",
+        user_id,
+        digest(&token),
+        now as _,
+        expires_at as _
     )
-    .bind(user_id)
-    .bind(digest(&token))
-    .bind(now)
-    .bind(expires_at)
     .fetch_one(&mut *conn)
     .await?;
     Ok((token, id, expires_at))
@@ -46,17 +46,18 @@ pub async fn user_for_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select id, user_id from api_tokens
          where token_hash = $1 and revoked_at is null and expires_at > $2",
+        digest(token),
+        now as _
     )
-    .bind(digest(token))
-    .bind(now)
     .fetch_optional(db)
     .await?;
-    let Some((token_id, user_id)) = row else {
+    let Some(r) = row else {
         return Ok(None);
     };
+    let (token_id, user_id) = (r.id, r.user_id);
     Ok(load_user(db, user_id).await?.map(|u| CurrentUser {
         token_id: Some(token_id),
         ..u
@@ -69,12 +70,13 @@ pub async fn revoke(
     token_id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let done =
-        sqlx::query("update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null")
-            .bind(token_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+    let done = sqlx::query!(
+        "update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null",
+        token_id,
+        now as _
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

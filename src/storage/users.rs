@@ -22,16 +22,24 @@ pub async fn load_session_user(
     db: &PgPool,
     id: i64,
 ) -> Result<Option<(CurrentUser, i32)>, AppError> {
-    let row: Option<(i64, String, String, String, String, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select id, username, display_name, role, area_code, session_generation from users
          where id = $1 and disabled_at is null",
+        id
     )
-    .bind(id)
     .fetch_optional(db)
     .await?;
-    let Some((id, username, display_name, role, area_code, generation)) = row else {
+    let Some(r) = row else {
         return Ok(None);
     };
+    let (id, username, display_name, role, area_code, generation) = (
+        r.id,
+        r.username,
+        r.display_name,
+        r.role,
+        r.area_code,
+        r.session_generation,
+    );
     let area = crate::storage::areas::area_ref(db, &area_code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -57,15 +65,19 @@ pub async fn end_sessions(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    sqlx::query("update users set session_generation = session_generation + 1 where id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null")
-        .bind(user_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "update users set session_generation = session_generation + 1 where id = $1",
+        user_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null",
+        user_id,
+        now as _
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -147,16 +159,16 @@ pub async fn create_user(
     errors.into_result()?;
     let hash = password::hash(input.password.clone()).await?;
     let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into users (username, display_name, password_hash, role, area_code, created_at, updated_at)
          values ($1, $2, $3, $4, $5, $6, $6) returning id",
+        username.as_str(),
+        c.display_name,
+        hash,
+        c.role.as_str(),
+        c.area_code,
+        now as _
     )
-    .bind(username.as_str())
-    .bind(&c.display_name)
-    .bind(&hash)
-    .bind(c.role.as_str())
-    .bind(&c.area_code)
-    .bind(now)
     .fetch_one(&mut *tx)
     .await
     .on_constraint("users_username_key", "username", "err.username_taken")?;
@@ -182,7 +194,7 @@ pub async fn create_user(
 }
 
 /// A user as listed and edited.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
@@ -201,9 +213,53 @@ impl UserRow {
     }
 }
 
-pub const USER_SELECT: &str = "select u.id, u.username, u.display_name, u.role, u.area_code,
-    a.name as area_name, u.disabled_at, u.created_at
-    from users u join areas a on a.code = u.area_code";
+/// Selects users with their area's name; `$tail` is the rest of the query
+/// (sqlx's macros take only literals joined by `+`).
+macro_rules! select_users {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            UserRow,
+            r#"select u.id, u.username, u.display_name, u.role, u.area_code,
+                 a.name as area_name, u.disabled_at as "disabled_at: _", u.created_at as "created_at: _"
+               from users u join areas a on a.code = u.area_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
+/// Users whose name contains `q` or whose area is `q` (all when empty).
+pub async fn list(db: &PgPool, q: &str) -> Result<Vec<UserRow>, AppError> {
+    Ok(select_users!(
+        "where ($1 = '' or u.username like '%' || $1 || '%' or u.area_code = $1)
+         order by u.area_code, u.username limit 500",
+        q
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A user by id (404 when there is none).
+pub async fn by_id(db: &PgPool, id: i64) -> Result<UserRow, AppError> {
+    select_users!("where u.id = $1", id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An enabled user's id, password hash and session generation, for signing in.
+pub async fn credentials(
+    db: &PgPool,
+    username: &str,
+) -> Result<Option<(i64, String, i32)>, AppError> {
+    Ok(sqlx::query!(
+        "select id, password_hash, session_generation from users
+         where username = $1 and disabled_at is null",
+        username
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|r| (r.id, r.password_hash, r.session_generation)))
+}
 
 /// Changes role, area, name, password or the disabled flag of a user.
 pub async fn update_user(
@@ -230,8 +286,7 @@ pub async fn update_user(
     };
     let disabled = input.disabled.as_deref() == Some("on");
     let mut tx = db.begin().await?;
-    let old: UserRow = sqlx::query_as(&format!("{USER_SELECT} where u.id = $1 for update of u"))
-        .bind(id)
+    let old = select_users!("where u.id = $1 for update of u", id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -240,18 +295,18 @@ pub async fn update_user(
         (true, None) => Some(now),
         (false, _) => None,
     };
-    sqlx::query(
+    sqlx::query!(
         "update users set display_name = $2, role = $3, area_code = $4, disabled_at = $5,
            password_hash = coalesce($6, password_hash), updated_at = $7
          where id = $1",
+        id,
+        c.display_name,
+        c.role.as_str(),
+        c.area_code,
+        disabled_at as _,
+        hash,
+        now as _
     )
-    .bind(id)
-    .bind(&c.display_name)
-    .bind(c.role.as_str())
-    .bind(&c.area_code)
-    .bind(disabled_at)
-    .bind(hash)
-    .bind(now)
     .execute(&mut *tx)
     .await?;
     if disabled || new_password {
@@ -294,18 +349,19 @@ pub async fn set_password(
 ) -> Result<bool, AppError> {
     use sqlx::Connection;
     let mut tx = conn.begin().await?;
-    let row: Option<(i64, String)> = sqlx::query_as(
+    let row = sqlx::query!(
         "update users set password_hash = $2, updated_at = $3 where username = $1
          returning id, area_code",
+        username,
+        hash,
+        now as _
     )
-    .bind(username)
-    .bind(hash)
-    .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, area_code)) = row else {
+    let Some(r) = row else {
         return Ok(false);
     };
+    let (id, area_code) = (r.id, r.area_code);
     end_sessions(&mut tx, id, now).await?;
     audit::record(
         &mut tx,

@@ -104,13 +104,7 @@ async fn check_credentials(
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, i32)>, AppError> {
     throttle::attempt(&state.db, &state.config, username, address, now).await?;
-    let row: Option<(i64, String, i32)> = sqlx::query_as(
-        "select id, password_hash, session_generation from users
-         where username = $1 and disabled_at is null",
-    )
-    .bind(username)
-    .fetch_optional(&state.db)
-    .await?;
+    let row = crate::storage::users::credentials(&state.db, username).await?;
     let (user, hash) = row.map_or((None, None), |(id, h, g)| (Some((id, g)), Some(h)));
     if password::verify(password, hash).await? {
         throttle::succeeded(&state.db, username, address).await?;

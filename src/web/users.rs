@@ -14,7 +14,7 @@ use crate::domain::account::UserInput;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
-use crate::storage::users::{USER_SELECT, UserRow, create_user, update_user};
+use crate::storage::users::{UserRow, create_user, update_user};
 use crate::web::api::ApiJson;
 use crate::web::auth::{Action, CsrfForm, CurrentUser, Role};
 use crate::web::page::Page;
@@ -54,13 +54,7 @@ async fn list(
 ) -> Result<ListPage, AppError> {
     user.authorize(Action::ManageUsers)?;
     let q = query.q.trim().to_lowercase();
-    let users = sqlx::query_as(&format!(
-        "{USER_SELECT} where ($1 = '' or u.username like '%' || $1 || '%' or u.area_code = $1)
-         order by u.area_code, u.username limit 500"
-    ))
-    .bind(&q)
-    .fetch_all(&state.db)
-    .await?;
+    let users = crate::storage::users::list(&state.db, &q).await?;
     Ok(ListPage {
         page,
         users,
@@ -159,11 +153,7 @@ async fn edit_form(
     Path(id): Path<i64>,
 ) -> Result<FormPage, AppError> {
     user.authorize(Action::ManageUsers)?;
-    let row: UserRow = sqlx::query_as(&format!("{USER_SELECT} where u.id = $1"))
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::storage::users::by_id(&state.db, id).await?;
     let input = UserInput {
         username: row.username,
         display_name: row.display_name,
@@ -184,11 +174,7 @@ async fn update(
     CsrfForm(mut input): CsrfForm<UserInput>,
 ) -> Result<Response, AppError> {
     user.authorize(Action::ManageUsers)?;
-    let username: String = sqlx::query_scalar("select username from users where id = $1")
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let username = crate::storage::users::by_id(&state.db, id).await?.username;
     input.username = username.clone();
     match update_user(
         &state.db,
@@ -214,9 +200,6 @@ async fn api_create(
 ) -> Result<(StatusCode, Json<UserRow>), AppError> {
     user.authorize(Action::ManageUsers)?;
     let id = create_user(&state.db, &Actor::from(&user), state.clock.now(), &input).await?;
-    let row = sqlx::query_as(&format!("{USER_SELECT} where u.id = $1"))
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
+    let row = crate::storage::users::by_id(&state.db, id).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }

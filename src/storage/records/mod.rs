@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;
+pub mod daily;
 pub mod directives;
 pub mod sites;
 

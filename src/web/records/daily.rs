@@ -8,12 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::export::{self, Format};
 use super::{FormPage, ListPage, ListRow, QueryPairs, columns, form_again, items_json, list_area};
-use crate::domain::area::Codes;
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::Paging;
@@ -21,10 +19,11 @@ use crate::domain::forms::{
     Check, Field, FormBuilder, Raw, date_in_window, parse_date, query_date,
 };
 use crate::domain::i18n::Lang;
+use crate::domain::policy::RecordKind;
 use crate::state::AppState;
 use crate::storage::areas::area_ref;
-use crate::storage::audit::{self, Actor, Entry};
-use crate::storage::records::stale;
+use crate::storage::audit::Actor;
+use crate::storage::records::daily::{DayRow, NUMBERS, day_rows};
 use crate::web::auth::{Action, CsrfForm, CurrentUser};
 use crate::web::page::Page;
 
@@ -40,51 +39,6 @@ pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/daily-reports", get(api_list))
         .route("/daily-reports/{commune}/{date}", put(api_put).get(api_get))
-}
-
-const NUMBERS: [&str; 6] = [
-    "f1_traced",
-    "f1_quarantined",
-    "tests",
-    "dose1",
-    "dose2",
-    "dose3",
-];
-
-/// A commune's report for a day (or its absence), with the derived new F0.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct DayRow {
-    pub commune_code: String,
-    pub commune_name: String,
-    pub day: NaiveDate,
-    pub reported: bool,
-    pub new_f0: i64,
-    pub f1_traced: Option<i32>,
-    pub f1_quarantined: Option<i32>,
-    pub tests: Option<i32>,
-    pub dose1: Option<i32>,
-    pub dose2: Option<i32>,
-    pub dose3: Option<i32>,
-    pub notes: Option<String>,
-    pub version: Option<i32>,
-}
-
-/// Every commune under `area` on `day`, reported or not.
-async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<DayRow>, AppError> {
-    Ok(sqlx::query_as(
-        "select a.code as commune_code, a.name as commune_name, $2::date as day, r.commune_code is not null as reported,
-           (select count(*) from cases c where c.commune_code = a.code and c.detected_on = $2 and c.voided_at is null) as new_f0,
-           r.f1_traced, r.f1_quarantined, r.tests, r.dose1, r.dose2, r.dose3, r.notes, r.version
-         from areas a
-         left join areas p on p.code = a.parent_code
-         left join daily_reports r on r.commune_code = a.code and r.day = $2
-         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-         order by r.commune_code is not null, a.name",
-    )
-    .bind(area)
-    .bind(day)
-    .fetch_all(db)
-    .await?)
 }
 
 /// The `date` of a list: today when absent, 400 outside the dates served,
@@ -310,7 +264,7 @@ async fn upsert(
     raw: &Raw,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    user.authorize(Action::WriteCommuneRecord(area))?;
+    user.authorize(Action::WriteRecord(RecordKind::DailyReport, area))?;
     let mut c = Check::on(raw, crate::domain::clock::local_date(now));
     let nums: Vec<Option<i64>> = NUMBERS
         .iter()
@@ -320,75 +274,17 @@ async fn upsert(
     let version = raw.get("version").parse::<i32>().ok();
     c.finish()?;
     let n: Vec<i32> = nums.into_iter().map(|v| v.unwrap_or(0) as i32).collect();
-    let codes = Codes::of(area);
-    let mut tx = state.db.begin().await?;
-    let old: Option<serde_json::Value> = sqlx::query_scalar(
-        "select to_jsonb(r) - 'city_code' - 'district_code' from daily_reports r where commune_code = $1 and day = $2 for update",
+    crate::storage::records::daily::save(
+        &state.db,
+        &Actor::from(user),
+        now,
+        area,
+        day,
+        &n,
+        &notes,
+        version,
     )
-    .bind(&area.code)
-    .bind(day)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let created = old.is_none();
-    if created {
-        sqlx::query(
-            "insert into daily_reports (commune_code, day, city_code, district_code, f1_traced, f1_quarantined,
-               tests, dose1, dose2, dose3, notes, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&area.code)
-        .bind(day)
-        .bind(&codes.city)
-        .bind(&codes.district)
-        .bind(n[0])
-        .bind(n[1])
-        .bind(n[2])
-        .bind(n[3])
-        .bind(n[4])
-        .bind(n[5])
-        .bind(&notes)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    } else {
-        let done = sqlx::query(
-            "update daily_reports set f1_traced = $3, f1_quarantined = $4, tests = $5, dose1 = $6, dose2 = $7,
-               dose3 = $8, notes = $9, updated_at = $10, version = version + 1
-             where commune_code = $1 and day = $2 and version = $11",
-        )
-        .bind(&area.code)
-        .bind(day)
-        .bind(n[0])
-        .bind(n[1])
-        .bind(n[2])
-        .bind(n[3])
-        .bind(n[4])
-        .bind(n[5])
-        .bind(&notes)
-        .bind(now)
-        .bind(version.unwrap_or(-1))
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(stale());
-        }
-    }
-    let mut new = serde_json::Map::new();
-    for (k, v) in NUMBERS.iter().zip(&n) {
-        new.insert(k.to_string(), (*v).into());
-    }
-    new.insert("notes".into(), notes.into());
-    let entry = Entry {
-        area_code: Some(&area.code),
-        action: if created { "create" } else { "update" },
-        entity: "daily_report",
-        entity_id: format!("{}/{day}", area.code),
-        old,
-        new: Some(new.into()),
-    };
-    audit::record(&mut tx, now, &Actor::from(user), entry).await?;
-    tx.commit().await?;
-    Ok(created)
+    .await
 }
 
 async fn save(
