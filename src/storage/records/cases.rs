@@ -183,13 +183,7 @@ impl Stored for CaseRow {
     const KIND: RecordKind = RecordKind::Case;
     const ENTITY: &'static str = "case";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
+    row_accessors!();
 
     fn area(&self) -> AreaRef {
         placed_at(

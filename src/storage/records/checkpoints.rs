@@ -65,13 +65,7 @@ impl Stored for CheckpointRow {
     const KIND: RecordKind = RecordKind::Checkpoint;
     const ENTITY: &'static str = "checkpoint";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
+    row_accessors!(serialize);
 
     fn area(&self) -> AreaRef {
         placed_at(
@@ -81,10 +75,6 @@ impl Stored for CheckpointRow {
             self.area_parent.as_deref(),
             &self.city_code,
         )
-    }
-
-    fn json_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn values_area(v: &CheckpointValues) -> &AreaRef {

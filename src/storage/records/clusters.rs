@@ -59,13 +59,7 @@ impl Stored for ClusterRow {
     const KIND: RecordKind = RecordKind::Cluster;
     const ENTITY: &'static str = "cluster";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
+    row_accessors!(serialize);
 
     fn area(&self) -> AreaRef {
         placed_at(
@@ -75,10 +69,6 @@ impl Stored for ClusterRow {
             Some(&self.district_code),
             &self.city_code,
         )
-    }
-
-    fn json_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn values_area(v: &ClusterValues) -> &AreaRef {

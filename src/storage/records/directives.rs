@@ -116,13 +116,7 @@ impl Stored for DirectiveRow {
     const KIND: RecordKind = RecordKind::Directive;
     const ENTITY: &'static str = "directive";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
+    row_accessors!(serialize);
 
     /// The issuing command centre.
     fn area(&self) -> AreaRef {
@@ -133,10 +127,6 @@ impl Stored for DirectiveRow {
             self.issuer_parent.as_deref(),
             &self.city_code,
         )
-    }
-
-    fn json_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn values_area(v: &DirectiveValues) -> &AreaRef {

@@ -3,6 +3,27 @@
 //! updated. [`save`] is the one versioned write every record goes through:
 //! transaction, stale check, audit row, commit.
 
+/// The accessors of a row with `id` and `version` fields, inside an
+/// `impl Stored`; with `serialize`, also the row itself as its JSON value.
+macro_rules! row_accessors {
+    () => {
+        fn id(&self) -> i64 {
+            self.id
+        }
+
+        fn version(&self) -> i32 {
+            self.version
+        }
+    };
+    (serialize) => {
+        row_accessors!();
+
+        fn json_value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    };
+}
+
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;

@@ -86,13 +86,7 @@ impl Stored for SiteRow {
     const KIND: RecordKind = RecordKind::Site;
     const ENTITY: &'static str = "quarantine_site";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
+    row_accessors!(serialize);
 
     fn area(&self) -> AreaRef {
         placed_at(
@@ -102,10 +96,6 @@ impl Stored for SiteRow {
             self.area_parent.as_deref(),
             &self.city_code,
         )
-    }
-
-    fn json_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 
     fn values_area(v: &SiteValues) -> &AreaRef {
