@@ -125,6 +125,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("nav.sign_out", "Đăng xuất", "Sign out"),
     ("nav.switch_lang", "English", "Tiếng Việt"),
     ("nav.skip", "Bỏ qua, tới nội dung", "Skip to content"),
+    ("nav.menu", "Trình đơn", "Menu"),
     ("common.save", "Lưu", "Save"),
     ("common.cancel", "Huỷ", "Cancel"),
     ("common.search", "Tìm", "Search"),

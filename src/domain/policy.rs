@@ -136,6 +136,9 @@ pub enum Action<'a> {
     CreateRecords(RecordKind),
     /// Import cases from a file into communes of the area.
     ImportCases(&'a AreaRef),
+    /// Work with records at all (the menu shows them): every role but the
+    /// administrator, who keeps users and areas.
+    UseRecords,
     /// Withdraw a zone declaration for an area that a user of the given
     /// level made: only that level or a level above may.
     WithdrawZone(&'a AreaRef, Level),
@@ -200,6 +203,7 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
         (Role::Admin, ManageUsers | ManageAreas | ReadAddresses) => true,
         (Role::Admin, ReadArea(_) | ReadAudit(_)) => true,
         (Role::Admin, _) => false,
+        (_, UseRecords) => true,
 
         (Role::City, ReadArea(_) | ReadAudit(_)) => true,
         // The city sees aggregates and case codes, never personal details.

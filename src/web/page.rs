@@ -34,6 +34,20 @@ pub struct Page {
 }
 
 impl Page {
+    /// Whether the menu shows the records (the policy's `UseRecords`).
+    pub fn shows_records(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.can(crate::domain::policy::Action::UseRecords))
+    }
+
+    /// Whether the menu shows user administration.
+    pub fn shows_users(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.can(crate::domain::policy::Action::ManageUsers))
+    }
+
     /// The text for `key` in the page's language.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         self.lang.t(key)

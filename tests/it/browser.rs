@@ -82,6 +82,26 @@ async fn serve(t: &TestApp) -> String {
     format!("http://{addr}")
 }
 
+async fn open_menu(c: &Client) {
+    let button = c.find(Locator::Css(".menu-button")).await.unwrap();
+    let nav = c.find(Locator::Css("nav.menu")).await.unwrap();
+    if button.is_displayed().await.unwrap() && !nav.is_displayed().await.unwrap() {
+        button.click().await.unwrap();
+    }
+}
+
+/// Whether the page is wider than the window (something must scroll sideways).
+async fn overflows(c: &Client) -> bool {
+    c.execute(
+        "return document.documentElement.scrollWidth > window.innerWidth",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_bool()
+    .unwrap()
+}
+
 async fn shot(c: &Client, name: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -120,7 +140,9 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
     c.wait().for_element(Locator::Css("#board")).await.unwrap();
 }
 
+/// Opens the menu where it is folded (a phone), then signs out.
 async fn sign_out(c: &Client) {
+    open_menu(c).await;
     c.find(Locator::Css("form[action='/sign-out'] button"))
         .await
         .unwrap()
@@ -195,6 +217,46 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
         .unwrap();
     shot(&c, "03-case-saved").await;
     assert!(c.source().await.unwrap().contains("BN123456"));
+    // The menu is one line on a phone and unfolds on demand.
+    let header = c.find(Locator::Css("header.top")).await.unwrap();
+    let height = header.rectangle().await.unwrap().3;
+    assert!(
+        height < 80.0,
+        "the header takes {height} px of a phone screen"
+    );
+    assert!(
+        !c.find(Locator::Css("a[href='/cases']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    open_menu(&c).await;
+    assert!(
+        c.find(Locator::Css("a[href='/cases']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    shot(&c, "03b-menu-open-phone").await;
+    // No page is wider than a phone.
+    for path in [
+        "/areas/00682",
+        "/cases",
+        "/cases/new",
+        "/clusters",
+        "/sites",
+        "/checkpoints",
+        "/directives",
+        "/daily",
+        "/audit",
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        assert!(!overflows(&c).await, "{path} is wider than a 390 px phone");
+    }
     sign_out(&c).await;
 
     // The district chair at a desk.
