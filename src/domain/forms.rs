@@ -413,6 +413,8 @@ pub enum Widget {
     Date,
     /// A whole number.
     Number,
+    /// A phone number (the phone's dial pad).
+    Tel,
     /// One of (value, catalogue key or literal label).
     Select(Vec<(String, String)>),
     /// Hidden (ids and versions).
@@ -443,6 +445,7 @@ impl Field {
                 | (Widget::Number, "number")
                 | (Widget::Select(_), "select")
                 | (Widget::Hidden, "hidden")
+                | (Widget::Tel, "tel")
         )
     }
 
@@ -522,6 +525,11 @@ impl<'a> FormBuilder<'a> {
 
     pub fn number(&mut self, name: &'static str, label_key: &str, required: bool) -> &mut Self {
         self.push(name, label_key, Widget::Number, required, 20)
+    }
+
+    /// A phone number: opens the dial pad on a phone.
+    pub fn tel(&mut self, name: &'static str, label_key: &str, max: usize) -> &mut Self {
+        self.push(name, label_key, Widget::Tel, false, max)
     }
 
     pub fn hidden(&mut self, name: &'static str) -> &mut Self {

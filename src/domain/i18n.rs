@@ -126,6 +126,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("nav.switch_lang", "English", "Tiếng Việt"),
     ("nav.skip", "Bỏ qua, tới nội dung", "Skip to content"),
     ("nav.menu", "Trình đơn", "Menu"),
+    (
+        "rec.save_and_add",
+        "Lưu và thêm ca khác",
+        "Save and add another",
+    ),
+    (
+        "rec.choose_commune",
+        "— Chọn phường/xã —",
+        "— Choose a commune —",
+    ),
     ("common.save", "Lưu", "Save"),
     ("common.cancel", "Huỷ", "Cancel"),
     ("common.search", "Tìm", "Search"),

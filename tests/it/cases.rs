@@ -670,3 +670,77 @@ async fn the_city_sees_an_age_band_where_the_commune_and_district_see_the_year_o
     let audit = b.get("/audit").await;
     assert!(audit.text.contains("1985"));
 }
+
+#[sqlx::test]
+async fn save_and_add_another_keeps_the_shared_fields_and_suggests_the_next_code(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let r = b
+        .post(
+            "/cases/new",
+            "/cases",
+            &[
+                ("commune_code", "00682"),
+                ("case_code", "BN2021-0090001"),
+                ("detected_on", "2021-07-30"),
+                ("detected_in", "community"),
+                ("status", "treating"),
+                ("village", "Thôn Thọ Am"),
+                ("full_name", "Nguyễn Văn B"),
+                ("next", "another"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(r.location().starts_with("/cases/new?"), "{}", r.location());
+    let next = b.get(r.location()).await;
+    assert!(next.text.contains("Đã thêm."));
+    assert!(
+        next.text.contains(r#"value="2021-07-30""#),
+        "the date is kept"
+    );
+    assert!(
+        next.text.contains(r#"value="Thôn Thọ Am""#),
+        "the village is kept"
+    );
+    assert!(
+        next.text.contains(r#"<option value="community" selected>"#),
+        "where detected is kept"
+    );
+    assert!(
+        next.text.contains(r#"value="BN2021-0090002""#),
+        "the next code of the series is suggested"
+    );
+    assert!(
+        !next.text.contains("Nguyễn Văn B"),
+        "the person is not carried over"
+    );
+    assert!(
+        next.text.contains(r#"type="tel" inputmode="tel""#),
+        "the phone opens the dial pad"
+    );
+    assert!(next.text.contains(r#"id="save-another""#));
+
+    // A district official must choose the commune; nothing is chosen for them.
+    let mut d = t.signed_in("thanhtri").await;
+    let form = d.get("/cases/new").await;
+    assert!(
+        form.text
+            .contains(r#"<option value="" selected>— Chọn phường/xã —</option>"#),
+        "{}",
+        form.text
+    );
+    let r = d
+        .post(
+            "/cases/new",
+            "/cases",
+            &[
+                ("case_code", "BN7777"),
+                ("detected_on", "2021-07-30"),
+                ("detected_in", "community"),
+                ("status", "treating"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -496,6 +496,50 @@ pub async fn void(
     Ok(())
 }
 
+/// The next free code in the series of a commune's latest case: its
+/// trailing number plus one, with the same width (`BN2021-0090001` →
+/// `BN2021-0090002`); `None` when the commune has no case with a number.
+pub async fn next_case_code(db: &PgPool, commune: &str) -> Result<Option<String>, AppError> {
+    let last = sqlx::query_scalar!(
+        "select case_code from cases where commune_code = $1 order by id desc limit 1",
+        commune
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(mut code) = last.as_deref().and_then(next_in_series) else {
+        return Ok(None);
+    };
+    // Someone may have taken the next ones already: skip them.
+    for _ in 0..50 {
+        let taken = sqlx::query_scalar!(
+            r#"select exists (select 1 from cases where case_code = $1) as "e!""#,
+            code
+        )
+        .fetch_one(db)
+        .await?;
+        if !taken {
+            return Ok(Some(code));
+        }
+        match next_in_series(&code) {
+            Some(next) => code = next,
+            None => break,
+        }
+    }
+    Ok(None)
+}
+
+/// `code` with its trailing number plus one, keeping the width.
+pub fn next_in_series(code: &str) -> Option<String> {
+    let digits = code.len() - code.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return None;
+    }
+    let (head, num) = code.split_at(code.len() - digits);
+    let n: u64 = num.parse().ok()?;
+    let next = format!("{head}{:0width$}", n + 1, width = digits);
+    parse_case_code(&next)
+}
+
 /// The codes among `codes` already stored.
 pub async fn taken_codes(db: &PgPool, codes: &[String]) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar!(
@@ -529,6 +573,17 @@ pub async fn open_clusters(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_code_in_a_series_keeps_its_prefix_and_width() {
+        assert_eq!(
+            next_in_series("BN2021-0090001").as_deref(),
+            Some("BN2021-0090002")
+        );
+        assert_eq!(next_in_series("BN099").as_deref(), Some("BN100"));
+        assert_eq!(next_in_series("F0-9").as_deref(), Some("F0-10"));
+        assert_eq!(next_in_series("BNABC"), None);
+    }
 
     #[test]
     fn case_codes_are_capitalised_and_checked() {

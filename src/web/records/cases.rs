@@ -22,7 +22,9 @@ use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
-use crate::storage::records::cases::{CaseRow, CaseValues, open_clusters, taken_codes, void};
+use crate::storage::records::cases::{
+    CaseRow, CaseValues, next_case_code, open_clusters, taken_codes, void,
+};
 use crate::storage::records::{Stored, Write, save_in, writable_communes};
 use crate::web::auth::CsrfForm;
 use crate::web::page::{CSRF_KEY, Page, session_error};
@@ -76,7 +78,12 @@ impl Record for CaseRow {
         errors: &FieldErrors,
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
-        let communes = writable_communes(db, v.user).await?;
+        let mut communes = writable_communes(db, v.user).await?;
+        // A district official must choose: a first commune chosen for them
+        // puts cases in the wrong place.
+        if communes.len() > 1 {
+            communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
+        }
         let mut clusters = vec![(String::new(), "—".to_string())];
         clusters.extend(
             open_clusters(db, v.user.scope())
@@ -100,10 +107,28 @@ impl Record for CaseRow {
         if v.personal {
             fb.text("full_name", "cases.full_name", false, 100)
                 .hint("cases.personal_hint")
-                .text("phone", "cases.phone", false, 20)
+                .tel("phone", "cases.phone", 20)
                 .text("address", "cases.address", false, 200);
         }
         Ok(fb.build())
+    }
+
+    const KEEP_FOR_NEXT: &'static [&'static str] = &[
+        "commune_code",
+        "detected_on",
+        "detected_in",
+        "village",
+        "cluster_id",
+    ];
+
+    async fn prefill(db: &PgPool, raw: &mut Raw) -> Result<(), AppError> {
+        if raw.get("case_code").is_empty() && !raw.get("commune_code").is_empty() {
+            let commune = raw.get("commune_code").to_string();
+            if let Some(code) = next_case_code(db, &commune).await? {
+                raw.set("case_code", code);
+            }
+        }
+        Ok(())
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {

@@ -39,7 +39,10 @@ impl Record for ClusterRow {
         errors: &FieldErrors,
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
-        let communes = writable_communes(db, v.user).await?;
+        let mut communes = writable_communes(db, v.user).await?;
+        if communes.len() > 1 {
+            communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
+        }
         Ok(FormBuilder::new(v.lang, raw, errors)
             .hidden("version")
             .select("commune_code", "rec.commune", communes, true)

@@ -168,6 +168,8 @@ pub struct FormPage {
     pub has_errors: bool,
     pub conflict: Vec<(String, String)>,
     pub cancel_href: String,
+    /// Offer "save and add another" (a new record whose kind keeps fields for the next).
+    pub another: bool,
 }
 
 /// A section of a show page: a small table.
@@ -264,6 +266,7 @@ impl FormPage {
             has_errors: false,
             conflict: vec![],
             cancel_href: cancel_href.into(),
+            another: false,
         }
     }
 }
@@ -294,6 +297,7 @@ pub fn form_again(
         has_errors: true,
         conflict: vec![],
         cancel_href: cancel_href.into(),
+        another: false,
     };
     Ok((status, p).into_response())
 }

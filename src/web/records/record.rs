@@ -29,7 +29,7 @@ use crate::storage::audit::Actor;
 use crate::storage::records::{Stored, Write, save};
 use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
-use crate::web::page::Page;
+use crate::web::page::{Page, url_encode};
 
 /// Who is looking, in what language, and whether they may see personal
 /// details of the records in view (decided by the policy).
@@ -96,6 +96,16 @@ pub trait Record: Stored {
 
     /// What a new form starts with.
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw;
+
+    /// Fields "save and add another" carries to the next new form (none:
+    /// the form offers no such button).
+    const KEEP_FOR_NEXT: &'static [&'static str] = &[];
+
+    /// Fills in what a new form can suggest from the database (the next
+    /// free case code), after defaults and what a link carried.
+    fn prefill(_db: &PgPool, _raw: &mut Raw) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
 
     /// The stored values as the form (and a PATCH's base) carries them.
     fn to_raw(&self, v: Viewer<'_>) -> Raw;
@@ -317,6 +327,7 @@ async fn form_page<R: Record>(
         has_errors: !errors.is_empty(),
         conflict,
         cancel_href: R::PAGES.into(),
+        another: existing.is_none() && !R::KEEP_FOR_NEXT.is_empty(),
     })
 }
 
@@ -355,6 +366,7 @@ async fn new_form<R: Record>(
             raw.set(&k, v);
         }
     }
+    R::prefill(&state.db, &mut raw).await?;
     form_page::<R>(
         &state,
         page,
@@ -388,6 +400,16 @@ async fn create<R: Record>(
     }
     .await;
     match result {
+        // On to the next one, with what the next one shares (date, place…).
+        Ok(_) if raw.get("next") == "another" && !R::KEEP_FOR_NEXT.is_empty() => {
+            let keep: Vec<String> = R::KEEP_FOR_NEXT
+                .iter()
+                .filter(|k| !raw.get(k).is_empty())
+                .map(|k| format!("{k}={}", url_encode(raw.get(k))))
+                .collect();
+            let to = format!("{}/new?{}", R::PAGES, keep.join("&"));
+            saved(&session, &page, "rec.created", &to).await
+        }
         Ok(id) => saved(&session, &page, "rec.created", &show_href::<R>(id)).await,
         Err(e) => form_again::<R>(&state, page, &user, None, &raw, e).await,
     }
