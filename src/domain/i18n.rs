@@ -126,6 +126,13 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("nav.switch_lang", "English", "Tiếng Việt"),
     ("nav.skip", "Bỏ qua, tới nội dung", "Skip to content"),
     ("nav.menu", "Trình đơn", "Menu"),
+    ("entry.title", "Việc cần làm", "To do"),
+    ("entry.daily", "Báo cáo ngày", "Daily report"),
+    (
+        "entry.directives",
+        "Văn bản cần báo cáo ({})",
+        "Directives to answer ({})",
+    ),
     (
         "rec.save_and_add",
         "Lưu và thêm ca khác",

@@ -10,6 +10,7 @@ use tower_sessions::Session;
 
 use crate::domain::area::{AreaRef, Level, fold, parse_population};
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::policy::RecordKind;
 use crate::state::AppState;
 use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
@@ -63,6 +64,10 @@ struct AreaPage {
     can_declare: bool,
     zone_raw: crate::domain::forms::Raw,
     zone_errors: FieldErrors,
+    /// The commune official's evening: add a case, file today's report,
+    /// answer the directives still open (how many). `None` for others.
+    entry: Option<i64>,
+    today: chrono::NaiveDate,
 }
 
 /// Columns the table of areas can be sorted by.
@@ -317,7 +322,14 @@ async fn area_page(
     }
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
+    let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
+        Some(crate::storage::records::directives::open_for(&state.db, &area_ref.code).await?)
+    } else {
+        None
+    };
     Ok(AreaPage {
+        entry,
+        today,
         can_edit: user.can(Action::ManageAreas),
         can_declare: user.can(Action::DeclareZone(area_ref)),
         level: area_ref.level,

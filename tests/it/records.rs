@@ -1023,3 +1023,31 @@ async fn a_directive_cascade_shows_other_jurisdictions_as_counts_only(db: PgPool
         .await;
     assert!(r.text.contains("bí mật") && r.text.contains("Ghi chú riêng"));
 }
+
+#[sqlx::test]
+async fn the_commune_home_starts_with_its_evening_work(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&district), Some(json!({"issuer_code": "020", "number": "5/KH",
+            "kind": "plan", "title": "Truy vết", "issued_on": "2021-07-24", "target_codes": ["00682", "00685"]})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let mut b = t.signed_in("lienninh").await;
+    let home = b.get("/areas/00682").await;
+    assert!(home.text.contains(r#"id="entry-case""#) && home.text.contains("Thêm ca bệnh"));
+    assert!(home.text.contains(r#"href="/daily/00682/"#));
+    assert!(
+        home.text.contains("Văn bản cần báo cáo (1)"),
+        "{}",
+        home.text
+    );
+    // The district's own page is a dashboard, not a commune's to-do list.
+    let mut d = t.signed_in("thanhtri").await;
+    assert!(
+        !d.get("/areas/020")
+            .await
+            .text
+            .contains(r#"id="entry-case""#)
+    );
+}

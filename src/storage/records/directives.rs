@@ -536,3 +536,14 @@ pub async fn save_report(
     tx.commit().await?;
     Ok(())
 }
+
+/// How many directives sent to `area` it has not yet reported done.
+pub async fn open_for(db: &PgPool, area: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from directive_targets
+           where area_code = $1 and status is distinct from 'done'"#,
+        area
+    )
+    .fetch_one(db)
+    .await?)
+}
