@@ -772,6 +772,18 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "plans: {}/{} done",
     ),
     ("directives.overdue", "Quá hạn", "Overdue"),
+    ("directives.plan_overdue", "{} quá hạn", "{} overdue"),
+    ("directives.due_soon", "sắp đến hạn", "due soon"),
+    (
+        "directives.overdue_by",
+        "Đã quá hạn báo cáo {} ngày (hạn {}).",
+        "Your report is {} days overdue (due {}).",
+    ),
+    (
+        "directives.due_in",
+        "Còn {} ngày đến hạn báo cáo ({}).",
+        "{} days left to report (due {}).",
+    ),
     ("directives.open", "Đang thực hiện", "Open"),
     ("enum.directive_kind.directive", "Chỉ thị", "Directive"),
     (

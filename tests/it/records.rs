@@ -1051,3 +1051,90 @@ async fn the_commune_home_starts_with_its_evening_work(db: PgPool) {
             .contains(r#"id="entry-case""#)
     );
 }
+
+/// A commune answers a directive from its phone: its own part comes first,
+/// with the status it already reported, and the rest of the city folds away.
+#[sqlx::test]
+async fn a_directive_page_starts_with_the_readers_own_part_and_folds_the_rest(db: PgPool) {
+    let t = setup(db).await;
+    let city = t.token("thanhpho").await;
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&city), Some(json!({"issuer_code": "01", "number": "17/CT-UBND",
+            "kind": "directive", "title": "Giãn cách", "issued_on": "2021-07-23", "due_on": "2021-08-02",
+            "target_codes": ["020", "018"]})))
+        .await;
+    let top = r.json()["id"].as_i64().unwrap();
+    let district = t.token("thanhtri").await;
+    let r = t
+        .api("POST", "/api/v1/directives", Some(&district), Some(json!({"issuer_code": "020", "number": "1862/UBND",
+            "kind": "plan", "title": "Triển khai", "issued_on": "2021-07-24", "due_on": "2021-08-02",
+            "implements_id": top, "target_codes": ["00682", "00685"]})))
+        .await;
+    let plan = r.json()["id"].as_i64().unwrap();
+    let commune = t.token("lienninh").await;
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/directives/{plan}/reports"),
+            Some(&commune),
+            Some(
+                json!({"area_code": "00682", "status": "in_progress", "note": "Đã rà soát 3 thôn"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    let mut b = t.signed_in("lienninh").await;
+    let page = b.get(&format!("/directives/{plan}")).await;
+    let form_at = page
+        .text
+        .find(&format!(r#"action="/directives/{plan}/reports""#))
+        .unwrap();
+    let tree_at = page.text.find(r#"id="cascade""#).unwrap();
+    assert!(
+        form_at < tree_at,
+        "the report form comes before the cascade"
+    );
+    assert!(
+        page.text
+            .contains(r#"<option value="in_progress" selected>"#),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains(r#"value="Đã rà soát 3 thôn""#));
+    // 01/08/2021 in the test clock: the deadline 02/08 is one day away.
+    assert!(
+        page.text
+            .contains("Còn 1 ngày đến hạn báo cáo (02/08/2021)."),
+        "{}",
+        page.text
+    );
+
+    // The city sees Thanh Trì's plan folded under its line, with its progress.
+    let mut c = t.signed_in("thanhpho").await;
+    let page = c.get(&format!("/directives/{top}")).await;
+    assert!(
+        page.text.contains("<details><summary"),
+        "folded for the city"
+    );
+    assert!(
+        page.text.contains(r#"<progress value="0" max="2">"#),
+        "{}",
+        page.text
+    );
+    // Thanh Trì's own branch starts unfolded for Thanh Trì.
+    let mut d = t.signed_in("thanhtri").await;
+    assert!(
+        d.get(&format!("/directives/{top}"))
+            .await
+            .text
+            .contains("<details open><summary")
+    );
+    // The list flags the directive near its deadline.
+    let list = c.get("/directives").await;
+    assert!(
+        list.text.contains("02/08/2021 · sắp đến hạn"),
+        "{}",
+        list.text
+    );
+}

@@ -67,6 +67,8 @@ struct Cascade {
     targets: Vec<TargetRow>,
     /// Target areas the viewer may read.
     readable: HashSet<String>,
+    /// The viewer's own area and those above it: their branch starts unfolded.
+    own_branch: Vec<String>,
 }
 
 impl Cascade {
@@ -74,10 +76,20 @@ impl Cascade {
         let (ds, targets) = cascade(&state.db, state.clock.today(), id).await?;
         let codes: Vec<String> = targets.iter().map(|t| t.area_code.clone()).collect();
         let readable = readable_areas(&state.db, user, &codes).await?;
+        let home = &user.area;
+        let own_branch = [
+            Some(home.code.clone()),
+            home.parent_code.clone(),
+            home.grandparent_code.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         Ok(Self {
             directives: ds.into_iter().map(|d| (d.id, d)).collect(),
             targets,
             readable,
+            own_branch,
         })
     }
 
@@ -92,11 +104,11 @@ impl Cascade {
         out
     }
 
-    /// Targets done and targets of the plans under a target the viewer may not read.
-    fn counts_under(&self, id: i64, t: &TargetRow) -> (i64, i64) {
-        self.plans_of(id, t)
-            .iter()
-            .fold((0, 0), |(d, n), p| (d + p.done, n + p.targets))
+    /// Targets done, targets and targets overdue of the plans under a target.
+    fn counts_under(&self, id: i64, t: &TargetRow) -> (i64, i64, i64) {
+        self.plans_of(id, t).iter().fold((0, 0, 0), |(d, n, o), p| {
+            (d + p.done, n + p.targets, o + p.overdue)
+        })
     }
 
     fn status_label(&self, lang: Lang, id: i64, t: &TargetRow) -> String {
@@ -107,11 +119,15 @@ impl Cascade {
         if t.overdue {
             s = format!("{s} · {}", lang.t("directives.overdue"));
         }
-        if !self.readable.contains(&t.area_code) {
-            let (done, of) = self.counts_under(id, t);
-            if of > 0 {
-                let counts = lang.tf("directives.plan_counts", &[&lang.int(done), &lang.int(of)]);
-                s = format!("{s} · {counts}");
+        let (done, of, overdue) = self.counts_under(id, t);
+        if of > 0 {
+            let counts = lang.tf("directives.plan_counts", &[&lang.int(done), &lang.int(of)]);
+            s = format!("{s} · {counts}");
+            if overdue > 0 {
+                s = format!(
+                    "{s}, {}",
+                    lang.tf("directives.plan_overdue", &[&lang.int(overdue)])
+                );
             }
         }
         s
@@ -136,8 +152,16 @@ impl Cascade {
             status: String::new(),
             overdue: false,
             is_directive: true,
+            opens: false,
+            open: false,
+            progress: None,
+            closes: 0,
         });
         for t in self.targets.iter().filter(|t| t.directive_id == id) {
+            let plans = self.plans_of(id, t);
+            let (done, of, _) = self.counts_under(id, t);
+            // A target with plans it may read folds them under its line.
+            let group = self.readable.contains(&t.area_code) && !plans.is_empty();
             out.push(TreeNode {
                 depth: depth + 1,
                 href: String::new(),
@@ -145,10 +169,17 @@ impl Cascade {
                 status: self.status_label(lang, id, t),
                 overdue: t.overdue,
                 is_directive: false,
+                opens: group,
+                open: self.own_branch.contains(&t.area_code),
+                progress: (of > 0).then_some((done, of)),
+                closes: 0,
             });
-            if self.readable.contains(&t.area_code) {
-                for c in self.plans_of(id, t) {
+            if group {
+                for c in plans {
                     self.tree(lang, c.id, depth + 2, out);
+                }
+                if let Some(last) = out.last_mut() {
+                    last.closes += 1;
                 }
             }
         }
@@ -172,7 +203,7 @@ impl Cascade {
                         "implemented_by": self.plans_of(id, t).iter().map(|c| self.json(c.id)).collect::<Vec<_>>(),
                     })
                 } else {
-                    let (done, of) = self.counts_under(id, t);
+                    let (done, of, _) = self.counts_under(id, t);
                     json!({
                         "area_code": t.area_code, "name": t.name, "status": t.status,
                         "reported_on": t.reported_on, "overdue": t.overdue,
@@ -185,6 +216,22 @@ impl Cascade {
         v["done_rate"] = d.done_rate().into();
         v["targets"] = targets.into();
         v
+    }
+}
+
+impl DirectiveRow {
+    /// The reader's deadline when it is near or past, unless they are done.
+    fn deadline_note(&self, lang: Lang, today: NaiveDate, t: &TargetRow) -> Option<String> {
+        let due = self.due_on?;
+        if t.status.as_deref() == Some("done") {
+            return None;
+        }
+        let days = (due - today).num_days();
+        match days {
+            d if d < 0 => Some(lang.tf("directives.overdue_by", &[&lang.int(-d), &lang.date(due)])),
+            d if d <= 2 => Some(lang.tf("directives.due_in", &[&lang.int(d), &lang.date(due)])),
+            _ => None,
+        }
     }
 }
 
@@ -298,7 +345,15 @@ impl Record for DirectiveRow {
             self.title.clone(),
             self.issuer_name.clone(),
             lang.date(self.issued_on),
-            opt_date(lang, self.due_on),
+            match (self.due_on, v.today) {
+                // Near its deadline with units still to report.
+                (Some(due), Some(today))
+                    if self.done < self.targets && (0..=2).contains(&(due - today).num_days()) =>
+                {
+                    format!("{} · {}", lang.date(due), lang.t("directives.due_soon"))
+                }
+                _ => opt_date(lang, self.due_on),
+            },
             percent(lang, self.done_rate()),
             lang.int(self.overdue),
         ]
@@ -365,11 +420,15 @@ impl Record for DirectiveRow {
         // Targets this user reports for, and directives they may issue under it.
         let mut actions = Vec::new();
         let mut reportable = Vec::new();
+        let mut mine: Option<&TargetRow> = None;
         for t in c.targets.iter().filter(|t| t.directive_id == self.id) {
             if let Some(a) = area_ref(&state.db, &t.area_code).await?
                 && v.user.can(Action::WriteRecord(RecordKind::Directive, &a))
             {
                 reportable.push((t.area_code.clone(), t.name.clone()));
+                if t.area_code == v.user.area.code || mine.is_none() {
+                    mine = Some(t);
+                }
                 if a.level != Level::Commune && v.user.area.code == a.code {
                     actions.push((
                         format!("/directives/new?implements_id={}", self.id),
@@ -379,10 +438,27 @@ impl Record for DirectiveRow {
             }
         }
         let mut forms = Vec::new();
+        let mut banner = None;
+        if let Some(t) = mine {
+            banner = self.deadline_note(lang, state.clock.today(), t);
+        }
         if !reportable.is_empty() {
             let (raw, errors) = match input {
                 Some((raw, errors)) => (raw.clone(), errors.clone()),
-                None => (Raw::default(), FieldErrors::default()),
+                None => {
+                    // The reader's own report as it stands, so saving again
+                    // never sets it back.
+                    let mut raw = Raw::default();
+                    if let Some(t) = mine {
+                        raw.set("area_code", &t.area_code);
+                        raw.set(
+                            "status",
+                            t.status.clone().unwrap_or_else(|| "received".into()),
+                        );
+                        raw.set("note", &t.note);
+                    }
+                    (raw, FieldErrors::default())
+                }
             };
             forms.push(EmbeddedForm {
                 title: lang.t("directives.report").into(),
@@ -392,6 +468,8 @@ impl Record for DirectiveRow {
             });
         }
         Ok(Extras {
+            forms_first: !forms.is_empty(),
+            banner,
             actions,
             tree,
             forms,

@@ -195,6 +195,14 @@ pub struct TreeNode {
     pub status: String,
     pub overdue: bool,
     pub is_directive: bool,
+    /// This line heads a folded group (`<details>`) of the lines after it.
+    pub opens: bool,
+    /// The group starts unfolded (the reader's own branch).
+    pub open: bool,
+    /// Progress of the group's plans: (done, of).
+    pub progress: Option<(i64, i64)>,
+    /// How many groups close after this line.
+    pub closes: usize,
 }
 
 /// The generic show page.
@@ -209,6 +217,8 @@ pub struct ShowPage {
     pub sections: Vec<Section>,
     pub tree: Vec<TreeNode>,
     pub forms: Vec<EmbeddedForm>,
+    /// Draw the forms first (the reader's own part of a directive).
+    pub forms_first: bool,
     pub back_href: String,
 }
 

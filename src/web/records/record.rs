@@ -41,6 +41,8 @@ pub struct Viewer<'a> {
     pub lang: Lang,
     /// Whether personal details (name, phone, address) may be shown.
     pub personal: bool,
+    /// Today, where a list flags what is near its deadline.
+    pub today: Option<NaiveDate>,
 }
 
 impl<'a> Viewer<'a> {
@@ -50,6 +52,7 @@ impl<'a> Viewer<'a> {
             user,
             lang,
             personal: user.can(Action::ReadPersonal(area)),
+            today: None,
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct Extras {
     pub tree: Vec<TreeNode>,
     /// Forms drawn in the page (a shift report, a report, voiding).
     pub forms: Vec<EmbeddedForm>,
+    /// Draw the forms before everything else.
+    pub forms_first: bool,
 }
 
 /// How a stored record is drawn. Implement it (and [`Stored`]) and
@@ -261,7 +266,8 @@ async fn list<R: Record>(
     let raw = Raw::from_form(q.0);
     let area = list_area(&state.db, &user, &raw).await?;
     let filter = R::filter(&raw, state.clock.today())?;
-    let v = Viewer::at(&user, page.lang, &area);
+    let mut v = Viewer::at(&user, page.lang, &area);
+    v.today = Some(state.clock.today());
     let format = Format::from_raw(&raw);
     let paging = if format.is_some() {
         Paging::all()
@@ -531,6 +537,7 @@ pub async fn show_page<R: Record>(
         sections: extras.sections,
         tree: extras.tree,
         forms: extras.forms,
+        forms_first: extras.forms_first,
         back_href: R::PAGES.into(),
         page,
     })
