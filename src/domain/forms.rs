@@ -415,6 +415,8 @@ pub enum Widget {
     Number,
     /// A phone number (the phone's dial pad).
     Tel,
+    /// An area, typed by name or code, with the page's list of names.
+    Area,
     /// One of (value, catalogue key or literal label).
     Select(Vec<(String, String)>),
     /// Hidden (ids and versions).
@@ -446,6 +448,7 @@ impl Field {
                 | (Widget::Select(_), "select")
                 | (Widget::Hidden, "hidden")
                 | (Widget::Tel, "tel")
+                | (Widget::Area, "area")
         )
     }
 
@@ -525,6 +528,11 @@ impl<'a> FormBuilder<'a> {
 
     pub fn number(&mut self, name: &'static str, label_key: &str, required: bool) -> &mut Self {
         self.push(name, label_key, Widget::Number, required, 20)
+    }
+
+    /// An area by name or code, suggested from the page's `area-names` list.
+    pub fn area(&mut self, name: &'static str, label_key: &str) -> &mut Self {
+        self.push(name, label_key, Widget::Area, false, 100)
     }
 
     /// A phone number: opens the dial pad on a phone.

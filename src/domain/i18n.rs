@@ -403,6 +403,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "This cluster has cases, so it cannot move to another commune.",
     ),
     (
+        "err.unknown_area_name",
+        "Không tìm thấy địa bàn này trong phạm vi của bạn; gõ tên hoặc mã rồi chọn trong gợi ý.",
+        "No such area in your jurisdiction; type a name or code and pick a suggestion.",
+    ),
+    (
+        "err.ambiguous_area_name",
+        "Có nhiều địa bàn trùng tên này; hãy chọn trong gợi ý hoặc gõ mã.",
+        "Several areas have this name; pick a suggestion or type the code.",
+    ),
+    (
         "err.not_a_commune",
         "Phải là mã một phường/xã.",
         "Must be the code of a commune.",

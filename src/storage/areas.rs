@@ -209,3 +209,39 @@ pub async fn store(
     }
     Ok(report)
 }
+
+/// Codes of the areas under `scope` (all when `None`) whose folded name is
+/// `folded` or ends with it as whole words ("tu hiep" → "xa tu hiep").
+pub async fn named_areas(
+    db: &PgPool,
+    scope: Option<&str>,
+    folded: &str,
+) -> Result<Vec<String>, AppError> {
+    let escaped = folded
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Ok(sqlx::query_scalar!(
+        "select a.code from areas a left join areas p on p.code = a.parent_code
+         where (a.search_key = $2 or a.search_key like '% ' || $3)
+           and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+         order by a.level, a.code limit 10",
+        scope,
+        folded,
+        escaped
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Names of `root` and the areas under it, districts before communes.
+pub async fn names_under(db: &PgPool, root: &str) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select a.name from areas a left join areas p on p.code = a.parent_code
+         where a.code = $1 or a.parent_code = $1 or p.parent_code = $1
+         order by a.level, a.name",
+        root
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1138,3 +1138,44 @@ async fn a_directive_page_starts_with_the_readers_own_part_and_folds_the_rest(db
         list.text
     );
 }
+
+#[sqlx::test]
+async fn an_area_filter_takes_a_name_without_accents_and_suggests_names(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    for (code, commune) in [("BN8001", "00682"), ("BN8002", "00685")] {
+        let r = t
+            .api("POST", "/api/v1/cases", Some(&district), Some(json!({"commune_code": commune,
+                "case_code": code, "detected_on": "2021-07-30", "detected_in": "community", "status": "treating"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let mut b = t.signed_in("thanhtri").await;
+    let list = b.get("/cases").await;
+    assert!(list.text.contains(r#"<datalist id="area-names">"#));
+    assert!(list.text.contains(r#"<option value="Xã Liên Ninh">"#));
+    assert!(list.text.contains(r#"list="area-names""#));
+    for typed in ["Liên Ninh", "lien ninh", "Xã Liên Ninh", "00682"] {
+        let r = b
+            .get(&format!("/cases?area={}", typed.replace(' ', "+")))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{typed}");
+        assert!(
+            r.text.contains("BN8001") && !r.text.contains("BN8002"),
+            "{typed}"
+        );
+    }
+    // A name that finds nothing: the list stays, the error sits by the filter.
+    let r = b.get("/cases?area=Ba+V%C3%AC+Xa").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text
+            .contains("Không tìm thấy địa bàn này trong phạm vi của bạn")
+    );
+    assert!(r.text.contains(r#"id="total""#));
+    // Outside the jurisdiction, a name is not even found.
+    let r = b
+        .get("/cases?area=Ph%C6%B0%E1%BB%9Dng+B%E1%BA%A1ch+%C4%90%E1%BA%B1ng")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -171,9 +171,9 @@ impl Record for CaseRow {
         r
     }
 
-    fn filter_fields(lang: Lang, raw: &Raw) -> Vec<Field> {
-        FormBuilder::new(lang, raw, &FieldErrors::default())
-            .text("area", "rec.area", false, 5)
+    fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
+        FormBuilder::new(lang, raw, errors)
+            .area("area", "rec.area")
             .text("q", "cases.search", false, 30)
             .choice::<CaseStatus>("status", "cases.status", false, true)
             .choice::<DetectedIn>("detected_in", "cases.detected_in", false, true)

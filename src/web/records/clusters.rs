@@ -75,9 +75,9 @@ impl Record for ClusterRow {
         r
     }
 
-    fn filter_fields(lang: Lang, raw: &Raw) -> Vec<Field> {
-        FormBuilder::new(lang, raw, &FieldErrors::default())
-            .text("area", "rec.area", false, 5)
+    fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
+        FormBuilder::new(lang, raw, errors)
+            .area("area", "rec.area")
             .select(
                 "active",
                 "clusters.active",

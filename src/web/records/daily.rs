@@ -127,7 +127,7 @@ async fn status_page(
     let mut filter_raw = raw.clone();
     filter_raw.set("date", day.to_string());
     let filters = FormBuilder::new(lang, &filter_raw, &errors)
-        .text("area", "rec.area", false, 5)
+        .area("area", "rec.area")
         .date("date", "daily.day", false)
         .build();
     let keys = [
@@ -163,6 +163,7 @@ async fn status_page(
         paging,
     );
     p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing as i64)]));
+    p.area_names = super::area_names(&state.db, &user).await?;
     Ok(p.into_response())
 }
 

@@ -17,11 +17,12 @@ use axum::Router;
 use sqlx::PgPool;
 
 use crate::domain::area::AreaRef;
+use crate::domain::area::fold;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::Paging;
 use crate::domain::forms::{Field, Raw};
 use crate::state::AppState;
-use crate::storage::areas::area_ref;
+use crate::storage::areas::{area_ref, named_areas};
 use crate::storage::records::clusters::ClusterRow;
 use crate::storage::records::sites::SiteRow;
 use crate::web::auth::{Action, CurrentUser};
@@ -50,16 +51,39 @@ pub fn api_router() -> Router<AppState> {
         .merge(openapi::router())
 }
 
-/// The area a list is about: `?area=` if given (and readable), else the user's own.
+/// The area a list is about: `?area=` if given (and readable), else the
+/// user's own. `area` is a code or a name, accents optional ("tu hiep"
+/// finds "Xã Tứ Hiệp"); an unknown or ambiguous name is a field error.
 pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<AreaRef, AppError> {
-    let code = raw.get("area");
-    let area = if code.is_empty() {
-        user.area.clone()
-    } else {
-        area_ref(db, code).await?.ok_or(AppError::NotFound)?
+    let typed = raw.get("area").trim();
+    if typed.is_empty() {
+        return Ok(user.area.clone());
+    }
+    let area = match area_ref(db, typed).await? {
+        Some(a) => a,
+        None => {
+            let found = named_areas(db, user.scope(), &fold(typed)).await?;
+            let mut f = FieldErrors::default();
+            match found.as_slice() {
+                [code] => area_ref(db, code).await?.ok_or(AppError::NotFound)?,
+                [] => {
+                    f.add("area", "err.unknown_area_name");
+                    return Err(AppError::Invalid(f));
+                }
+                _ => {
+                    f.add("area", "err.ambiguous_area_name");
+                    return Err(AppError::Invalid(f));
+                }
+            }
+        }
     };
     user.authorize(Action::ReadArea(&area))?;
     Ok(area)
+}
+
+/// The names a reader may pick in an area filter: their area and those under it.
+pub async fn area_names(db: &PgPool, user: &CurrentUser) -> Result<Vec<String>, AppError> {
+    crate::storage::areas::names_under(db, &user.area.code).await
 }
 
 /// A column of a generic list.
@@ -92,6 +116,8 @@ pub struct ListPage {
     pub pages: i64,
     pub query: String,
     pub note: Option<String>,
+    /// Names of the areas the reader may pick, for the area filter's suggestions.
+    pub area_names: Vec<String>,
 }
 
 impl ListPage {
@@ -137,6 +163,7 @@ impl ListPage {
             pages: ((total + paging.limit - 1) / paging.limit).max(1),
             query,
             note: None,
+            area_names: Vec::new(),
         }
     }
 

@@ -115,8 +115,8 @@ pub trait Record: Stored {
     /// The stored values as the form (and a PATCH's base) carries them.
     fn to_raw(&self, v: Viewer<'_>) -> Raw;
 
-    /// The list's filter fields.
-    fn filter_fields(lang: Lang, raw: &Raw) -> Vec<Field>;
+    /// The list's filter fields, with their errors.
+    fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field>;
 
     /// Catalogue keys of the list's columns (`#` marks a number).
     fn columns(v: Viewer<'_>) -> Vec<&'static str>;
@@ -264,7 +264,13 @@ async fn list<R: Record>(
     q: QueryPairs,
 ) -> Result<Response, AppError> {
     let raw = Raw::from_form(q.0);
-    let area = list_area(&state.db, &user, &raw).await?;
+    // A name that finds no area shows the user's own list with the error
+    // beside the filter, rather than an error page.
+    let (area, area_errors) = match list_area(&state.db, &user, &raw).await {
+        Ok(a) => (a, FieldErrors::default()),
+        Err(AppError::Invalid(f)) if Format::from_raw(&raw).is_none() => (user.area.clone(), f),
+        Err(e) => return Err(e),
+    };
     let filter = R::filter(&raw, state.clock.today())?;
     let mut v = Viewer::at(&user, page.lang, &area);
     v.today = Some(state.clock.today());
@@ -294,17 +300,22 @@ async fn list<R: Record>(
         title,
         R::PAGES,
         &raw,
-        R::filter_fields(v.lang, &raw),
+        R::filter_fields(v.lang, &raw, &area_errors),
         columns(v.lang, &R::columns(v)),
         list_rows,
         total,
         paging,
     );
+    p.area_names = super::area_names(&state.db, &user).await?;
     if user.can(Action::CreateRecords(R::KIND)) {
         p.new_href = Some(format!("{}/new", R::PAGES));
         p.extra_links = R::list_links(v);
     }
-    Ok(p.into_response())
+    if area_errors.is_empty() {
+        Ok(p.into_response())
+    } else {
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+    }
 }
 
 /// A form page for `R` over `raw`, with errors and, after a stale edit,
