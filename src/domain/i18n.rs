@@ -59,6 +59,14 @@ impl Lang {
         }
     }
 
+    /// The text for `key` if the catalogue has it.
+    pub fn lookup(self, key: &str) -> Option<&'static str> {
+        CATALOGUE_INDEX.get(key).map(|&(vi, en)| match self {
+            Self::Vi => vi,
+            Self::En => en,
+        })
+    }
+
     /// `key`'s text with `{}` replaced, in order, by `args`.
     pub fn tf(self, key: &str, args: &[&str]) -> String {
         let mut out = String::new();
@@ -278,6 +286,32 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("users.created_at", "Ngày tạo", "Created"),
     // Audit
     ("audit.title", "Nhật ký thay đổi", "Audit log"),
+    ("audit.what", "Việc đã làm", "What happened"),
+    ("audit.changes", "Thay đổi", "Changes"),
+    ("audit.did.create", "đã thêm", "added"),
+    ("audit.did.update", "đã sửa", "changed"),
+    ("audit.did.void", "đã hủy", "voided"),
+    ("audit.did.report", "đã báo cáo về", "reported on"),
+    ("audit.did.revoke", "đã thu hồi", "revoked"),
+    ("audit.did.sign_in", "đã đăng nhập", "signed in"),
+    ("audit.did.sign_out", "đã đăng xuất", "signed out"),
+    ("audit.did.declare", "đã công bố", "declared"),
+    ("audit.did.withdraw", "đã rút công bố", "withdrew"),
+    ("audit.of.case", "ca bệnh", "case"),
+    ("audit.of.cluster", "chùm ca bệnh", "cluster"),
+    ("audit.of.quarantine_site", "khu cách ly", "quarantine site"),
+    ("audit.of.checkpoint", "chốt kiểm soát", "checkpoint"),
+    (
+        "audit.of.checkpoint_report",
+        "báo cáo ca trực của chốt",
+        "checkpoint shift report",
+    ),
+    ("audit.of.directive", "văn bản", "directive"),
+    ("audit.of.daily_report", "báo cáo ngày", "daily report"),
+    ("audit.of.user", "người dùng", "user"),
+    ("audit.of.area", "địa bàn", "area"),
+    ("audit.of.zone", "vùng dịch của", "the zone of"),
+    ("audit.of.api_token", "mã truy cập API", "API token"),
     ("audit.at", "Thời điểm", "When"),
     ("audit.user", "Người thực hiện", "Who"),
     ("audit.area", "Địa bàn", "Area"),

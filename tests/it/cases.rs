@@ -744,3 +744,52 @@ async fn save_and_add_another_keeps_the_shared_fields_and_suggests_the_next_code
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test]
+async fn the_audit_log_reads_as_sentences_with_before_and_after(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let id = t
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&token),
+            Some(case_json("BN2021-0090001", "00682")),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/cases/{id}"),
+            Some(&token),
+            Some(json!({"version": 1, "village": "Thôn Bắc"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut b = t.signed_in("thanhtri").await;
+    let audit = b.get("/audit").await.text;
+    assert!(
+        audit.contains("lienninh đã thêm ca bệnh BN2021-0090001"),
+        "{audit}"
+    );
+    assert!(audit.contains("lienninh đã sửa ca bệnh BN2021-0090001"));
+    assert!(
+        audit.contains("Thôn Thọ Am → Thôn Bắc"),
+        "the change, before → after"
+    );
+    assert!(
+        !audit.contains("{&quot;") && !audit.contains("{\""),
+        "no raw JSON"
+    );
+    assert!(!audit.contains(&format!("#{id}")), "no internal ids");
+    let mut city = t.signed_in("thanhpho").await;
+    assert!(
+        city.get("/audit")
+            .await
+            .text
+            .contains("thanhtri đã đăng nhập")
+    );
+}

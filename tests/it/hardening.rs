@@ -721,7 +721,7 @@ async fn only_the_administrator_sees_the_addresses_users_signed_in_from(db: PgPo
     let mut city = t.signed_in("thanhpho").await;
     let page = city.get("/audit").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("sign_in") && page.text.contains("api_token"));
+    assert!(page.text.contains("đã đăng nhập") && page.text.contains("mã truy cập API"));
     assert!(
         !page.text.contains("198.51.100.7") && !page.text.contains("address"),
         "{}",
