@@ -512,6 +512,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rec.show", "Xem", "View"),
     ("rec.area", "Địa bàn", "Area"),
     ("rec.commune", "Phường/Xã", "Commune"),
+    ("rec.district", "Quận/Huyện", "District"),
     ("rec.version", "Phiên bản", "Version"),
     ("rec.export_csv", "Xuất CSV", "Export CSV"),
     ("rec.export_xlsx", "Xuất Excel", "Export Excel"),
@@ -862,6 +863,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("daily.dose3", "Mũi 3", "3rd doses"),
     ("daily.notes", "Ghi chú", "Notes"),
     ("daily.reported", "Đã báo cáo", "Reported"),
+    ("daily.reported_of", "{}/{} đã báo cáo", "{}/{} reported"),
     ("daily.missing", "Chưa báo cáo", "Not reported"),
     (
         "daily.status_of",

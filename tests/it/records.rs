@@ -1179,3 +1179,47 @@ async fn an_area_filter_takes_a_name_without_accents_and_suggests_names(db: PgPo
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test]
+async fn the_city_sees_daily_reports_by_district_missing_ones_first(db: PgPool) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let r = t
+        .api(
+            "PUT",
+            "/api/v1/daily-reports/00682/2021-08-01",
+            Some(&commune),
+            Some(json!({"f1_traced": 12,
+            "f1_quarantined": 10, "tests": 40, "dose1": 5, "dose2": 3, "dose3": 0})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let mut c = t.signed_in("thanhpho").await;
+    let page = c.get("/daily").await.text;
+    assert!(
+        page.contains("1/16 đã báo cáo"),
+        "Thanh Trì: 1 of its 16 communes"
+    );
+    assert!(
+        page.contains(r#"href="/daily?area=020&#38;date=2021-08-01""#),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<tr class=\"marked\">").count(),
+        30,
+        "every district still misses some"
+    );
+    // Thanh Trì, one report in, comes after the districts that have none.
+    let thanh_tri = page.find(">Huyện Thanh Trì</a>").unwrap();
+    let ba_vi = page.find(">Huyện Ba Vì</a>").unwrap();
+    assert!(ba_vi < thanh_tri);
+    // The district's own page lists its communes, the missing ones marked first.
+    let district = c.get("/daily?area=020").await.text;
+    assert!(district.contains("Xã Liên Ninh"));
+    assert!(
+        district.find(">Xã Tứ Hiệp</a>").unwrap() < district.find(">Xã Liên Ninh</a>").unwrap()
+    );
+    assert!(
+        district.contains(r#"<tr class="marked">"#) && !district.contains(r#"<tr class="muted">"#)
+    );
+}

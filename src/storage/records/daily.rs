@@ -24,6 +24,8 @@ pub const NUMBERS: [&str; 6] = [
 pub struct DayRow {
     pub commune_code: String,
     pub commune_name: String,
+    #[serde(skip)]
+    pub district_code: String,
     pub day: NaiveDate,
     pub reported: bool,
     pub new_f0: i64,
@@ -41,7 +43,8 @@ pub struct DayRow {
 pub async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<DayRow>, AppError> {
     Ok(sqlx::query_as!(
         DayRow,
-        r#"select a.code as commune_code, a.name as commune_name, $2::date as "day!: _",
+        r#"select a.code as commune_code, a.name as commune_name,
+             a.parent_code as "district_code!", $2::date as "day!: _",
              r.commune_code is not null as "reported!",
              (select count(*) from cases c where c.commune_code = a.code and c.detected_on = $2
                 and c.voided_at is null) as "new_f0!",

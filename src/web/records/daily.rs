@@ -100,6 +100,9 @@ async fn status_page(
         );
     }
     let missing = rows.iter().filter(|r| !r.reported).count();
+    if area.level == Level::City {
+        return by_district(&state, page, &user, &raw, &area, day, &rows).await;
+    }
     let list_rows = rows
         .iter()
         .map(|r| ListRow {
@@ -120,7 +123,8 @@ async fn status_page(
                 n(r.dose2),
                 n(r.dose3),
             ],
-            muted: !r.reported,
+            muted: false,
+            marked: !r.reported,
         })
         .collect();
     let errors = FieldErrors::default();
@@ -164,6 +168,94 @@ async fn status_page(
     );
     p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing as i64)]));
     p.area_names = super::area_names(&state.db, &user).await?;
+    Ok(p.into_response())
+}
+
+/// The city's page: a row per district ("18/31 đã báo cáo"), those with
+/// reports missing first, each opening its communes.
+async fn by_district(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    raw: &Raw,
+    city: &AreaRef,
+    day: NaiveDate,
+    rows: &[DayRow],
+) -> Result<Response, AppError> {
+    let lang = page.lang;
+    let districts = crate::storage::areas::fetch_children(&state.db, &city.code).await?;
+    let mut lines: Vec<(i64, String, ListRow)> = districts
+        .iter()
+        .map(|d| {
+            let mine: Vec<&DayRow> = rows.iter().filter(|r| r.district_code == d.code).collect();
+            let done = mine.iter().filter(|r| r.reported).count() as i64;
+            let of = mine.len() as i64;
+            let sum = |f: fn(&DayRow) -> Option<i32>| {
+                lang.int(mine.iter().filter_map(|r| f(r)).map(i64::from).sum())
+            };
+            let row = ListRow {
+                href: format!("/daily?area={}&date={day}", d.code),
+                cells: vec![
+                    d.name.clone(),
+                    lang.tf("daily.reported_of", &[&lang.int(done), &lang.int(of)]),
+                    lang.int(mine.iter().map(|r| r.new_f0).sum()),
+                    sum(|r| r.f1_traced),
+                    sum(|r| r.f1_quarantined),
+                    sum(|r| r.tests),
+                    sum(|r| r.dose1),
+                    sum(|r| r.dose2),
+                    sum(|r| r.dose3),
+                ],
+                muted: false,
+                marked: done < of,
+            };
+            (of - done, d.name.clone(), row)
+        })
+        .collect();
+    // Most reports missing first.
+    lines.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let missing: i64 = lines.iter().map(|l| l.0).sum();
+    let list_rows: Vec<ListRow> = lines.into_iter().map(|l| l.2).collect();
+    let mut filter_raw = raw.clone();
+    filter_raw.set("date", day.to_string());
+    let filters = FormBuilder::new(lang, &filter_raw, &FieldErrors::default())
+        .area("area", "rec.area")
+        .date("date", "daily.day", false)
+        .build();
+    let keys = [
+        "rec.district",
+        "daily.reported",
+        "#daily.new_f0",
+        "#daily.f1_traced",
+        "#daily.f1_quarantined",
+        "#daily.tests",
+        "#daily.dose1",
+        "#daily.dose2",
+        "#daily.dose3",
+    ];
+    let total = list_rows.len() as i64;
+    let title = format!(
+        "{} — {}",
+        lang.tf("daily.status_of", &[&lang.date(day)]),
+        city.name
+    );
+    let paging = Paging {
+        limit: total.max(1),
+        offset: 0,
+    };
+    let mut p = ListPage::new(
+        page,
+        title,
+        "/daily",
+        raw,
+        filters,
+        columns(lang, &keys),
+        list_rows,
+        total,
+        paging,
+    );
+    p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing)]));
+    p.area_names = super::area_names(&state.db, user).await?;
     Ok(p.into_response())
 }
 

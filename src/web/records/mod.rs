@@ -97,6 +97,8 @@ pub struct ListRow {
     pub href: String,
     pub cells: Vec<String>,
     pub muted: bool,
+    /// Needs attention (a report not filed): drawn marked, never greyed.
+    pub marked: bool,
 }
 
 /// The generic list page: filters, table, paging, export and "add" links.

@@ -292,6 +292,7 @@ async fn list<R: Record>(
             href: show_href::<R>(r.id()),
             cells: r.cells(v),
             muted: r.muted(),
+            marked: false,
         })
         .collect();
     let title = format!("{} — {}", page.t(R::LIST_TITLE), area.name);
