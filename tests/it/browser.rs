@@ -243,19 +243,22 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
     );
     shot(&c, "03b-menu-open-phone").await;
     // No page is wider than a phone.
-    for path in [
-        "/areas/00682",
-        "/cases",
-        "/cases/new",
-        "/clusters",
-        "/sites",
-        "/checkpoints",
-        "/directives",
-        "/daily",
-        "/audit",
+    for (path, name) in [
+        ("/areas/00682", ""),
+        ("/cases", "03c-cases-phone"),
+        ("/cases/new", "03d-new-case-phone"),
+        ("/clusters", ""),
+        ("/sites", ""),
+        ("/checkpoints", ""),
+        ("/directives", ""),
+        ("/daily", "03e-daily-phone"),
+        ("/audit", "03f-audit-phone"),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         assert!(!overflows(&c).await, "{path} is wider than a 390 px phone");
+        if !name.is_empty() {
+            shot(&c, name).await;
+        }
     }
     sign_out(&c).await;
 
