@@ -122,7 +122,10 @@ impl AuditLine {
         };
         let prefix = field_prefix(&r.entity);
         let label = |k: &str| {
+            // `cluster_id` reads as the cluster.
+            let stem = k.strip_suffix("_id").unwrap_or(k);
             lang.lookup(&format!("{prefix}.{k}"))
+                .or_else(|| lang.lookup(&format!("{prefix}.{stem}")))
                 .or_else(|| lang.lookup(&format!("rec.{k}")))
                 .unwrap_or(k)
                 .to_string()
