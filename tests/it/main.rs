@@ -13,6 +13,7 @@ mod cases;
 mod dashboard;
 mod hardening;
 mod layers;
+mod offline;
 mod pg_cluster;
 mod records;
 mod reliability;
