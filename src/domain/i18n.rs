@@ -551,6 +551,21 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "The file has no data rows.",
     ),
     (
+        "offline.pending",
+        "{} bản ghi chờ gửi",
+        "{} records waiting to send",
+    ),
+    (
+        "offline.kept",
+        "Không có sóng: đã lưu trên máy, sẽ tự gửi khi có sóng.",
+        "No signal: kept on this phone, sent when the signal returns.",
+    ),
+    (
+        "offline.refused",
+        "Bị từ chối khi gửi — bấm để mở và sửa:",
+        "Refused when sent — tap to open and fix:",
+    ),
+    (
         "enum.detected_in.community",
         "Ngoài cộng đồng",
         "In the community",

@@ -187,3 +187,276 @@ async fn a_daily_report_sent_again_with_its_key_is_stored_once(db: PgPool) {
     .await;
     assert_eq!(other.status, StatusCode::BAD_REQUEST, "{}", other.text);
 }
+
+// ---------------------------------------------------------------- in a browser
+
+mod in_browser {
+    use std::time::{Duration, Instant};
+
+    use fantoccini::{Client, Locator};
+    use sqlx::PgPool;
+
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::browser::{Driver, browser, driver, fill, shot, sign_in};
+    use crate::common::TestApp;
+
+    /// What the test server does with a request.
+    #[derive(Clone, Copy, PartialEq)]
+    #[repr(usize)]
+    enum Line {
+        /// Answers it.
+        Up = 0,
+        /// Drops the connection before the request reaches the app: no signal.
+        Cut = 1,
+        /// Lets the app handle it, then drops the connection: the answer is lost.
+        LosesAnswers = 2,
+    }
+
+    /// The app on a real socket whose line the test controls.
+    struct Server {
+        base: String,
+        line: Arc<AtomicUsize>,
+    }
+
+    impl Server {
+        fn set(&self, line: Line) {
+            self.line.store(line as usize, Ordering::SeqCst);
+        }
+    }
+
+    async fn serve(t: &TestApp) -> Server {
+        use tower::ServiceExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let line = Arc::new(AtomicUsize::new(Line::Up as usize));
+        let (app, l) = (t.app.clone(), line.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = listener.accept().await else {
+                    continue;
+                };
+                let (app, line) = (app.clone(), l.clone());
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(
+                        move |req: axum::http::Request<hyper::body::Incoming>| {
+                            let (app, line) = (app.clone(), line.clone());
+                            async move {
+                                let mode = line.load(Ordering::SeqCst);
+                                if mode == Line::Cut as usize {
+                                    return Err(std::io::Error::other("no signal"));
+                                }
+                                let mut req = req.map(axum::body::Body::new);
+                                req.extensions_mut()
+                                    .insert(axum::extract::ConnectInfo::<SocketAddr>(peer));
+                                let res = app.oneshot(req).await.unwrap();
+                                if mode == Line::LosesAnswers as usize {
+                                    return Err(std::io::Error::other("answer lost"));
+                                }
+                                Ok(res)
+                            }
+                        },
+                    );
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, svc)
+                        .await;
+                });
+            }
+        });
+        Server {
+            base: format!("http://{addr}"),
+            line,
+        }
+    }
+
+    /// Cuts (or restores) the phone's network: Chromium's offline emulation,
+    /// through chromedriver's network conditions.
+    async fn network(d: &Driver, c: &Client, online: bool) {
+        use http_body_util::{BodyExt, Full};
+        use hyper_util::client::legacy::Client as Http;
+        let sid = c.session_id().await.unwrap().expect("a session");
+        let uri = format!(
+            "http://127.0.0.1:{}/session/{sid}/chromium/network_conditions",
+            d.port
+        );
+        let body = serde_json::json!({"network_conditions": {
+            "offline": !online, "latency": 0,
+            "download_throughput": 100_000_000, "upload_throughput": 100_000_000}});
+        let http = Http::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http::<Full<axum::body::Bytes>>();
+        let req = axum::http::Request::post(uri)
+            .header("content-type", "application/json")
+            .body(Full::new(axum::body::Bytes::from(body.to_string())))
+            .unwrap();
+        let res = http.request(req).await.unwrap();
+        let status = res.status();
+        let text = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(status.is_success(), "network conditions: {text:?}");
+        let want = if online { "true" } else { "false" };
+        until(
+            c,
+            &format!("return String(navigator.onLine) === '{want}'"),
+            "navigator.onLine",
+        )
+        .await;
+    }
+
+    /// Waits until the script returns true.
+    async fn until(c: &Client, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let v = c.execute(script, vec![]).await.unwrap();
+            if v == serde_json::Value::Bool(true) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let state = c
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1];
+                         navigator.serviceWorker.getRegistrations().then(rs => done(JSON.stringify(rs.map(r =>
+                           ({scope: r.scope, active: !!r.active, installing: !!r.installing, waiting: !!r.waiting})))),
+                           e => done(String(e)));",
+                        vec![],
+                    )
+                    .await;
+                panic!("timed out waiting for {what}; service workers: {state:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn count(t: &TestApp, code: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from cases where case_code = $1")
+            .bind(code)
+            .fetch_one(&t.db)
+            .await
+            .unwrap()
+    }
+
+    async fn save_case(c: &Client, code: &str) {
+        fill(c, "case_code", code).await;
+        c.find(Locator::Css("select[name='detected_in']"))
+            .await
+            .unwrap()
+            .select_by_value("community")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#save"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn waiting(c: &Client, n: usize) {
+        until(
+            c,
+            &format!(
+                "const e = document.getElementById('outbox-count'); \
+                 return !!e && !e.hidden && e.textContent === '{n} bản ghi chờ gửi'"
+            ),
+            &format!("{n} records waiting"),
+        )
+        .await;
+    }
+
+    #[sqlx::test]
+    async fn two_cases_saved_without_signal_arrive_exactly_once_when_it_returns(db: PgPool) {
+        let t = TestApp::new(db).await;
+        t.user("lienninh", "commune", "00682").await;
+        let server = serve(&t).await;
+        let base = server.base.clone();
+        let d = driver();
+        let c = browser(&d).await;
+        c.set_window_size(390, 844).await.unwrap();
+        sign_in(&c, &base, "lienninh").await;
+
+        // With signal, the new case form is opened once: the service worker keeps it.
+        c.goto(&format!("{base}/cases/new")).await.unwrap();
+        let ready = "const done = arguments[arguments.length - 1];
+            navigator.serviceWorker.ready.then(() => done(true), () => done(false));";
+        assert_eq!(
+            c.execute_async(ready, vec![]).await.unwrap(),
+            serde_json::Value::Bool(true),
+            "the service worker is active"
+        );
+        // A page opened once the worker is active is served through it.
+        c.refresh().await.unwrap();
+        until(
+            &c,
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+            "the service worker",
+        )
+        .await;
+        let kept = "const done = arguments[arguments.length - 1];
+            caches.open('vx-pages-v1').then(c => c.match('/cases/new')).then(r => done(!!r), () => done(false));";
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while c.execute_async(kept, vec![]).await.unwrap() != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "the form page was not kept");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+
+        // A weak signal: the phone believes it is online but nothing gets
+        // through. The first case is kept by the service worker.
+        server.set(Line::Cut);
+        save_case(&c, "BN900").await;
+        waiting(&c, 1).await;
+        until(
+            &c,
+            "return !!document.getElementById('outbox-kept') && location.search.includes('kept=1')",
+            "the form again, with the case kept",
+        )
+        .await;
+        shot(&c, "offline-01-kept-on-a-weak-signal").await;
+
+        // No signal at all (Chromium's offline emulation): the second case
+        // is kept by the page.
+        network(&d, &c, false).await;
+        save_case(&c, "BN901").await;
+        waiting(&c, 2).await;
+        shot(&c, "offline-02-two-cases-waiting").await;
+
+        // The form still opens without signal (from the phone: the server is
+        // unreachable), and what waits is still there.
+        c.goto(&format!("{base}/cases/new")).await.unwrap();
+        waiting(&c, 2).await;
+        assert!(c.find(Locator::Css("#save")).await.is_ok());
+        shot(&c, "offline-03-form-without-signal").await;
+        assert_eq!(count(&t, "BN900").await + count(&t, "BN901").await, 0);
+
+        // The signal returns but the first answer is lost on the way back:
+        // the case is stored, the phone does not know and keeps it.
+        server.set(Line::LosesAnswers);
+        network(&d, &c, true).await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while count(&t, "BN900").await == 0 {
+            assert!(Instant::now() < deadline, "the first send did not arrive");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        waiting(&c, 2).await;
+
+        // A good signal: both are sent again; each is stored once.
+        server.set(Line::Up);
+        network(&d, &c, false).await;
+        network(&d, &c, true).await;
+        until(
+            &c,
+            "const e = document.getElementById('outbox'); return !!e && e.hidden",
+            "the outbox to empty",
+        )
+        .await;
+        shot(&c, "offline-04-sent").await;
+        assert_eq!(count(&t, "BN900").await, 1);
+        assert_eq!(count(&t, "BN901").await, 1);
+        let keys: i64 = sqlx::query_scalar("select count(*) from idempotency_keys")
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(keys, 2, "each stored under its own key");
+        c.close().await.unwrap();
+    }
+}
