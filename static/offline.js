@@ -10,7 +10,11 @@
   var me = document.currentScript;
   if (!me || !window.fetch || !window.caches || !window.URLSearchParams) return;
   var OUTBOX = 'vx-outbox';
+  var PAGES = 'vx-pages-v1';
   var text = me.dataset;
+  // Records wait for the user who saved them: on a shared phone, another
+  // user's session never sends them.
+  var user = text.user || '';
 
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () {});
@@ -70,6 +74,8 @@
           return c.match(r).then(function (res) { return { req: r, res: res }; });
         }));
       });
+    }).then(function (list) {
+      return list.filter(function (e) { return e && e.res && e.res.headers.get('x-vx-user') === user; });
     });
   }
 
@@ -118,7 +124,7 @@
   }
 
   function put(action, body, key, extra) {
-    var headers = { 'x-vx-action': action, 'x-vx-at': String(Date.now()) };
+    var headers = { 'x-vx-action': action, 'x-vx-at': String(Date.now()), 'x-vx-user': user };
     if (extra) headers['x-vx-refused'] = extra;
     return caches.open(OUTBOX).then(function (c) {
       return c.put('/__outbox/' + encodeURIComponent(key), new Response(body, { headers: headers }));
@@ -163,10 +169,41 @@
     });
   }
 
-  // A cached page must not reuse the key of the page it was copied from.
+  // A cached page must not reuse the key of the page it was copied from;
+  // the service worker files what it keeps under the user named here.
   Array.prototype.forEach.call(document.forms, function (form) {
-    if (entryForm(form)) form.elements.idempotency_key.value = newKey();
+    if (!entryForm(form)) return;
+    form.elements.idempotency_key.value = newKey();
+    var who = document.createElement('input');
+    who.type = 'hidden';
+    who.name = 'vx_user';
+    who.value = user;
+    form.appendChild(who);
   });
+
+  // Entry pages linked from this page (a new case, today's report) are
+  // kept for use without signal, once.
+  function warm() {
+    var paths = [];
+    Array.prototype.forEach.call(document.querySelectorAll('a[href]'), function (a) {
+      var u = new URL(a.href, location.href);
+      var p = u.pathname;
+      if (u.origin === location.origin && (/^\/[a-z-]+\/new$/.test(p) || /^\/daily\/[^/]+\/[^/]+$/.test(p)) &&
+          paths.indexOf(p) < 0) paths.push(p);
+    });
+    return caches.open(PAGES).then(function (c) {
+      return paths.slice(0, 6).reduce(function (chain, p) {
+        return chain.then(function () {
+          return c.match(p).then(function (hit) {
+            if (hit) return;
+            return fetch(p, { credentials: 'same-origin' }).then(function (r) {
+              if (r.ok && !r.redirected) return c.put(p, r);
+            });
+          });
+        });
+      }, Promise.resolve());
+    }).catch(function () {});
+  }
 
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
@@ -183,6 +220,8 @@
 
   if (new URLSearchParams(location.search).get('kept') === '1') say(text.kept);
   window.addEventListener('online', send);
-  show().then(send);
+  show().then(send).then(function () {
+    if (navigator.onLine !== false && 'serviceWorker' in navigator) return warm();
+  });
   setInterval(send, 20000);
 })();

@@ -69,11 +69,16 @@ self.addEventListener('fetch', function (ev) {
     ev.respondWith(fetch(request).catch(function () {
       // No signal: keep what was typed, and show the form again.
       return copy.text().then(function (body) {
-        var key = new URLSearchParams(body).get('idempotency_key');
+        var form = new URLSearchParams(body);
+        var key = form.get('idempotency_key');
         if (!key) throw new Error('not an entry form');
         return caches.open(OUTBOX).then(function (c) {
           return c.put('/__outbox/' + encodeURIComponent(key), new Response(body, {
-            headers: { 'x-vx-action': url.pathname, 'x-vx-at': String(Date.now()) }
+            headers: {
+              'x-vx-action': url.pathname,
+              'x-vx-at': String(Date.now()),
+              'x-vx-user': form.get('vx_user') || ''
+            }
           }));
         }).then(function () {
           var back = request.referrer ? new URL(request.referrer) : url;

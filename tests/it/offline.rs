@@ -419,6 +419,17 @@ mod in_browser {
         save_case(&c, "BN901").await;
         waiting(&c, 2).await;
         shot(&c, "offline-02-two-cases-waiting").await;
+        // Each waits for the user who saved it (a shared phone sends no one else's).
+        let owners = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 caches.open('vx-outbox').then(c => c.keys().then(ks => Promise.all(ks.map(k => c.match(k)))))
+                   .then(rs => done(rs.map(r => r.headers.get('x-vx-user')).join(',')), e => done(String(e)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(owners, serde_json::json!("lienninh,lienninh"));
 
         // The form still opens without signal (from the phone: the server is
         // unreachable), and what waits is still there.
