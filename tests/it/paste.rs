@@ -236,3 +236,90 @@ async fn the_city_may_not_paste_cases_and_nothing_is_stored(db: PgPool) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(cases(&t).await.is_empty());
 }
+
+#[sqlx::test]
+async fn on_a_phone_pasted_rows_are_fixed_in_the_preview_and_saved(db: PgPool) {
+    use crate::browser::{browser, driver, fill, serve, shot, sign_in, text};
+    use fantoccini::Locator;
+
+    let t = setup(db).await;
+    let base = serve(&t).await;
+    let d = driver();
+    let c = browser(&d).await;
+    c.set_window_size(390, 844).await.unwrap();
+    sign_in(&c, &base, "lienninh").await;
+    c.goto(&format!("{base}/cases")).await.unwrap();
+    c.find(Locator::Css("a[href='/cases/paste']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // As a chat message: commas, Vietnamese dates and labels, the commune left out.
+    fill(
+        &c,
+        "text",
+        ",BN800,31/07/2021,Ngoài cộng đồng,Đang điều trị\n,BN 8#,1/8/2021,community,treating\n,BN802,31/07/2021,,treating",
+    )
+    .await;
+    c.find(Locator::Css("#paste-read"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#paste-preview"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&c, "#paste-summary").await,
+        "3 dòng: 1 hợp lệ, 2 có lỗi. Sửa ngay trong bảng rồi bấm “Kiểm tra lại”."
+    );
+    assert_eq!(
+        text(&c, "[id='e-r1.case_code']").await,
+        "Mã ca bệnh gồm chữ in hoa và số, ví dụ BN123456."
+    );
+    let wide: bool = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!wide, "the preview fits the phone's width");
+    shot(&c, "paste-01-preview-with-errors").await;
+
+    // Fixed in place, checked again, saved together.
+    fill(&c, "r1.case_code", "BN801").await;
+    c.find(Locator::Css("select[name='r2.detected_in']"))
+        .await
+        .unwrap()
+        .select_by_value("quarantine")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#paste-check"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#paste-save"))
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "#paste-save").await, "Lưu 3 dòng hợp lệ");
+    shot(&c, "paste-02-all-valid").await;
+    c.find(Locator::Css("#paste-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    shot(&c, "paste-03-saved").await;
+    assert_eq!(cases(&t).await, ["BN800", "BN801", "BN802"]);
+    c.close().await.unwrap();
+}

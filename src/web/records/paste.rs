@@ -49,6 +49,8 @@ pub struct Cell {
 pub struct Row {
     pub index: usize,
     pub line: usize,
+    /// The case code as typed, to name the row when folded.
+    pub code: String,
     pub cells: Vec<Cell>,
     /// Errors of fields the preview has no cell for.
     pub other_errors: Vec<String>,
@@ -245,6 +247,7 @@ fn preview(
             Row {
                 index,
                 line: *line,
+                code: raw.get("case_code").to_string(),
                 cells,
                 other_errors,
                 ok: errors.is_empty(),
