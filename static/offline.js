@@ -101,6 +101,10 @@
     button.className = 'link';
     var action = e.res.headers.get('x-vx-action');
     button.textContent = text.refused + ' ' + action;
+    e.res.clone().text().then(function (body) {
+      var code = new URLSearchParams(body).get('case_code');
+      if (code) button.textContent = text.refused + ' ' + code;
+    });
     button.addEventListener('click', function () {
       e.res.clone().text().then(function (body) {
         var form = document.createElement('form');

@@ -162,6 +162,44 @@ async fn the_new_case_form_sent_twice_with_its_key_stores_one_case(db: PgPool) {
 }
 
 #[sqlx::test]
+async fn the_daily_report_form_sent_twice_with_its_key_is_filed_once(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let form = b.get("/daily/00682/2021-07-31").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert!(form.text.contains("name=\"idempotency_key\""));
+    let csrf = form.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("idempotency_key", "daily-form-key-0001"),
+        ("version", ""),
+        ("f1_traced", "3"),
+        ("f1_quarantined", "2"),
+        ("tests", "40"),
+        ("dose1", "10"),
+        ("dose2", "5"),
+        ("dose3", "0"),
+        ("notes", ""),
+    ];
+    let first = b.post_raw("/daily/00682/2021-07-31", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
+    let audit = t.audit_count().await;
+    // Sent again from the phone's outbox: without the key this would be a
+    // second filing without the version (409); with it, the first's answer.
+    let again = b.post_raw("/daily/00682/2021-07-31", &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+    assert_eq!(again.location(), first.location());
+    assert_eq!(t.audit_count().await, audit);
+    let version: i32 = sqlx::query_scalar(
+        "select version from daily_reports where commune_code = '00682' and day = '2021-07-31'",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(version, 1);
+}
+
+#[sqlx::test]
 async fn a_daily_report_sent_again_with_its_key_is_stored_once(db: PgPool) {
     let t = setup(db).await;
     let token = t.token("lienninh").await;
