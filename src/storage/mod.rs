@@ -6,6 +6,7 @@ pub mod audit;
 pub mod board;
 pub mod db;
 pub mod demo;
+pub mod idempotency;
 pub mod pg;
 pub mod records;
 pub mod synth;

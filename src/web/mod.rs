@@ -47,6 +47,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/static/style.css", get(style))
         .route("/static/refresh.js", get(refresh_js))
+        .route("/static/offline.js", get(offline_js))
+        .route("/sw.js", get(service_worker))
         .route("/lang/{code}", get(page::switch_lang))
         .merge(sign_in::router())
         .merge(areas::router())
@@ -127,5 +129,31 @@ async fn refresh_js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/refresh.js"),
+    )
+}
+
+async fn offline_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/offline.js"),
+    )
+}
+
+/// The service worker, served from the root so that it may keep every
+/// entry page (its scope is `/`); checked for a new version on every visit.
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (
+                header::HeaderName::from_static("service-worker-allowed"),
+                "/",
+            ),
+        ],
+        include_str!("../../static/sw.js"),
     )
 }

@@ -53,6 +53,13 @@ impl Page {
         self.lang.t(key)
     }
 
+    /// A fresh idempotency key for a form that creates a record: sending
+    /// the same form twice stores it once (the offline outbox replaces it
+    /// with one of its own per send).
+    pub fn fresh_key(&self) -> String {
+        crate::storage::tokens::random_token()
+    }
+
     /// The text for `key` with its placeholders filled.
     pub fn tf(&self, key: &str, args: &[&str]) -> String {
         self.lang.tf(key, args)

@@ -12,9 +12,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use sqlx::PgPool;
 
 /// chromedriver, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Driver {
@@ -33,7 +33,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts chromedriver and waits until it accepts connections.
-fn driver() -> Driver {
+pub(crate) fn driver() -> Driver {
     let port = free_port();
     let child =
         Command::new(std::env::var("VX_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -50,7 +50,7 @@ fn driver() -> Driver {
     Driver { child, port }
 }
 
-async fn browser(d: &Driver) -> Client {
+pub(crate) async fn browser(d: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     let profile = std::env::temp_dir().join(format!("vx-chrome-{}-{}", std::process::id(), d.port));
     caps.insert(
@@ -71,7 +71,7 @@ async fn browser(d: &Driver) -> Client {
 }
 
 /// Serves the app on a real socket for the browser.
-async fn serve(t: &TestApp) -> String {
+pub(crate) async fn serve(t: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = t
@@ -102,14 +102,14 @@ async fn overflows(c: &Client) -> bool {
     .unwrap()
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("no {css}"))
@@ -118,7 +118,7 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
-async fn fill(c: &Client, name: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, name: &str, value: &str) {
     let el = c
         .find(Locator::Css(&format!("[name='{name}']")))
         .await
@@ -127,7 +127,7 @@ async fn fill(c: &Client, name: &str, value: &str) {
     el.send_keys(value).await.unwrap();
 }
 
-async fn sign_in(c: &Client, base: &str, username: &str) {
+pub(crate) async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/sign-in")).await.unwrap();
     fill(c, "username", username).await;
     fill(c, "password", PASSWORD).await;

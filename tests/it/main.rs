@@ -13,6 +13,8 @@ mod cases;
 mod dashboard;
 mod hardening;
 mod layers;
+mod offline;
+mod paste;
 mod pg_cluster;
 mod records;
 mod reliability;

@@ -8,6 +8,7 @@ use super::stale;
 use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
 use crate::storage::audit::{self, Actor, Entry};
+use crate::storage::idempotency::{self, IdempotencyKey};
 
 /// The figures of a report, in this order.
 pub const NUMBERS: [&str; 6] = [
@@ -64,7 +65,9 @@ pub async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<Day
 }
 
 /// Files (`true`) or replaces (`false`) `area`'s report for `day`; a
-/// replacement must carry the version read last, else 409.
+/// replacement must carry the version read last, else 409. Under an
+/// idempotency `key` already used for this report, nothing is written and
+/// the answer is the first send's.
 #[allow(clippy::too_many_arguments)]
 pub async fn save(
     db: &PgPool,
@@ -75,9 +78,19 @@ pub async fn save(
     n: &[i32],
     notes: &str,
     version: Option<i32>,
+    key: Option<&IdempotencyKey>,
 ) -> Result<bool, AppError> {
     let codes = Codes::of(area);
+    let entity_id = format!("{}/{day}", area.code);
     let mut tx = db.begin().await?;
+    if let Some(e) = idempotency::claim(&mut tx, actor, key, "daily_report", now).await? {
+        if e.entity_id != entity_id {
+            return Err(AppError::BadRequest(
+                "Idempotency-Key: already used for another report".into(),
+            ));
+        }
+        return Ok(e.created);
+    }
     let old: Option<serde_json::Value> = sqlx::query_scalar!(
         r#"select to_jsonb(r) - 'city_code' - 'district_code' as "old!" from daily_reports r
            where commune_code = $1 and day = $2 for update"#,
@@ -139,11 +152,12 @@ pub async fn save(
         area_code: Some(&area.code),
         action: if created { "create" } else { "update" },
         entity: "daily_report",
-        entity_id: format!("{}/{day}", area.code),
+        entity_id: entity_id.clone(),
         old,
         new: Some(new.into()),
     };
     audit::record(&mut tx, now, actor, entry).await?;
+    idempotency::settle(&mut tx, actor, key, &entity_id, created).await?;
     tx.commit().await?;
     Ok(created)
 }

@@ -41,6 +41,7 @@ use crate::domain::forms::{Paging, Raw};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
+use crate::storage::idempotency::{self, IdempotencyKey};
 
 /// A record as stored: its checks, its SQL and what the audit log keeps.
 pub trait Stored: Sized + Send + Sync + Unpin + 'static {
@@ -174,6 +175,45 @@ pub async fn save<R: Stored>(
     let id = save_in(&mut tx, actor, now, write, v).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A new record stored at most once per idempotency key: a key this
+/// actor already used answers with the id stored under it (`true`: this
+/// call stored it). The key is claimed and settled in the record's own
+/// transaction, beside its audit row.
+pub async fn create_once<R: Stored>(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    key: Option<&IdempotencyKey>,
+    v: &R::Values,
+) -> Result<(i64, bool), AppError> {
+    let mut tx = db.begin().await?;
+    if let Some(e) = idempotency::claim(&mut tx, actor, key, R::ENTITY, now).await? {
+        return Ok((stored_id(&e.entity_id)?, false));
+    }
+    let id = save_in::<R>(&mut tx, actor, now, Write::Create, v).await?;
+    idempotency::settle(&mut tx, actor, key, &id.to_string(), true).await?;
+    tx.commit().await?;
+    Ok((id, true))
+}
+
+/// The id of the record of `R` stored earlier under `key` by this actor.
+pub async fn created_under<R: Stored>(
+    db: &PgPool,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<i64>, AppError> {
+    idempotency::earlier(db, actor, key, R::ENTITY)
+        .await?
+        .map(|e| stored_id(&e.entity_id))
+        .transpose()
+}
+
+fn stored_id(entity_id: &str) -> Result<i64, AppError> {
+    entity_id
+        .parse()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("idempotency key without its record")))
 }
 
 /// The 409 of a stale edit.

@@ -245,7 +245,10 @@ impl Record for CaseRow {
 
     fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {
         if v.user.can(Action::ImportCases(&v.user.area)) {
-            vec![("/cases/import".into(), v.lang.t("cases.import").into())]
+            vec![
+                ("/cases/import".into(), v.lang.t("cases.import").into()),
+                ("/cases/paste".into(), v.lang.t("paste.link").into()),
+            ]
         } else {
             Vec::new()
         }
@@ -432,71 +435,117 @@ pub async fn import_csv(
             imported: 0,
         });
     }
-    let today = state.clock.today();
     let mut errors = Vec::new();
-    let mut good: Vec<(usize, CaseValues)> = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (line, raw) in rows {
-        match CaseRow::check(&state.db, user, &raw, today, None).await {
-            Ok(v) => {
-                if let Some(first) = seen.insert(v.case_code.clone(), line) {
-                    errors.push((
-                        line,
-                        format!(
-                            "case_code: {} ({})",
-                            lang.t("err.case_code_taken"),
-                            lang.tf("cases.import_line", &[&first.to_string()])
-                        ),
-                    ));
-                } else {
-                    good.push((line, v));
-                }
-            }
-            Err(AppError::Invalid(f)) | Err(AppError::Conflict(f)) => {
-                let msg =
-                    f.0.iter()
-                        .map(|(field, _, _)| {
-                            format!("{field}: {}", f.get(field, lang).unwrap_or_default())
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ");
+    let mut good = Vec::new();
+    for (line, outcome) in check_rows(state, user, lang, rows).await? {
+        match outcome {
+            RowCheck::Good(v) => good.push(*v),
+            RowCheck::Bad(errs) => {
+                let msg = errs
+                    .iter()
+                    .map(|(field, msg)| format!("{field}: {msg}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 errors.push((line, msg));
             }
-            Err(e) => return Err(e),
         }
     }
-    // Codes already stored are bad lines too.
-    let codes: Vec<String> = good.iter().map(|(_, v)| v.case_code.clone()).collect();
-    let taken = taken_codes(&state.db, &codes).await?;
-    good.retain(|(line, v)| {
-        if taken.contains(&v.case_code) {
-            errors.push((
-                *line,
-                format!("case_code: {}", lang.t("err.case_code_taken")),
-            ));
-            false
-        } else {
-            true
-        }
-    });
-    errors.sort_by_key(|e| e.0);
     if !errors.is_empty() && !good_rows_only {
         return Ok(ImportOutcome {
             errors,
             imported: 0,
         });
     }
-    let mut tx = state.db.begin().await?;
-    let actor = Actor::from(user);
-    let now = state.clock.now();
-    for (_, v) in &good {
-        save_in::<CaseRow>(&mut tx, &actor, now, Write::Create, v).await?;
-    }
-    tx.commit().await?;
+    store_rows(state, user, &good).await?;
     Ok(ImportOutcome {
         errors,
         imported: good.len(),
     })
+}
+
+/// A row under the import's checks: its values, or its errors as
+/// (field, message) pairs in the reader's language.
+pub enum RowCheck {
+    Good(Box<CaseValues>),
+    Bad(Vec<(String, String)>),
+}
+
+/// The checks of an import (the CSV file, a paste), row by row: each row
+/// through the case's own checks, then a case code given twice in the
+/// rows, then codes already stored. Rows come back in the order given.
+pub async fn check_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    rows: Vec<(usize, Raw)>,
+) -> Result<Vec<(usize, RowCheck)>, AppError> {
+    let today = state.clock.today();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut seen = std::collections::HashMap::new();
+    for (line, raw) in rows {
+        let outcome = match CaseRow::check(&state.db, user, &raw, today, None).await {
+            Ok(v) => match seen.insert(v.case_code.clone(), line) {
+                Some(first) => {
+                    seen.insert(v.case_code.clone(), first);
+                    RowCheck::Bad(vec![(
+                        "case_code".into(),
+                        format!(
+                            "{} ({})",
+                            lang.t("err.case_code_taken"),
+                            lang.tf("cases.import_line", &[&first.to_string()])
+                        ),
+                    )])
+                }
+                None => RowCheck::Good(Box::new(v)),
+            },
+            Err(AppError::Invalid(f)) | Err(AppError::Conflict(f)) => RowCheck::Bad(
+                f.0.iter()
+                    .map(|(field, _, _)| (field.clone(), f.get(field, lang).unwrap_or_default()))
+                    .collect(),
+            ),
+            Err(e) => return Err(e),
+        };
+        out.push((line, outcome));
+    }
+    // Codes already stored are bad rows too.
+    let codes: Vec<String> = out
+        .iter()
+        .filter_map(|(_, o)| match o {
+            RowCheck::Good(v) => Some(v.case_code.clone()),
+            RowCheck::Bad(_) => None,
+        })
+        .collect();
+    let taken = taken_codes(&state.db, &codes).await?;
+    for (_, o) in out.iter_mut() {
+        if let RowCheck::Good(v) = o
+            && taken.contains(&v.case_code)
+        {
+            *o = RowCheck::Bad(vec![(
+                "case_code".into(),
+                lang.t("err.case_code_taken").into(),
+            )]);
+        }
+    }
+    Ok(out)
+}
+
+/// Stores checked cases in one transaction, each with its audit row.
+pub async fn store_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    rows: &[CaseValues],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    let actor = Actor::from(user);
+    let now = state.clock.now();
+    for v in rows {
+        save_in::<CaseRow>(&mut tx, &actor, now, Write::Create, v).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn import(

@@ -23,6 +23,7 @@ use crate::domain::policy::RecordKind;
 use crate::state::AppState;
 use crate::storage::areas::area_ref;
 use crate::storage::audit::Actor;
+use crate::storage::idempotency::IdempotencyKey;
 use crate::storage::records::daily::{DayRow, NUMBERS, day_rows};
 use crate::web::auth::{Action, CsrfForm, CurrentUser};
 use crate::web::page::Page;
@@ -356,8 +357,10 @@ async fn upsert(
     day: NaiveDate,
     raw: &Raw,
     now: DateTime<Utc>,
+    key: &str,
 ) -> Result<bool, AppError> {
     user.authorize(Action::WriteRecord(RecordKind::DailyReport, area))?;
+    let key = IdempotencyKey::parse(key)?;
     let mut c = Check::on(raw, crate::domain::clock::local_date(now));
     let nums: Vec<Option<i64>> = NUMBERS
         .iter()
@@ -376,6 +379,7 @@ async fn upsert(
         &n,
         &notes,
         version,
+        key.as_ref(),
     )
     .await
 }
@@ -390,7 +394,8 @@ async fn save(
 ) -> Result<Response, AppError> {
     let (area, day) = target(&state, &user, &commune, &date).await?;
     let raw = Raw::from_form(form);
-    match upsert(&state, &user, &area, day, &raw, state.clock.now()).await {
+    let key = raw.get("idempotency_key").to_string();
+    match upsert(&state, &user, &area, day, &raw, state.clock.now(), &key).await {
         Ok(_) => {
             super::saved(
                 &session,
@@ -418,11 +423,16 @@ async fn api_put(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((commune, date)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<DayRow>), AppError> {
     let (area, day) = target(&state, &user, &commune, &date).await?;
     let raw = Raw::from_json(body)?;
-    let created = upsert(&state, &user, &area, day, &raw, state.clock.now()).await?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .unwrap_or("");
+    let created = upsert(&state, &user, &area, day, &raw, state.clock.now(), key).await?;
     let row = day_rows(&state.db, &area.code, day)
         .await?
         .pop()

@@ -8,6 +8,7 @@ pub mod daily;
 pub mod directives;
 pub mod export;
 pub mod openapi;
+pub mod paste;
 pub mod record;
 pub mod sites;
 
@@ -32,6 +33,7 @@ use crate::web::page::Page;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(cases::router())
+        .merge(paste::router())
         .merge(record::pages::<ClusterRow>())
         .merge(record::pages::<SiteRow>())
         .merge(checkpoints::router())

@@ -60,6 +60,9 @@ fn op(summary: &str, tag: &str, body: Option<Value>, ok: &str, params: &[&str]) 
 
 const LIST: &[&str] = &["area", "limit", "offset"];
 
+/// A write sent again with the same key is stored once and answered as the first was.
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key:header";
+
 /// The whole document.
 pub fn document() -> Value {
     let case_props = json!({
@@ -111,7 +114,7 @@ pub fn document() -> Value {
             "/areas/{code}/children": { "get": op("The areas under an area", "areas", None, "200", &["code:path"]) },
             "/cases": {
                 "get": op("List cases", "cases", None, "200", &["area", "status", "detected_in", "from", "to", "q", "limit", "offset"]),
-                "post": op("Log a case", "cases", Some(body(&["commune_code", "case_code", "detected_on", "detected_in", "status"], case_props.clone())), "201", &[])
+                "post": op("Log a case", "cases", Some(body(&["commune_code", "case_code", "detected_on", "detected_in", "status"], case_props.clone())), "201", &[IDEMPOTENCY_KEY])
             },
             "/cases/{id}": {
                 "get": op("A case", "cases", None, "200", &["id:path"]),
@@ -119,7 +122,7 @@ pub fn document() -> Value {
             },
             "/clusters": {
                 "get": op("List clusters", "clusters", None, "200", LIST),
-                "post": op("Open a cluster", "clusters", Some(body(&["commune_code", "name", "opened_on"], cluster_props.clone())), "201", &[])
+                "post": op("Open a cluster", "clusters", Some(body(&["commune_code", "name", "opened_on"], cluster_props.clone())), "201", &[IDEMPOTENCY_KEY])
             },
             "/clusters/{id}": {
                 "get": op("A cluster", "clusters", None, "200", &["id:path"]),
@@ -127,7 +130,7 @@ pub fn document() -> Value {
             },
             "/quarantine-sites": {
                 "get": op("List quarantine sites", "quarantine-sites", None, "200", LIST),
-                "post": op("Add a quarantine site", "quarantine-sites", Some(body(&["area_code", "name", "kind", "run_by", "capacity", "occupancy", "status"], site_props.clone())), "201", &[])
+                "post": op("Add a quarantine site", "quarantine-sites", Some(body(&["area_code", "name", "kind", "run_by", "capacity", "occupancy", "status"], site_props.clone())), "201", &[IDEMPOTENCY_KEY])
             },
             "/quarantine-sites/{id}": {
                 "get": op("A quarantine site", "quarantine-sites", None, "200", &["id:path"]),
@@ -135,7 +138,7 @@ pub fn document() -> Value {
             },
             "/checkpoints": {
                 "get": op("List checkpoints", "checkpoints", None, "200", LIST),
-                "post": op("Add a checkpoint", "checkpoints", Some(body(&["area_code", "name", "kind", "staffed_by", "status"], checkpoint_props.clone())), "201", &[])
+                "post": op("Add a checkpoint", "checkpoints", Some(body(&["area_code", "name", "kind", "staffed_by", "status"], checkpoint_props.clone())), "201", &[IDEMPOTENCY_KEY])
             },
             "/checkpoints/{id}": {
                 "get": op("A checkpoint", "checkpoints", None, "200", &["id:path"]),
@@ -147,7 +150,7 @@ pub fn document() -> Value {
             },
             "/directives": {
                 "get": op("List directives", "directives", None, "200", LIST),
-                "post": op("Issue a directive", "directives", Some(body(&["issuer_code", "number", "kind", "title", "issued_on"], directive_props.clone())), "201", &[])
+                "post": op("Issue a directive", "directives", Some(body(&["issuer_code", "number", "kind", "title", "issued_on"], directive_props.clone())), "201", &[IDEMPOTENCY_KEY])
             },
             "/directives/{id}": {
                 "get": op("A directive with its cascade (targets outside the reader's jurisdiction as counts only)", "directives", None, "200", &["id:path"]),
@@ -159,7 +162,7 @@ pub fn document() -> Value {
             "/daily-reports": { "get": op("Daily reports of the communes under an area", "daily-reports", None, "200", &["area", "date"]) },
             "/daily-reports/{commune_code}/{date}": {
                 "get": op("A commune's daily report", "daily-reports", None, "200", &["commune_code:path", "date:path"]),
-                "put": op("File or replace a daily report", "daily-reports", Some(body(&["f1_traced", "f1_quarantined", "tests", "dose1", "dose2", "dose3"], json!({"f1_traced": s("integer"), "f1_quarantined": s("integer"), "tests": s("integer"), "dose1": s("integer"), "dose2": s("integer"), "dose3": s("integer"), "notes": s("string"), "version": s("integer")}))), "200", &["commune_code:path", "date:path"])
+                "put": op("File or replace a daily report", "daily-reports", Some(body(&["f1_traced", "f1_quarantined", "tests", "dose1", "dose2", "dose3"], json!({"f1_traced": s("integer"), "f1_quarantined": s("integer"), "tests": s("integer"), "dose1": s("integer"), "dose2": s("integer"), "dose3": s("integer"), "notes": s("string"), "version": s("integer")}))), "200", &["commune_code:path", "date:path", IDEMPOTENCY_KEY])
             },
             "/users": {
                 "post": op("Create a user (administrator)", "users", Some(body(&["username", "password", "role", "area_code"], json!({"username": s("string"), "password": s("string"), "role": en(&["commune", "district", "city", "admin"]), "area_code": s("string"), "display_name": s("string")}))), "201", &[])

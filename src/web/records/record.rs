@@ -5,7 +5,7 @@
 //! A record module keeps only what is its own (voiding, shift reports…).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -26,7 +26,8 @@ use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
-use crate::storage::records::{Stored, Write, save};
+use crate::storage::idempotency::IdempotencyKey;
+use crate::storage::records::{Stored, Write, create_once, created_under, save};
 use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
 use crate::web::page::{Page, url_encode};
@@ -405,18 +406,7 @@ async fn create<R: Record>(
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let raw = Raw::from_form(form);
-    let result = async {
-        let v = R::check(&state.db, &user, &raw, state.clock.today(), None).await?;
-        save::<R>(
-            &state.db,
-            &Actor::from(&user),
-            state.clock.now(),
-            Write::Create,
-            &v,
-        )
-        .await
-    }
-    .await;
+    let result = create_record::<R>(&state, &user, &raw, raw.get("idempotency_key")).await;
     match result {
         // On to the next one, with what the next one shares (date, place…).
         Ok(_) if raw.get("next") == "another" && !R::KEEP_FOR_NEXT.is_empty() => {
@@ -580,21 +570,19 @@ async fn api_show<R: Record>(
     Ok(Json(r.api_json(&state, v).await?))
 }
 
+/// Creates a record; the same `Idempotency-Key` again answers as the first did.
 async fn api_create<R: Record>(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let raw = Raw::from_json(body)?;
-    let v = R::check(&state.db, &user, &raw, state.clock.today(), None).await?;
-    let id = save::<R>(
-        &state.db,
-        &Actor::from(&user),
-        state.clock.now(),
-        Write::Create,
-        &v,
-    )
-    .await?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .unwrap_or("");
+    let id = create_record::<R>(&state, &user, &raw, key).await?;
     let r = load::<R>(&state, &user, id).await?;
     let v = Viewer::at(&user, Lang::default(), &r.area());
     Ok((StatusCode::CREATED, Json(r.api_json(&state, v).await?)))
@@ -620,4 +608,23 @@ async fn api_patch<R: Record>(
     let r = load::<R>(&state, &user, id).await?;
     let v = Viewer::at(&user, Lang::default(), &r.area());
     Ok(Json(r.api_json(&state, v).await?))
+}
+
+/// Checks and stores a new record, once per idempotency `key` (the form's
+/// `idempotency_key`, the API's `Idempotency-Key`): a key this user already
+/// used answers with the record stored under it, whatever was sent.
+async fn create_record<R: Record>(
+    state: &AppState,
+    user: &CurrentUser,
+    raw: &Raw,
+    key: &str,
+) -> Result<i64, AppError> {
+    let key = IdempotencyKey::parse(key)?;
+    let actor = Actor::from(user);
+    if let Some(id) = created_under::<R>(&state.db, &actor, key.as_ref()).await? {
+        return Ok(id);
+    }
+    let v = R::check(&state.db, user, raw, state.clock.today(), None).await?;
+    let (id, _) = create_once::<R>(&state.db, &actor, state.clock.now(), key.as_ref(), &v).await?;
+    Ok(id)
 }
