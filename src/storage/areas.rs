@@ -25,6 +25,34 @@ pub async fn area_ref(db: &PgPool, code: &str) -> Result<Option<AreaRef>, AppErr
     }))
 }
 
+/// Several areas with their ancestors, in one query, by code.
+pub async fn area_refs(
+    db: &PgPool,
+    codes: &[String],
+) -> Result<std::collections::HashMap<String, AreaRef>, AppError> {
+    let rows = sqlx::query!(
+        r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
+           from areas a left join areas p on p.code = a.parent_code
+           where a.code = any($1)"#,
+        codes
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let area = AreaRef {
+                code: r.code.clone(),
+                name: r.name,
+                level: Level::parse(&r.level).unwrap_or(Level::Commune),
+                parent_code: r.parent_code,
+                grandparent_code: r.grandparent_code,
+            };
+            (r.code, area)
+        })
+        .collect())
+}
+
 /// An area as listed and as the API answers it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Area {

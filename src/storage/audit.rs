@@ -92,11 +92,6 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    /// A JSON value as compact text for the table.
-    pub fn show(v: &Option<Value>) -> String {
-        v.as_ref().map(|v| v.to_string()).unwrap_or_default()
-    }
-
     /// Drops the network address a sign-in or a token came from, for a
     /// reader who may not see it.
     pub fn hide_addresses(&mut self) {

@@ -3,8 +3,6 @@
 //! itself a command centre may issue its own directive implementing it, so
 //! directives form a cascade.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
@@ -16,7 +14,7 @@ use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::{DirectiveKind, ReportStatus};
 use crate::storage::ResultExt;
-use crate::storage::areas::area_ref;
+use crate::storage::areas::{area_ref, area_refs};
 use crate::storage::audit::{self, Actor, Entry};
 
 /// A directive with its completion.
@@ -157,14 +155,8 @@ impl Stored for DirectiveRow {
         )
         .fetch_all(db)
         .await?;
-        for t in targets {
-            if let Some(a) = area_ref(db, &t).await?
-                && user.can(Action::ReadArea(&a))
-            {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let areas = area_refs(db, &targets).await?;
+        Ok(areas.values().any(|a| user.can(Action::ReadArea(a))))
     }
 
     /// With `existing`, the issuer, targets and parent are those stored
@@ -453,26 +445,6 @@ pub async fn root_of(db: &PgPool, id: i64) -> Result<i64, AppError> {
     )
     .fetch_one(db)
     .await?)
-}
-
-/// The areas among `codes` the user may read (for drawing a cascade).
-pub async fn readable_areas(
-    db: &PgPool,
-    user: &CurrentUser,
-    codes: &[String],
-) -> Result<HashSet<String>, AppError> {
-    let mut out = HashSet::new();
-    for code in codes {
-        if out.contains(code) {
-            continue;
-        }
-        if let Some(a) = area_ref(db, code).await?
-            && user.can(Action::ReadArea(&a))
-        {
-            out.insert(a.code);
-        }
-    }
-    Ok(out)
 }
 
 /// Records a target's report on directive `id`, for an area the user acts for.

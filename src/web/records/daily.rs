@@ -128,48 +128,18 @@ async fn status_page(
             marked: !r.reported,
         })
         .collect();
-    let errors = FieldErrors::default();
-    let mut filter_raw = raw.clone();
-    filter_raw.set("date", day.to_string());
-    let filters = FormBuilder::new(lang, &filter_raw, &errors)
-        .area("area", "rec.area")
-        .date("date", "daily.day", false)
-        .build();
-    let keys = [
-        "rec.commune",
-        "daily.reported",
-        "#daily.new_f0",
-        "#daily.f1_traced",
-        "#daily.f1_quarantined",
-        "#daily.tests",
-        "#daily.dose1",
-        "#daily.dose2",
-        "#daily.dose3",
-    ];
-    let total = rows.len() as i64;
-    let title = format!(
-        "{} — {}",
-        lang.tf("daily.status_of", &[&lang.date(day)]),
-        area.name
-    );
-    let paging = Paging {
-        limit: total.max(1),
-        offset: 0,
-    };
-    let mut p = ListPage::new(
+    status_list(
+        &state,
         page,
-        title,
-        "/daily",
+        &user,
         &raw,
-        filters,
-        columns(lang, &keys),
+        &area,
+        day,
+        "rec.commune",
         list_rows,
-        total,
-        paging,
-    );
-    p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing as i64)]));
-    p.area_names = super::area_names(&state.db, &user).await?;
-    Ok(p.into_response())
+        missing as i64,
+    )
+    .await
 }
 
 /// The city's page: a row per district ("18/31 đã báo cáo"), those with
@@ -217,6 +187,35 @@ async fn by_district(
     lines.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let missing: i64 = lines.iter().map(|l| l.0).sum();
     let list_rows: Vec<ListRow> = lines.into_iter().map(|l| l.2).collect();
+    status_list(
+        state,
+        page,
+        user,
+        raw,
+        city,
+        day,
+        "rec.district",
+        list_rows,
+        missing,
+    )
+    .await
+}
+
+/// The status page of `area` on `day` over its rows (communes or districts,
+/// named in the first column by `first_key`), with how many reports are missing.
+#[allow(clippy::too_many_arguments)]
+async fn status_list(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    raw: &Raw,
+    area: &AreaRef,
+    day: NaiveDate,
+    first_key: &str,
+    rows: Vec<ListRow>,
+    missing: i64,
+) -> Result<Response, AppError> {
+    let lang = page.lang;
     let mut filter_raw = raw.clone();
     filter_raw.set("date", day.to_string());
     let filters = FormBuilder::new(lang, &filter_raw, &FieldErrors::default())
@@ -224,7 +223,7 @@ async fn by_district(
         .date("date", "daily.day", false)
         .build();
     let keys = [
-        "rec.district",
+        first_key,
         "daily.reported",
         "#daily.new_f0",
         "#daily.f1_traced",
@@ -234,12 +233,13 @@ async fn by_district(
         "#daily.dose2",
         "#daily.dose3",
     ];
-    let total = list_rows.len() as i64;
+    let total = rows.len() as i64;
     let title = format!(
         "{} — {}",
         lang.tf("daily.status_of", &[&lang.date(day)]),
-        city.name
+        area.name
     );
+    // Every row on one page: a district has tens of communes, a city tens of districts.
     let paging = Paging {
         limit: total.max(1),
         offset: 0,
@@ -251,7 +251,7 @@ async fn by_district(
         raw,
         filters,
         columns(lang, &keys),
-        list_rows,
+        rows,
         total,
         paging,
     );

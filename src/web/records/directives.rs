@@ -19,6 +19,7 @@ use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, load, show_page};
 use super::{EmbeddedForm, TreeNode, label, opt_date, saved};
+use crate::domain::area::AreaRef;
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Raw};
@@ -26,10 +27,8 @@ use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::{DirectiveKind, ReportStatus};
 use crate::state::AppState;
-use crate::storage::areas::area_ref;
-use crate::storage::records::directives::{
-    DirectiveRow, TargetRow, cascade, readable_areas, root_of, save_report,
-};
+use crate::storage::areas::area_refs;
+use crate::storage::records::directives::{DirectiveRow, TargetRow, cascade, root_of, save_report};
 use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
 use crate::web::page::Page;
@@ -65,6 +64,8 @@ fn report_fields(
 struct Cascade {
     directives: HashMap<i64, DirectiveRow>,
     targets: Vec<TargetRow>,
+    /// Every target's area, with its ancestors.
+    areas: HashMap<String, AreaRef>,
     /// Target areas the viewer may read.
     readable: HashSet<String>,
     /// The viewer's own area and those above it: their branch starts unfolded.
@@ -75,7 +76,13 @@ impl Cascade {
     async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<Self, AppError> {
         let (ds, targets) = cascade(&state.db, state.clock.today(), id).await?;
         let codes: Vec<String> = targets.iter().map(|t| t.area_code.clone()).collect();
-        let readable = readable_areas(&state.db, user, &codes).await?;
+        // One query for every area of the cascade, whatever its size.
+        let areas = area_refs(&state.db, &codes).await?;
+        let readable = areas
+            .values()
+            .filter(|a| user.can(Action::ReadArea(a)))
+            .map(|a| a.code.clone())
+            .collect();
         let home = &user.area;
         let own_branch = [
             Some(home.code.clone()),
@@ -88,6 +95,7 @@ impl Cascade {
         Ok(Self {
             directives: ds.into_iter().map(|d| (d.id, d)).collect(),
             targets,
+            areas,
             readable,
             own_branch,
         })
@@ -422,8 +430,8 @@ impl Record for DirectiveRow {
         let mut reportable = Vec::new();
         let mut mine: Option<&TargetRow> = None;
         for t in c.targets.iter().filter(|t| t.directive_id == self.id) {
-            if let Some(a) = area_ref(&state.db, &t.area_code).await?
-                && v.user.can(Action::WriteRecord(RecordKind::Directive, &a))
+            if let Some(a) = c.areas.get(&t.area_code)
+                && v.user.can(Action::WriteRecord(RecordKind::Directive, a))
             {
                 reportable.push((t.area_code.clone(), t.name.clone()));
                 if t.area_code == v.user.area.code || mine.is_none() {

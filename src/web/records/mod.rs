@@ -284,12 +284,6 @@ pub fn opt_date(lang: crate::domain::i18n::Lang, d: Option<chrono::NaiveDate>) -
     d.map(|d| lang.date(d)).unwrap_or_default()
 }
 
-/// The SQL condition that keeps rows under the area in `$n`, for tables
-/// with city/district/commune code columns.
-pub fn under(n: usize, commune_column: &str) -> String {
-    format!("(city_code = ${n} or district_code = ${n} or {commune_column} = ${n})")
-}
-
 impl FormPage {
     /// A form page with no error yet.
     pub fn blank(
@@ -312,6 +306,16 @@ impl FormPage {
     }
 }
 
+/// The status and field errors of a save refused for its values (422) or as
+/// a duplicate (409), to draw the form again; any other error goes on up.
+pub fn refused_fields(e: AppError) -> Result<(axum::http::StatusCode, FieldErrors), AppError> {
+    match e {
+        AppError::Invalid(f) => Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, f)),
+        AppError::Conflict(f) => Ok((axum::http::StatusCode::CONFLICT, f)),
+        other => Err(other),
+    }
+}
+
 /// The form again after a failed save: 422 for invalid values, 409 for a
 /// duplicate, with the input kept and each error beside its field; any
 /// other error goes on up.
@@ -324,11 +328,7 @@ pub fn form_again(
     fields: impl FnOnce(crate::domain::i18n::Lang, &FieldErrors) -> Vec<Field>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    let (status, errors) = match e {
-        AppError::Invalid(f) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, f),
-        AppError::Conflict(f) => (axum::http::StatusCode::CONFLICT, f),
-        other => return Err(other),
-    };
+    let (status, errors) = refused_fields(e)?;
     let fields = fields(page.lang, &errors);
     let p = FormPage {
         page,

@@ -360,11 +360,7 @@ async fn form_again<R: Record>(
     raw: &Raw,
     e: AppError,
 ) -> Result<Response, AppError> {
-    let (status, errors) = match e {
-        AppError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
-        AppError::Conflict(f) => (StatusCode::CONFLICT, f),
-        other => return Err(other),
-    };
+    let (status, errors) = super::refused_fields(e)?;
     let p = form_page(state, page, user, existing, raw, &errors, vec![]).await?;
     Ok((status, p).into_response())
 }
