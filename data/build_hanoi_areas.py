@@ -80,7 +80,41 @@ CITY_POPULATION_2019 = 8053663
 # District figures: left empty on purpose; no complete, citable per-district
 # table of the 2019 census could be found (see PROVENANCE.md). Keys are
 # district codes; add figures here only together with their source.
-DISTRICT_POPULATION_2019 = {}
+# Districts: 2019 census, GSO "Kết quả toàn bộ Tổng điều tra dân số và nhà ở
+# năm 2019", Biểu 1 (see PROVENANCE.md); they sum to the city's 8,053,663.
+DISTRICT_POPULATION_2019 = {
+    "001": 221893,  # Quận Ba Đình
+    "002": 135618,  # Quận Hoàn Kiếm
+    "003": 160495,  # Quận Tây Hồ
+    "004": 322549,  # Quận Long Biên
+    "005": 292536,  # Quận Cầu Giấy
+    "006": 371606,  # Quận Đống Đa
+    "007": 303586,  # Quận Hai Bà Trưng
+    "008": 506347,  # Quận Hoàng Mai
+    "009": 293524,  # Quận Thanh Xuân
+    "016": 343432,  # Huyện Sóc Sơn
+    "017": 405749,  # Huyện Đông Anh
+    "018": 286102,  # Huyện Gia Lâm
+    "019": 264246,  # Quận Nam Từ Liêm
+    "020": 275745,  # Huyện Thanh Trì
+    "021": 335110,  # Quận Bắc Từ Liêm
+    "250": 240555,  # Huyện Mê Linh
+    "268": 397854,  # Quận Hà Đông
+    "269": 145856,  # Thị xã Sơn Tây
+    "271": 290580,  # Huyện Ba Vì
+    "272": 184024,  # Huyện Phúc Thọ
+    "273": 174501,  # Huyện Đan Phượng
+    "274": 262978,  # Huyện Hoài Đức
+    "275": 194412,  # Huyện Quốc Oai
+    "276": 216554,  # Huyện Thạch Thất
+    "277": 337326,  # Huyện Chương Mỹ
+    "278": 211029,  # Huyện Thanh Oai
+    "279": 254702,  # Huyện Thường Tín
+    "280": 213984,  # Huyện Phú Xuyên
+    "281": 210869,  # Huyện Ứng Hòa
+    "282": 199901,  # Huyện Mỹ Đức
+}
+assert sum(DISTRICT_POPULATION_2019.values()) == 8053663
 # Communes: no sourced figures.
 COMMUNE_POPULATION_2019 = {}
 
