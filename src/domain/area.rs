@@ -242,6 +242,102 @@ pub fn parse_population(s: &str) -> Result<Option<i64>, &'static str> {
     }
 }
 
+/// One line of a populations CSV: `code,population[,adult_population]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationRow {
+    pub code: String,
+    pub population: i64,
+    /// Adults (18+), when the file gives them.
+    pub adults: Option<i64>,
+}
+
+/// A line of a populations file that could not be read: its number and
+/// the catalogue key saying why.
+pub type PopulationError = (usize, &'static str);
+
+/// Parses a populations CSV (header first; `;` or `,` between fields, as
+/// spreadsheets save them). Every bad line is reported with its number,
+/// and nothing is returned unless all are good.
+pub fn parse_populations(csv: &str) -> Result<Vec<PopulationRow>, Vec<PopulationError>> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let text = csv.trim_start_matches('\u{feff}');
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if n == 0 && !line.starts_with(|c: char| c.is_ascii_digit()) {
+            continue; // the header
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let sep = if line.contains(';') { ';' } else { ',' };
+        let f: Vec<&str> = line.split(sep).map(str::trim).collect();
+        let at = n + 1;
+        if !(2..=3).contains(&f.len()) || f[0].is_empty() {
+            errors.push((at, "pop.bad_line"));
+            continue;
+        }
+        let Ok(Some(population)) = parse_population(f[1]) else {
+            errors.push((at, "pop.bad_number"));
+            continue;
+        };
+        let adults = match f.get(2).map(|a| parse_population(a)) {
+            None | Some(Ok(None)) => None,
+            Some(Ok(Some(a))) if a <= population => Some(a),
+            Some(Ok(Some(_))) => {
+                errors.push((at, "pop.more_adults"));
+                continue;
+            }
+            Some(Err(_)) => {
+                errors.push((at, "pop.bad_number"));
+                continue;
+            }
+        };
+        if !seen.insert(f[0].to_string()) {
+            errors.push((at, "pop.twice"));
+            continue;
+        }
+        rows.push(PopulationRow {
+            code: f[0].to_string(),
+            population,
+            adults,
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Shares `total` among `weights` in whole people, largest remainders
+/// first, so the parts always sum to the total (the demo's estimated
+/// commune populations from their district's census figure).
+pub fn apportion(total: i64, weights: &[u64]) -> Vec<i64> {
+    let sum: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+    if weights.is_empty() || sum == 0 || total <= 0 {
+        return vec![0; weights.len()];
+    }
+    let total_u = total as u128;
+    let mut parts: Vec<(usize, i64, u128)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let exact = total_u * u128::from(*w);
+            (i, (exact / sum) as i64, exact % sum)
+        })
+        .collect();
+    let given: i64 = parts.iter().map(|p| p.1).sum();
+    let mut by_remainder: Vec<usize> = (0..parts.len()).collect();
+    by_remainder.sort_by(|a, b| parts[*b].2.cmp(&parts[*a].2).then(a.cmp(b)));
+    for i in by_remainder.into_iter().take((total - given) as usize) {
+        parts[i].1 += 1;
+    }
+    parts.sort_by_key(|p| p.0);
+    parts.into_iter().map(|p| p.1).collect()
+}
+
 /// The city, district and commune codes of an area (those above it and itself).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Codes {
@@ -276,6 +372,48 @@ impl Codes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_populations_file_is_read_whole_or_refused_with_line_numbers() {
+        let ok = parse_populations("code,population\n00682,12.345\n00679;9000;6500\n").unwrap();
+        assert_eq!(
+            ok,
+            vec![
+                PopulationRow {
+                    code: "00682".into(),
+                    population: 12_345,
+                    adults: None
+                },
+                PopulationRow {
+                    code: "00679".into(),
+                    population: 9000,
+                    adults: Some(6500)
+                },
+            ]
+        );
+        let errs =
+            parse_populations("code,population\n00682,nhiều\n00679,100,200\n00679,5\n00679,6\n")
+                .unwrap_err();
+        assert_eq!(
+            errs,
+            vec![
+                (2, "pop.bad_number"),
+                (3, "pop.more_adults"),
+                (5, "pop.twice")
+            ]
+        );
+    }
+
+    #[test]
+    fn apportioned_parts_always_sum_to_the_whole() {
+        assert_eq!(apportion(10, &[1, 1, 1]), vec![4, 3, 3]);
+        assert_eq!(
+            apportion(221_893, &[5, 9, 2, 7]).iter().sum::<i64>(),
+            221_893
+        );
+        assert_eq!(apportion(100, &[0, 0]), vec![0, 0]);
+        assert_eq!(apportion(7, &[]), Vec::<i64>::new());
+    }
 
     #[test]
     fn folding_drops_diacritics_case_and_extra_spaces() {

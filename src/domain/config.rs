@@ -76,10 +76,15 @@ pub struct Config {
     #[arg(long, env = "VX_LEVEL_BANDS", default_value = "20,50,150", value_parser = parse_bands)]
     pub level_bands: [f64; 3],
 
-    /// Vaccine coverage (share of people with a first dose, in %) below
+    /// Vaccine coverage (share of adults with a first dose, in %) below
     /// which the level is raised by one when there are cases.
     #[arg(long, env = "VX_VACCINE_MIN_PCT", default_value_t = 70.0)]
     pub vaccine_min_pct: f64,
+
+    /// Share of the population aged 18 and over (in %), used for an area
+    /// whose adult population is not recorded (see data/PROVENANCE.md).
+    #[arg(long, env = "VX_ADULT_SHARE_PCT", default_value_t = ADULT_SHARE_PCT)]
+    pub adult_share_pct: f64,
 
     /// Occupancy of treatment facilities (in % of capacity) at or above which
     /// the level is raised by one when there are cases.
@@ -95,6 +100,9 @@ pub struct Config {
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 }
+
+/// The default adult share of the population, in % (data/PROVENANCE.md).
+pub const ADULT_SHARE_PCT: f64 = 73.0;
 
 impl Config {
     /// Defaults, as a test or a library user would want them.

@@ -11,5 +11,7 @@ pub mod i18n;
 pub mod password;
 pub mod person;
 pub mod policy;
+pub mod tiles;
+pub mod trend;
 pub mod vocab;
 pub mod zone;

@@ -63,6 +63,10 @@ pub struct Area {
     pub level: String,
     pub parent_code: Option<String>,
     pub population: Option<i64>,
+    /// The population is an estimate (e.g. the demo's share of its district).
+    pub population_estimated: bool,
+    /// Adults (18+), when recorded.
+    pub adult_population: Option<i64>,
     #[serde(skip)]
     pub children: i64,
 }
@@ -74,7 +78,7 @@ macro_rules! select_areas {
         sqlx::query_as!(
             Area,
             r#"select a.code, a.name, a.unit_type, a.level, a.parent_code, a.population,
-                 (select count(*) from areas c where c.parent_code = a.code) as "children!"
+                 a.population_estimated, a.adult_population, (select count(*) from areas c where c.parent_code = a.code) as "children!"
                from areas a "# + $tail,
             $($arg),*
         )
@@ -89,13 +93,14 @@ pub async fn fetch_area(db: impl PgExecutor<'_>, code: &str) -> Result<Area, App
         .ok_or(AppError::NotFound)
 }
 
-/// The areas directly under `code`, by code.
+/// The areas directly under `code`, in Vietnamese alphabetical order.
 pub async fn fetch_children(db: impl PgExecutor<'_>, code: &str) -> Result<Vec<Area>, AppError> {
-    Ok(
-        select_areas!("where a.parent_code = $1 order by a.code", code)
-            .fetch_all(db)
-            .await?,
+    Ok(select_areas!(
+        r#"where a.parent_code = $1 order by a.name collate "vi-x-icu", a.code"#,
+        code
     )
+    .fetch_all(db)
+    .await?)
 }
 
 /// Areas under `root` (children and grandchildren) whose folded name
@@ -111,7 +116,7 @@ pub async fn search_under(db: &PgPool, root: &str, folded: &str) -> Result<Vec<A
     Ok(select_areas!(
         "left join areas p on p.code = a.parent_code
          where a.search_key like $1 and (a.parent_code = $2 or p.parent_code = $2)
-         order by a.level, a.code limit 100",
+         order by a.level, a.name collate \"vi-x-icu\", a.code limit 100",
         pattern,
         root
     )
@@ -134,8 +139,12 @@ pub async fn set_population(
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A typed figure is no estimate; an adult count it no longer covers
+    // is dropped rather than left contradicting it.
     sqlx::query!(
-        "update areas set population = $2 where code = $1",
+        "update areas set population = $2, population_estimated = false,
+           adult_population = case when adult_population > $2 then null else adult_population end
+         where code = $1",
         code,
         population
     )
@@ -174,6 +183,7 @@ pub async fn store(
         .await?
         .map(|r| (r.name, r.unit_type, r.parent_code, r.population));
         let population = a.population.or(old.as_ref().and_then(|o| o.3));
+        let sourced = a.population.is_some();
         let new_json = serde_json::json!({
             "name": a.name, "unit_type": a.unit_type, "level": a.level.as_str(),
             "parent_code": a.parent_code, "population": population,
@@ -199,14 +209,16 @@ pub async fn store(
              values ($1, $2, $3, $4, $5, $6, $7)
              on conflict (code) do update set name = excluded.name, unit_type = excluded.unit_type,
                level = excluded.level, parent_code = excluded.parent_code,
-               population = excluded.population, search_key = excluded.search_key",
+               population = excluded.population, search_key = excluded.search_key,
+               population_estimated = areas.population_estimated and not $8",
             a.code,
             a.name,
             a.unit_type,
             a.level.as_str(),
             a.parent_code,
             population,
-            fold(&a.name)
+            fold(&a.name),
+            sourced
         )
         .execute(&mut *conn)
         .await?;
@@ -238,6 +250,163 @@ pub async fn store(
     Ok(report)
 }
 
+/// What a populations import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PopulationReport {
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Stores the populations of a `code,population[,adult_population]` file
+/// for areas under `root` (itself included), all or nothing: an unknown
+/// code, or one outside `root`, refuses the whole file. One audit row per
+/// area changed.
+pub async fn import_populations(
+    db: &PgPool,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    root: &str,
+    rows: &[crate::domain::area::PopulationRow],
+) -> Result<PopulationReport, AppError> {
+    let mut tx = db.begin().await?;
+    let mut report = PopulationReport::default();
+    let mut unknown = Vec::new();
+    for r in rows {
+        let old = sqlx::query!(
+            "select a.population, a.adult_population, a.population_estimated
+             from areas a left join areas p on p.code = a.parent_code
+             where a.code = $1 and (a.code = $2 or a.parent_code = $2 or p.parent_code = $2)
+             for update of a",
+            r.code,
+            root
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(old) = old else {
+            unknown.push(r.code.clone());
+            continue;
+        };
+        let adults = r
+            .adults
+            .or(old.adult_population.filter(|a| *a <= r.population));
+        if old.population == Some(r.population)
+            && old.adult_population == adults
+            && !old.population_estimated
+        {
+            report.unchanged += 1;
+            continue;
+        }
+        sqlx::query!(
+            "update areas set population = $2, adult_population = $3, population_estimated = false
+             where code = $1",
+            r.code,
+            r.population,
+            adults
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            Entry {
+                area_code: Some(&r.code),
+                action: "update",
+                entity: "area",
+                entity_id: r.code.clone(),
+                old: Some(serde_json::json!({
+                    "population": old.population, "adult_population": old.adult_population,
+                    "population_estimated": old.population_estimated,
+                })),
+                new: Some(serde_json::json!({
+                    "population": r.population, "adult_population": adults,
+                    "population_estimated": false,
+                })),
+            },
+        )
+        .await?;
+        report.updated += 1;
+    }
+    if !unknown.is_empty() {
+        let mut errors = crate::domain::error::FieldErrors::default();
+        errors.add_with("populations", "areas.unknown_codes", &[&unknown.join(", ")]);
+        return Err(AppError::Invalid(errors));
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Gives every commune under `city` without a population a synthetic
+/// share of its district's figure, marked estimated, so the demo can show
+/// levels; the shares of a district's communes sum to the district's
+/// figure when none of them had one. Returns how many were filled.
+pub async fn estimate_commune_populations(
+    db: &PgPool,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    city: &str,
+) -> Result<usize, AppError> {
+    let mut tx = db.begin().await?;
+    let districts = sqlx::query!(
+        r#"select d.code, d.population as "population!",
+             d.population - coalesce((select sum(c.population) from areas c where c.parent_code = d.code), 0)::int8 as "left!"
+           from areas d where d.parent_code = $1 and d.population is not null"#,
+        city
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut filled = 0;
+    for d in districts {
+        let empty: Vec<String> = sqlx::query_scalar!(
+            "select code from areas where parent_code = $1 and population is null order by code",
+            d.code
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if empty.is_empty() || d.left <= 0 {
+            continue;
+        }
+        // Weights from the code, so a rebuilt demo gets the same figures.
+        let weights: Vec<u64> = empty
+            .iter()
+            .map(|c| {
+                60 + c
+                    .bytes()
+                    .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+                    % 90
+            })
+            .collect();
+        let parts = crate::domain::area::apportion(d.left, &weights);
+        sqlx::query!(
+            "update areas a set population = v.population, population_estimated = true
+             from unnest($1::text[], $2::int8[]) as v(code, population) where a.code = v.code",
+            &empty,
+            &parts
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            Entry {
+                area_code: Some(&d.code),
+                action: "update",
+                entity: "area",
+                entity_id: d.code.clone(),
+                old: None,
+                new: Some(serde_json::json!({
+                    "estimated_commune_populations": empty.len(), "of": d.population,
+                })),
+            },
+        )
+        .await?;
+        filled += empty.len();
+    }
+    tx.commit().await?;
+    Ok(filled)
+}
+
 /// Codes of the areas under `scope` (all when `None`) whose folded name is
 /// `folded` or ends with it as whole words ("tu hiep" → "xa tu hiep").
 pub async fn named_areas(
@@ -267,7 +436,7 @@ pub async fn names_under(db: &PgPool, root: &str) -> Result<Vec<String>, AppErro
     Ok(sqlx::query_scalar!(
         "select a.name from areas a left join areas p on p.code = a.parent_code
          where a.code = $1 or a.parent_code = $1 or p.parent_code = $1
-         order by a.level, a.name",
+         order by a.level, a.name collate \"vi-x-icu\"",
         root
     )
     .fetch_all(db)

@@ -17,8 +17,11 @@ use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser};
+use crate::domain::trend::{Change, Worsening};
 use crate::domain::vocab::Colour;
-use crate::domain::zone::{self, Criterion, LevelInputs, LevelOutcome, RedInputs, Thresholds};
+use crate::domain::zone::{
+    self, Criterion, Lacking, LevelInputs, LevelOutcome, RedInputs, Thresholds,
+};
 use crate::storage::audit;
 
 /// New F0 figures (DESIGN §7 `f0`).
@@ -27,11 +30,27 @@ pub struct F0 {
     pub total: i64,
     pub active: i64,
     pub new_today: i64,
+    /// New the day before, for "today vs yesterday".
+    pub new_yesterday: i64,
     pub new_7d: i64,
+    /// New in the 7 days before the last 7, for "this week vs last".
+    pub new_prev_7d: i64,
     pub community_7d: i64,
     pub community_total: i64,
     pub recovered: i64,
     pub died: i64,
+}
+
+impl F0 {
+    /// New cases today against yesterday.
+    pub fn day(&self) -> Change {
+        Change::new(self.new_today, self.new_yesterday)
+    }
+
+    /// New cases in the last 7 days against the 7 before.
+    pub fn week(&self) -> Change {
+        Change::new(self.new_7d, self.new_prev_7d)
+    }
 }
 
 /// Quarantine figures over active sites.
@@ -123,7 +142,16 @@ pub struct Zone {
     pub computed_level: Option<u8>,
     pub set_by: Criterion,
     pub rate_per_100k: Option<f64>,
+    /// First-dose coverage of adults; none when no daily report gave doses.
     pub vaccine_coverage: Option<f64>,
+    /// The adults coverage was measured against, and whether that is the
+    /// configured share of the population rather than a recorded figure.
+    pub adults: Option<i64>,
+    pub adults_estimated: bool,
+    /// The population behind the rate is an estimate.
+    pub population_estimated: bool,
+    /// Criteria that lacked figures (and so raised nothing).
+    pub lacking: Vec<Lacking>,
     pub red_communes: i64,
     pub green_communes: i64,
     pub declaration: Option<Declaration>,
@@ -144,6 +172,16 @@ pub struct Summary {
     /// New cases on each of the last 14 days (oldest first).
     #[serde(skip)]
     pub spark: Vec<i64>,
+}
+
+impl Summary {
+    /// What "getting worse" ranks this area by.
+    pub fn worsening(&self) -> Worsening {
+        Worsening {
+            week: self.f0.week(),
+            rate: self.zone.rate_per_100k,
+        }
+    }
 }
 
 /// Clusters active on the day.
@@ -289,7 +327,9 @@ struct RollRow {
     total: i64,
     finished: i64,
     new_today: i64,
+    new_yesterday: i64,
     new_7d: i64,
+    new_prev_7d: i64,
     community_7d: i64,
     community_total: i64,
     recovered: i64,
@@ -314,7 +354,9 @@ pub async fn compute(
         RollRow,
         r#"select area_code, sum(detected)::int8 as "total!", sum(recovered + died + transferred)::int8 as "finished!",
            coalesce(sum(detected) filter (where day = $2), 0)::int8 as "new_today!",
+           coalesce(sum(detected) filter (where day = $2 - 1), 0)::int8 as "new_yesterday!",
            coalesce(sum(detected) filter (where day > $2 - 7), 0)::int8 as "new_7d!",
+           coalesce(sum(detected) filter (where day > $2 - 14 and day <= $2 - 7), 0)::int8 as "new_prev_7d!",
            coalesce(sum(community) filter (where day > $2 - 7), 0)::int8 as "community_7d!",
            sum(community)::int8 as "community_total!", sum(recovered)::int8 as "recovered!", sum(died)::int8 as "died!"
          from case_rollup where area_code = any($1) and day <= $2 group by area_code"#,
@@ -332,7 +374,9 @@ pub async fn compute(
                     total: r.total,
                     active: r.total - r.finished,
                     new_today: r.new_today,
+                    new_yesterday: r.new_yesterday,
                     new_7d: r.new_7d,
+                    new_prev_7d: r.new_prev_7d,
                     community_7d: r.community_7d,
                     community_total: r.community_total,
                     recovered: r.recovered,
@@ -370,10 +414,11 @@ pub async fn compute(
         }
     }
 
-    // Daily reports and first doses from their rollup.
-    let reps: HashMap<String, (i64, i64)> = sqlx::query!(
+    // Daily reports and first doses from their rollup; doses are known only
+    // where some report was filed (an area with none has no coverage, not 0).
+    let reps: HashMap<String, (i64, Option<i64>)> = sqlx::query!(
         r#"select area_code, coalesce(sum(reports) filter (where day = $2), 0)::int8 as "reports!",
-             sum(dose1)::int8 as "dose1!"
+             sum(dose1)::int8 as "dose1!", sum(reports)::int8 as "ever!"
            from report_rollup where area_code = any($1) and day <= $2 group by area_code"#,
         &codes,
         date as _
@@ -381,7 +426,7 @@ pub async fn compute(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.area_code, (r.reports, r.dose1)))
+    .map(|r| (r.area_code, (r.reports, (r.ever > 0).then_some(r.dose1))))
     .collect();
     let communes_under: Vec<(String, Option<String>)> = sqlx::query!(
         "select a.code, a.parent_code from areas a left join areas p on p.code = a.parent_code
@@ -592,12 +637,13 @@ pub async fn compute(
                      c: Counts,
                      f: F0,
                      zone_reds: (bool, i64, i64),
-                     rep: (i64, i64),
+                     rep: (i64, Option<i64>),
                      communes: i64| {
         let inputs = LevelInputs {
             community_7d: f.community_7d,
             new_7d: f.new_7d,
             population: a.population,
+            adult_population: a.adult_population,
             first_doses: rep.1,
             treatment_capacity: c.treatment_capacity,
             treatment_occupancy: c.treatment_occupancy,
@@ -653,6 +699,10 @@ pub async fn compute(
                 set_by: lv.set_by,
                 rate_per_100k: lv.rate,
                 vaccine_coverage: lv.coverage,
+                adults: lv.adults,
+                adults_estimated: lv.adults_estimated,
+                population_estimated: a.population_estimated && a.population.is_some(),
+                lacking: lv.lacking.clone(),
                 red_communes: zone_reds.1,
                 green_communes: zone_reds.2,
                 declaration: decl,
@@ -681,7 +731,7 @@ pub async fn compute(
         };
         let red = red_buckets.contains(&b);
         let f = f0.get(&k.code).copied().unwrap_or_default();
-        let rep = reps.get(&k.code).copied().unwrap_or((0, 0));
+        let rep = reps.get(&k.code).copied().unwrap_or((0, None));
         children.push(summarise(
             k,
             c,
@@ -698,7 +748,7 @@ pub async fn compute(
             c,
             F0::default(),
             (red_buckets.contains(&Bucket::Own), 0, 0),
-            (0, 0),
+            (0, None),
             0,
         );
         s.spark = vec![0; 14];
@@ -711,7 +761,7 @@ pub async fn compute(
         total,
         f0.get(&area.code).copied().unwrap_or_default(),
         (!red_buckets.is_empty(), all_reds, all_communes - all_reds),
-        reps.get(&area.code).copied().unwrap_or((0, 0)),
+        reps.get(&area.code).copied().unwrap_or((0, None)),
         all_communes,
     );
     Ok(Board {

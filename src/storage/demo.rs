@@ -37,12 +37,28 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
         .fetch_one(db)
         .await?;
     let actor = Actor::system("demo");
-    if !has_areas {
-        let tree = area::parse_csv(HANOI_CSV).map_err(|e| anyhow::anyhow!("shipped CSV: {e:?}"))?;
-        let mut tx = db.begin().await?;
-        let report = areas::store(&mut tx, &tree, &actor, clock.now()).await?;
-        tx.commit().await?;
-        tracing::info!(inserted = report.inserted, "loaded the Hà Nội area tree");
+    // The shipped tree every time: a no-op when nothing changed, and an
+    // older demo gains what the file gained since (the districts' census
+    // populations).
+    let tree = area::parse_csv(HANOI_CSV).map_err(|e| anyhow::anyhow!("shipped CSV: {e:?}"))?;
+    let mut tx = db.begin().await?;
+    let report = areas::store(&mut tx, &tree, &actor, clock.now()).await?;
+    tx.commit().await?;
+    if !has_areas || report.updated > 0 {
+        tracing::info!(
+            inserted = report.inserted,
+            updated = report.updated,
+            "loaded the Hà Nội area tree"
+        );
+    }
+    // Communes have no sourced figures: synthetic shares of their
+    // district's, marked estimated, so the demo shows levels.
+    let estimated = areas::estimate_commune_populations(db, &actor, clock.now(), "01").await?;
+    if estimated > 0 {
+        tracing::info!(
+            communes = estimated,
+            "estimated commune populations for the demo"
+        );
     }
     let has_users: bool = sqlx::query_scalar!(r#"select exists (select 1 from users) as "e!""#)
         .fetch_one(db)

@@ -14,7 +14,8 @@ use crate::domain::policy::RecordKind;
 use crate::state::AppState;
 use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
-use crate::web::auth::{Action, CsrfForm, CurrentUser};
+use crate::web::auth::{Action, CsrfForm, CsrfMultipart, CurrentUser};
+use crate::web::dashboard::{Dash, SORTS};
 use crate::web::page::Page;
 
 // ---------------------------------------------------------------- pages
@@ -24,7 +25,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/areas", get(own_area))
         .route("/areas/{code}", get(show))
+        .route("/areas/{code}/wall", get(wall))
         .route("/areas/{code}/population", post(set_population))
+        .route("/areas/{code}/populations", post(import_populations))
         .route("/areas/{code}/zone", post(declare_zone))
         .route("/areas/{code}/zone/withdraw", post(withdraw_zone))
 }
@@ -46,6 +49,7 @@ async fn own_area(user: CurrentUser) -> Redirect {
 #[template(path = "areas/show.html")]
 struct AreaPage {
     page: Page,
+    v: Dash,
     area: Area,
     level: Level,
     breadcrumb: Vec<(String, String)>,
@@ -56,11 +60,9 @@ struct AreaPage {
     can_edit: bool,
     population_input: String,
     errors: FieldErrors,
-    date: chrono::NaiveDate,
-    is_today: bool,
-    board: std::sync::Arc<crate::storage::board::Board>,
-    rows: Vec<crate::storage::board::Summary>,
-    curve: String,
+    /// Lines of a refused populations file, in the reader's language.
+    import_errors: Vec<String>,
+    sort: String,
     can_declare: bool,
     zone_raw: crate::domain::forms::Raw,
     zone_errors: FieldErrors,
@@ -70,17 +72,6 @@ struct AreaPage {
     today: chrono::NaiveDate,
 }
 
-/// Columns the table of areas can be sorted by.
-const SORTS: [&str; 7] = [
-    "name",
-    "active",
-    "new_today",
-    "new_7d",
-    "community_7d",
-    "level",
-    "reports",
-];
-
 impl AreaPage {
     fn unit_label(&self, unit_type: &str) -> String {
         self.page.t(&format!("unit.{unit_type}")).to_string()
@@ -89,103 +80,26 @@ impl AreaPage {
         self.errors.get(field, self.page.lang)
     }
     fn me(&self) -> &crate::storage::board::Summary {
-        &self.board.me
+        self.v.me()
     }
     fn sort_href(&self, key: &str) -> String {
         format!(
             "/areas/{}?sort={key}{}",
             self.area.code,
-            if self.is_today {
+            if self.v.is_today {
                 String::new()
             } else {
-                format!("&date={}", self.date)
+                format!("&date={}", self.v.date)
             }
         )
     }
-    fn spark(&self, s: &crate::storage::board::Summary) -> String {
-        crate::web::charts::spark_svg(&s.spark)
-    }
-    fn pct(&self, part: &i64, whole: &i64) -> String {
-        if *whole == 0 {
-            "—".into()
-        } else {
-            format!(
-                "{}%",
-                self.page
-                    .lang
-                    .int((*part as f64 * 100.0 / *whole as f64).round() as i64)
-            )
+    /// `aria-sort` for a column header.
+    fn aria_sort(&self, key: &str) -> &'static str {
+        match (self.sort == key, key) {
+            (true, "name") => "ascending",
+            (true, _) => "descending",
+            _ => "none",
         }
-    }
-    fn avg7(&self) -> String {
-        let tenths = (self.me().f0.new_7d as f64 * 10.0 / 7.0).round() as i64;
-        let sep = if self.page.lang == crate::domain::i18n::Lang::Vi {
-            ","
-        } else {
-            "."
-        };
-        format!("{}{sep}{}", self.page.lang.int(tenths / 10), tenths % 10)
-    }
-    fn level_text(&self, level: &Option<u8>) -> String {
-        match level {
-            Some(l) => self.page.t(&format!("zone.level_{l}")).to_string(),
-            None => self.page.t("zone.no_level").to_string(),
-        }
-    }
-    fn level_class(&self, level: &Option<u8>) -> String {
-        level
-            .map(|l| format!("level-{l}"))
-            .unwrap_or_else(|| "level-none".into())
-    }
-    fn criterion_text(&self) -> String {
-        let z = &self.me().zone;
-        let lang = self.page.lang;
-        let rate = z
-            .rate_per_100k
-            .map(|r| {
-                format!("{:.1}", r).replace(
-                    '.',
-                    if lang == crate::domain::i18n::Lang::Vi {
-                        ","
-                    } else {
-                        "."
-                    },
-                )
-            })
-            .unwrap_or_default();
-        let cov = z
-            .vaccine_coverage
-            .map(|c| format!("{}%", lang.int((c * 100.0).round() as i64)))
-            .unwrap_or_default();
-        match z.set_by {
-            crate::domain::zone::Criterion::Incidence => lang.tf("zone.by_incidence", &[&rate]),
-            crate::domain::zone::Criterion::Vaccination => lang.tf("zone.by_vaccination", &[&cov]),
-            c => lang.t(c.label_key()).to_string(),
-        }
-    }
-    fn zone_label(&self, colour: &str) -> String {
-        self.page.t(&format!("zone.{colour}")).to_string()
-    }
-    fn declared_text(&self) -> Option<String> {
-        let d = self.me().zone.declaration.as_ref()?;
-        let lang = self.page.lang;
-        Some(lang.tf(
-            "zone.declared",
-            &[
-                &d.declared_name,
-                &lang.datetime(d.declared_at),
-                &lang.date(d.effective_on),
-                &d.reason,
-            ],
-        ))
-    }
-    fn computed_text(&self) -> String {
-        let z = &self.me().zone;
-        let lvl = self.level_text(&z.computed_level);
-        self.page.tf(
-            "zone.computed",
-            &[&format!("{} · {lvl}", self.zone_label(z.computed_colour))],
-        )
     }
     fn zone_fields(&self) -> Vec<crate::domain::forms::Field> {
         let lang = self.page.lang;
@@ -204,6 +118,14 @@ impl AreaPage {
             .date("effective_on", "zone.effective_on", true)
             .build()
     }
+}
+
+/// The wall view: one 1920×1080 screen, no scrolling.
+#[derive(Template, WebTemplate)]
+#[template(path = "areas/wall.html")]
+struct WallPage {
+    page: Page,
+    v: Dash,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -301,25 +223,16 @@ async fn area_page(
     let sort = if SORTS.contains(&view.sort.as_str()) {
         view.sort
     } else {
-        "name".to_string()
+        "worse".to_string()
     };
-    let mut rows = board.children.clone();
-    let key = |s: &crate::storage::board::Summary| -> i64 {
-        match sort.as_str() {
-            "active" => s.f0.active,
-            "new_today" => s.f0.new_today,
-            "new_7d" => s.f0.new_7d,
-            "community_7d" => s.f0.community_7d,
-            "level" => s.zone.level.map_or(0, i64::from) * 10 + i64::from(s.zone.colour == "red"),
-            "reports" => s.reports.reported - s.reports.communes,
-            _ => 0,
-        }
-    };
-    if sort == "name" {
-        rows.sort_by(|a, b| a.area.name.cmp(&b.area.name));
-    } else {
-        rows.sort_by_key(|s| std::cmp::Reverse(key(s)));
-    }
+    let v = Dash::new(
+        page.lang,
+        board,
+        &sort,
+        date,
+        date == today,
+        state.clock.now(),
+    );
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
     let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
@@ -333,9 +246,8 @@ async fn area_page(
         can_edit: user.can(Action::ManageAreas),
         can_declare: user.can(Action::DeclareZone(area_ref)),
         level: area_ref.level,
-        curve: crate::web::charts::curve_svg(&board.series, date, 120),
-        is_today: date == today,
         page,
+        v,
         area,
         breadcrumb,
         districts,
@@ -344,12 +256,85 @@ async fn area_page(
         results,
         population_input,
         errors,
-        date,
-        board,
-        rows,
+        import_errors: Vec::new(),
+        sort,
         zone_raw,
         zone_errors: FieldErrors::default(),
     })
+}
+
+/// The wall view of an area's board.
+async fn wall(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<WallPage, AppError> {
+    let area_ref = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ReadArea(&area_ref))?;
+    let today = state.clock.today();
+    let board = board(&state, &area_ref, today).await?;
+    let v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
+    Ok(WallPage { page, v })
+}
+
+/// Populations for the areas under this one from a CSV file
+/// (`code,population[,adult_population]`), all or nothing.
+async fn import_populations(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(code): Path<String>,
+    form: CsrfMultipart,
+) -> Result<Response, AppError> {
+    let area_ref = area_ref(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.authorize(Action::ManageAreas)?;
+    let lang = page.lang;
+    let refused: Vec<String> = match crate::domain::area::parse_populations(&form.text("file")) {
+        Ok(rows) if rows.is_empty() => vec![lang.t("pop.empty").to_string()],
+        Err(errs) => errs
+            .into_iter()
+            .map(|(n, key)| lang.tf("pop.line", &[&n.to_string(), lang.t(key)]))
+            .collect(),
+        Ok(rows) => {
+            let actor = Actor::from(&user);
+            let now = state.clock.now();
+            match crate::storage::areas::import_populations(&state.db, &actor, now, &code, &rows)
+                .await
+            {
+                Ok(report) => {
+                    let counts = [
+                        lang.int(report.updated as i64),
+                        lang.int(report.unchanged as i64),
+                    ];
+                    let msg = lang.tf("areas.populations_saved", &[&counts[0], &counts[1]]);
+                    Page::flash(&session, msg).await?;
+                    return Ok(Redirect::to(&format!("/areas/{code}")).into_response());
+                }
+                Err(AppError::Invalid(errors)) => {
+                    errors.get("populations", lang).into_iter().collect()
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let mut p = area_page(
+        &state,
+        page,
+        &user,
+        &area_ref,
+        View::default(),
+        None,
+        FieldErrors::default(),
+    )
+    .await?;
+    p.import_errors = refused;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

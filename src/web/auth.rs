@@ -157,6 +157,57 @@ async fn from_session(
     Ok(Some(user))
 }
 
+/// A multipart form (a file upload) read whole, whose `csrf` field matches
+/// the session's token; otherwise 403 and the handler never runs. Fields
+/// by name; a repeated name keeps the last.
+pub struct CsrfMultipart(pub std::collections::HashMap<String, Vec<u8>>);
+
+impl CsrfMultipart {
+    /// A field as text (lossy: bad bytes become U+FFFD), empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A field's bytes, empty when absent.
+    pub fn bytes(&self, name: &str) -> &[u8] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
+        let req = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.to_string());
+        let mut fields = std::collections::HashMap::new();
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_string();
+            let value = field.bytes().await.map_err(bad)?.to_vec();
+            fields.insert(name, value);
+        }
+        let expected = session
+            .get::<String>(CSRF_KEY)
+            .await
+            .map_err(session_error)?;
+        let sent = fields.get("csrf").map(Vec::as_slice).unwrap_or_default();
+        match expected {
+            Some(e) if constant_time_eq(e.as_bytes(), sent) => Ok(Self(fields)),
+            _ => Err(AppError::Csrf),
+        }
+    }
+}
+
 /// A form body whose `csrf` field matches the session's token; otherwise 403
 /// and the handler never runs. Form structs ignore the `csrf` field.
 pub struct CsrfForm<T>(pub T);

@@ -6,6 +6,7 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod charts;
+pub mod dashboard;
 pub mod error;
 pub mod page;
 pub mod records;

@@ -274,3 +274,185 @@ async fn the_areas_api_answers_with_the_design_fields(db: PgPool) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"]["code"], "forbidden");
 }
+
+#[sqlx::test]
+async fn names_sort_the_vietnamese_way(db: PgPool) {
+    let t = TestApp::new(db).await;
+    // Districts of the city: "Đan Phượng" after "Chương Mỹ", before "Đông Anh"
+    // and "Gia Lâm" (Đ is its own letter after D, not after Z).
+    let kids: Vec<String> = stored_areas::fetch_children(&t.db, "01")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    let pos = |n: &str| kids.iter().position(|k| k == n).unwrap();
+    assert!(pos("Huyện Chương Mỹ") < pos("Huyện Đan Phượng"));
+    assert!(pos("Huyện Đan Phượng") < pos("Huyện Đông Anh"));
+    assert!(pos("Huyện Đông Anh") < pos("Huyện Gia Lâm"));
+    assert!(pos("Huyện Thạch Thất") > pos("Huyện Đan Phượng"));
+    // Communes: "Bạch Đằng" before "Bưởi" (tones weigh after letters).
+    let names = stored_areas::names_under(&t.db, "01").await.unwrap();
+    let at = |n: &str| names.iter().position(|k| k == n).unwrap();
+    assert!(at("Phường Bạch Đằng") < at("Phường Bưởi"));
+    // And on the city's page, sorted by name.
+    t.user("thanhpho", "city", "01").await;
+    let mut b = t.signed_in("thanhpho").await;
+    let page = b.get("/areas/01?sort=name").await.text;
+    let i = |n: &str| page.find(&format!(">{n}</a>")).unwrap();
+    assert!(
+        i("Huyện Chương Mỹ") < i("Huyện Đan Phượng") && i("Huyện Đan Phượng") < i("Huyện Gia Lâm")
+    );
+}
+
+#[sqlx::test]
+async fn the_shipped_district_populations_add_up_to_the_citys_census_figure(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let (sum, filled, city): (i64, i64, i64) = sqlx::query_as(
+        "select sum(d.population)::int8, count(d.population), c.population from areas d
+         join areas c on c.code = d.parent_code where d.level = 'district' group by c.population",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(filled, 30);
+    assert_eq!(sum, city);
+    // A tree imported before the figures shipped gains them on re-import,
+    // and an estimate is replaced by the sourced figure.
+    sqlx::query("update areas set population = null where code = '020'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    sqlx::query("update areas set population = 5, population_estimated = true where code = '001'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let tree = areas::parse_csv(areas::HANOI_CSV).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let report = stored_areas::store(&mut tx, &tree, &Actor::system("test"), t.clock.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(report.updated, 2);
+    let (pop, estimated): (Option<i64>, bool) =
+        sqlx::query_as("select population, population_estimated from areas where code = '001'")
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+    assert!(pop.unwrap() > 100_000 && !estimated);
+}
+
+#[sqlx::test]
+async fn the_demos_commune_estimates_sum_to_their_district_and_say_so(db: PgPool) {
+    let t = TestApp::new(db).await;
+    let n = stored_areas::estimate_commune_populations(
+        &t.db,
+        &Actor::system("test"),
+        t.clock.now(),
+        "01",
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 579);
+    let off: i64 = count(
+        &t.db,
+        "select count(*) from areas d where d.level = 'district' and d.population <>
+           (select sum(c.population) from areas c where c.parent_code = d.code and c.population_estimated)",
+    )
+    .await;
+    assert_eq!(off, 0, "every district's communes sum to its figure");
+    t.user("thanhtri", "district", "020").await;
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/00682").await.text;
+    assert!(page.contains("(ước tính)") && page.contains("theo dân số ước tính"));
+    // Run again, nothing is left to estimate.
+    let again = stored_areas::estimate_commune_populations(
+        &t.db,
+        &Actor::system("test"),
+        t.clock.now(),
+        "01",
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 0);
+}
+
+#[sqlx::test]
+async fn an_administrator_imports_commune_populations_and_a_bad_file_changes_nothing(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("quantri", "admin", "01").await;
+    t.user("thanhtri", "district", "020").await;
+    let mut admin = t.signed_in("quantri").await;
+    let before = t.audit_count().await;
+    // A bad line: nothing is stored, every bad line is named.
+    let r = admin
+        .upload(
+            "/areas/020",
+            "/areas/020/populations",
+            &[],
+            "mã,dân số\n00682,12.345\n00679,nhiều\n00685,100,200\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text
+            .contains("Dòng 3: số dân không phải số nguyên không âm")
+    );
+    assert!(
+        r.text
+            .contains("Dòng 4: số người từ 18 tuổi lớn hơn dân số")
+    );
+    // A code outside the district refuses the whole file.
+    let r = admin
+        .upload(
+            "/areas/020",
+            "/areas/020/populations",
+            &[],
+            "code,population\n00682,12345\n00001,5\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("Mã không thuộc địa bàn này: 00001"),
+        "{}",
+        r.text
+    );
+    assert_eq!(t.audit_count().await, before);
+    assert_eq!(
+        count(
+            &t.db,
+            "select count(*) from areas where code = '00682' and population is not null"
+        )
+        .await,
+        0
+    );
+    // A good file: stored, audited, shown.
+    let r = admin
+        .upload(
+            "/areas/020",
+            "/areas/020/populations",
+            &[],
+            "code;population;adult_population\n00682;12.345;9.000\n00679;8000\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(t.audit_count().await, before + 2);
+    let (pop, adults): (Option<i64>, Option<i64>) =
+        sqlx::query_as("select population, adult_population from areas where code = '00682'")
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+    assert_eq!((pop, adults), (Some(12_345), Some(9_000)));
+    assert!(admin.get("/areas/00682").await.text.contains("12.345"));
+    // Only an administrator may.
+    let mut chair = t.signed_in("thanhtri").await;
+    let r = chair
+        .upload(
+            "/areas/020",
+            "/areas/020/populations",
+            &[],
+            "code,population\n00682,1\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -481,38 +481,9 @@ async fn personal_details_are_hidden_from_the_city(db: PgPool) {
     assert_eq!(c["full_name"], "Nguyễn Thị A");
 }
 
-fn multipart(csrf: &str, mode: &str, csv: &str) -> (String, String) {
-    let boundary = "vxboundary7d2f";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f0.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n\
-         --{boundary}--\r\n"
-    );
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(
-    t: &TestApp,
-    b: &mut crate::common::Browser,
-    mode: &str,
-    csv: &str,
-) -> crate::common::Reply {
-    let csrf = b.get("/cases/import").await.csrf();
-    let (ct, body) = multipart(&csrf, mode, csv);
-    let req = axum::http::Request::post("/cases/import")
-        .header(
-            "cookie",
-            b.cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-        .header("content-type", ct)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    t.send(req).await
+async fn upload(b: &mut crate::common::Browser, mode: &str, csv: &str) -> crate::common::Reply {
+    b.upload("/cases/import", "/cases/import", &[("mode", mode)], csv)
+        .await
 }
 
 #[sqlx::test]
@@ -525,14 +496,14 @@ async fn a_csv_with_bad_rows_reports_each_line_and_imports_nothing_unless_asked(
                00001,BN7003,2021-07-30,community,treating\n\
                00685,BN7004,30/07/2021,lockdown,treating\n\
                00682,BN7001,2021-07-30,community,treating\n";
-    let r = upload(&t, &mut b, "all", csv).await;
+    let r = upload(&mut b, "all", csv).await;
     assert_eq!(
         r.status,
         StatusCode::FORBIDDEN,
         "a commune of another district is refused outright"
     );
     let csv = csv.replace("00001,", "99999,");
-    let r = upload(&t, &mut b, "all", &csv).await;
+    let r = upload(&mut b, "all", &csv).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(
         r.text.contains("3 dòng có lỗi; chưa nhập gì."),
@@ -542,7 +513,7 @@ async fn a_csv_with_bad_rows_reports_each_line_and_imports_nothing_unless_asked(
     assert!(r.text.contains("Dòng 3") && r.text.contains("Dòng 4") && r.text.contains("Dòng 6"));
     assert!(r.text.contains("Không có địa bàn với mã này."));
     assert_eq!(cases(&t).await, 0);
-    let r = upload(&t, &mut b, "good", &csv).await;
+    let r = upload(&mut b, "good", &csv).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("Đã nhập 2 ca bệnh; bỏ qua 3 dòng lỗi."),
@@ -602,7 +573,7 @@ async fn exported_cases_import_back_as_the_same_records(db: PgPool) {
         .execute(&t.db)
         .await
         .unwrap();
-    let r = upload(&t, &mut b, "all", &csv.text).await;
+    let r = upload(&mut b, "all", &csv.text).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(snapshot(t.db.clone()).await, before);
 }

@@ -246,6 +246,37 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// Uploads `file` (as `file`, a CSV) with `fields` and the CSRF token
+    /// of the page at `form_page`, as a multipart form.
+    pub async fn upload(
+        &mut self,
+        form_page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: &str,
+    ) -> Reply {
+        let csrf = self.get(form_page).await.csrf();
+        let boundary = "vxboundary7d2f";
+        let mut body = String::new();
+        for (k, v) in std::iter::once(&("csrf", csrf.as_str())).chain(fields) {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        ));
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
         self.post(
             "/sign-in",

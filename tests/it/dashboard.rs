@@ -292,8 +292,9 @@ async fn the_level_follows_the_rate_per_100000_and_says_which_criterion_set_it(d
         (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
         (json!(null), json!("no_population"))
     );
-    // 5 community cases in 10,000 people over 7 days: 50 per 100,000 → level 3,
-    // and nobody vaccinated raises it to 4.
+    // 5 community cases in 10,000 people over 7 days: 50 per 100,000 → level 3.
+    // No daily report has given doses, so coverage is unknown: it raises
+    // nothing and the page says the data is missing.
     let token = t.token("lienninh").await;
     for i in 0..5 {
         t.api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": format!("BN{i}"), "detected_on": "2021-07-30", "detected_in": "community", "status": "treating"}))).await;
@@ -301,10 +302,29 @@ async fn the_level_follows_the_rate_per_100000_and_says_which_criterion_set_it(d
     let s = summary(&t, &city, "00682").await;
     assert_eq!(
         (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
+        (json!(3), json!("incidence"))
+    );
+    assert_eq!(s["zone"]["vaccine_coverage"], json!(null));
+    assert!(
+        s["zone"]["lacking"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("vaccination"))
+    );
+    // A report of no doses is known and low: it raises the level to 4.
+    let r = t.api("PUT", "/api/v1/daily-reports/00682/2021-07-30", Some(&token), Some(json!({"f1_traced": 0, "f1_quarantined": 0, "tests": 0, "dose1": 0, "dose2": 0, "dose3": 0}))).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(
+        (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
         (json!(4), json!("vaccination"))
     );
-    t.api("PUT", "/api/v1/daily-reports/00682/2021-07-31", Some(&token), Some(json!({"f1_traced": 0, "f1_quarantined": 0, "tests": 0, "dose1": 8000, "dose2": 0, "dose3": 0}))).await;
+    // 6,000 first doses are 60 % of everyone but 82 % of the adults (73 %
+    // of 10,000 by default): criterion 2 counts adults, so it is met.
+    t.api("PUT", "/api/v1/daily-reports/00682/2021-07-31", Some(&token), Some(json!({"f1_traced": 0, "f1_quarantined": 0, "tests": 0, "dose1": 6000, "dose2": 0, "dose3": 0}))).await;
     let s = summary(&t, &city, "00682").await;
+    assert_eq!(s["zone"]["adults"], json!(7300));
+    assert_eq!(s["zone"]["adults_estimated"], json!(true));
     assert_eq!(
         (s["zone"]["level"].clone(), s["zone"]["set_by"].clone()),
         (json!(3), json!("incidence"))
@@ -415,4 +435,157 @@ async fn the_next_dashboard_after_a_write_shows_it(db: PgPool) {
             && after.text.contains(r#"id="f0-new-today">1<"#)
     );
     assert!(after.text.contains("Vùng đỏ"));
+}
+
+/// Files a case through the API, answering 201.
+async fn case(t: &TestApp, token: &str, commune: &str, code: &str, day: &str, found: &str) {
+    let r = t
+        .api("POST", "/api/v1/cases", Some(token), Some(json!({"commune_code": commune, "case_code": code, "detected_on": day, "detected_in": found, "status": "treating"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+#[sqlx::test]
+async fn an_area_page_shows_today_against_yesterday_and_the_week_against_the_one_before(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    // Today (1/8) 3, yesterday 1; the last 7 days 5, the 7 before 2.
+    for (i, day) in [
+        "2021-08-01",
+        "2021-08-01",
+        "2021-08-01",
+        "2021-07-31",
+        "2021-07-27",
+        "2021-07-25",
+        "2021-07-19",
+    ]
+    .iter()
+    .enumerate()
+    {
+        case(&t, &token, "00682", &format!("BN{i}"), day, "quarantine").await;
+    }
+    let city = t.token("thanhpho").await;
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(
+        (&s["f0"]["new_today"], &s["f0"]["new_yesterday"]),
+        (&json!(3), &json!(1))
+    );
+    assert_eq!(
+        (&s["f0"]["new_7d"], &s["f0"]["new_prev_7d"]),
+        (&json!(5), &json!(2))
+    );
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/00682").await.text;
+    let day = page.split(r#"id="chg-day""#).nth(1).unwrap();
+    assert!(
+        day.contains("▲ 2") && day.contains("tăng 2 so với hôm qua"),
+        "{day:.300}"
+    );
+    let week = page.split(r#"id="chg-week""#).nth(1).unwrap();
+    assert!(
+        week.contains("▲ 3 (+150%)") && week.contains("tăng 3 so với 7 ngày trước đó"),
+        "{week:.300}"
+    );
+    // The district's row for the commune says the same in its table.
+    let district = b.get("/areas/020").await.text;
+    let row = district.split(r#"data-code="00682""#).nth(1).unwrap();
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("tăng 2 so với hôm qua") && row.contains("tăng 3 so với 7 ngày trước đó"));
+    // In English too.
+    b.get("/lang/en?next=/areas/00682").await;
+    let page = b.get("/areas/00682").await.text;
+    assert!(page.contains("up 2 on yesterday") && page.contains("up 3 on the previous 7 days"));
+}
+
+#[sqlx::test]
+async fn a_districts_communes_come_worst_first_and_the_rising_fastest_are_named(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    // Liên Ninh rises (0 → 3), Đông Mỹ falls (4 → 0), Đại Áng holds (1 → 1).
+    let plan = [
+        ("00682", "2021-07-31", 3),
+        ("00685", "2021-07-22", 4),
+        ("00679", "2021-07-30", 1),
+        ("00679", "2021-07-21", 1),
+    ];
+    let mut n = 0;
+    for (commune, day, count) in plan {
+        for _ in 0..count {
+            n += 1;
+            case(&t, &district, commune, &format!("BN{n}"), day, "quarantine").await;
+        }
+    }
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/020").await.text;
+    let order: Vec<&str> = page
+        .split(r#"<tr data-code=""#)
+        .skip(1)
+        .map(|r| &r[..5])
+        .collect();
+    assert_eq!(order.len(), 16);
+    assert_eq!(order[0], "00682", "the rising commune leads");
+    assert_eq!(order[15], "00685", "the falling commune is last");
+    assert!(page.contains(r#"id="sorted-worse""#));
+    let rising = page.split(r#"id="rising""#).nth(1).unwrap();
+    let rising = &rising[..rising.find("</div>").unwrap()];
+    assert!(rising.contains("Xã Liên Ninh") && rising.contains("tăng 3 so với 7 ngày trước đó"));
+    assert!(!rising.contains("Xã Đông Mỹ") && !rising.contains("Xã Đại Áng"));
+    // Sorting by name is still there, the Vietnamese way: Đại Áng (Đ after D).
+    let by_name = b.get("/areas/020?sort=name").await.text;
+    let names: Vec<String> = by_name
+        .split(r#"<tr data-code=""#)
+        .skip(1)
+        .map(|r| {
+            let link = &r[r.find("<a href=").unwrap()..];
+            let name = &link[link.find('>').unwrap() + 1..];
+            name[..name.find('<').unwrap()].to_string()
+        })
+        .collect();
+    let pos = |name: &str| names.iter().position(|n| n == name).unwrap();
+    assert!(pos("Xã Duyên Hà") < pos("Xã Đại Áng"), "{names:?}");
+    assert!(pos("Xã Đông Mỹ") < pos("Xã Hữu Hoà"), "{names:?}");
+    // Sparklines share one scale: a commune without cases draws a quiet line.
+    assert!(page.contains(r#"class="spark zero""#));
+}
+
+#[sqlx::test]
+async fn a_city_with_one_case_and_no_daily_reports_is_not_raised_for_missing_vaccination_data(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    case(&t, &token, "00682", "BN1", "2021-08-01", "community").await;
+    let mut b = t.signed_in("thanhpho").await;
+    let page = b.get("/areas/01").await.text;
+    assert!(!page.contains("tiêm chủng 0%"), "unknown read as zero");
+    assert!(page.contains("Chưa đủ số liệu tiêm chủng"));
+    // The city's census population gives a level, set by incidence alone.
+    assert!(page.contains("Cấp 1 — nguy cơ thấp (xanh)"));
+    assert!(page.contains("1/579 phường/xã vùng đỏ"));
+}
+
+#[sqlx::test]
+async fn the_wall_view_draws_every_district_where_it_lies_with_the_time_of_the_figures(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("thanhpho").await;
+    let r = b.get("/areas/01/wall").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let map = r.text.split(r#"class="tilemap""#).nth(1).unwrap();
+    let tiles = map.matches(r#"<a href="/areas/"#).count();
+    assert_eq!(tiles, 30);
+    // 09:00 in Hà Nội on 1 August 2021, the test clock.
+    assert!(
+        r.text.contains("Cập nhật lúc 09:00 · 01/08/2021"),
+        "{}",
+        &r.text[..2000]
+    );
+    assert!(r.text.contains("Chú giải"));
+    // A commune official may not open the city's wall.
+    let mut c = t.signed_in("lienninh").await;
+    assert_eq!(c.get("/areas/01/wall").await.status, StatusCode::FORBIDDEN);
+    // A district has no map positions for its communes: a sorted grid.
+    let d = b.get("/areas/020/wall").await.text;
+    assert!(d.contains(r#"id="tiles""#) && d.matches(r#"class="tile "#).count() == 16);
 }

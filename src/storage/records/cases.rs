@@ -559,7 +559,7 @@ pub async fn open_clusters(
         "select k.id, k.name, a.name as commune from clusters k join areas a on a.code = k.commune_code
          where ($1::text is null or k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
            and k.closed_on is null
-         order by a.name, k.name limit 300",
+         order by a.name collate \"vi-x-icu\", k.name collate \"vi-x-icu\" limit 300",
         scope
     )
     .fetch_all(db)

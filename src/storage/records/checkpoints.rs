@@ -171,7 +171,7 @@ impl Stored for CheckpointRow {
                from checkpoints k join areas a on a.code = k.area_code
                where (k.city_code = $2 or k.district_code = $2 or k.area_code = $2)
                  and ($3::text is null or k.status = $3)
-               order by k.name, k.id limit $4 offset $5"#,
+               order by k.name collate "vi-x-icu", k.id limit $4 offset $5"#,
             today as _,
             area.code,
             status,

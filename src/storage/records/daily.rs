@@ -56,7 +56,7 @@ pub async fn day_rows(db: &PgPool, area: &str, day: NaiveDate) -> Result<Vec<Day
            left join areas p on p.code = a.parent_code
            left join daily_reports r on r.commune_code = a.code and r.day = $2
            where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-           order by r.commune_code is not null, a.name"#,
+           order by r.commune_code is not null, a.name collate "vi-x-icu""#,
         area,
         day as _
     )

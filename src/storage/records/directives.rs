@@ -425,7 +425,7 @@ pub async fn cascade(
              coalesce(d.due_on < $2 and t.status is distinct from 'done', false) as "overdue!"
            from directive_targets t join areas a on a.code = t.area_code
            join directives d on d.id = t.directive_id
-           where t.directive_id = any($1) order by a.name"#,
+           where t.directive_id = any($1) order by a.name collate "vi-x-icu""#,
         &ids,
         today as _
     )

@@ -259,7 +259,7 @@ pub async fn writable_communes(
     let rows = sqlx::query!(
         "select a.code, a.name from areas a left join areas p on p.code = a.parent_code
          where a.level = 'commune' and ($1::text is null or a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-         order by a.name",
+         order by a.name collate \"vi-x-icu\"",
         user.scope()
     )
     .fetch_all(db)

@@ -201,7 +201,7 @@ impl Stored for SiteRow {
                from quarantine_sites s join areas a on a.code = s.area_code
                where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
                  and ($2::text is null or s.status = $2)
-               order by s.name, s.id limit $3 offset $4"#,
+               order by s.name collate "vi-x-icu", s.id limit $3 offset $4"#,
             area.code,
             status,
             paging.limit,

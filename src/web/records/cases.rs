@@ -2,7 +2,7 @@
 //! alone: voiding, and the CSV import with its template.
 
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,8 +26,8 @@ use crate::storage::records::cases::{
     CaseRow, CaseValues, next_case_code, open_clusters, taken_codes, void,
 };
 use crate::storage::records::{Stored, Write, save_in, writable_communes};
-use crate::web::auth::CsrfForm;
-use crate::web::page::{CSRF_KEY, Page, session_error};
+use crate::web::auth::{CsrfForm, CsrfMultipart};
+use crate::web::page::Page;
 
 /// The case pages, with voiding and the import.
 pub fn router() -> Router<AppState> {
@@ -553,29 +553,10 @@ async fn import(
     page: Page,
     user: CurrentUser,
     session: Session,
-    mut multipart: Multipart,
+    form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = String::new();
-    let mut mode = String::new();
-    let mut file = Vec::new();
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.to_string());
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            "mode" => mode = field.text().await.map_err(bad)?,
-            "file" => file = field.bytes().await.map_err(bad)?.to_vec(),
-            _ => {}
-        }
-    }
-    let expected = session
-        .get::<String>(CSRF_KEY)
-        .await
-        .map_err(session_error)?;
-    if !expected
-        .is_some_and(|e| crate::storage::tokens::constant_time_eq(e.as_bytes(), csrf.as_bytes()))
-    {
-        return Err(AppError::Csrf);
-    }
+    let mode = form.text("mode");
+    let file = form.bytes("file").to_vec();
     user.authorize(Action::ImportCases(&user.area))?;
     let lang = page.lang;
     let outcome = import_csv(&state, &user, lang, &file, mode == "good").await?;

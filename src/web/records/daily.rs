@@ -155,7 +155,7 @@ async fn by_district(
 ) -> Result<Response, AppError> {
     let lang = page.lang;
     let districts = crate::storage::areas::fetch_children(&state.db, &city.code).await?;
-    let mut lines: Vec<(i64, String, ListRow)> = districts
+    let mut lines: Vec<(i64, ListRow)> = districts
         .iter()
         .map(|d| {
             let mine: Vec<&DayRow> = rows.iter().filter(|r| r.district_code == d.code).collect();
@@ -180,13 +180,14 @@ async fn by_district(
                 muted: false,
                 marked: done < of,
             };
-            (of - done, d.name.clone(), row)
+            (of - done, row)
         })
         .collect();
-    // Most reports missing first.
-    lines.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Most reports missing first, then in the Vietnamese order the
+    // districts came in (a stable sort keeps it).
+    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
     let missing: i64 = lines.iter().map(|l| l.0).sum();
-    let list_rows: Vec<ListRow> = lines.into_iter().map(|l| l.2).collect();
+    let list_rows: Vec<ListRow> = lines.into_iter().map(|l| l.1).collect();
     status_list(
         state,
         page,
