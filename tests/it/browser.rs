@@ -265,10 +265,11 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
     // The district chair at a desk.
     c.set_window_size(1280, 900).await.unwrap();
     sign_in(&c, &base, "thanhtri").await;
-    assert_eq!(
-        text(&c, "tr[data-code='00682'] td:nth-child(3)").await,
-        "1",
-        "new today in Xã Liên Ninh"
+    assert!(
+        text(&c, "tr[data-code='00682'] td:nth-child(3)")
+            .await
+            .starts_with("1 ▲ 1"),
+        "new today in Xã Liên Ninh, one more than yesterday"
     );
     assert_eq!(text(&c, "#f0-new-today").await, "1");
     shot(&c, "04-district-dashboard").await;
@@ -277,12 +278,13 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
     // The city's wall screen.
     c.set_window_size(1920, 1080).await.unwrap();
     sign_in(&c, &base, "thanhpho").await;
-    assert_eq!(
-        text(&c, "tr[data-code='020'] td:nth-child(3)").await,
-        "1",
+    assert!(
+        text(&c, "tr[data-code='020'] td:nth-child(3)")
+            .await
+            .starts_with("1 ▲ 1"),
         "new today in Huyện Thanh Trì"
     );
-    assert!(text(&c, "#zone .zone-colour").await.contains("Vùng đỏ"));
+    assert!(text(&c, "#red-share").await.contains("1/579 phường/xã vùng đỏ"));
     shot(&c, "05-city-wall-screen").await;
 
     // And in English.
@@ -296,8 +298,146 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
         .for_element(Locator::Css("html[lang='en']"))
         .await
         .unwrap();
-    assert!(text(&c, "#zone .zone-colour").await.contains("Red zone"));
+    assert!(text(&c, "#red-share").await.contains("1/579 communes red"));
     assert!(c.source().await.unwrap().contains("Sign out"));
     shot(&c, "06-city-wall-screen-english").await;
+    c.close().await.unwrap();
+}
+
+/// What on the page reaches past the window across (and down, when `down`),
+/// named, or none. Boxes that scroll inside themselves (`.scroll`, `.map`)
+/// are not looked into.
+async fn spills(c: &Client, down: bool) -> Option<String> {
+    c.execute(
+        "const down = arguments[0]; const d = document.documentElement; \
+         const H = down ? window.innerHeight : Infinity; \
+         if (d.scrollHeight > H || d.scrollWidth > window.innerWidth) \
+           return 'page ' + d.scrollWidth + 'x' + d.scrollHeight + ' in ' + window.innerWidth + 'x' + window.innerHeight; \
+         for (const e of document.querySelectorAll('main *')) { \
+           if (e.closest('.scroll, .map') && !e.matches('.scroll, .map')) continue; \
+           const r = e.getBoundingClientRect(); \
+           if (r.width > 0 && (r.bottom > H + 1 || r.right > window.innerWidth + 1)) \
+             return e.tagName + '.' + e.className + ' ends at ' + r.right + ',' + r.bottom; } \
+         return null;",
+        vec![serde_json::json!(down)],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .map(str::to_string)
+}
+
+#[sqlx::test]
+async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    t.user("thanhtri", "district", "020").await;
+    // A plausible epidemic, and commune populations so levels exist.
+    vungxanh::storage::synth::generate(
+        &t.db,
+        "01",
+        &vungxanh::storage::synth::Scale {
+            cases: 4000,
+            days: 60,
+            sites: 40,
+            checkpoints: 40,
+            directives: 10,
+            report_days: 7,
+            seed: 11,
+        },
+        t.clock.today(),
+    )
+    .await
+    .unwrap();
+    vungxanh::storage::areas::estimate_commune_populations(
+        &t.db,
+        &vungxanh::storage::audit::Actor::system("test"),
+        t.clock.now(),
+        "01",
+    )
+    .await
+    .unwrap();
+    let base = serve(&t).await;
+    let d = driver();
+    let c = browser(&d).await;
+
+    // The city's wall: one 1920×1080 screen, nothing past its edges.
+    c.set_window_size(1920, 1080).await.unwrap();
+    sign_in(&c, &base, "thanhpho").await;
+    c.goto(&format!("{base}/areas/01/wall")).await.unwrap();
+    // The window's frame takes some height: grow it until the page itself
+    // has a full 1920×1080 screen.
+    let inner = c
+        .execute("return window.innerHeight", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap() as u32;
+    c.set_window_size(1920, 1080 + (1080 - inner.min(1080)))
+        .await
+        .unwrap();
+    let size = c
+        .execute("return [window.innerWidth, window.innerHeight]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(size, serde_json::json!([1920, 1080]), "a full HD screen");
+    assert_eq!(spills(&c, true).await, None, "the wall view must fit without scrolling");
+    assert!(text(&c, "#updated").await.starts_with("Cập nhật lúc 09:00"));
+    assert!(text(&c, "#zone-level").await.starts_with("Cấp"));
+    assert!(text(&c, "#red-share").await.contains("/579 phường/xã vùng đỏ"));
+    let tiles = c.find_all(Locator::Css("svg.tilemap a")).await.unwrap();
+    assert_eq!(tiles.len(), 30);
+    assert!(!c.find_all(Locator::Css("#rising li")).await.unwrap().is_empty());
+    shot(&c, "07-city-wall-view").await;
+    // A tile opens its district.
+    c.find(Locator::Css("svg.tilemap a[href='/areas/020']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("tr[data-code='00682']"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/areas/020"));
+    // The district's wall fits too, its communes as a sorted grid.
+    c.goto(&format!("{base}/areas/020/wall")).await.unwrap();
+    assert_eq!(spills(&c, true).await, None, "the district's wall view must fit");
+    shot(&c, "08-district-wall-view").await;
+
+    // The city at a desk: worst first, arrows with words, a legend.
+    c.set_window_size(1440, 900).await.unwrap();
+    c.goto(&format!("{base}/areas/01")).await.unwrap();
+    assert!(!overflows(&c).await);
+    assert!(text(&c, "#sorted-worse").await.contains("xấu đi"));
+    let first = text(&c, "#children tbody tr:first-child td.week").await;
+    assert!(first.contains('▲') || first.contains('='), "{first}");
+    assert!(text(&c, ".legend").await.contains("Cấp 4 — nguy cơ rất cao (đỏ)"));
+    let y_labels = c.find_all(Locator::Css("svg.curve.c-wide .axis.y")).await.unwrap();
+    assert_eq!(y_labels.len(), 5, "the curve shows its values");
+    shot(&c, "09-city-desk").await;
+    sign_out(&c).await;
+
+    // The district chair on a phone: nothing wider than the screen but the
+    // map and the table, which scroll inside their boxes.
+    c.set_window_size(390, 844).await.unwrap();
+    sign_in(&c, &base, "thanhtri").await;
+    for (path, name) in [
+        ("/areas/020", "10-district-phone"),
+        ("/areas/00682", "11-commune-phone"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        assert_eq!(spills(&c, false).await, None, "{path} on a 390 px phone");
+        let phone_curve = c
+            .find(Locator::Css("svg.curve.c-phone"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap();
+        assert!(phone_curve, "the phone gets the curve drawn for it");
+        shot(&c, name).await;
+    }
     c.close().await.unwrap();
 }
