@@ -92,6 +92,14 @@ enum DbAction {
 enum AreasAction {
     /// Import or update areas from a CSV: code,name,unit_type,level,parent_code,population.
     Import { file: std::path::PathBuf },
+    /// Set populations from a CSV: code,population[,adult_population]
+    /// (all or nothing; clears "estimated" marks).
+    Populations {
+        file: std::path::PathBuf,
+        /// Only areas under this one (itself included).
+        #[arg(long, default_value = "01")]
+        under: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -253,6 +261,41 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 "{} added, {} updated, {} unchanged",
                 report.inserted, report.updated, report.unchanged
             );
+        }
+        Command::Areas {
+            action: AreasAction::Populations { file, under },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let lang = vungxanh::domain::i18n::Lang::En;
+            let rows = match area::parse_populations(&text) {
+                Ok(rows) => rows,
+                Err(errors) => {
+                    for (line, key) in &errors {
+                        eprintln!("{}", lang.tf("pop.line", &[&line.to_string(), lang.t(key)]));
+                    }
+                    bail!(
+                        "{} problem(s) in {}; nothing saved",
+                        errors.len(),
+                        file.display()
+                    );
+                }
+            };
+            let report = areas::import_populations(
+                pool,
+                &Actor::system("import"),
+                clock.now(),
+                &under,
+                &rows,
+            )
+            .await
+            .map_err(|e| match e {
+                vungxanh::domain::error::AppError::Invalid(errors) => {
+                    anyhow::anyhow!("{}", errors.get("populations", lang).unwrap_or_default())
+                }
+                e => anyhow::anyhow!("{e}"),
+            })?;
+            println!("{} updated, {} unchanged", report.updated, report.unchanged);
         }
         Command::User { action } => match action {
             UserAction::Create {

@@ -1195,7 +1195,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Community per 100,000, 7 days",
     ),
     ("dash.legend", "Chú giải", "Legend"),
-    ("dash.legend_red", "có phường/xã vùng đỏ", "has a red commune"),
+    (
+        "dash.legend_red",
+        "có phường/xã vùng đỏ",
+        "has a red commune",
+    ),
     ("dash.legend_up", "▲ tăng (xấu đi)", "▲ rising (worse)"),
     ("dash.legend_down", "▼ giảm", "▼ falling"),
     ("dash.legend_same", "= không đổi", "= unchanged"),

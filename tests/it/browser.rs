@@ -284,7 +284,11 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
             .starts_with("1 ▲ 1"),
         "new today in Huyện Thanh Trì"
     );
-    assert!(text(&c, "#red-share").await.contains("1/579 phường/xã vùng đỏ"));
+    assert!(
+        text(&c, "#red-share")
+            .await
+            .contains("1/579 phường/xã vùng đỏ")
+    );
     shot(&c, "05-city-wall-screen").await;
 
     // And in English.
@@ -381,13 +385,26 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
         .await
         .unwrap();
     assert_eq!(size, serde_json::json!([1920, 1080]), "a full HD screen");
-    assert_eq!(spills(&c, true).await, None, "the wall view must fit without scrolling");
+    assert_eq!(
+        spills(&c, true).await,
+        None,
+        "the wall view must fit without scrolling"
+    );
     assert!(text(&c, "#updated").await.starts_with("Cập nhật lúc 09:00"));
     assert!(text(&c, "#zone-level").await.starts_with("Cấp"));
-    assert!(text(&c, "#red-share").await.contains("/579 phường/xã vùng đỏ"));
+    assert!(
+        text(&c, "#red-share")
+            .await
+            .contains("/579 phường/xã vùng đỏ")
+    );
     let tiles = c.find_all(Locator::Css("svg.tilemap a")).await.unwrap();
     assert_eq!(tiles.len(), 30);
-    assert!(!c.find_all(Locator::Css("#rising li")).await.unwrap().is_empty());
+    assert!(
+        !c.find_all(Locator::Css("#rising li"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     shot(&c, "07-city-wall-view").await;
     // A tile opens its district.
     c.find(Locator::Css("svg.tilemap a[href='/areas/020']"))
@@ -400,10 +417,20 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
         .for_element(Locator::Css("tr[data-code='00682']"))
         .await
         .unwrap();
-    assert!(c.current_url().await.unwrap().path().ends_with("/areas/020"));
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/areas/020")
+    );
     // The district's wall fits too, its communes as a sorted grid.
     c.goto(&format!("{base}/areas/020/wall")).await.unwrap();
-    assert_eq!(spills(&c, true).await, None, "the district's wall view must fit");
+    assert_eq!(
+        spills(&c, true).await,
+        None,
+        "the district's wall view must fit"
+    );
     shot(&c, "08-district-wall-view").await;
 
     // The city at a desk: worst first, arrows with words, a legend.
@@ -413,8 +440,15 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
     assert!(text(&c, "#sorted-worse").await.contains("xấu đi"));
     let first = text(&c, "#children tbody tr:first-child td.week").await;
     assert!(first.contains('▲') || first.contains('='), "{first}");
-    assert!(text(&c, ".legend").await.contains("Cấp 4 — nguy cơ rất cao (đỏ)"));
-    let y_labels = c.find_all(Locator::Css("svg.curve.c-wide .axis.y")).await.unwrap();
+    assert!(
+        text(&c, ".legend")
+            .await
+            .contains("Cấp 4 — nguy cơ rất cao (đỏ)")
+    );
+    let y_labels = c
+        .find_all(Locator::Css("svg.curve.c-wide .axis.y"))
+        .await
+        .unwrap();
     assert_eq!(y_labels.len(), 5, "the curve shows its values");
     shot(&c, "09-city-desk").await;
     sign_out(&c).await;
