@@ -1,11 +1,15 @@
 //! What every handler can reach.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use sqlx::PgPool;
 
 use crate::domain::clock::Clock;
 use crate::domain::config::Config;
+use crate::domain::i18n::Lang;
 use crate::storage::board::BoardCache;
 
 /// What every handler can reach. Holds no request state: sessions and
@@ -20,6 +24,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Dashboards computed, checked against the database on every use.
     pub boards: Arc<BoardCache>,
+    /// The public page's copies and per-address counters.
+    pub public: Arc<PublicCache>,
 }
 
 impl AppState {
@@ -30,6 +36,76 @@ impl AppState {
             config: Arc::new(config),
             clock,
             boards: Arc::default(),
+            public: Arc::default(),
         }
+    }
+}
+
+/// Seconds a public page copy is served before the city's stamp is read again.
+const CHECK_EVERY: i64 = 60;
+
+/// The copies of the page, one per language, and the per-address counters.
+#[derive(Default)]
+pub struct PublicCache {
+    copies: Mutex<HashMap<Lang, PublicCopy>>,
+    /// One rebuild at a time; the others wait and take its copy.
+    building: tokio::sync::Mutex<()>,
+    hits: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+}
+
+/// A rendered public page and what it was checked against.
+#[derive(Clone)]
+pub struct PublicCopy {
+    pub html: Arc<String>,
+    pub stamp: i64,
+    pub day: NaiveDate,
+    pub checked_at: DateTime<Utc>,
+}
+
+impl PublicCache {
+    /// The rebuild turn: one rebuild at a time.
+    pub fn building(&self) -> &tokio::sync::Mutex<()> {
+        &self.building
+    }
+
+    /// The copy in `lang`, however old.
+    pub fn kept(&self, lang: Lang) -> Option<PublicCopy> {
+        self.copies
+            .lock()
+            .expect("public copies")
+            .get(&lang)
+            .cloned()
+    }
+
+    /// Keeps `copy` as the one in `lang`.
+    pub fn keep(&self, lang: Lang, copy: PublicCopy) {
+        self.copies
+            .lock()
+            .expect("public copies")
+            .insert(lang, copy);
+    }
+
+    /// Counts a request from `address`; false once it is over `per_minute`
+    /// in the current minute.
+    pub fn admit(&self, address: &str, now: DateTime<Utc>, per_minute: u32) -> bool {
+        let mut hits = self.hits.lock().expect("public hits");
+        if hits.len() > 100_000 {
+            hits.retain(|_, (start, _)| (now - *start).num_seconds() < 60);
+        }
+        let entry = hits.entry(address.to_string()).or_insert((now, 0));
+        if (now - entry.0).num_seconds() >= 60 {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= per_minute
+    }
+
+    /// The copy in `lang` if it may be served without asking the database.
+    pub fn fresh(&self, lang: Lang, now: DateTime<Utc>, today: NaiveDate) -> Option<PublicCopy> {
+        let copies = self.copies.lock().expect("public copies");
+        copies
+            .get(&lang)
+            .filter(|c| c.day == today && (now - c.checked_at).num_seconds() < CHECK_EVERY)
+            .cloned()
     }
 }

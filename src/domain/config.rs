@@ -96,6 +96,10 @@ pub struct Config {
     #[arg(long, env = "VX_FILES_DIR")]
     pub files_dir: Option<PathBuf>,
 
+    /// Requests to the public page `/cong-khai` per address per minute.
+    #[arg(long, env = "VX_PUBLIC_PER_MINUTE", default_value_t = 120)]
+    pub public_per_minute: u32,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

@@ -336,6 +336,25 @@ impl<'a> Check<'a> {
         found
     }
 
+    /// A phone number: digits with spaces, dots or a leading "+" (empty
+    /// when optional and not given).
+    pub fn phone(&mut self, name: &str, required: bool) -> Option<String> {
+        let v = if required {
+            self.text(name, true, 20)?
+        } else {
+            self.opt_text(name, 20)
+        };
+        let digits = v.chars().filter(char::is_ascii_digit).count();
+        let shaped = v
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '+' || ch == '.');
+        if !shaped || (!v.is_empty() && digits < 3) {
+            self.fail(name, "err.phone_format");
+            return None;
+        }
+        Some(v)
+    }
+
     /// An area code as typed (checked against the database by the caller).
     pub fn code(&mut self, name: &str) -> Option<String> {
         let v = self.required(name)?;

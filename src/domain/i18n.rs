@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 /// A language of the interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Tiếng Việt, the default.
@@ -540,6 +542,156 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("nav.sites", "Khu cách ly", "Quarantine sites"),
     ("nav.checkpoints", "Chốt kiểm soát", "Checkpoints"),
     ("nav.directives", "Văn bản chỉ đạo", "Directives"),
+    ("nav.lockdowns", "Phong tỏa", "Lockdowns"),
+    ("nav.testing", "Xét nghiệm", "Testing"),
+    ("nav.hotlines", "Đường dây nóng", "Hotlines"),
+    ("nav.duty", "Trực ban", "Duty roster"),
+    ("nav.public", "Trang công khai", "Public page"),
+    (
+        "public.title",
+        "Tình hình dịch COVID-19 — thông tin công khai",
+        "COVID-19 situation — public information",
+    ),
+    (
+        "public.intro",
+        "Cấp độ dịch và vùng đỏ/xanh của từng quận, huyện, phường, xã; số đường dây nóng và cán bộ trực hôm nay. Không có thông tin cá nhân.",
+        "The epidemic level and red/green status of every district and commune; their hotlines and today's duty officers. No personal data.",
+    ),
+    ("public.hotlines", "Đường dây nóng", "Hotlines"),
+    ("public.duty_today", "Trực ban hôm nay", "On duty today"),
+    ("public.none", "Chưa công bố", "Not published"),
+    ("public.districts", "Quận, huyện, thị xã", "Districts"),
+    ("public.commune", "Phường, xã, thị trấn", "Commune"),
+    ("public.city_contacts", "Thành phố", "City"),
+    ("public.sign_in", "Cán bộ đăng nhập", "Officials sign in"),
+    (
+        "public.too_many",
+        "Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau một phút.",
+        "Too many requests from this address. Please try again in a minute.",
+    ),
+    ("rec.note", "Ghi chú", "Note"),
+    (
+        "lockdowns.title",
+        "Khu vực phong tỏa, cách ly y tế",
+        "Lockdown areas",
+    ),
+    (
+        "lockdowns.new",
+        "Thêm khu vực phong tỏa",
+        "Add a lockdown area",
+    ),
+    (
+        "lockdowns.edit",
+        "Sửa khu vực phong tỏa",
+        "Edit lockdown area",
+    ),
+    ("lockdowns.name", "Tên hoặc địa chỉ", "Name or address"),
+    ("lockdowns.kind", "Loại", "Kind"),
+    ("lockdowns.started_on", "Bắt đầu từ ngày", "Started on"),
+    (
+        "lockdowns.households",
+        "Số hộ bên trong",
+        "Households inside",
+    ),
+    ("lockdowns.people", "Số người bên trong", "People inside"),
+    (
+        "lockdowns.cluster_id",
+        "Chùm ca bệnh (mã số)",
+        "Cluster (number)",
+    ),
+    ("lockdowns.status", "Trạng thái", "Status"),
+    ("lockdowns.lifted_on", "Dỡ bỏ ngày", "Lifted on"),
+    ("lockdowns.active", "Đang phong tỏa", "Active"),
+    (
+        "enum.lockdown_kind.isolation_area",
+        "Vùng cách ly y tế",
+        "Medical isolation area",
+    ),
+    (
+        "enum.lockdown_kind.lockdown_point",
+        "Điểm phong tỏa",
+        "Lockdown point",
+    ),
+    ("enum.lockdown_status.active", "Đang phong tỏa", "Active"),
+    ("enum.lockdown_status.lifted", "Đã dỡ bỏ", "Lifted"),
+    ("testing.title", "Đợt xét nghiệm", "Testing rounds"),
+    ("testing.new", "Thêm đợt xét nghiệm", "Add a testing round"),
+    ("testing.edit", "Sửa đợt xét nghiệm", "Edit testing round"),
+    (
+        "testing.area",
+        "Địa bàn (mã phường/xã hoặc quận/huyện)",
+        "Area (commune or district code)",
+    ),
+    ("testing.tested_on", "Ngày lấy mẫu", "Sampled on"),
+    (
+        "testing.target",
+        "Đối tượng (thôn, chợ, toàn xã…)",
+        "Who was tested (village, market, whole commune…)",
+    ),
+    ("testing.method", "Phương pháp", "Method"),
+    ("testing.samples", "Số mẫu", "Samples"),
+    (
+        "testing.results",
+        "Số mẫu đã có kết quả",
+        "Samples with results",
+    ),
+    (
+        "testing.results_on",
+        "Ngày trả kết quả",
+        "Results returned on",
+    ),
+    ("testing.positives", "Số mẫu dương tính", "Positive samples"),
+    ("testing.waiting", "Chờ kết quả", "Waiting for results"),
+    (
+        "enum.test_method.pooled_pcr",
+        "RT-PCR mẫu gộp",
+        "Pooled RT-PCR",
+    ),
+    (
+        "enum.test_method.individual_pcr",
+        "RT-PCR mẫu đơn",
+        "Individual RT-PCR",
+    ),
+    (
+        "enum.test_method.rapid_antigen",
+        "Test nhanh kháng nguyên",
+        "Rapid antigen test",
+    ),
+    ("hotlines.title", "Đường dây nóng", "Hotlines"),
+    ("hotlines.new", "Thêm đường dây nóng", "Add a hotline"),
+    ("hotlines.edit", "Sửa đường dây nóng", "Edit hotline"),
+    (
+        "hotlines.label",
+        "Tên (Ban Chỉ đạo, Trạm Y tế…)",
+        "Name (steering committee, health station…)",
+    ),
+    ("hotlines.phone", "Số điện thoại", "Phone number"),
+    ("duty.title", "Lịch trực ban", "Duty roster"),
+    ("duty.new", "Thêm người trực", "Add a duty officer"),
+    ("duty.edit", "Sửa lịch trực", "Edit duty"),
+    ("duty.day", "Ngày trực", "Day"),
+    ("duty.name", "Họ tên", "Name"),
+    ("duty.role", "Chức vụ", "Role"),
+    (
+        "err.lifted_while_active",
+        "Khu vực đang phong tỏa thì chưa có ngày dỡ bỏ.",
+        "An active lockdown has no lifting date.",
+    ),
+    (
+        "err.results_over_samples",
+        "Số mẫu có kết quả không được lớn hơn số mẫu.",
+        "More results than samples.",
+    ),
+    (
+        "err.positives_over_results",
+        "Số mẫu dương tính không được lớn hơn số mẫu có kết quả.",
+        "More positives than results.",
+    ),
+    (
+        "err.not_a_commune_or_district",
+        "Chọn một phường/xã hoặc quận/huyện.",
+        "Choose a commune or a district.",
+    ),
     ("nav.daily", "Báo cáo ngày", "Daily reports"),
     // Cases
     ("cases.title", "Ca bệnh (F0)", "Confirmed cases (F0)"),
@@ -746,6 +898,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("sites.edit", "Sửa khu cách ly", "Edit site"),
     ("sites.name", "Tên", "Name"),
     ("sites.kind", "Loại", "Kind"),
+    (
+        "sites.treatment_tier",
+        "Tầng điều trị (cơ sở điều trị)",
+        "Treatment tier (treatment facilities)",
+    ),
+    (
+        "err.tier_for_treatment_only",
+        "Chỉ cơ sở điều trị mới có tầng điều trị.",
+        "Only a treatment facility has a tier.",
+    ),
     ("sites.run_by", "Đơn vị quản lý", "Run by"),
     ("sites.capacity", "Sức chứa (chỗ)", "Capacity (places)"),
     ("sites.occupancy", "Đang cách ly", "Occupancy"),
@@ -1217,6 +1379,37 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("dash.overdue_n", "{} việc quá hạn", "{} overdue"),
     ("dash.worse", "Xấu đi", "Getting worse"),
+    ("dash.testing_7d", "Xét nghiệm 7 ngày", "Testing, 7 days"),
+    ("dash.positive_rate", "Tỷ lệ dương tính", "Positive rate"),
+    (
+        "dash.waiting_48h",
+        "Mẫu chờ kết quả quá 48 giờ",
+        "Samples waiting over 48 hours",
+    ),
+    (
+        "dash.treatment",
+        "Điều trị F0 theo tầng",
+        "F0 treatment by tier",
+    ),
+    ("dash.treated_where", "Nơi điều trị", "Treated at"),
+    (
+        "dash.tier_places",
+        "Giường đang dùng/giường",
+        "Beds used/beds",
+    ),
+    ("dash.tier_n", "Tầng {}", "Tier {}"),
+    ("dash.tier_full", "gần hết chỗ", "nearly full"),
+    (
+        "dash.no_facilities",
+        "chưa khai báo cơ sở",
+        "no facility recorded",
+    ),
+    (
+        "dash.treated_unknown",
+        "Chưa ghi nơi điều trị",
+        "Place not recorded",
+    ),
+    ("dash.people", "người", "people"),
     (
         "dash.sorted_worse",
         "Xếp theo mức xấu đi: tăng nhiều nhất trong 7 ngày, rồi tỷ lệ ca cộng đồng",

@@ -159,6 +159,14 @@ pub enum RecordKind {
     Checkpoint,
     /// A directive: by the command centre that issues it.
     Directive,
+    /// A lockdown area: kept by its commune (and its district).
+    Lockdown,
+    /// A testing round: by the commune or district that ran it.
+    TestingRound,
+    /// A hotline: by the area's own officials and the levels above.
+    Hotline,
+    /// A duty roster entry: as hotlines.
+    Duty,
 }
 
 impl RecordKind {
@@ -168,7 +176,8 @@ impl RecordKind {
         match self {
             Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
             Site => matches!(role, Role::District | Role::City),
-            Checkpoint | Directive => !matches!(role, Role::Admin),
+            Checkpoint | Directive | Hotline | Duty => !matches!(role, Role::Admin),
+            Lockdown | TestingRound => matches!(role, Role::Commune | Role::District),
         }
     }
 }
@@ -233,11 +242,13 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
         Level::Commune => permits(role, home, Action::WriteCommuneRecord(a)),
     };
     match (kind, a.level) {
-        (Case | Cluster | DailyReport, Level::Commune) => {
+        (Case | Cluster | DailyReport | Lockdown, Level::Commune) => {
             permits(role, home, Action::WriteCommuneRecord(a))
         }
-        (Case | Cluster | DailyReport, _) => false,
-        (Checkpoint | Directive, _) => by_level(a),
+        (Case | Cluster | DailyReport | Lockdown, _) => false,
+        (Checkpoint | Directive | Hotline | Duty, _) => by_level(a),
+        (TestingRound, Level::Commune | Level::District) => by_level(a),
+        (TestingRound, Level::City) => false,
         (Site, Level::City | Level::District) => by_level(a),
         // A commune's site is run by its district.
         (Site, Level::Commune) => {

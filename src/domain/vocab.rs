@@ -21,7 +21,19 @@ vocab!(
 );
 vocab!(
     /// Kind of quarantine site.
-    SiteKind, "enum.site_kind", [Centralised = "centralised", Treatment = "treatment", Lockdown = "lockdown"]
+    SiteKind, "enum.site_kind", [Centralised = "centralised", Treatment = "treatment"]
+);
+vocab!(
+    /// Kind of lockdown area (since issue 15 no longer a quarantine site).
+    LockdownKind, "enum.lockdown_kind", [IsolationArea = "isolation_area", LockdownPoint = "lockdown_point"]
+);
+vocab!(
+    /// A lockdown area's status.
+    LockdownStatus, "enum.lockdown_status", [Active = "active", Lifted = "lifted"]
+);
+vocab!(
+    /// How a testing round tested.
+    TestMethod, "enum.test_method", [PooledPcr = "pooled_pcr", IndividualPcr = "individual_pcr", RapidAntigen = "rapid_antigen"]
 );
 vocab!(
     /// Who runs a quarantine site.

@@ -124,6 +124,15 @@ pub async fn search_under(db: &PgPool, root: &str, folded: &str) -> Result<Vec<A
     .await?)
 }
 
+/// The code of the first city of the tree, if any.
+pub async fn first_city(db: &PgPool) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar!("select code from areas where level = 'city' order by code limit 1")
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
 /// Sets an area's population, with its audit row.
 pub async fn set_population(
     db: &PgPool,

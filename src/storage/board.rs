@@ -81,6 +81,58 @@ pub struct Directives {
     pub targets: i64,
 }
 
+/// Active lockdown areas on the day and the people inside them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Lockdowns {
+    pub active: i64,
+    pub people: i64,
+}
+
+/// Testing in the last 7 days, and samples still waiting for results
+/// two days or more after they were taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Testing {
+    pub samples_7d: i64,
+    pub results_7d: i64,
+    pub positives_7d: i64,
+    pub waiting_over_48h: i64,
+}
+
+impl Testing {
+    /// Positives over results returned, 0–1; none before any result.
+    pub fn positive_rate(&self) -> Option<f64> {
+        (self.results_7d > 0).then(|| self.positives_7d as f64 / self.results_7d as f64)
+    }
+}
+
+/// Where treatment happens: F0 under treatment by place, and each tier's
+/// facilities (treatment-kind sites with a tier).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Treatment {
+    pub home: i64,
+    pub commune_station: i64,
+    /// F0 treated in tier 1, 2 and 3 facilities.
+    pub tiers: [i64; 3],
+    /// F0 whose place of treatment was not recorded.
+    pub unknown: i64,
+    /// Places and people in each tier's active facilities.
+    pub tier_capacity: [i64; 3],
+    pub tier_occupancy: [i64; 3],
+}
+
+impl Treatment {
+    /// Tiers (1–3) whose facilities are at or above `share` (0–1) full.
+    pub fn strained(&self, share: f64) -> Vec<usize> {
+        (0..3)
+            .filter(|i| {
+                self.tier_capacity[*i] > 0
+                    && self.tier_occupancy[*i] as f64 >= share * self.tier_capacity[*i] as f64
+            })
+            .map(|i| i + 1)
+            .collect()
+    }
+}
+
 /// Everything counted per area, additive over the tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Counts {
@@ -95,6 +147,14 @@ struct Counts {
     targets: i64,
     done: i64,
     overdue: i64,
+    lockdowns: i64,
+    lockdown_people: i64,
+    samples_7d: i64,
+    results_7d: i64,
+    positives_7d: i64,
+    waiting: i64,
+    tier_capacity: [i64; 3],
+    tier_occupancy: [i64; 3],
 }
 
 impl std::ops::AddAssign for Counts {
@@ -110,6 +170,16 @@ impl std::ops::AddAssign for Counts {
         self.targets += o.targets;
         self.done += o.done;
         self.overdue += o.overdue;
+        self.lockdowns += o.lockdowns;
+        self.lockdown_people += o.lockdown_people;
+        self.samples_7d += o.samples_7d;
+        self.results_7d += o.results_7d;
+        self.positives_7d += o.positives_7d;
+        self.waiting += o.waiting;
+        for i in 0..3 {
+            self.tier_capacity[i] += o.tier_capacity[i];
+            self.tier_occupancy[i] += o.tier_occupancy[i];
+        }
     }
 }
 
@@ -169,6 +239,9 @@ pub struct Summary {
     pub directives: Directives,
     pub zone: Zone,
     pub reports: ReportsFig,
+    pub lockdowns: Lockdowns,
+    pub testing: Testing,
+    pub treatment: Treatment,
     /// New cases on each of the last 14 days (oldest first).
     #[serde(skip)]
     pub spark: Vec<i64>,
@@ -262,6 +335,12 @@ async fn stamp(conn: &mut PgConnection, city: &str) -> Result<i64, AppError> {
             .await?
             .unwrap_or(0),
     )
+}
+
+/// The city's change stamp now: it moves with every write a dashboard shows.
+pub async fn current_stamp(db: &PgPool, city: &str) -> Result<i64, AppError> {
+    let mut conn = db.acquire().await?;
+    stamp(&mut conn, city).await
 }
 
 /// The board of `area` on `date`, including every write committed before
@@ -488,7 +567,7 @@ pub async fn compute(
         .ok_or_else(|| AppError::BadRequest(format!("no day after {date}")))?;
     let end_of_day = crate::domain::clock::start_of_day(next_day);
     let sites = sqlx::query!(
-        r#"select s.area_code, s.district_code, s.city_code, s.kind, h.status as "status!",
+        r#"select s.area_code, s.district_code, s.city_code, s.kind, s.treatment_tier, h.status as "status!",
              h.capacity as "capacity!", h.occupancy as "occupancy!"
            from quarantine_sites s
            join lateral (select status, capacity, occupancy from quarantine_occupancy o
@@ -509,6 +588,7 @@ pub async fn compute(
             r.capacity,
             r.occupancy,
         );
+        let tier = r.treatment_tier;
         if status != "active" {
             continue;
         }
@@ -525,6 +605,10 @@ pub async fn compute(
         if kind == "treatment" {
             c.treatment_capacity += i64::from(cap);
             c.treatment_occupancy += i64::from(occ);
+            if let Some(t) = tier.filter(|t| (1..=3).contains(t)) {
+                c.tier_capacity[t as usize - 1] += i64::from(cap);
+                c.tier_occupancy[t as usize - 1] += i64::from(occ);
+            }
         }
         if kind == "lockdown" {
             red_in.entry(code).or_default().active_lockdowns += 1;
@@ -588,6 +672,80 @@ pub async fn compute(
         c.targets += n;
         c.done += done;
         c.overdue += overdue;
+    }
+
+    // Lockdown areas standing on the day: each makes its commune red.
+    let lockdowns = sqlx::query!(
+        r#"select commune_code, district_code, count(*) as "n!", sum(people)::int8 as "people!"
+           from lockdowns
+           where (city_code = $1 or district_code = $1 or commune_code = $1)
+             and started_on <= $2 and (lifted_on is null or lifted_on > $2)
+           group by commune_code, district_code"#,
+        area.code,
+        date as _
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in lockdowns {
+        let c = counts
+            .entry(bucket(area, Some(&r.district_code), Some(&r.commune_code)))
+            .or_default();
+        c.lockdowns += r.n;
+        c.lockdown_people += r.people;
+        red_in.entry(r.commune_code).or_default().active_lockdowns += r.n;
+    }
+
+    // Testing rounds: the last 7 days, and samples two days old or more
+    // still without a result.
+    let tests = sqlx::query!(
+        r#"select area_code, district_code, city_code,
+             coalesce(sum(samples) filter (where tested_on > $2::date - 7), 0)::int8 as "samples!",
+             coalesce(sum(results) filter (where tested_on > $2 - 7), 0)::int8 as "results!",
+             coalesce(sum(positives) filter (where tested_on > $2 - 7), 0)::int8 as "positives!",
+             coalesce(sum(samples - results) filter (where tested_on <= $2 - 2), 0)::int8 as "waiting!"
+           from testing_rounds
+           where (city_code = $1 or district_code = $1 or area_code = $1) and tested_on <= $2::date
+             and (tested_on > $2::date - 7 or results < samples)
+           group by area_code, district_code, city_code"#,
+        area.code,
+        date as _
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in tests {
+        let c = counts
+            .entry(bucket(
+                area,
+                Some(&r.district_code),
+                commune_of(&r.area_code, Some(&r.district_code), &r.city_code),
+            ))
+            .or_default();
+        c.samples_7d += r.samples;
+        c.results_7d += r.results;
+        c.positives_7d += r.positives;
+        c.waiting += r.waiting;
+    }
+
+    // F0 under treatment by place, from their rollup.
+    let mut treated: HashMap<String, Treatment> = HashMap::new();
+    for r in sqlx::query!(
+        r#"select area_code, treated_at, sum(delta)::int8 as "n!" from treatment_rollup
+           where area_code = any($1) and day <= $2 group by area_code, treated_at"#,
+        &codes,
+        date as _
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let t = treated.entry(r.area_code).or_default();
+        match r.treated_at.as_str() {
+            "home" => t.home += r.n,
+            "commune_station" => t.commune_station += r.n,
+            "tier1" => t.tiers[0] += r.n,
+            "tier2" => t.tiers[1] += r.n,
+            "tier3" => t.tiers[2] += r.n,
+            _ => t.unknown += r.n,
+        }
     }
 
     let declarations = sqlx::query_as!(
@@ -710,6 +868,21 @@ pub async fn compute(
             reports: ReportsFig {
                 reported: rep.0,
                 communes,
+            },
+            lockdowns: Lockdowns {
+                active: c.lockdowns,
+                people: c.lockdown_people,
+            },
+            testing: Testing {
+                samples_7d: c.samples_7d,
+                results_7d: c.results_7d,
+                positives_7d: c.positives_7d,
+                waiting_over_48h: c.waiting,
+            },
+            treatment: Treatment {
+                tier_capacity: c.tier_capacity,
+                tier_occupancy: c.tier_occupancy,
+                ..treated.get(&a.code).copied().unwrap_or_default()
             },
             spark: sparks.get(&a.code).cloned().unwrap_or_else(|| vec![0; 14]),
         }

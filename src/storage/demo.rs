@@ -60,6 +60,10 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
             "estimated commune populations for the demo"
         );
     }
+    let hotlines = crate::storage::synth::contacts(db, "01", clock.today(), clock.now()).await?;
+    if hotlines > 0 {
+        tracing::info!(hotlines, "synthetic hotlines and duty roster for the demo");
+    }
     let has_users: bool = sqlx::query_scalar!(r#"select exists (select 1 from users) as "e!""#)
         .fetch_one(db)
         .await?;

@@ -312,10 +312,38 @@ pub async fn generate(
             0
         };
         let opened = today - Duration::days(rng.gen_range(7..days.max(8)));
+        // Lockdown areas are their own record since issue 15.
+        if kind == "lockdown" {
+            let lifted = (status != "active").then(|| {
+                let span = (today - opened).num_days().max(2);
+                opened + Duration::days(rng.gen_range(1..span))
+            });
+            let people = rng.gen_range(20..capacity.max(21));
+            sqlx::query!(
+                "insert into lockdowns (city_code, district_code, commune_code, name, kind, started_on, households,
+                   people, status, lifted_on, note, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'Dữ liệu mô phỏng', $11, $11)",
+                city,
+                district,
+                area,
+                format!("{name} số {}", i + 1),
+                if rng.gen_bool(0.3) { "isolation_area" } else { "lockdown_point" },
+                opened as _,
+                people / 3,
+                people,
+                if lifted.is_none() { "active" } else { "lifted" },
+                lifted as _,
+                start_of_day(opened) as _
+            )
+            .execute(&mut conn)
+            .await?;
+            continue;
+        }
+        let tier: Option<i16> = (kind == "treatment").then(|| rng.gen_range(1..=3));
         let id: i64 = sqlx::query_scalar!(
             "insert into quarantine_sites (city_code, district_code, area_code, name, kind, run_by, capacity, occupancy,
-               status, status_on, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning id",
+               status, status_on, created_at, updated_at, treatment_tier)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) returning id",
             city,
             district,
             area,
@@ -326,7 +354,8 @@ pub async fn generate(
             occupancy,
             status,
             opened as _,
-            start_of_day(opened) as _
+            start_of_day(opened) as _,
+            tier
         )
         .fetch_one(&mut conn)
         .await?;
@@ -488,6 +517,83 @@ pub async fn generate(
     copy.send(daily.as_bytes()).await?;
     copy.finish().await?;
 
+    // Testing rounds in the busier communes over the last two weeks; the
+    // lab is slow on some (results still out after two days).
+    let targets = [
+        "Toàn xã",
+        "Chợ đầu mối",
+        "Thôn 1",
+        "Khu công nghiệp",
+        "Tổ dân phố 3",
+    ];
+    #[derive(Default)]
+    struct Rounds {
+        city: Vec<String>,
+        district: Vec<String>,
+        area: Vec<String>,
+        day: Vec<NaiveDate>,
+        target: Vec<String>,
+        method: Vec<String>,
+        samples: Vec<i32>,
+        results: Vec<i32>,
+        results_on: Vec<Option<NaiveDate>>,
+        positives: Vec<i32>,
+    }
+    let mut r = Rounds::default();
+    for d in 0..days.min(14) {
+        let day = today - Duration::days(d);
+        for _ in 0..(communes.len() / 12).max(1) {
+            let cm = &communes[pick(rng.r#gen())];
+            let samples: i32 = rng.gen_range(50..2000);
+            let late = d < 2 || rng.gen_bool(0.12);
+            let results = if late {
+                rng.gen_range(0..samples / 2)
+            } else {
+                samples
+            };
+            let positives = if results > 0 {
+                rng.gen_range(0..=(results / 60).max(1)).min(results)
+            } else {
+                0
+            };
+            r.city.push(cm.city.clone());
+            r.district.push(cm.district.clone());
+            r.area.push(cm.code.clone());
+            r.day.push(day);
+            r.target
+                .push(targets[rng.gen_range(0..targets.len())].to_string());
+            r.method.push(
+                ["pooled_pcr", "individual_pcr", "rapid_antigen"][rng.gen_range(0..3)].to_string(),
+            );
+            r.samples.push(samples);
+            r.results.push(results);
+            r.results_on.push(
+                (results > 0).then(|| (day + Duration::days(rng.gen_range(1..3))).min(today)),
+            );
+            r.positives.push(positives);
+        }
+    }
+    sqlx::query!(
+        "insert into testing_rounds (city_code, district_code, area_code, tested_on, target, method, samples,
+           results, results_on, positives, note, created_at, updated_at)
+         select c, d, a, t, g, m, s, r, ro, p, 'Dữ liệu mô phỏng', $11, $11
+         from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::int4[],
+                     $8::int4[], $9::date[], $10::int4[]) as x(c, d, a, t, g, m, s, r, ro, p)",
+        &r.city,
+        &r.district,
+        &r.area,
+        &r.day as _,
+        &r.target,
+        &r.method,
+        &r.samples,
+        &r.results,
+        &r.results_on as _,
+        &r.positives,
+        start_of_day(today) as _
+    )
+    .execute(&mut conn)
+    .await?;
+
     if fast {
         sqlx::query("set session_replication_role = origin")
             .execute(&mut conn)
@@ -570,6 +676,16 @@ pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
                   (status = 'recovered')::int, (status = 'died')::int, (status = 'transferred')::int
            from cases where voided_at is null and status <> 'treating'
          ) x group by area_code, day;
+         delete from treatment_rollup;
+         insert into treatment_rollup (area_code, day, treated_at, delta)
+         select area_code, day, treated_at, sum(delta) from (
+           select unnest(array[commune_code, district_code, city_code]) as area_code, detected_on as day,
+                  coalesce(treated_at, 'unknown') as treated_at, 1 as delta
+           from cases where voided_at is null
+           union all
+           select unnest(array[commune_code, district_code, city_code]), status_on, coalesce(treated_at, 'unknown'), -1
+           from cases where voided_at is null and status <> 'treating'
+         ) x group by area_code, day, treated_at;
          delete from report_rollup;
          insert into report_rollup (area_code, day, reports, f1_traced, f1_quarantined, tests, dose1, dose2, dose3)
          select area_code, day, count(*), sum(f1_traced), sum(f1_quarantined), sum(tests), sum(dose1), sum(dose2), sum(dose3)
@@ -579,6 +695,52 @@ pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Hotlines for `city` and every area under it, and a duty roster from
+/// yesterday to a week on, all synthetic and saying so (the demo's public
+/// page); only where none exist yet. Returns the hotlines made.
+pub async fn contacts(
+    db: &sqlx::PgPool,
+    city: &str,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<u64> {
+    let mut tx = db.begin().await?;
+    let made = sqlx::query!(
+        "insert into hotlines (city_code, district_code, area_code, label, phone, created_at, updated_at)
+         select $1, case a.level when 'district' then a.code when 'commune' then a.parent_code end, a.code,
+           'Ban Chỉ đạo phòng, chống dịch (số mô phỏng)',
+           '0900 ' || lpad((row_number() over (order by a.code))::text, 3, '0') || ' 115', $2, $2
+         from areas a left join areas p on p.code = a.parent_code
+         where (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+           and not exists (select 1 from hotlines h where h.city_code = $1 or h.area_code = $1)",
+        city,
+        now as _
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if made > 0 {
+        sqlx::query!(
+            "insert into duty_roster (city_code, district_code, area_code, day, name, role, phone, created_at, updated_at)
+             select $1, case a.level when 'district' then a.code when 'commune' then a.parent_code end, a.code, d::date,
+               'Cán bộ trực số ' || (1 + (row_number() over (order by a.code, d)) % 4) || ' (mô phỏng)',
+               'Trực ban phòng, chống dịch',
+               '0911 ' || lpad(((row_number() over (order by a.code, d)) % 1000)::text, 3, '0') || ' 000', $4, $4
+             from areas a left join areas p on p.code = a.parent_code,
+               generate_series($2::date, $3::date, interval '1 day') d
+             where a.code = $1 or a.parent_code = $1 or p.parent_code = $1",
+            city,
+            (today - Duration::days(1)) as _,
+            (today + Duration::days(7)) as _,
+            now as _
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(made)
 }
 
 /// A standard normal draw (Box–Muller).

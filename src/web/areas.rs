@@ -276,7 +276,8 @@ async fn wall(
     user.authorize(Action::ReadArea(&area_ref))?;
     let today = state.clock.today();
     let board = board(&state, &area_ref, today).await?;
-    let v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
+    let mut v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
+    v.strain_share = state.config.treatment_max_pct / 100.0;
     Ok(WallPage { page, v })
 }
 

@@ -219,6 +219,8 @@ pub fn red_share_svg(red: i64, all: i64) -> String {
 #[derive(Debug, Clone)]
 pub struct MapTile {
     pub code: String,
+    /// Where the tile leads (the area's page, or a place on the same page).
+    pub href: String,
     pub name: String,
     pub short: String,
     pub col: u16,
@@ -271,8 +273,8 @@ pub fn tile_map_svg(tiles: &[MapTile], lang: Lang) -> String {
             ],
         );
         out.push_str(&format!(
-            r#"<a href="/areas/{code}" aria-label="{label}"><rect class="lv lv-{level}" x="{x}" y="{y}" width="{W}" height="{H}" rx="6"/>{red}<text class="tn lv-{level}" x="{tx}" y="{y1}">{short}</text><text class="tv lv-{level}" x="{tx}" y="{y2}">{n}</text><text class="ts lv-{level}" x="{tx}" y="{y3}">{level_word} · {arrow}</text></a>"#,
-            code = esc(&t.code),
+            r#"<a href="{href}" aria-label="{label}"><rect class="lv lv-{level}" x="{x}" y="{y}" width="{W}" height="{H}" rx="6"/>{red}<text class="tn lv-{level}" x="{tx}" y="{y1}">{short}</text><text class="tv lv-{level}" x="{tx}" y="{y2}">{n}</text><text class="ts lv-{level}" x="{tx}" y="{y3}">{level_word} · {arrow}</text></a>"#,
+            href = esc(&t.href),
             label = esc(&label),
             red = if t.red {
                 format!(
@@ -348,6 +350,7 @@ mod tests {
     fn a_tile_names_its_area_and_escapes_it() {
         let t = MapTile {
             code: "020".into(),
+            href: "/areas/020".into(),
             name: "Huyện <Thanh Trì>".into(),
             short: "Thanh <Trì>".into(),
             col: 1,

@@ -46,7 +46,7 @@ pub struct Shown {
 }
 
 /// How sorting the table of areas is asked for.
-pub const SORTS: [&str; 10] = [
+pub const SORTS: [&str; 11] = [
     "worse",
     "name",
     "active",
@@ -55,6 +55,7 @@ pub const SORTS: [&str; 10] = [
     "rate",
     "level",
     "overdue",
+    "late_tests",
     "reports",
     "population",
 ];
@@ -71,6 +72,7 @@ pub fn sort_rows(rows: &mut [Summary], sort: &str) {
             "rate" => s.zone.rate_per_100k.map_or(-1, |r| (r * 100.0) as i64),
             "level" => s.zone.level.map_or(0, i64::from) * 10 + i64::from(s.zone.colour == "red"),
             "overdue" => s.directives.overdue,
+            "late_tests" => s.testing.waiting_over_48h,
             "reports" => s.reports.communes - s.reports.reported,
             "population" => s.area.population.unwrap_or(-1),
             _ => 0,
@@ -97,6 +99,10 @@ pub struct Dash {
     pub now: DateTime<Utc>,
     /// The largest day of any row's sparkline, their common scale.
     spark_max: i64,
+    /// Occupancy (0–1) at which a treatment tier is flagged as full.
+    pub strain_share: f64,
+    /// What a map tile's link starts with, before the area's code.
+    pub link_prefix: &'static str,
 }
 
 impl Dash {
@@ -124,6 +130,8 @@ impl Dash {
             is_today,
             now,
             spark_max,
+            strain_share: 0.9,
+            link_prefix: "/areas/",
         }
     }
 
@@ -169,6 +177,57 @@ impl Dash {
     /// A count grouped the reader's way ("1.416").
     pub fn int(&self, n: &i64) -> String {
         self.lang.int(*n)
+    }
+
+    /// The treatment tiers: name, F0 treated there, places and people in
+    /// its facilities, and whether it is at or above the strain share.
+    pub fn tiers(&self) -> Vec<(String, i64, String, bool)> {
+        let t = &self.me().treatment;
+        let strained = t.strained(self.strain_share);
+        let mut out = vec![
+            (
+                self.t("enum.treated_at.home"),
+                t.home,
+                "—".to_string(),
+                false,
+            ),
+            (
+                self.t("enum.treated_at.commune_station"),
+                t.commune_station,
+                "—".to_string(),
+                false,
+            ),
+        ];
+        for i in 0..3 {
+            let places = if t.tier_capacity[i] > 0 {
+                format!(
+                    "{}/{} ({})",
+                    self.lang.int(t.tier_occupancy[i]),
+                    self.lang.int(t.tier_capacity[i]),
+                    self.pct(&t.tier_occupancy[i], &t.tier_capacity[i])
+                )
+            } else {
+                self.t("dash.no_facilities")
+            };
+            out.push((
+                self.lang.tf("dash.tier_n", &[&(i + 1).to_string()]),
+                t.tiers[i],
+                places,
+                strained.contains(&(i + 1)),
+            ));
+        }
+        if t.unknown > 0 {
+            out.push((self.t("dash.treated_unknown"), t.unknown, "—".into(), false));
+        }
+        out
+    }
+
+    /// The positive share of the last 7 days' results, or "—".
+    pub fn positive_rate(&self) -> String {
+        self.me()
+            .testing
+            .positive_rate()
+            .map_or_else(|| "—".into(), |r| format!("{}%", self.dec(r * 100.0)))
     }
 
     /// "Cấp 2 — nguy cơ trung bình" or "not determined".
@@ -401,6 +460,7 @@ impl Dash {
                 let t = tiles::position(&k.area.code)?;
                 Some(charts::MapTile {
                     code: k.area.code.clone(),
+                    href: format!("{}{}", self.link_prefix, k.area.code),
                     name: k.area.name.clone(),
                     short: t.short.clone(),
                     col: t.col,

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod dashboard;
 pub mod error;
 pub mod page;
+pub mod public;
 pub mod records;
 pub mod serve;
 pub mod sign_in;
@@ -52,6 +53,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/sw.js", get(service_worker))
         .route("/lang/{code}", get(page::switch_lang))
         .merge(sign_in::router())
+        .merge(public::router())
         .merge(areas::router())
         .merge(users::router())
         .merge(audit::router())

@@ -274,13 +274,7 @@ impl Stored for CaseRow {
             .int("birth_year", false, 1900, today.year() as i64)
             .map(|y| y as i32);
         let full_name = c.opt_text("full_name", 100);
-        let phone = c.opt_text("phone", 20);
-        if !phone
-            .chars()
-            .all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '+' || ch == '.')
-        {
-            c.fail("phone", "err.phone_format");
-        }
+        let phone = c.phone("phone", false).unwrap_or_default();
         let address = c.opt_text("address", 200);
         let mut errors = std::mem::take(&mut c.errors);
         let commune = writable_area(

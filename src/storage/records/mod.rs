@@ -29,7 +29,10 @@ pub mod checkpoints;
 pub mod clusters;
 pub mod daily;
 pub mod directives;
+pub mod hotlines;
+pub mod lockdowns;
 pub mod sites;
+pub mod testing;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;

@@ -28,6 +28,8 @@ pub struct SiteRow {
     pub area_parent: Option<String>,
     pub name: String,
     pub kind: String,
+    /// The tier (1–3) of a treatment facility.
+    pub treatment_tier: Option<i16>,
     pub run_by: String,
     pub capacity: i32,
     pub occupancy: i32,
@@ -41,6 +43,7 @@ pub struct SiteValues {
     pub area: AreaRef,
     pub name: String,
     pub kind: SiteKind,
+    pub treatment_tier: Option<i16>,
     pub run_by: RunBy,
     pub capacity: i32,
     pub occupancy: i32,
@@ -104,7 +107,7 @@ impl Stored for SiteRow {
 
     fn values_json(v: &SiteValues) -> Value {
         json!({"area_code": v.area.code, "name": v.name, "kind": v.kind.as_str(),
-            "run_by": v.run_by.as_str(), "capacity": v.capacity, "occupancy": v.occupancy,
+            "treatment_tier": v.treatment_tier, "run_by": v.run_by.as_str(), "capacity": v.capacity, "occupancy": v.occupancy,
             "status": v.status.as_str(), "status_on": v.status_on})
     }
 
@@ -112,7 +115,7 @@ impl Stored for SiteRow {
         Ok(sqlx::query_as!(
             SiteRow,
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.run_by,
+                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
                  s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
                from quarantine_sites s join areas a on a.code = s.area_code
                where s.id = $1"#,
@@ -133,6 +136,10 @@ impl Stored for SiteRow {
         let code = c.code("area_code");
         let name = c.text("name", true, 200);
         let kind = c.choice::<SiteKind>("kind", true);
+        let treatment_tier = c.int("treatment_tier", false, 1, 3).map(|t| t as i16);
+        if treatment_tier.is_some() && kind.is_some_and(|k| k != SiteKind::Treatment) {
+            c.fail("treatment_tier", "err.tier_for_treatment_only");
+        }
         let run_by = c.choice::<RunBy>("run_by", true);
         let capacity = c.int("capacity", true, 0, 1_000_000);
         let occupancy = c.int("occupancy", true, 0, 1_000_000);
@@ -159,6 +166,7 @@ impl Stored for SiteRow {
                 area,
                 name,
                 kind,
+                treatment_tier,
                 run_by,
                 capacity: cap as i32,
                 occupancy: occ as i32,
@@ -196,7 +204,7 @@ impl Stored for SiteRow {
         let rows = sqlx::query_as!(
             SiteRow,
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.run_by,
+                 a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
                  s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
                from quarantine_sites s join areas a on a.code = s.area_code
                where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
@@ -220,8 +228,8 @@ impl Stored for SiteRow {
         let codes = Codes::of(&v.area);
         let id = sqlx::query_scalar!(
             "insert into quarantine_sites (city_code, district_code, area_code, name, kind, run_by, capacity,
-               occupancy, status, status_on, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning id",
+               occupancy, status, status_on, created_at, updated_at, treatment_tier)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) returning id",
             codes.city,
             codes.district,
             v.area.code,
@@ -232,7 +240,8 @@ impl Stored for SiteRow {
             v.occupancy,
             v.status.as_str(),
             v.status_on as _,
-            now as _
+            now as _,
+            v.treatment_tier
         )
         .fetch_one(&mut *conn)
         .await?;
@@ -251,7 +260,7 @@ impl Stored for SiteRow {
         let done = sqlx::query!(
             "update quarantine_sites set city_code = $3, district_code = $4, area_code = $5, name = $6, kind = $7,
                run_by = $8, capacity = $9, occupancy = $10, status = $11, status_on = $12,
-               version = version + 1, updated_at = $13
+               version = version + 1, updated_at = $13, treatment_tier = $14
              where id = $1 and version = $2",
             old.id,
             version,
@@ -265,7 +274,8 @@ impl Stored for SiteRow {
             v.occupancy,
             v.status.as_str(),
             v.status_on as _,
-            now as _
+            now as _,
+            v.treatment_tier
         )
         .execute(&mut *conn)
         .await?;

@@ -8,6 +8,7 @@ pub mod daily;
 pub mod directives;
 pub mod export;
 pub mod openapi;
+pub mod operations;
 pub mod paste;
 pub mod record;
 pub mod sites;
@@ -25,7 +26,10 @@ use crate::domain::forms::{Field, Raw};
 use crate::state::AppState;
 use crate::storage::areas::{area_ref, named_areas};
 use crate::storage::records::clusters::ClusterRow;
+use crate::storage::records::hotlines::{DutyRow, HotlineRow};
+use crate::storage::records::lockdowns::LockdownRow;
 use crate::storage::records::sites::SiteRow;
+use crate::storage::records::testing::TestingRow;
 use crate::web::auth::{Action, CurrentUser};
 use crate::web::page::Page;
 
@@ -36,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .merge(paste::router())
         .merge(record::pages::<ClusterRow>())
         .merge(record::pages::<SiteRow>())
+        .merge(record::pages::<LockdownRow>())
+        .merge(record::pages::<TestingRow>())
+        .merge(record::pages::<HotlineRow>())
+        .merge(record::pages::<DutyRow>())
         .merge(checkpoints::router())
         .merge(directives::router())
         .merge(daily::router())
@@ -47,6 +55,10 @@ pub fn api_router() -> Router<AppState> {
         .merge(cases::api_router())
         .merge(record::api::<ClusterRow>())
         .merge(record::api::<SiteRow>())
+        .merge(record::api::<LockdownRow>())
+        .merge(record::api::<TestingRow>())
+        .merge(record::api::<HotlineRow>())
+        .merge(record::api::<DutyRow>())
         .merge(checkpoints::api_router())
         .merge(directives::api_router())
         .merge(daily::api_router())

@@ -27,6 +27,7 @@ impl Record for SiteRow {
         "area_code",
         "name",
         "kind",
+        "treatment_tier",
         "run_by",
         "capacity",
         "occupancy",
@@ -46,6 +47,17 @@ impl Record for SiteRow {
             .text("area_code", "rec.area", true, 5)
             .text("name", "sites.name", true, 200)
             .choice::<SiteKind>("kind", "sites.kind", true, false)
+            .select(
+                "treatment_tier",
+                "sites.treatment_tier",
+                vec![
+                    (String::new(), "—".into()),
+                    ("1".into(), v.lang.tf("dash.tier_n", &["1"])),
+                    ("2".into(), v.lang.tf("dash.tier_n", &["2"])),
+                    ("3".into(), v.lang.tf("dash.tier_n", &["3"])),
+                ],
+                false,
+            )
             .choice::<RunBy>("run_by", "sites.run_by", true, false)
             .number("capacity", "sites.capacity", true)
             .number("occupancy", "sites.occupancy", true)
@@ -74,6 +86,12 @@ impl Record for SiteRow {
         r.set("area_code", &self.area_code);
         r.set("name", &self.name);
         r.set("kind", &self.kind);
+        r.set(
+            "treatment_tier",
+            self.treatment_tier
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        );
         r.set("run_by", &self.run_by);
         r.set("capacity", self.capacity.to_string());
         r.set("occupancy", self.occupancy.to_string());
@@ -132,6 +150,11 @@ impl Record for SiteRow {
             (l("sites.name"), self.name.clone()),
             (l("rec.area"), self.area_name.clone()),
             (l("sites.kind"), label::<SiteKind>(lang, Some(&self.kind))),
+            (
+                l("sites.treatment_tier"),
+                self.treatment_tier
+                    .map_or_else(|| "—".into(), |t| lang.tf("dash.tier_n", &[&t.to_string()])),
+            ),
             (l("sites.run_by"), label::<RunBy>(lang, Some(&self.run_by))),
             (l("sites.capacity"), lang.int(self.capacity.into())),
             (l("sites.occupancy"), lang.int(self.occupancy.into())),

@@ -1,0 +1,249 @@
+//! Testing rounds (đợt xét nghiệm) filed by a commune or a district: who
+//! was targeted, how, samples taken, results back and positives. Samples
+//! still without results two days on are "late" on every dashboard.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{CurrentUser, RecordKind};
+use crate::domain::vocab::TestMethod;
+
+/// A testing round.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TestingRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    pub district_code: String,
+    pub area_code: String,
+    pub area_name: String,
+    #[serde(skip)]
+    pub area_level: String,
+    #[serde(skip)]
+    pub parent_code: Option<String>,
+    pub tested_on: NaiveDate,
+    pub target: String,
+    pub method: String,
+    pub samples: i32,
+    pub results: i32,
+    pub results_on: Option<NaiveDate>,
+    pub positives: i32,
+    pub note: String,
+    pub version: i32,
+}
+
+/// A testing round that passed every check.
+pub struct TestingValues {
+    pub area: AreaRef,
+    pub tested_on: NaiveDate,
+    pub target: String,
+    pub method: TestMethod,
+    pub samples: i32,
+    pub results: i32,
+    pub results_on: Option<NaiveDate>,
+    pub positives: i32,
+    pub note: String,
+}
+
+impl Stored for TestingRow {
+    type Values = TestingValues;
+    type Filter = ();
+    const KIND: RecordKind = RecordKind::TestingRound;
+    const ENTITY: &'static str = "testing_round";
+
+    row_accessors!(serialize);
+
+    fn area(&self) -> AreaRef {
+        placed_at(
+            &self.area_code,
+            &self.area_name,
+            &self.area_level,
+            self.parent_code.as_deref(),
+            &self.city_code,
+        )
+    }
+
+    fn values_area(v: &TestingValues) -> &AreaRef {
+        &v.area
+    }
+
+    fn values_json(v: &TestingValues) -> Value {
+        json!({"area_code": v.area.code, "tested_on": v.tested_on, "target": v.target,
+            "method": v.method.as_str(), "samples": v.samples, "results": v.results,
+            "results_on": v.results_on, "positives": v.positives, "note": v.note})
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as!(
+            TestingRow,
+            r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
+                 t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
+               from testing_rounds t join areas a on a.code = t.area_code where t.id = $1"#,
+            id
+        )
+        .fetch_optional(db)
+        .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        _existing: Option<&Self>,
+    ) -> Result<TestingValues, AppError> {
+        let mut c = Check::on(raw, today);
+        let code = c.code("area_code");
+        let tested_on = c.date("tested_on", true, Some(today));
+        let target = c.text("target", true, 200);
+        let method = c.choice::<TestMethod>("method", true);
+        let samples = c.int("samples", true, 1, 10_000_000).map(|n| n as i32);
+        let results = c
+            .int("results", false, 0, 10_000_000)
+            .map_or(0, |n| n as i32);
+        let results_on = c.date("results_on", false, Some(today));
+        let positives = c
+            .int("positives", false, 0, 10_000_000)
+            .map_or(0, |n| n as i32);
+        if samples.is_some_and(|s| results > s) {
+            c.fail("results", "err.results_over_samples");
+        }
+        if positives > results {
+            c.fail("positives", "err.positives_over_results");
+        }
+        if results > 0 && results_on.is_none() {
+            c.fail("results_on", "err.required");
+        }
+        if let (Some(t), Some(r)) = (tested_on, results_on)
+            && r < t
+        {
+            c.fail("results_on", "err.date_order");
+        }
+        let note = c.opt_text("note", 1000);
+        let mut errors = std::mem::take(&mut c.errors);
+        let area =
+            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
+        if area.as_ref().is_some_and(|a| a.level == Level::City) {
+            errors.add("area_code", "err.not_a_commune_or_district");
+        }
+        match (area, tested_on, target, method, samples) {
+            (Some(area), Some(tested_on), Some(target), Some(method), Some(samples))
+                if errors.is_empty() =>
+            {
+                Ok(TestingValues {
+                    area,
+                    tested_on,
+                    target,
+                    method,
+                    samples,
+                    results,
+                    results_on,
+                    positives,
+                    note,
+                })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(_raw: &Raw, _today: NaiveDate) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        _f: &(),
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from testing_rounds t
+               where t.city_code = $1 or t.district_code = $1 or t.area_code = $1"#,
+            area.code
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = sqlx::query_as!(
+            TestingRow,
+            r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
+                 t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
+               from testing_rounds t join areas a on a.code = t.area_code
+               where t.city_code = $1 or t.district_code = $1 or t.area_code = $1
+               order by t.tested_on desc, t.id desc limit $2 offset $3"#,
+            area.code,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &TestingValues,
+    ) -> Result<i64, AppError> {
+        let codes = Codes::of(&v.area);
+        Ok(sqlx::query_scalar!(
+            "insert into testing_rounds (city_code, district_code, area_code, tested_on, target, method, samples,
+               results, results_on, positives, note, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning id",
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.tested_on as _,
+            v.target,
+            v.method.as_str(),
+            v.samples,
+            v.results,
+            v.results_on as _,
+            v.positives,
+            v.note,
+            now as _
+        )
+        .fetch_one(conn)
+        .await?)
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &TestingValues,
+    ) -> Result<bool, AppError> {
+        let codes = Codes::of(&v.area);
+        let done = sqlx::query!(
+            "update testing_rounds set city_code = $3, district_code = $4, area_code = $5, tested_on = $6,
+               target = $7, method = $8, samples = $9, results = $10, results_on = $11, positives = $12,
+               note = $13, version = version + 1, updated_at = $14
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.area.code,
+            v.tested_on as _,
+            v.target,
+            v.method.as_str(),
+            v.samples,
+            v.results,
+            v.results_on as _,
+            v.positives,
+            v.note,
+            now as _
+        )
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
