@@ -1410,6 +1410,22 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Place not recorded",
     ),
     ("dash.people", "người", "people"),
+    ("dash.days", "ngày", "days"),
+    (
+        "dash.operations",
+        "Năng lực và vận hành",
+        "Capacity and operations",
+    ),
+    (
+        "dash.quarantine_free",
+        "Cách ly: chỗ trống",
+        "Quarantine: free places",
+    ),
+    (
+        "dash.directives_overdue",
+        "Việc chỉ đạo quá hạn",
+        "Overdue directive tasks",
+    ),
     (
         "dash.sorted_worse",
         "Xếp theo mức xấu đi: tăng nhiều nhất trong 7 ngày, rồi tỷ lệ ca cộng đồng",

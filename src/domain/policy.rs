@@ -246,7 +246,9 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
             permits(role, home, Action::WriteCommuneRecord(a))
         }
         (Case | Cluster | DailyReport | Lockdown, _) => false,
-        (Checkpoint | Directive | Hotline | Duty, _) => by_level(a),
+        (Checkpoint | Directive, _) => by_level(a),
+        // Public contacts: the area's own officials and every level above.
+        (Hotline | Duty, _) => role != Role::Admin && a.is_within(&home.code),
         (TestingRound, Level::Commune | Level::District) => by_level(a),
         (TestingRound, Level::City) => false,
         (Site, Level::City | Level::District) => by_level(a),

@@ -14,6 +14,7 @@ mod dashboard;
 mod hardening;
 mod layers;
 mod offline;
+mod operations;
 mod paste;
 mod pg_cluster;
 mod records;

@@ -1,0 +1,403 @@
+//! Issue 15's operations: lockdown areas in the zone rules and on every
+//! dashboard, testing rounds with late results, treatment tiers, hotlines
+//! and duty rosters, and the public page that never shows a case field.
+
+use crate::common::TestApp;
+use axum::http::{Request, StatusCode};
+use chrono::Duration;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use vungxanh::domain::config::Config;
+
+async fn setup(db: PgPool) -> TestApp {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    t.user("quantri", "admin", "01").await;
+    t.user("phucxa", "commune", "00001").await;
+    t
+}
+
+async fn summary(t: &TestApp, token: &str, code: &str) -> Value {
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/areas/{code}/summary"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json()
+}
+
+fn lockdown(commune: &str) -> Value {
+    json!({"commune_code": commune, "name": "Ngõ 200 Tôn Đức Thắng", "kind": "lockdown_point",
+           "started_on": "2021-07-28", "households": 40, "people": 132, "status": "active"})
+}
+
+fn testing(area: &str) -> Value {
+    json!({"area_code": area, "tested_on": "2021-07-29", "target": "Chợ đầu mối", "method": "pooled_pcr",
+           "samples": 1000, "results": 400, "results_on": "2021-07-30", "positives": 4})
+}
+
+fn hotline(area: &str) -> Value {
+    json!({"area_code": area, "label": "Ban Chỉ đạo phòng, chống dịch", "phone": "0243 825 1234"})
+}
+
+fn duty(area: &str) -> Value {
+    json!({"area_code": area, "day": "2021-08-01", "name": "Trần Văn Trực", "role": "Phó Chủ tịch UBND", "phone": "0912 000 111"})
+}
+
+async fn count(t: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn each_role_may_file_operations_only_where_the_policy_says(db: PgPool) {
+    let t = setup(db).await;
+    let tokens = [
+        ("commune", t.token("lienninh").await),
+        ("district", t.token("thanhtri").await),
+        ("city", t.token("thanhpho").await),
+        ("admin", t.token("quantri").await),
+    ];
+    // (path, body in Liên Ninh, body elsewhere, who may in Liên Ninh)
+    let routes: [(&str, Value, Value, &[&str]); 5] = [
+        (
+            "/api/v1/lockdowns",
+            lockdown("00682"),
+            lockdown("00001"),
+            &["commune", "district"],
+        ),
+        (
+            "/api/v1/testing-rounds",
+            testing("00682"),
+            testing("00001"),
+            &["commune", "district"],
+        ),
+        (
+            "/api/v1/hotlines",
+            hotline("00682"),
+            hotline("00001"),
+            &["commune", "district", "city"],
+        ),
+        (
+            "/api/v1/duty-roster",
+            duty("00682"),
+            duty("00001"),
+            &["commune", "district", "city"],
+        ),
+        // A district's own round, hotline: the commune is below it.
+        (
+            "/api/v1/testing-rounds",
+            testing("020"),
+            testing("001"),
+            &["district"],
+        ),
+    ];
+    for (path, mine, other, allowed) in routes {
+        for (who, token) in &tokens {
+            let table = match path {
+                "/api/v1/lockdowns" => "lockdowns",
+                "/api/v1/testing-rounds" => "testing_rounds",
+                "/api/v1/hotlines" => "hotlines",
+                _ => "duty_roster",
+            };
+            let before = (count(&t, table).await, count(&t, "audit_log").await);
+            let r = t.api("POST", path, Some(token), Some(mine.clone())).await;
+            let want = if allowed.contains(who) {
+                StatusCode::CREATED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(r.status, want, "{who} POST {path} at home: {}", r.text);
+            if want == StatusCode::FORBIDDEN {
+                assert_eq!(
+                    (count(&t, table).await, count(&t, "audit_log").await),
+                    before
+                );
+            } else {
+                assert_eq!(count(&t, "audit_log").await, before.1 + 1, "audited");
+            }
+            // Nobody but the city writes in another district; the city
+            // only its contacts.
+            let r = t.api("POST", path, Some(token), Some(other.clone())).await;
+            let want = if *who == "city" && allowed.contains(who) {
+                StatusCode::CREATED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(r.status, want, "{who} POST {path} elsewhere: {}", r.text);
+        }
+    }
+}
+
+#[sqlx::test]
+async fn a_lockdown_area_turns_its_commune_red_and_counts_the_people_inside_until_lifted(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let city = t.token("thanhpho").await;
+    assert_eq!(summary(&t, &city, "00682").await["zone"]["colour"], "green");
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/lockdowns",
+            Some(&commune),
+            Some(lockdown("00682")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["id"].clone();
+    for code in ["00682", "020", "01"] {
+        let s = summary(&t, &city, code).await;
+        assert_eq!(s["zone"]["colour"], "red", "{code}");
+        assert_eq!(
+            s["lockdowns"],
+            json!({"active": 1, "people": 132}),
+            "{code}"
+        );
+    }
+    // Lifting needs its date; then the commune is green again.
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/lockdowns/{id}"),
+            Some(&commune),
+            Some(json!({"version": 1, "status": "lifted"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("lifted_on"));
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/lockdowns/{id}"),
+            Some(&commune),
+            Some(json!({"version": 1, "status": "lifted", "lifted_on": "2021-08-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let s = summary(&t, &city, "00682").await;
+    assert_eq!(s["zone"]["colour"], "green");
+    assert_eq!(s["lockdowns"]["active"], 0);
+    // On a day it stood, it still counts.
+    let r = t
+        .api(
+            "GET",
+            "/api/v1/areas/00682/summary?date=2021-07-30",
+            Some(&city),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["lockdowns"]["people"], 132);
+    // A cluster of another commune cannot be the one inside.
+    let mut bad = lockdown("00682");
+    bad["cluster_id"] = json!(999_999);
+    let r = t
+        .api("POST", "/api/v1/lockdowns", Some(&commune), Some(bad))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn testing_rounds_show_the_positive_rate_and_where_results_are_late(db: PgPool) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/testing-rounds",
+            Some(&district),
+            Some(testing("00682")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // A round with more positives than results is refused, field by field.
+    let mut bad = testing("00682");
+    bad["positives"] = json!(500);
+    let r = t
+        .api("POST", "/api/v1/testing-rounds", Some(&district), Some(bad))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("positives"));
+    let s = summary(&t, &district, "020").await;
+    assert_eq!(
+        s["testing"],
+        json!({"samples_7d": 1000, "results_7d": 400, "positives_7d": 4, "waiting_over_48h": 600})
+    );
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/020").await.text;
+    assert!(
+        page.contains(r#"id="testing-late" class="bad">600<"#),
+        "the district sees it"
+    );
+    let row = page.split(r#"data-code="00682""#).nth(1).unwrap();
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(r#"<td class="num missing">600</td>"#), "{row}");
+    assert!(page.contains("1,0%"), "4 positives of 400 results");
+    // Sorting by late results puts Liên Ninh first.
+    let sorted = b.get("/areas/020?sort=late_tests").await.text;
+    assert!(
+        sorted
+            .split(r#"<tr data-code=""#)
+            .nth(1)
+            .unwrap()
+            .starts_with("00682")
+    );
+}
+
+#[sqlx::test]
+async fn f0_are_counted_by_where_they_are_treated_and_a_nearly_full_tier_is_flagged(db: PgPool) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let district = t.token("thanhtri").await;
+    for (i, place) in ["tier2", "tier2", "home", "commune_station"]
+        .iter()
+        .enumerate()
+    {
+        let r = t.api("POST", "/api/v1/cases", Some(&commune), Some(json!({"commune_code": "00682", "case_code": format!("BN5{i}"), "detected_on": "2021-07-30", "detected_in": "quarantine", "status": "treating", "treated_at": place}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let r = t.api("POST", "/api/v1/quarantine-sites", Some(&district), Some(json!({"area_code": "020", "name": "Bệnh viện dã chiến", "kind": "treatment", "treatment_tier": 2, "run_by": "district", "capacity": 10, "occupancy": 9, "status": "active"}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // A tier is for treatment facilities only.
+    let r = t.api("POST", "/api/v1/quarantine-sites", Some(&district), Some(json!({"area_code": "020", "name": "Khu tập trung", "kind": "centralised", "treatment_tier": 1, "run_by": "district", "capacity": 10, "occupancy": 0, "status": "active"}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let s = summary(&t, &district, "020").await;
+    assert_eq!(s["treatment"]["tiers"], json!([0, 2, 0]));
+    assert_eq!(
+        (
+            s["treatment"]["home"].clone(),
+            s["treatment"]["commune_station"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    assert_eq!(s["treatment"]["tier_capacity"], json!([0, 10, 0]));
+    let mut b = t.signed_in("thanhtri").await;
+    let page = b.get("/areas/020").await.text;
+    let tiers = page.split(r#"id="tiers""#).nth(1).unwrap();
+    assert!(
+        tiers.contains(r#"<tr class="full"><td>Tầng 2</td><td class="num">2</td>"#),
+        "{tiers:.800}"
+    );
+    assert!(tiers.contains("9/10 (90%)") && tiers.contains("gần hết chỗ"));
+    // Recovery takes a case off its tier.
+    let id = t
+        .api("GET", "/api/v1/cases?q=BN50", Some(&commune), None)
+        .await
+        .json()["items"][0]["id"]
+        .clone();
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/cases/{id}"),
+            Some(&commune),
+            Some(json!({"version": 1, "status": "recovered", "status_on": "2021-08-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        summary(&t, &district, "020").await["treatment"]["tiers"],
+        json!([0, 1, 0])
+    );
+}
+
+async fn public(t: &TestApp) -> crate::common::Reply {
+    t.send(
+        Request::get("/cong-khai")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+#[sqlx::test]
+async fn the_public_page_needs_no_sign_in_shows_contacts_and_never_a_case_field(db: PgPool) {
+    let t = setup(db).await;
+    let commune = t.token("lienninh").await;
+    let district = t.token("thanhtri").await;
+    let r = t.api("POST", "/api/v1/cases", Some(&commune), Some(json!({"commune_code": "00682", "case_code": "BN777777", "detected_on": "2021-07-31", "detected_in": "community", "status": "treating", "village": "Thôn Bímật", "full_name": "Nguyễn Văn Bímật", "phone": "0987654321", "address": "Số 9 ngõ Bímật", "sex": "m", "birth_year": 1988, "treated_at": "home"}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    for (path, body) in [
+        ("/api/v1/hotlines", hotline("00682")),
+        ("/api/v1/duty-roster", duty("00682")),
+        ("/api/v1/hotlines", hotline("020")),
+    ] {
+        let r = t.api("POST", path, Some(&district), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let r = public(&t).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers.get("set-cookie").is_none(),
+        "no session for a citizen"
+    );
+    let page = &r.text;
+    assert!(page.contains("Cập nhật lúc 09:00 · 01/08/2021"));
+    assert!(page.contains("1/579 phường/xã vùng đỏ"));
+    let row = page.split(r#"data-code="00682""#).nth(1).unwrap();
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Vùng đỏ") && row.contains("0243 825 1234"));
+    assert!(row.contains("Trần Văn Trực (Phó Chủ tịch UBND)") && row.contains("tel:0912000111"));
+    assert_eq!(page.matches(r#"class="public-district""#).count(), 30);
+    for secret in ["BN777777", "Bímật", "0987654321", "1988", "Nguyễn Văn"] {
+        assert!(
+            !page.contains(secret),
+            "{secret} leaked onto the public page"
+        );
+    }
+    // In English too, from the language cookie.
+    let r = t
+        .send(
+            Request::get("/cong-khai")
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.text.contains("1/579 communes red") && r.text.contains("On duty today"));
+}
+
+#[sqlx::test]
+async fn the_public_page_is_served_from_memory_and_refreshed_at_most_once_a_minute(db: PgPool) {
+    let t = setup(db).await;
+    assert!(public(&t).await.text.contains("0/579 phường/xã vùng đỏ"));
+    let commune = t.token("lienninh").await;
+    t.api(
+        "POST",
+        "/api/v1/lockdowns",
+        Some(&commune),
+        Some(lockdown("00682")),
+    )
+    .await;
+    // Within the minute: the copy, untouched by the write.
+    t.clock.set(t.clock.now() + Duration::seconds(30));
+    assert!(public(&t).await.text.contains("0/579 phường/xã vùng đỏ"));
+    // A minute on, the copy is checked against the stamp and rebuilt.
+    t.clock.set(t.clock.now() + Duration::seconds(31));
+    assert!(public(&t).await.text.contains("1/579 phường/xã vùng đỏ"));
+}
+
+#[sqlx::test]
+async fn the_public_page_limits_requests_from_one_address(db: PgPool) {
+    let config = Config {
+        public_per_minute: 3,
+        ..Config::for_tests()
+    };
+    let t = TestApp::with_config(db, config).await;
+    for _ in 0..3 {
+        assert_eq!(public(&t).await.status, StatusCode::OK);
+    }
+    let r = public(&t).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text.contains("Quá nhiều yêu cầu"));
+    t.clock.set(t.clock.now() + Duration::seconds(61));
+    assert_eq!(public(&t).await.status, StatusCode::OK);
+}
