@@ -18,3 +18,4 @@ mod paste;
 mod pg_cluster;
 mod records;
 mod reliability;
+mod upgrade;
