@@ -3,6 +3,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod backup;
 pub mod board;
 pub mod db;
 pub mod demo;

@@ -7,6 +7,7 @@ mod access;
 mod access_records;
 mod areas;
 mod auth;
+mod backup;
 mod bad_input;
 mod browser;
 mod cases;
