@@ -523,6 +523,7 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
         .backup_at
         .0
         .map(|at| tokio::spawn(daily_backups(pool.clone(), config.clone(), at)));
+    let metrics_upkeep = tokio::spawn(vungxanh::web::metrics::upkeep());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
@@ -532,6 +533,7 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     cleanup.abort();
     counters.abort();
+    metrics_upkeep.abort();
     if let Some(b) = backups {
         b.abort();
     }

@@ -112,6 +112,11 @@ pub struct Config {
     /// need) are deleted.
     #[arg(long, env = "VX_BACKUP_KEEP", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..))]
     pub backup_keep: u32,
+
+    /// A token `/metrics` asks for (`Authorization: Bearer …`); without it,
+    /// `/metrics` answers only to this machine, not through the proxy.
+    #[arg(long, env = "VX_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl Config {

@@ -19,6 +19,9 @@ use crate::domain::error::{AppError, FieldErrors};
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            metrics::counter!("vx_db_pool_timeouts_total").increment(1);
+        }
         match e {
             sqlx::Error::RowNotFound => Self::NotFound,
             sqlx::Error::PoolTimedOut

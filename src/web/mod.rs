@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod error;
+pub mod metrics;
 pub mod page;
 pub mod records;
 pub mod serve;
@@ -36,6 +37,7 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application as a router, so tests can call it without a socket.
 pub fn router(state: AppState) -> Router {
+    metrics::handle();
     with_layers(routes(&state), state)
 }
 
@@ -45,6 +47,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(style))
         .route("/static/refresh.js", get(refresh_js))
         .route("/static/offline.js", get(offline_js))
@@ -90,7 +93,9 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     for (name, value) in page::security_headers() {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    app.layer(TraceLayer::new_for_http()).with_state(state)
+    app.layer(axum::middleware::from_fn(metrics::track))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 async fn home(user: Option<CurrentUser>) -> Redirect {

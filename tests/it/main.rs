@@ -14,6 +14,7 @@ mod cases;
 mod dashboard;
 mod hardening;
 mod layers;
+mod metrics;
 mod offline;
 mod paste;
 mod pg_cluster;
