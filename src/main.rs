@@ -529,7 +529,12 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!("Vùng Xanh is serving http://{}", listener.local_addr()?);
     let limits = vungxanh::web::serve::Limits::from(&config);
-    let app = router(AppState::new(pool.clone(), config, Clock::system()));
+    let mut state = AppState::new(pool.clone(), config.clone(), Clock::system());
+    if let Some(url) = &config.read_database_url {
+        state = state.with_replica(db::connect_replica(url, config.db_max_connections)?);
+        tracing::info!("dashboards, lists and exports read from the replica");
+    }
+    let app = router(state);
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     cleanup.abort();
     counters.abort();

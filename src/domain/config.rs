@@ -117,6 +117,15 @@ pub struct Config {
     /// `/metrics` answers only to this machine, not through the proxy.
     #[arg(long, env = "VX_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+
+    /// A streaming replica of DATABASE_URL for dashboards, lists and exports.
+    #[arg(long, env = "VX_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
+
+    /// Milliseconds a write waits for the replica to replay it before this
+    /// process reads from the primary instead (until the replica has).
+    #[arg(long, env = "VX_READ_WAIT_MS", default_value_t = 2000)]
+    pub read_wait_ms: u64,
 }
 
 impl Config {

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod idempotency;
 pub mod pg;
 pub mod records;
+pub mod replica;
 pub mod synth;
 pub mod throttle;
 pub mod tokens;

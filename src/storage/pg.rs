@@ -246,6 +246,39 @@ impl PrivateCluster {
         Ok(())
     }
 
+    /// A streaming replica of this cluster under `base`: a base backup with
+    /// the standby settings (`pg_basebackup -R`), started on a socket of its
+    /// own. An existing one is started as it is.
+    pub async fn start_replica(&self, base: &Path) -> Result<PrivateCluster> {
+        let replica = PrivateCluster::locate(base).await?.with_wal_archive(false);
+        if !replica.data_dir.join("PG_VERSION").exists() {
+            if let Some(parent) = replica.data_dir.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let out = Command::new(self.bin_dir.join("pg_basebackup"))
+                .arg("--pgdata")
+                .arg(&replica.data_dir)
+                .args([
+                    "--write-recovery-conf",
+                    "--wal-method=stream",
+                    "--checkpoint=fast",
+                ])
+                .arg(format!("--dbname={}", self.database_url("postgres")))
+                .stdin(Stdio::null())
+                .output()
+                .await
+                .context("running pg_basebackup")?;
+            if !out.status.success() {
+                bail!(
+                    "pg_basebackup failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        replica.start().await?;
+        Ok(replica)
+    }
+
     /// Creates `database` unless it exists.
     pub async fn ensure_database(&self, database: &str) -> Result<()> {
         use sqlx::Connection;

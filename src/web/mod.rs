@@ -93,9 +93,38 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     for (name, value) in page::security_headers() {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    app.layer(axum::middleware::from_fn(metrics::track))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        read_your_writes,
+    ))
+    .layer(axum::middleware::from_fn(metrics::track))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
+}
+
+/// With a read replica: a write is answered once the replica has replayed
+/// it (or, past `VX_READ_WAIT_MS`, once reads are sent to the primary until
+/// it has), so the page after a user's write shows it.
+async fn read_your_writes(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = !req.method().is_safe();
+    let res = next.run(req).await;
+    if let Some(replica) = &state.replica
+        && writes
+        && !res.status().is_client_error()
+        && !res.status().is_server_error()
+    {
+        match crate::storage::replica::primary_lsn(&state.db).await {
+            Ok(lsn) => {
+                replica.catch_up(lsn).await;
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the primary's WAL position failed"),
+        }
+    }
+    res
 }
 
 async fn home(user: Option<CurrentUser>) -> Redirect {

@@ -20,4 +20,5 @@ mod paste;
 mod pg_cluster;
 mod records;
 mod reliability;
+mod replica;
 mod upgrade;
