@@ -197,12 +197,22 @@ async fn a_database_of_the_first_release_keeps_its_data_and_dashboards_after_eve
         }
     };
     let city = summary("01").await;
-    assert_eq!(
-        city["f0"],
-        json!({"total": 5, "active": 3, "new_today": 0, "new_7d": 3, "community_7d": 1,
-               "community_total": 3, "recovered": 1, "died": 1}),
-        "the voided case is not counted"
-    );
+    let expected = [
+        ("total", 5),
+        ("active", 3),
+        ("new_today", 0),
+        ("new_7d", 3),
+        ("community_7d", 1),
+        ("community_total", 3),
+        ("recovered", 1),
+        ("died", 1),
+    ];
+    for (figure, n) in expected {
+        assert_eq!(
+            city["f0"][figure], n,
+            "f0.{figure} (the voided case is not counted)"
+        );
+    }
     assert_eq!(city["quarantine"]["occupancy"], 120);
     assert_eq!(city["quarantine"]["free"], 180);
     assert_eq!(city["clusters"]["active"], 1);
