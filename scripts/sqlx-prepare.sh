@@ -12,6 +12,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   # The private cluster; any build of the program can start it (the queries
   # being regenerated may not compile offline yet).
   export VX_DATA_DIR="${VX_DATA_DIR:-var/test}"
+  export VX_WAL_ARCHIVE="${VX_WAL_ARCHIVE:-false}"
   bin=target/debug/vungxanh
   [ -x "$bin" ] || SQLX_OFFLINE=true cargo build --quiet --locked --bin vungxanh
   server="$("$bin" db start --database vungxanh_test)"

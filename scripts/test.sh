@@ -17,6 +17,8 @@ cargo build --locked --all-targets
 
 if [ -z "${DATABASE_URL:-}" ]; then
   export VX_DATA_DIR="${VX_TEST_DATA_DIR:-var/test}"
+  # A database per test: archiving their WAL would only fill the disk.
+  export VX_WAL_ARCHIVE=false
   DATABASE_URL="$(cargo run --quiet --locked -- db start --database vungxanh_test)"
   export DATABASE_URL
   trap 'cargo run --quiet --locked -- db stop' EXIT

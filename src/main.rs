@@ -9,7 +9,7 @@ use vungxanh::domain::account::UserInput;
 use vungxanh::domain::area;
 use vungxanh::storage::audit::Actor;
 use vungxanh::storage::pg::PrivateCluster;
-use vungxanh::storage::{areas, db, demo};
+use vungxanh::storage::{areas, backup, db, demo};
 use vungxanh::{AppState, Clock, Config, router};
 
 #[derive(Parser)]
@@ -53,6 +53,33 @@ enum Command {
         /// Computations per area.
         #[arg(long, default_value_t = 50)]
         n: usize,
+    },
+    /// Back up the database: a pg_dump from one snapshot with its checksum and
+    /// manifest, and on the private cluster a base backup for `restore --until`.
+    Backup {
+        /// Folder to write into [default: VX_BACKUP_DIR, or <data dir>/backups].
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+        /// Then keep only the newest N backups (and the WAL they need).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        keep: Option<u32>,
+    },
+    /// Restore a backup into an empty database, or (--until) the private
+    /// cluster to a point in time. Stop `serve` first.
+    Restore {
+        /// The dump to restore (a .dump written by `backup`).
+        #[arg(required_unless_present = "until", conflicts_with = "until")]
+        file: Option<std::path::PathBuf>,
+        /// Replace whatever the database holds.
+        #[arg(long)]
+        force: bool,
+        /// Recover the private cluster to this instant: "2021-08-24 10:15"
+        /// (Hà Nội time) or RFC 3339.
+        #[arg(long)]
+        until: Option<String>,
+        /// Folder of the backups [default: VX_BACKUP_DIR, or <data dir>/backups].
+        #[arg(long)]
+        from: Option<std::path::PathBuf>,
     },
     /// The private PostgreSQL cluster (used when DATABASE_URL is not set).
     Db {
@@ -131,8 +158,75 @@ async fn main() -> Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::Backup { to, keep } => {
+            let (url, cluster, started) = target(&config).await?;
+            let dir = to.unwrap_or_else(|| config.backup_dir());
+            let result = async {
+                let m = backup::backup(&url, cluster.as_ref(), &dir).await?;
+                print_backup(&dir, &m);
+                if let Some(keep) = keep {
+                    for gone in backup::prune(&dir, keep as usize, cluster.as_ref()).await? {
+                        println!("deleted {gone} (keeping the newest {keep})");
+                    }
+                }
+                anyhow::Ok(())
+            }
+            .await;
+            stop_if(started, cluster).await?;
+            result
+        }
+        Command::Restore {
+            file,
+            force,
+            until,
+            from,
+        } => {
+            if let Some(until) = until {
+                if config.database_url.is_some() {
+                    bail!(
+                        "--until recovers the private cluster; a server of your own (DATABASE_URL) \
+                         is recovered with its own tools"
+                    );
+                }
+                let until = backup::parse_instant(&until)?;
+                let cluster = private_cluster(&config).await?;
+                let was_running = cluster.is_running().await;
+                let dir = from.unwrap_or_else(|| config.backup_dir());
+                let r = backup::restore_until(&cluster, &dir, until).await?;
+                println!(
+                    "recovered to {until} from {} in {:.1} s; the cluster as it was is kept in {} \
+                     (delete it once satisfied)",
+                    r.from,
+                    r.seconds,
+                    r.kept_aside.display()
+                );
+                if !was_running {
+                    cluster.stop().await?;
+                }
+                return Ok(());
+            }
+            let file = file.expect("clap requires FILE without --until");
+            let (url, cluster, started) = target(&config).await?;
+            let result = backup::restore(&file, &url, force).await;
+            stop_if(started, cluster).await?;
+            let r = result?;
+            for (table, n) in &r.tables {
+                println!("{n:>10}  {table}");
+            }
+            println!(
+                "restored {} in {:.1} s{}",
+                file.display(),
+                r.seconds,
+                if r.verified {
+                    "; checksum and row counts match the manifest"
+                } else {
+                    " (no manifest: not verified)"
+                }
+            );
+            Ok(())
+        }
         Command::Db { action } => {
-            let cluster = PrivateCluster::locate(&config.data_dir).await?;
+            let cluster = private_cluster(&config).await?;
             match action {
                 DbAction::Start { database } => {
                     cluster.start().await?;
@@ -170,13 +264,58 @@ fn init_logs() {
     }
 }
 
+/// The private cluster under the data folder, as configured.
+async fn private_cluster(config: &Config) -> Result<PrivateCluster> {
+    Ok(PrivateCluster::locate(&config.data_dir)
+        .await?
+        .with_wal_archive(config.wal_archive))
+}
+
+/// The database to back up or restore into, without migrating it: the URL,
+/// the private cluster when it is the one, and whether this process started it.
+async fn target(config: &Config) -> Result<(String, Option<PrivateCluster>, bool)> {
+    match &config.database_url {
+        Some(url) => Ok((url.clone(), None, false)),
+        None => {
+            let cluster = private_cluster(config).await?;
+            let started = cluster.start().await?;
+            cluster.ensure_database("vungxanh").await?;
+            Ok((cluster.database_url("vungxanh"), Some(cluster), started))
+        }
+    }
+}
+
+async fn stop_if(started: bool, cluster: Option<PrivateCluster>) -> Result<()> {
+    if let (true, Some(c)) = (started, cluster) {
+        c.stop().await?;
+    }
+    Ok(())
+}
+
+fn print_backup(dir: &std::path::Path, m: &backup::Manifest) {
+    println!(
+        "{}: {} bytes, sha256 {}, schema version {}, {} rows in {} tables{}; {:.1} s",
+        dir.join(&m.dump).display(),
+        m.bytes,
+        m.sha256,
+        m.schema_version,
+        m.tables.values().sum::<i64>(),
+        m.tables.len(),
+        m.base_backup
+            .as_ref()
+            .map(|b| format!(", base backup {} ({} bytes)", b.dir, b.bytes))
+            .unwrap_or_default(),
+        m.seconds
+    );
+}
+
 /// Connects to DATABASE_URL, or to the private cluster (started if needed;
 /// returned when this process started it, so the caller stops it).
 async fn open(config: &Config) -> Result<(PgPool, Option<PrivateCluster>)> {
     let (url, cluster) = match &config.database_url {
         Some(url) => (url.clone(), None),
         None => {
-            let cluster = PrivateCluster::locate(&config.data_dir).await?;
+            let cluster = private_cluster(config).await?;
             let started = cluster.start().await?;
             cluster.ensure_database("vungxanh").await?;
             (cluster.database_url("vungxanh"), started.then_some(cluster))
@@ -366,7 +505,10 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 println!("password set for {username}; their sessions and API tokens have ended");
             }
         },
-        Command::Serve { .. } | Command::Db { .. } => unreachable!("handled in main"),
+        Command::Serve { .. }
+        | Command::Db { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => unreachable!("handled in main"),
     }
     Ok(())
 }
@@ -420,18 +562,93 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
             }
         })
     };
+    let backups = config
+        .backup_at
+        .0
+        .map(|at| tokio::spawn(daily_backups(pool.clone(), config.clone(), at)));
+    let metrics_upkeep = tokio::spawn(vungxanh::web::metrics::upkeep());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!("Vùng Xanh is serving http://{}", listener.local_addr()?);
     let limits = vungxanh::web::serve::Limits::from(&config);
-    let app = router(AppState::new(pool.clone(), config, Clock::system()));
+    let mut state = AppState::new(pool.clone(), config.clone(), Clock::system());
+    if let Some(url) = &config.read_database_url {
+        state = state.with_replica(db::connect_replica(url, config.db_max_connections)?);
+        tracing::info!("dashboards, lists and exports read from the replica");
+    }
+    let app = router(state);
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     cleanup.abort();
     counters.abort();
+    metrics_upkeep.abort();
+    if let Some(b) = backups {
+        b.abort();
+    }
     pool.close().await;
     if let Some(c) = cluster {
         c.stop().await?;
+    }
+    Ok(())
+}
+
+/// Takes a backup every day at `at` (Hà Nội time) and keeps the newest
+/// `VX_BACKUP_KEEP`. Several processes serving one database take one backup:
+/// the one holding an advisory lock, and none if a backup is less than an hour old.
+async fn daily_backups(pool: PgPool, config: Config, at: chrono::NaiveTime) {
+    let clock = Clock::system();
+    let dir = config.backup_dir();
+    loop {
+        let next = backup::next_daily(at, clock.now());
+        let wait = (next - clock.now()).to_std().unwrap_or_default();
+        tracing::info!(at = %next, dir = %dir.display(), "next backup");
+        tokio::time::sleep(wait).await;
+        if let Err(e) = take_daily_backup(&pool, &config, &dir, &clock).await {
+            tracing::error!(error = format!("{e:#}"), "the daily backup failed");
+        }
+    }
+}
+
+async fn take_daily_backup(
+    pool: &PgPool,
+    config: &Config,
+    dir: &std::path::Path,
+    clock: &Clock,
+) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let locked: bool =
+        sqlx::query_scalar("select pg_try_advisory_lock(hashtext('vungxanh-backup'))")
+            .fetch_one(&mut *conn)
+            .await?;
+    if !locked {
+        tracing::info!("another process is taking the backup");
+        return Ok(());
+    }
+    let result = backup_unless_fresh(config, dir, clock).await;
+    sqlx::query("select pg_advisory_unlock(hashtext('vungxanh-backup'))")
+        .execute(&mut *conn)
+        .await?;
+    result
+}
+
+async fn backup_unless_fresh(config: &Config, dir: &std::path::Path, clock: &Clock) -> Result<()> {
+    let fresh = backup::list(dir)?
+        .last()
+        .is_some_and(|m| clock.now() - m.taken_at < chrono::Duration::hours(1));
+    if fresh {
+        return Ok(());
+    }
+    let (url, cluster) = match &config.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let c = private_cluster(config).await?;
+            (c.database_url("vungxanh"), Some(c))
+        }
+    };
+    let m = backup::backup(&url, cluster.as_ref(), dir).await?;
+    tracing::info!(dump = %m.dump, bytes = m.bytes, seconds = m.seconds, "backup taken");
+    for gone in backup::prune(dir, config.backup_keep as usize, cluster.as_ref()).await? {
+        tracing::info!(dump = %gone, "old backup deleted");
     }
     Ok(())
 }

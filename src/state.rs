@@ -11,6 +11,7 @@ use crate::domain::clock::Clock;
 use crate::domain::config::Config;
 use crate::domain::i18n::Lang;
 use crate::storage::board::BoardCache;
+use crate::storage::replica::Replica;
 
 /// What every handler can reach. Holds no request state: sessions and
 /// everything else live in PostgreSQL, so several copies can run.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub boards: Arc<BoardCache>,
     /// The public page's copies and per-address counters.
     pub public: Arc<PublicCache>,
+    /// The read replica, when there is one (`VX_READ_DATABASE_URL`).
+    pub replica: Option<Arc<Replica>>,
 }
 
 impl AppState {
@@ -37,6 +40,23 @@ impl AppState {
             clock,
             boards: Arc::default(),
             public: Arc::default(),
+            replica: None,
+        }
+    }
+
+    /// The same, with dashboards, lists and exports read from `replica`.
+    pub fn with_replica(mut self, replica: PgPool) -> Self {
+        let wait = std::time::Duration::from_millis(self.config.read_wait_ms);
+        self.replica = Some(Arc::new(Replica::new(replica, wait)));
+        self
+    }
+
+    /// Where a read-only page reads: the replica when it answers and has
+    /// replayed the writes this process made, else the primary.
+    pub async fn reads(&self) -> PgPool {
+        match &self.replica {
+            Some(r) if r.usable().await => r.pool().clone(),
+            _ => self.db.clone(),
         }
     }
 }

@@ -103,6 +103,38 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+
+    /// Whether the private cluster copies its WAL to `<data dir>/pg-wal-archive`,
+    /// which `restore --until` needs (takes effect at the cluster's next start).
+    #[arg(long, env = "VX_WAL_ARCHIVE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub wal_archive: bool,
+
+    /// Where backups are written; `<data dir>/backups` when not set.
+    #[arg(long, env = "VX_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Hà Nội time of the daily backup `serve` takes itself, `HH:MM`, or `off`.
+    #[arg(long, env = "VX_BACKUP_AT", default_value = "02:00", value_parser = parse_backup_at)]
+    pub backup_at: DailyAt,
+
+    /// Backups kept: after each backup, older ones (and the WAL only they
+    /// need) are deleted.
+    #[arg(long, env = "VX_BACKUP_KEEP", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..))]
+    pub backup_keep: u32,
+
+    /// A token `/metrics` asks for (`Authorization: Bearer …`); without it,
+    /// `/metrics` answers only to this machine, not through the proxy.
+    #[arg(long, env = "VX_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// A streaming replica of DATABASE_URL for dashboards, lists and exports.
+    #[arg(long, env = "VX_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
+
+    /// Milliseconds a write waits for the replica to replay it before this
+    /// process reads from the primary instead (until the replica has).
+    #[arg(long, env = "VX_READ_WAIT_MS", default_value_t = 2000)]
+    pub read_wait_ms: u64,
 }
 
 /// The default adult share of the population, in % (data/PROVENANCE.md).
@@ -120,9 +152,29 @@ impl Config {
         Wrap::parse_from(["vungxanh"]).config
     }
 
+    /// Where backups go.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
+    }
+
     /// Whether cookies must carry the Secure attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// A time of day something runs at, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyAt(pub Option<chrono::NaiveTime>);
+
+fn parse_backup_at(s: &str) -> Result<DailyAt, String> {
+    match s.trim() {
+        "off" | "" => Ok(DailyAt(None)),
+        t => chrono::NaiveTime::parse_from_str(t, "%H:%M")
+            .map(|t| DailyAt(Some(t)))
+            .map_err(|_| "a time as HH:MM, or off".to_string()),
     }
 }
 

@@ -357,6 +357,7 @@ pub async fn board(
     let mut conn = db.acquire().await?;
     let asked_at = stamp(&mut conn, &city).await?;
     if let Some(b) = cache.get(&area.code, date, asked_at) {
+        metrics::counter!("vx_board_cache_hits_total").increment(1);
         return Ok(b);
     }
     drop(conn);
@@ -364,8 +365,10 @@ pub async fn board(
     let _turn = gate.lock().await;
     // Whoever held the gate may have computed it after this call began.
     if let Some(b) = cache.get(&area.code, date, asked_at) {
+        metrics::counter!("vx_board_cache_hits_total").increment(1);
         return Ok(b);
     }
+    let started = std::time::Instant::now();
     let mut conn = db.acquire().await?;
     // One snapshot for the stamp and every figure, so the pair is consistent.
     use sqlx::Connection;
@@ -376,6 +379,10 @@ pub async fn board(
     let b = Arc::new(compute(&mut tx, area, date, thresholds, s).await?);
     tx.commit().await?;
     cache.put(&area.code, date, b.clone());
+    let level = area.level.as_str();
+    metrics::counter!("vx_board_computations_total", "level" => level).increment(1);
+    metrics::histogram!("vx_board_computation_seconds", "level" => level)
+        .record(started.elapsed().as_secs_f64());
     Ok(b)
 }
 

@@ -29,6 +29,17 @@ pub async fn connect_with(
         .context("connecting to PostgreSQL")
 }
 
+/// A pool for the read replica, connecting only when first used (the
+/// process starts without it) and waiting little for a connection, so a
+/// replica that is away sends reads to the primary quickly.
+pub fn connect_replica(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(1))
+        .connect_lazy(url)
+        .context("reading VX_READ_DATABASE_URL")
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(db).await.context("applying migrations")

@@ -81,6 +81,9 @@ pub async fn earlier(
     )
     .fetch_optional(db)
     .await?;
+    if row.is_some() {
+        metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
+    }
     row.map(|r| {
         Earlier {
             entity: r.entity,
@@ -129,6 +132,7 @@ pub async fn claim(
     )
     .fetch_one(&mut *conn)
     .await?;
+    metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
     Earlier {
         entity: r.entity,
         entity_id: r.entity_id,
@@ -158,6 +162,7 @@ pub async fn settle(
     )
     .execute(conn)
     .await?;
+    metrics::counter!("vx_idempotent_writes_total", "outcome" => "stored").increment(1);
     Ok(())
 }
 

@@ -3,12 +3,14 @@
 
 pub mod areas;
 pub mod audit;
+pub mod backup;
 pub mod board;
 pub mod db;
 pub mod demo;
 pub mod idempotency;
 pub mod pg;
 pub mod records;
+pub mod replica;
 pub mod synth;
 pub mod throttle;
 pub mod tokens;
@@ -18,6 +20,9 @@ use crate::domain::error::{AppError, FieldErrors};
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            metrics::counter!("vx_db_pool_timeouts_total").increment(1);
+        }
         match e {
             sqlx::Error::RowNotFound => Self::NotFound,
             sqlx::Error::PoolTimedOut

@@ -23,6 +23,9 @@ pub struct PrivateCluster {
     data_dir: PathBuf,
     socket_dir: PathBuf,
     log_file: PathBuf,
+    archive_dir: PathBuf,
+    /// Whether completed WAL segments are copied to `archive_dir`.
+    wal_archive: bool,
     bin_dir: PathBuf,
     run_as: Option<String>,
 }
@@ -59,6 +62,8 @@ impl PrivateCluster {
         Ok(Self {
             data_dir: base.join("pg"),
             log_file: base.join("pg-run").join("postgres.log"),
+            archive_dir: base.join("pg-wal-archive"),
+            wal_archive: true,
             socket_dir,
             bin_dir,
             run_as,
@@ -68,6 +73,25 @@ impl PrivateCluster {
     /// The folder holding the cluster's files.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The folder the cluster copies each completed WAL segment into
+    /// (`archive_mode`), from which a base backup is rolled forward to a
+    /// point in time.
+    pub fn archive_dir(&self) -> &Path {
+        &self.archive_dir
+    }
+
+    /// Turns WAL archiving off (from the next start): a test cluster that
+    /// creates a database per test has no use for 16 MB segments by the hundred.
+    pub fn with_wal_archive(mut self, on: bool) -> Self {
+        self.wal_archive = on;
+        self
+    }
+
+    /// The folder of PostgreSQL's programs (`pg_dump`, `pg_basebackup`, …).
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
     }
 
     /// Connection URL for `database` on this cluster.
@@ -103,10 +127,16 @@ impl PrivateCluster {
     /// Creates the cluster if it does not exist and starts it.
     /// Returns `false` when it was already running (someone else owns its lifetime).
     pub async fn start(&self) -> Result<bool> {
+        self.start_with(&[]).await
+    }
+
+    /// [`start`](Self::start) with extra settings for this run only (the
+    /// recovery settings of a point-in-time restore, which must not outlive it).
+    pub async fn start_with(&self, settings: &[(&str, String)]) -> Result<bool> {
         if self.is_running().await {
             return Ok(false);
         }
-        for dir in [&self.data_dir, &self.socket_dir] {
+        for dir in [&self.data_dir, &self.socket_dir, &self.archive_dir] {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             set_private(dir)?;
             self.give_to_cluster_user(dir).await?;
@@ -138,10 +168,27 @@ impl PrivateCluster {
                 bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
             }
         }
-        let options = format!(
-            "-k {} -c listen_addresses='' -p {PORT} -c max_connections=300 -c shared_buffers=256MB",
-            self.socket_dir.display()
+        // pg_ctl hands these to a shell, hence the quoting. Every completed
+        // WAL segment is copied to the archive (never over an existing
+        // file, as PostgreSQL's documentation asks), so a base backup can be
+        // rolled forward to any later instant.
+        let archive = self.archive_dir.to_string_lossy();
+        let mut options = format!(
+            "-k {} -c listen_addresses='' -p {PORT} -c max_connections=300 -c shared_buffers=256MB \
+             -c wal_level=replica",
+            shell_quote(&self.socket_dir.to_string_lossy()),
         );
+        if self.wal_archive {
+            options.push_str(&format!(
+                " -c archive_mode=on -c {}",
+                shell_quote(&format!(
+                    "archive_command=test ! -f '{archive}/%f' && cp '%p' '{archive}/%f'"
+                ))
+            ));
+        }
+        for (name, value) in settings {
+            options.push_str(&format!(" -c {}", shell_quote(&format!("{name}={value}"))));
+        }
         let out = self
             .pg(
                 "pg_ctl",
@@ -199,6 +246,39 @@ impl PrivateCluster {
         Ok(())
     }
 
+    /// A streaming replica of this cluster under `base`: a base backup with
+    /// the standby settings (`pg_basebackup -R`), started on a socket of its
+    /// own. An existing one is started as it is.
+    pub async fn start_replica(&self, base: &Path) -> Result<PrivateCluster> {
+        let replica = PrivateCluster::locate(base).await?.with_wal_archive(false);
+        if !replica.data_dir.join("PG_VERSION").exists() {
+            if let Some(parent) = replica.data_dir.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let out = Command::new(self.bin_dir.join("pg_basebackup"))
+                .arg("--pgdata")
+                .arg(&replica.data_dir)
+                .args([
+                    "--write-recovery-conf",
+                    "--wal-method=stream",
+                    "--checkpoint=fast",
+                ])
+                .arg(format!("--dbname={}", self.database_url("postgres")))
+                .stdin(Stdio::null())
+                .output()
+                .await
+                .context("running pg_basebackup")?;
+            if !out.status.success() {
+                bail!(
+                    "pg_basebackup failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        replica.start().await?;
+        Ok(replica)
+    }
+
     /// Creates `database` unless it exists.
     pub async fn ensure_database(&self, database: &str) -> Result<()> {
         use sqlx::Connection;
@@ -228,21 +308,17 @@ impl PrivateCluster {
         self.data_dir.to_string_lossy().into_owned()
     }
 
-    fn pg(&self, program: &str, args: &[&str]) -> Command {
-        let bin = self.bin_dir.join(program);
-        let mut cmd = match &self.run_as {
-            Some(user) => {
-                let mut c = Command::new("runuser");
-                c.arg("-u").arg(user).arg("--").arg(bin);
-                c
-            }
-            None => Command::new(bin),
-        };
-        cmd.args(args).stdin(Stdio::null()).kill_on_drop(false);
-        cmd
+    /// The last lines of the server's log, for an error message.
+    pub fn log_tail(&self, lines: usize) -> String {
+        tail(
+            &std::fs::read_to_string(&self.log_file).unwrap_or_default(),
+            lines,
+        )
     }
 
-    async fn give_to_cluster_user(&self, dir: &Path) -> Result<()> {
+    /// Makes `dir` (recursively) the cluster user's, when the cluster runs
+    /// as another user than us.
+    pub async fn give_to_cluster_user(&self, dir: &Path) -> Result<()> {
         if let Some(user) = &self.run_as {
             let status = Command::new("chown")
                 .arg("-R")
@@ -256,6 +332,25 @@ impl PrivateCluster {
         }
         Ok(())
     }
+
+    fn pg(&self, program: &str, args: &[&str]) -> Command {
+        let bin = self.bin_dir.join(program);
+        let mut cmd = match &self.run_as {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.arg("-u").arg(user).arg("--").arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        cmd.args(args).stdin(Stdio::null()).kill_on_drop(false);
+        cmd
+    }
+}
+
+/// `s` as one word for `sh`.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -266,7 +361,9 @@ fn absolute(p: &Path) -> Result<PathBuf> {
     })
 }
 
-fn set_private(dir: &Path) -> Result<()> {
+/// Makes `dir` readable by its owner only (PostgreSQL refuses a data folder
+/// others can read).
+pub fn set_private(dir: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     Ok(())
@@ -321,7 +418,7 @@ async fn user_can_enter(user: &str, dir: &Path) -> bool {
 
 /// Finds PostgreSQL's server programs: `VX_PG_BINDIR`, then the newest
 /// Debian layout `/usr/lib/postgresql/<major>/bin`, then `PATH`.
-async fn find_bin_dir() -> Result<PathBuf> {
+pub async fn find_bin_dir() -> Result<PathBuf> {
     if let Ok(dir) = std::env::var("VX_PG_BINDIR") {
         return Ok(PathBuf::from(dir));
     }

@@ -524,5 +524,6 @@ async fn board(
     date: chrono::NaiveDate,
 ) -> Result<std::sync::Arc<crate::storage::board::Board>, AppError> {
     let thresholds = crate::domain::zone::Thresholds::from(&*state.config);
-    crate::storage::board::board(&state.db, &state.boards, &thresholds, area, date).await
+    let reads = state.reads().await;
+    crate::storage::board::board(&reads, &state.boards, &thresholds, area, date).await
 }

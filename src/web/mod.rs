@@ -8,6 +8,7 @@ pub mod auth;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
+pub mod metrics;
 pub mod page;
 pub mod public;
 pub mod records;
@@ -38,6 +39,7 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application as a router, so tests can call it without a socket.
 pub fn router(state: AppState) -> Router {
+    metrics::handle();
     with_layers(routes(&state), state)
 }
 
@@ -47,6 +49,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(style))
         .route("/static/refresh.js", get(refresh_js))
         .route("/static/offline.js", get(offline_js))
@@ -93,7 +96,38 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     for (name, value) in page::security_headers() {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    app.layer(TraceLayer::new_for_http()).with_state(state)
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        read_your_writes,
+    ))
+    .layer(axum::middleware::from_fn(metrics::track))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
+}
+
+/// With a read replica: a write is answered once the replica has replayed
+/// it (or, past `VX_READ_WAIT_MS`, once reads are sent to the primary until
+/// it has), so the page after a user's write shows it.
+async fn read_your_writes(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = !req.method().is_safe();
+    let res = next.run(req).await;
+    if let Some(replica) = &state.replica
+        && writes
+        && !res.status().is_client_error()
+        && !res.status().is_server_error()
+    {
+        match crate::storage::replica::primary_lsn(&state.db).await {
+            Ok(lsn) => {
+                replica.catch_up(lsn).await;
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the primary's WAL position failed"),
+        }
+    }
+    res
 }
 
 async fn home(user: Option<CurrentUser>) -> Redirect {

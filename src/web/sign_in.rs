@@ -103,13 +103,19 @@ async fn check_credentials(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, i32)>, AppError> {
-    throttle::attempt(&state.db, &state.config, username, address, now).await?;
+    if let Err(e) = throttle::attempt(&state.db, &state.config, username, address, now).await {
+        if matches!(e, AppError::RateLimited(_)) {
+            metrics::counter!("vx_sign_in_refusals_total").increment(1);
+        }
+        return Err(e);
+    }
     let row = crate::storage::users::credentials(&state.db, username).await?;
     let (user, hash) = row.map_or((None, None), |(id, h, g)| (Some((id, g)), Some(h)));
     if password::verify(password, hash).await? {
         throttle::succeeded(&state.db, username, address).await?;
         Ok(user)
     } else {
+        metrics::counter!("vx_sign_in_failures_total").increment(1);
         Ok(None)
     }
 }

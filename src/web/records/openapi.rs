@@ -15,6 +15,11 @@ fn s(t: &str) -> Value {
     json!({ "type": t })
 }
 
+/// `t`, or null (a field the record may leave empty).
+fn opt(t: &str) -> Value {
+    json!({ "type": t, "nullable": true })
+}
+
 fn en(values: &[&str]) -> Value {
     json!({ "type": "string", "enum": values })
 }
@@ -23,30 +28,96 @@ fn date() -> Value {
     json!({ "type": "string", "format": "date" })
 }
 
-fn body(required: &[&str], props: Value) -> Value {
-    json!({ "required": true, "content": { "application/json": { "schema": {
-        "type": "object", "required": required, "properties": props } } } })
+fn null_date() -> Value {
+    json!({ "type": "string", "format": "date", "nullable": true })
 }
 
-fn op(summary: &str, tag: &str, body: Option<Value>, ok: &str, params: &[&str]) -> Value {
+fn body(required: &[&str], props: Value, example: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": {
+        "schema": { "type": "object", "required": required, "properties": props },
+        "example": example } } })
+}
+
+/// An object answered by the API: `required` are always there; the others
+/// may be missing (more may come: readers ignore what they do not know).
+fn answer(required: &[&str], props: Value) -> Value {
+    json!({ "type": "object", "required": required, "properties": props })
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// A page of a list: `items` of `item`, and how many there are in all.
+fn list_of(item: Value) -> Value {
+    answer(
+        &["items", "total"],
+        json!({ "items": { "type": "array", "items": item }, "total": s("integer") }),
+    )
+}
+
+/// What a parameter accepts, with an example valid for a district account
+/// of Huyện Thanh Trì (020), the account scripts/schemathesis.sh signs in with.
+fn param_schema(name: &str) -> Value {
+    match name {
+        "id" => json!({ "type": "integer", "minimum": 1, "maximum": i64::MAX }),
+        "code" | "area" => json!({ "type": "string", "pattern": AREA_CODE, "example": "020" }),
+        "commune_code" => json!({ "type": "string", "pattern": "^[0-9]{5}$", "example": "00682" }),
+        "date" | "from" | "to" => {
+            json!({ "type": "string", "format": "date", "example": "2021-08-01" })
+        }
+        "limit" => json!({ "type": "integer", "minimum": 1, "maximum": 500, "example": 20 }),
+        "offset" => json!({ "type": "integer", "minimum": 0, "maximum": 1_000_000, "example": 0 }),
+        "status" => {
+            json!({ "type": "string", "enum": ["treating", "recovered", "died", "transferred"] })
+        }
+        "detected_in" => {
+            json!({ "type": "string", "enum": ["community", "quarantine", "lockdown", "screening"] })
+        }
+        "q" => json!({ "type": "string", "maxLength": 100, "example": "BN" }),
+        "Idempotency-Key" => json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$" }),
+        _ => json!({ "type": "string" }),
+    }
+}
+
+/// An area's statistics-office code.
+const AREA_CODE: &str = "^[0-9]{2,5}$";
+
+fn code() -> Value {
+    json!({ "type": "string", "pattern": AREA_CODE })
+}
+
+/// A text field of at most `max` characters; `required` ones may not be blank.
+fn text(min: usize, max: usize) -> Value {
+    json!({ "type": "string", "minLength": min, "maxLength": max, "pattern": if min > 0 { "\\S" } else { "" } })
+}
+
+/// A count: zero or more.
+fn count() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": 1_000_000 })
+}
+
+fn op(
+    summary: &str,
+    tag: &str,
+    body: Option<Value>,
+    ok: &str,
+    answers: Value,
+    params: &[&str],
+) -> Value {
     let mut o = json!({
         "summary": summary,
         "tags": [tag],
         "responses": {
-            ok: { "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } },
-            "400": { "$ref": "#/components/responses/Error" },
-            "401": { "$ref": "#/components/responses/Error" },
-            "403": { "$ref": "#/components/responses/Error" },
-            "404": { "$ref": "#/components/responses/Error" },
-            "409": { "$ref": "#/components/responses/Error" },
-            "422": { "$ref": "#/components/responses/Error" },
+            ok: { "description": "OK", "content": { "application/json": { "schema": answers } } },
+            "default": { "$ref": "#/components/responses/Error" },
         }
     });
     let mut ps: Vec<Value> = params
         .iter()
         .map(|p| {
             let (name, place) = p.split_once(':').unwrap_or((p, "query"));
-            json!({ "name": name, "in": place, "required": place == "path", "schema": { "type": "string" } })
+            json!({ "name": name, "in": place, "required": place == "path", "schema": param_schema(name) })
         })
         .collect();
     if !ps.is_empty() {
@@ -58,115 +129,430 @@ fn op(summary: &str, tag: &str, body: Option<Value>, ok: &str, params: &[&str]) 
     o
 }
 
+/// Links from an answer carrying a record's `id` to the operations on it,
+/// so a stateful run goes create → show → edit on real records.
+fn link(mut o: Value, status: &str, to: &[(&str, &str)]) -> Value {
+    let links: serde_json::Map<String, Value> = to
+        .iter()
+        .map(|(name, target)| {
+            let mut l =
+                json!({ "operationId": target, "parameters": { "id": "$response.body#/id" } });
+            if target.starts_with("patch") {
+                // An edit carries the version just read.
+                l["requestBody"] = json!({ "version": "$response.body#/version" });
+            }
+            (name.to_string(), l)
+        })
+        .collect();
+    o["responses"][status]["links"] = Value::Object(links);
+    o
+}
+
+/// Names every operation (`getCasesById`, `postCases`, …), for links.
+fn name_operations(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, o) in item.iter_mut() {
+            o["operationId"] = operation_id(method, path).into();
+        }
+    }
+}
+
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let (by, word) = match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(p) => ("By", p),
+            None => ("", seg),
+        };
+        id.push_str(by);
+        for part in word.split(['-', '_']) {
+            let mut c = part.chars();
+            if let Some(f) = c.next() {
+                id.extend(f.to_uppercase());
+                id.push_str(c.as_str());
+            }
+        }
+    }
+    id
+}
+
 const LIST: &[&str] = &["area", "limit", "offset"];
 
 /// A write sent again with the same key is stored once and answered as the first was.
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key:header";
 
+/// What the API answers for each record, and the other shapes.
+fn schemas() -> Value {
+    let directive = json!({
+        "id": s("integer"), "version": s("integer"), "issuer_code": s("string"), "issuer_name": s("string"),
+        "number": s("string"), "kind": s("string"), "title": s("string"), "summary": s("string"),
+        "issued_on": date(), "effective_from": null_date(), "effective_to": null_date(), "due_on": null_date(),
+        "implements_id": opt("integer"), "targets": s("integer"), "done": s("integer"), "overdue": s("integer"),
+    });
+    let mut cascade = directive.clone();
+    cascade["done_rate"] = s("number");
+    cascade["targets"] = json!({ "type": "array", "items": answer(
+        &["area_code", "name", "implemented_by"],
+        json!({ "area_code": s("string"), "name": s("string"), "status": opt("string"),
+                "note": s("string"), "reported_on": null_date(), "overdue": s("boolean"),
+                "implemented_by": { "type": "array", "items": reference("DirectiveCascade") },
+                "plan_targets": s("integer"), "plan_targets_done": s("integer") })) });
+    let directive_fields = [
+        "id",
+        "version",
+        "issuer_code",
+        "issuer_name",
+        "number",
+        "kind",
+        "title",
+        "summary",
+        "issued_on",
+    ];
+    json!({
+        "Directive": answer(&[&directive_fields[..], &["targets", "done", "overdue"]].concat(), directive),
+        // One directive, with its targets and, under each target the reader
+        // may read, the directives implementing it.
+        "DirectiveCascade": answer(&[&directive_fields[..], &["targets"]].concat(), cascade),
+        "Case": answer(
+            &["id", "version", "commune_code", "district_code", "case_code", "detected_on", "detected_in", "status", "status_on", "voided"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "commune_code": s("string"), "district_code": s("string"),
+                "case_code": s("string"), "detected_on": date(), "detected_in": s("string"), "status": s("string"),
+                "status_on": date(), "treated_at": opt("string"), "cluster_id": opt("integer"), "village": s("string"),
+                "sex": opt("string"), "voided": s("boolean"), "void_reason": opt("string"),
+                "birth_year": opt("integer"), "full_name": s("string"), "phone": s("string"), "address": s("string"),
+                "age_band": opt("string"),
+            })),
+        "Cluster": answer(
+            &["id", "version", "district_code", "commune_code", "commune_name", "name", "opened_on", "note", "cases"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "commune_code": s("string"),
+                "commune_name": s("string"), "name": s("string"), "opened_on": date(), "closed_on": null_date(),
+                "note": s("string"), "cases": s("integer"),
+            })),
+        "QuarantineSite": answer(
+            &["id", "version", "area_code", "area_name", "name", "kind", "run_by", "capacity", "occupancy", "status", "status_on"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
+                "name": s("string"), "kind": s("string"), "run_by": s("string"), "capacity": s("integer"),
+                "occupancy": s("integer"), "status": s("string"), "status_on": date(),
+            })),
+        "Checkpoint": answer(
+            &["id", "version", "area_code", "area_name", "name", "kind", "staffed_by", "status", "status_on", "violations_today"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
+                "name": s("string"), "kind": s("string"), "staffed_by": s("string"), "status": s("string"),
+                "status_on": date(), "violations_today": s("integer"),
+            })),
+        "DailyReport": answer(
+            &["commune_code", "commune_name", "day", "reported", "new_f0"],
+            json!({
+                "commune_code": s("string"), "commune_name": s("string"), "day": date(), "reported": s("boolean"),
+                "new_f0": s("integer"), "f1_traced": opt("integer"), "f1_quarantined": opt("integer"),
+                "tests": opt("integer"), "dose1": opt("integer"), "dose2": opt("integer"), "dose3": opt("integer"),
+                "notes": opt("string"), "version": opt("integer"),
+            })),
+        "Area": answer(
+            &["code", "name", "level"],
+            json!({ "code": s("string"), "name": s("string"), "level": en(&["city", "district", "commune"]),
+                    "parent_code": opt("string"), "population": opt("integer") })),
+        "User": answer(
+            &["id", "username", "display_name", "role", "area_code"],
+            json!({ "id": s("integer"), "username": s("string"), "display_name": s("string"), "role": s("string"),
+                    "area_code": s("string"), "area_name": s("string"),
+                    "disabled_at": { "type": "string", "format": "date-time", "nullable": true },
+                    "created_at": { "type": "string", "format": "date-time" } })),
+        "Token": answer(
+            &["token", "expires_at"],
+            json!({ "token": s("string"), "expires_at": { "type": "string", "format": "date-time" } })),
+        "ShiftReport": answer(&["id", "checkpoint_id"], json!({ "id": s("integer"), "checkpoint_id": s("integer") })),
+    })
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let case_props = json!({
-        "commune_code": s("string"), "case_code": s("string"), "detected_on": date(),
+        "commune_code": code(), "case_code": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$", "example": "BN-TT-0001" }, "detected_on": date(),
         "detected_in": en(&["community", "quarantine", "lockdown", "screening"]),
         "status": en(&["treating", "recovered", "died", "transferred"]), "status_on": date(),
         "treated_at": en(&["home", "commune_station", "tier1", "tier2", "tier3"]),
-        "cluster_id": s("integer"), "village": s("string"), "sex": en(&["m", "f"]), "birth_year": s("integer"),
-        "full_name": s("string"), "phone": s("string"), "address": s("string"), "version": s("integer"),
+        "cluster_id": { "type": "integer", "minimum": 1 }, "village": text(0, 200), "sex": en(&["m", "f"]),
+        "birth_year": { "type": "integer", "minimum": 1900, "maximum": 2021 },
+        "full_name": text(0, 200), "phone": text(0, 30), "address": text(0, 300), "version": { "type": "integer", "minimum": 1 },
     });
-    let cluster_props = json!({"commune_code": s("string"), "name": s("string"), "opened_on": date(), "closed_on": date(), "note": s("string"), "version": s("integer")});
-    let checkpoint_props = json!({"area_code": s("string"), "name": s("string"), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": s("integer")});
-    let directive_props = json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer"), "version": s("integer")});
+    let cluster_props = json!({"commune_code": code(), "name": text(1, 200), "opened_on": date(), "closed_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
+    let checkpoint_props = json!({"area_code": code(), "name": text(1, 200), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 }});
+    let directive_props = json!({"issuer_code": code(), "number": text(1, 60), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": text(1, 300), "summary": text(0, 5000), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": code(), "maxItems": 1000}, "implements_id": { "type": "integer", "minimum": 1 }, "version": { "type": "integer", "minimum": 1 }});
     let site_props = json!({
-        "area_code": s("string"), "name": s("string"), "kind": en(&["centralised", "treatment", "lockdown"]),
-        "run_by": en(&["city", "district", "commune", "military"]), "capacity": s("integer"),
-        "occupancy": s("integer"), "status": en(&["standby", "active", "closed"]), "version": s("integer"),
+        "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment", "lockdown"]),
+        "run_by": en(&["city", "district", "commune", "military"]), "capacity": count(),
+        "occupancy": count(), "status": en(&["standby", "active", "closed"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 },
     });
+    let day_props = json!({"f1_traced": count(), "f1_quarantined": count(), "tests": count(), "dose1": count(), "dose2": count(), "dose3": count(), "notes": text(0, 2000), "version": { "type": "integer", "minimum": 1 }});
     let mut token_op = op(
         "Issue a token",
         "auth",
         Some(body(
             &["username", "password"],
             json!({"username": s("string"), "password": s("string")}),
+            json!({"username": "thanhtri", "password": "mật khẩu của tài khoản"}),
         )),
         "201",
+        reference("Token"),
         &[],
     );
     token_op["security"] = json!([]);
-    json!({
+    let no_content = json!({});
+    let mut revoke = op(
+        "Revoke the token used",
+        "auth",
+        None,
+        "204",
+        no_content,
+        &[],
+    );
+    revoke["responses"]["204"] = json!({ "description": "Revoked" });
+    let mut put_day = op(
+        "File or replace a daily report",
+        "daily-reports",
+        Some(body(
+            &[
+                "f1_traced",
+                "f1_quarantined",
+                "tests",
+                "dose1",
+                "dose2",
+                "dose3",
+            ],
+            day_props,
+            json!({"f1_traced": 12, "f1_quarantined": 10, "tests": 300, "dose1": 50, "dose2": 20, "dose3": 0, "notes": "Đủ số liệu"}),
+        )),
+        "200",
+        reference("DailyReport"),
+        &["commune_code:path", "date:path", IDEMPOTENCY_KEY],
+    );
+    put_day["responses"]["201"] = json!({ "description": "Filed", "content": { "application/json": { "schema": reference("DailyReport") } } });
+    let record = |tag: &str,
+                  name: &str,
+                  create_summary: &str,
+                  required: &[&str],
+                  props: &Value,
+                  example: Value,
+                  list_params: &[&str]|
+     -> (Value, Value) {
+        let plural = operation_id("", &format!("/{tag}"));
+        let list = op(
+            &format!("List {tag}"),
+            tag,
+            None,
+            "200",
+            list_of(reference(name)),
+            list_params,
+        );
+        let create = link(
+            op(
+                create_summary,
+                tag,
+                Some(body(required, props.clone(), example.clone())),
+                "201",
+                reference(name),
+                &[IDEMPOTENCY_KEY],
+            ),
+            "201",
+            &[
+                ("show", &format!("get{plural}ById")),
+                ("edit", &format!("patch{plural}ById")),
+            ],
+        );
+        let show = link(
+            op(
+                &format!("One of the {tag}"),
+                tag,
+                None,
+                "200",
+                reference(name),
+                &["id:path"],
+            ),
+            "200",
+            &[("edit", &format!("patch{plural}ById"))],
+        );
+        let mut edit_example = example;
+        edit_example["version"] = json!(1);
+        let edit = op(
+            &format!("Edit one of the {tag} (send the version read last)"),
+            tag,
+            Some(body(&["version"], props.clone(), edit_example)),
+            "200",
+            reference(name),
+            &["id:path"],
+        );
+        (
+            json!({ "get": list, "post": create }),
+            json!({ "get": show, "patch": edit }),
+        )
+    };
+    let (cases, case) = record(
+        "cases",
+        "Case",
+        "Log a case",
+        &[
+            "commune_code",
+            "case_code",
+            "detected_on",
+            "detected_in",
+            "status",
+        ],
+        &case_props,
+        json!({"commune_code": "00682", "case_code": "BN-TT-0001", "detected_on": "2021-07-30", "detected_in": "community", "status": "treating", "village": "Thôn Thọ Am"}),
+        &[
+            "area",
+            "status",
+            "detected_in",
+            "from",
+            "to",
+            "q",
+            "limit",
+            "offset",
+        ],
+    );
+    let (clusters, cluster) = record(
+        "clusters",
+        "Cluster",
+        "Open a cluster",
+        &["commune_code", "name", "opened_on"],
+        &cluster_props,
+        json!({"commune_code": "00682", "name": "Ổ dịch thôn Thọ Am", "opened_on": "2021-07-28"}),
+        LIST,
+    );
+    let (sites, site) = record(
+        "quarantine-sites",
+        "QuarantineSite",
+        "Add a quarantine site",
+        &[
+            "area_code",
+            "name",
+            "kind",
+            "run_by",
+            "capacity",
+            "occupancy",
+            "status",
+        ],
+        &site_props,
+        json!({"area_code": "020", "name": "Ký túc xá Học viện", "kind": "centralised", "run_by": "district", "capacity": 400, "occupancy": 35, "status": "active", "status_on": "2021-07-20"}),
+        LIST,
+    );
+    let (checkpoints, checkpoint) = record(
+        "checkpoints",
+        "Checkpoint",
+        "Add a checkpoint",
+        &["area_code", "name", "kind", "staffed_by", "status"],
+        &checkpoint_props,
+        json!({"area_code": "020", "name": "Chốt cầu Văn Điển", "kind": "district_border", "staffed_by": "police", "status": "active", "status_on": "2021-07-25"}),
+        LIST,
+    );
+    let (directives, directive) = record(
+        "directives",
+        "Directive",
+        "Issue a directive",
+        &["issuer_code", "number", "kind", "title", "issued_on"],
+        &directive_props,
+        json!({"issuer_code": "020", "number": "15/KH-UBND", "kind": "plan", "title": "Kế hoạch xét nghiệm diện rộng", "issued_on": "2021-07-30", "due_on": "2021-08-10", "target_codes": ["00682"]}),
+        LIST,
+    );
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Vùng Xanh API", "version": "1",
-                  "description": "COVID-19 command-centre records. Every call but POST /auth/token needs `Authorization: Bearer <token>`; the rules of who may read and write what are the same as the pages'." },
+                  "description": "COVID-19 command-centre records. Every call but POST /auth/token needs `Authorization: Bearer <token>`; the rules of who may read and write what are the same as the pages'. Examples are written for a district account of Huyện Thanh Trì (020)." },
         "servers": [{ "url": "/api/v1" }],
         "security": [{ "bearer": [] }],
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "responses": { "Error": { "description": "An error", "content": { "application/json": { "schema": {
+            "schemas": schemas(),
+            "responses": { "Error": { "description": "An error (every 4xx and 5xx)", "content": { "application/json": { "schema": {
                 "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
                 "required": ["code", "message", "fields"], "properties": {
                     "code": s("string"), "message": s("string"), "fields": { "type": "object", "additionalProperties": s("string") } } } } } } } } }
         },
         "paths": {
-            "/auth/token": {
-                "post": token_op,
-                "delete": op("Revoke the token used", "auth", None, "204", &[])
-            },
-            "/areas/{code}": { "get": op("An area", "areas", None, "200", &["code:path"]) },
-            "/areas/{code}/children": { "get": op("The areas under an area", "areas", None, "200", &["code:path"]) },
-            "/cases": {
-                "get": op("List cases", "cases", None, "200", &["area", "status", "detected_in", "from", "to", "q", "limit", "offset"]),
-                "post": op("Log a case", "cases", Some(body(&["commune_code", "case_code", "detected_on", "detected_in", "status"], case_props.clone())), "201", &[IDEMPOTENCY_KEY])
-            },
-            "/cases/{id}": {
-                "get": op("A case", "cases", None, "200", &["id:path"]),
-                "patch": op("Edit a case (send the version read last)", "cases", Some(body(&["version"], case_props)), "200", &["id:path"])
-            },
-            "/clusters": {
-                "get": op("List clusters", "clusters", None, "200", LIST),
-                "post": op("Open a cluster", "clusters", Some(body(&["commune_code", "name", "opened_on"], cluster_props.clone())), "201", &[IDEMPOTENCY_KEY])
-            },
-            "/clusters/{id}": {
-                "get": op("A cluster", "clusters", None, "200", &["id:path"]),
-                "patch": op("Edit a cluster (send the version read last)", "clusters", Some(body(&["version"], cluster_props)), "200", &["id:path"])
-            },
-            "/quarantine-sites": {
-                "get": op("List quarantine sites", "quarantine-sites", None, "200", LIST),
-                "post": op("Add a quarantine site", "quarantine-sites", Some(body(&["area_code", "name", "kind", "run_by", "capacity", "occupancy", "status"], site_props.clone())), "201", &[IDEMPOTENCY_KEY])
-            },
-            "/quarantine-sites/{id}": {
-                "get": op("A quarantine site", "quarantine-sites", None, "200", &["id:path"]),
-                "patch": op("Change occupancy, capacity or status (send the version read last)", "quarantine-sites", Some(body(&["version"], site_props)), "200", &["id:path"])
-            },
-            "/checkpoints": {
-                "get": op("List checkpoints", "checkpoints", None, "200", LIST),
-                "post": op("Add a checkpoint", "checkpoints", Some(body(&["area_code", "name", "kind", "staffed_by", "status"], checkpoint_props.clone())), "201", &[IDEMPOTENCY_KEY])
-            },
-            "/checkpoints/{id}": {
-                "get": op("A checkpoint", "checkpoints", None, "200", &["id:path"]),
-                "patch": op("Edit a checkpoint (send the version read last)", "checkpoints", Some(body(&["version"], checkpoint_props)), "200", &["id:path"])
-            },
+            "/auth/token": { "post": token_op, "delete": revoke },
+            "/areas/{code}": { "get": op("An area", "areas", None, "200", reference("Area"), &["code:path"]) },
+            "/areas/{code}/children": { "get": op("The areas under an area", "areas", None, "200", list_of(reference("Area")), &["code:path"]) },
+            "/cases": cases,
+            "/cases/{id}": case,
+            "/clusters": clusters,
+            "/clusters/{id}": cluster,
+            "/quarantine-sites": sites,
+            "/quarantine-sites/{id}": site,
+            "/checkpoints": checkpoints,
+            "/checkpoints/{id}": checkpoint,
             "/checkpoints/{id}/reports": {
-                "get": op("Shift reports of a checkpoint", "checkpoints", None, "200", &["id:path"]),
-                "post": op("File a shift report", "checkpoints", Some(body(&["date", "people_checked", "vehicles_checked", "violations", "fines_vnd"], json!({"date": date(), "people_checked": s("integer"), "vehicles_checked": s("integer"), "violations": s("integer"), "fines_vnd": s("integer")}))), "201", &["id:path"])
+                "get": op("Shift reports of a checkpoint", "checkpoints", None, "200", list_of(json!({ "type": "object" })), &["id:path"]),
+                "post": op("File a shift report", "checkpoints", Some(body(&["date", "people_checked", "vehicles_checked", "violations", "fines_vnd"], json!({"date": date(), "people_checked": count(), "vehicles_checked": count(), "violations": count(), "fines_vnd": { "type": "integer", "minimum": 0, "maximum": 1_000_000_000_000_i64 }}), json!({"date": "2021-08-01", "people_checked": 1200, "vehicles_checked": 640, "violations": 3, "fines_vnd": 6000000}))), "201", reference("ShiftReport"), &["id:path"])
             },
-            "/directives": {
-                "get": op("List directives", "directives", None, "200", LIST),
-                "post": op("Issue a directive", "directives", Some(body(&["issuer_code", "number", "kind", "title", "issued_on"], directive_props.clone())), "201", &[IDEMPOTENCY_KEY])
-            },
-            "/directives/{id}": {
-                "get": op("A directive with its cascade (targets outside the reader's jurisdiction as counts only)", "directives", None, "200", &["id:path"]),
-                "patch": op("Edit a directive's text and dates (send the version read last)", "directives", Some(body(&["version"], directive_props)), "200", &["id:path"])
-            },
+            "/directives": directives,
+            "/directives/{id}": directive,
             "/directives/{id}/reports": {
-                "post": op("Report on a directive", "directives", Some(body(&["area_code", "status"], json!({"area_code": s("string"), "status": en(&["received", "in_progress", "done"]), "note": s("string")}))), "200", &["id:path"])
+                "post": op("Report on a directive", "directives", Some(body(&["area_code", "status"], json!({"area_code": code(), "status": en(&["received", "in_progress", "done"]), "note": text(0, 1000)}), json!({"area_code": "020", "status": "received", "note": "Đã nhận"}))), "200", reference("Directive"), &["id:path"])
             },
-            "/daily-reports": { "get": op("Daily reports of the communes under an area", "daily-reports", None, "200", &["area", "date"]) },
+            "/daily-reports": { "get": op("Daily reports of the communes under an area", "daily-reports", None, "200", list_of(reference("DailyReport")), &["area", "date"]) },
             "/daily-reports/{commune_code}/{date}": {
-                "get": op("A commune's daily report", "daily-reports", None, "200", &["commune_code:path", "date:path"]),
-                "put": op("File or replace a daily report", "daily-reports", Some(body(&["f1_traced", "f1_quarantined", "tests", "dose1", "dose2", "dose3"], json!({"f1_traced": s("integer"), "f1_quarantined": s("integer"), "tests": s("integer"), "dose1": s("integer"), "dose2": s("integer"), "dose3": s("integer"), "notes": s("string"), "version": s("integer")}))), "200", &["commune_code:path", "date:path", IDEMPOTENCY_KEY])
+                "get": op("A commune's daily report", "daily-reports", None, "200", reference("DailyReport"), &["commune_code:path", "date:path"]),
+                "put": put_day
             },
             "/users": {
-                "post": op("Create a user (administrator)", "users", Some(body(&["username", "password", "role", "area_code"], json!({"username": s("string"), "password": s("string"), "role": en(&["commune", "district", "city", "admin"]), "area_code": s("string"), "display_name": s("string")}))), "201", &[])
+                "post": op("Create a user (administrator)", "users", Some(body(&["username", "password", "role", "area_code"], json!({"username": s("string"), "password": s("string"), "role": en(&["commune", "district", "city", "admin"]), "area_code": s("string"), "display_name": s("string")}), json!({"username": "canbo.lienninh", "password": "một mật khẩu dài đủ", "role": "commune", "area_code": "00682", "display_name": "Cán bộ xã Liên Ninh"}))), "201", reference("User"), &[])
             }
         }
-    })
+    });
+    // One directive is answered with its cascade: `targets` is the list.
+    for (path, method, status) in [
+        ("/directives", "post", "201"),
+        ("/directives/{id}", "get", "200"),
+        ("/directives/{id}", "patch", "200"),
+        ("/directives/{id}/reports", "post", "200"),
+    ] {
+        doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"] =
+            reference("DirectiveCascade");
+    }
+    // Links from a checkpoint or a directive to their reports.
+    doc["paths"]["/checkpoints"]["post"]["responses"]["201"]["links"]["report"] = json!({ "operationId": "postCheckpointsByIdReports", "parameters": { "id": "$response.body#/id" } });
+    doc["paths"]["/directives"]["post"]["responses"]["201"]["links"]["report"] = json!({ "operationId": "postDirectivesByIdReports", "parameters": { "id": "$response.body#/id" } });
+    name_operations(&mut doc);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_names_an_operation_of_the_document() {
+        let doc = document();
+        let mut ids = std::collections::HashSet::new();
+        for item in doc["paths"].as_object().unwrap().values() {
+            for o in item.as_object().unwrap().values() {
+                assert!(ids.insert(o["operationId"].as_str().unwrap().to_string()));
+            }
+        }
+        assert!(ids.contains("getCasesById") && ids.contains("patchQuarantineSitesById"));
+        let mut links = 0;
+        for item in doc["paths"].as_object().unwrap().values() {
+            for o in item.as_object().unwrap().values() {
+                for r in o["responses"].as_object().unwrap().values() {
+                    for l in r["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                        links += 1;
+                        let target = l["operationId"].as_str().unwrap();
+                        assert!(ids.contains(target), "{target}");
+                    }
+                }
+            }
+        }
+        assert!(links >= 17, "{links} links");
+    }
 }

@@ -281,7 +281,8 @@ async fn list<R: Record>(
     } else {
         Paging::from_raw(&raw)
     };
-    let (rows, total) = R::query(&state.db, state.clock.today(), &area, &filter, paging).await?;
+    let reads = state.reads().await;
+    let (rows, total) = R::query(&reads, state.clock.today(), &area, &filter, paging).await?;
     if let Some(format) = format {
         let out: Vec<Vec<String>> = rows.iter().map(|r| r.export_row(v)).collect();
         let name = format!("{}-{}", R::EXPORT_NAME, area.code);
@@ -551,7 +552,8 @@ async fn api_list<R: Record>(
     let filter = R::filter(&raw, state.clock.today())?;
     let v = Viewer::at(&user, Lang::default(), &area);
     let paging = Paging::from_raw(&raw);
-    let (rows, total) = R::query(&state.db, state.clock.today(), &area, &filter, paging).await?;
+    let reads = state.reads().await;
+    let (rows, total) = R::query(&reads, state.clock.today(), &area, &filter, paging).await?;
     let items: Vec<Value> = rows.iter().map(|r| r.to_json(v)).collect();
     Ok(items_json(&items, total))
 }
