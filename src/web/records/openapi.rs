@@ -242,6 +242,7 @@ fn schemas() -> Value {
                 "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
                 "name": s("string"), "kind": s("string"), "run_by": s("string"), "capacity": s("integer"),
                 "occupancy": s("integer"), "status": s("string"), "status_on": date(),
+                "treatment_tier": opt("integer"),
             })),
         "Checkpoint": answer(
             &["id", "version", "area_code", "area_name", "name", "kind", "staffed_by", "status", "status_on", "violations_today"],
@@ -271,6 +272,30 @@ fn schemas() -> Value {
         "Token": answer(
             &["token", "expires_at"],
             json!({ "token": s("string"), "expires_at": { "type": "string", "format": "date-time" } })),
+        "Lockdown": answer(
+            &["id", "version", "district_code", "commune_code", "commune_name", "name", "kind", "started_on", "people", "status"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "commune_code": s("string"),
+                "commune_name": s("string"), "name": s("string"), "kind": s("string"), "started_on": date(),
+                "households": opt("integer"), "people": s("integer"), "cluster_id": opt("integer"),
+                "cluster_name": opt("string"), "status": s("string"), "lifted_on": null_date(), "note": s("string"),
+            })),
+        "TestingRound": answer(
+            &["id", "version", "district_code", "area_code", "area_name", "tested_on", "target", "method", "samples", "results", "positives"],
+            json!({
+                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "area_code": s("string"),
+                "area_name": s("string"), "tested_on": date(), "target": s("string"), "method": s("string"),
+                "samples": s("integer"), "results": s("integer"), "results_on": null_date(),
+                "positives": s("integer"), "note": s("string"),
+            })),
+        "Hotline": answer(
+            &["id", "version", "area_code", "area_name", "label", "phone"],
+            json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
+                    "label": s("string"), "phone": s("string") })),
+        "Duty": answer(
+            &["id", "version", "area_code", "area_name", "day", "name", "role", "phone"],
+            json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
+                    "day": date(), "name": s("string"), "role": s("string"), "phone": s("string") })),
         "ShiftReport": answer(&["id", "checkpoint_id"], json!({ "id": s("integer"), "checkpoint_id": s("integer") })),
     })
 }
@@ -289,8 +314,14 @@ pub fn document() -> Value {
     let cluster_props = json!({"commune_code": code(), "name": text(1, 200), "opened_on": date(), "closed_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let checkpoint_props = json!({"area_code": code(), "name": text(1, 200), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 }});
     let directive_props = json!({"issuer_code": code(), "number": text(1, 60), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": text(1, 300), "summary": text(0, 5000), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": code(), "maxItems": 1000}, "implements_id": { "type": "integer", "minimum": 1 }, "version": { "type": "integer", "minimum": 1 }});
+    let phone = json!({ "type": "string", "pattern": "^[+]?[0-9][0-9 .]{2,19}$", "example": "0243 825 1234" });
+    let lockdown_props = json!({"commune_code": code(), "name": text(1, 200), "kind": en(&["isolation_area", "lockdown_point"]), "started_on": date(), "households": count(), "people": count(), "cluster_id": { "type": "integer", "minimum": 1 }, "status": en(&["active", "lifted"]), "lifted_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
+    let testing_props = json!({"area_code": code(), "tested_on": date(), "target": text(1, 200), "method": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "samples": { "type": "integer", "minimum": 1, "maximum": 10_000_000 }, "results": count(), "results_on": date(), "positives": count(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
+    let hotline_props = json!({"area_code": code(), "label": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
+    let duty_props = json!({"area_code": code(), "day": date(), "name": text(1, 200), "role": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
     let site_props = json!({
-        "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment", "lockdown"]),
+        "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment"]),
+        "treatment_tier": { "type": "integer", "minimum": 1, "maximum": 3 },
         "run_by": en(&["city", "district", "commune", "military"]), "capacity": count(),
         "occupancy": count(), "status": en(&["standby", "active", "closed"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 },
     });
@@ -465,6 +496,42 @@ pub fn document() -> Value {
         json!({"issuer_code": "020", "number": "15/KH-UBND", "kind": "plan", "title": "Kế hoạch xét nghiệm diện rộng", "issued_on": "2021-07-30", "due_on": "2021-08-10", "target_codes": ["00682"]}),
         LIST,
     );
+    let (lockdowns, lockdown) = record(
+        "lockdowns",
+        "Lockdown",
+        "File a lockdown area",
+        &["commune_code", "name", "kind", "started_on", "people", "status"],
+        &lockdown_props,
+        json!({"commune_code": "00682", "name": "Thôn Thọ Am", "kind": "isolation_area", "started_on": "2021-07-28", "households": 120, "people": 410, "status": "active"}),
+        LIST,
+    );
+    let (testing_rounds, testing_round) = record(
+        "testing-rounds",
+        "TestingRound",
+        "File a testing round",
+        &["area_code", "tested_on", "target", "method", "samples"],
+        &testing_props,
+        json!({"area_code": "00682", "tested_on": "2021-07-30", "target": "Toàn xã", "method": "pooled_pcr", "samples": 1200, "results": 800, "results_on": "2021-07-31", "positives": 3}),
+        LIST,
+    );
+    let (hotlines, hotline) = record(
+        "hotlines",
+        "Hotline",
+        "Publish a hotline",
+        &["area_code", "label", "phone"],
+        &hotline_props,
+        json!({"area_code": "020", "label": "Ban Chỉ đạo phòng, chống dịch huyện", "phone": "0243 861 2345"}),
+        LIST,
+    );
+    let (duty_roster, duty) = record(
+        "duty-roster",
+        "Duty",
+        "Put someone on duty",
+        &["area_code", "day", "name", "role", "phone"],
+        &duty_props,
+        json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "role": "Phó Chủ tịch UBND huyện", "phone": "0912 345 678"}),
+        LIST,
+    );
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Vùng Xanh API", "version": "1",
@@ -495,6 +562,14 @@ pub fn document() -> Value {
                 "get": op("Shift reports of a checkpoint", "checkpoints", None, "200", list_of(json!({ "type": "object" })), &["id:path"]),
                 "post": op("File a shift report", "checkpoints", Some(body(&["date", "people_checked", "vehicles_checked", "violations", "fines_vnd"], json!({"date": date(), "people_checked": count(), "vehicles_checked": count(), "violations": count(), "fines_vnd": { "type": "integer", "minimum": 0, "maximum": 1_000_000_000_000_i64 }}), json!({"date": "2021-08-01", "people_checked": 1200, "vehicles_checked": 640, "violations": 3, "fines_vnd": 6000000}))), "201", reference("ShiftReport"), &["id:path"])
             },
+            "/lockdowns": lockdowns,
+            "/lockdowns/{id}": lockdown,
+            "/testing-rounds": testing_rounds,
+            "/testing-rounds/{id}": testing_round,
+            "/hotlines": hotlines,
+            "/hotlines/{id}": hotline,
+            "/duty-roster": duty_roster,
+            "/duty-roster/{id}": duty,
             "/directives": directives,
             "/directives/{id}": directive,
             "/directives/{id}/reports": {
