@@ -368,6 +368,13 @@ impl Record for HotlineRow {
         vec!["rec.area", "hotlines.label", "hotlines.phone"]
     }
 
+    fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {
+        vec![
+            ("/duty".into(), v.lang.t("nav.duty").into()),
+            ("/cong-khai".into(), v.lang.t("nav.public").into()),
+        ]
+    }
+
     fn cells(&self, _v: Viewer<'_>) -> Vec<String> {
         vec![
             self.area_name.clone(),
