@@ -76,6 +76,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Small responses go out at once: without this, Nagle's algorithm
+        // and the client's delayed ACK hold each one for ~40 ms.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, %remote, "TCP_NODELAY not set");
+        }
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut()
