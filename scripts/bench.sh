@@ -84,6 +84,7 @@ echo "== dashboards under $CONNS concurrent clients, ${DURATION}s each" >&2
   run district_dashboard "$DISTRICT" /areas/020
   run commune_dashboard "$COMMUNE" /areas/00682
   run static_same_html "" /files/city.html
+  run trivial_signed_in "$CITY" /whoami
   # Inserts on one connection while the city dashboard is under load.
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $CITY" "$BASE/areas/01" > "$OUT/city_under_inserts.txt" &
   LOAD=$!

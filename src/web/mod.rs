@@ -49,6 +49,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/whoami", get(whoami))
         .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(style))
         .route("/static/refresh.js", get(refresh_js))
@@ -135,6 +136,14 @@ async fn home(user: Option<CurrentUser>) -> Redirect {
         Some(u) => Redirect::to(&format!("/areas/{}", u.area.code)),
         None => Redirect::to("/sign-in"),
     }
+}
+
+/// Who is signed in: the smallest page that still resolves a session, the
+/// benchmark's floor for signed-in pages.
+async fn whoami(user: CurrentUser) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({
+        "username": user.username, "role": user.role.as_str(), "area_code": user.area.code,
+    }))
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -456,3 +456,18 @@ async fn an_administrator_imports_commune_populations_and_a_bad_file_changes_not
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test]
+async fn whoami_names_the_signed_in_user_and_nobody_else(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhtri", "district", "020").await;
+    let mut anon = t.browser();
+    assert_ne!(anon.get("/whoami").await.status, StatusCode::OK);
+    let mut b = t.signed_in("thanhtri").await;
+    let r = b.get("/whoami").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.json(),
+        serde_json::json!({"username": "thanhtri", "role": "district", "area_code": "020"})
+    );
+}
