@@ -100,7 +100,7 @@ create table duty_roster (
     area_code     text not null references areas (code),
     day           date not null,
     name          text not null check (length(name) between 1 and 200),
-    role          text not null check (length(role) between 1 and 200),
+    position      text not null check (length(position) between 1 and 200),
     phone         text not null check (length(phone) between 3 and 30),
     version       integer not null default 1,
     created_at    timestamptz not null,

@@ -534,6 +534,23 @@ mod tests {
                 false,
             ),
             (Role::Admin, hanoi(), Directive, hanoi(), false),
+            // Lockdown areas: in a commune, by it or its district.
+            (Role::Commune, lien_ninh(), Lockdown, lien_ninh(), true),
+            (Role::District, thanh_tri(), Lockdown, lien_ninh(), true),
+            (Role::District, thanh_tri(), Lockdown, thanh_tri(), false),
+            (Role::City, hanoi(), Lockdown, lien_ninh(), false),
+            // Testing rounds: a commune's or a district's, never the city's.
+            (Role::Commune, lien_ninh(), TestingRound, lien_ninh(), true),
+            (Role::District, thanh_tri(), TestingRound, thanh_tri(), true),
+            (Role::Commune, lien_ninh(), TestingRound, thanh_tri(), false),
+            (Role::City, hanoi(), TestingRound, hanoi(), false),
+            // Hotlines and duty: the area's own officials and every level above.
+            (Role::Commune, lien_ninh(), Hotline, lien_ninh(), true),
+            (Role::City, hanoi(), Hotline, lien_ninh(), true),
+            (Role::City, hanoi(), Duty, hanoi(), true),
+            (Role::Commune, lien_ninh(), Duty, thanh_tri(), false),
+            (Role::District, thanh_tri(), Duty, other_district(), false),
+            (Role::Admin, hanoi(), Hotline, hanoi(), false),
         ];
         for (role, home, kind, at, allowed) in table {
             assert_eq!(

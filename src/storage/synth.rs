@@ -723,7 +723,7 @@ pub async fn contacts(
     .rows_affected();
     if made > 0 {
         sqlx::query!(
-            "insert into duty_roster (city_code, district_code, area_code, day, name, role, phone, created_at, updated_at)
+            "insert into duty_roster (city_code, district_code, area_code, day, name, position, phone, created_at, updated_at)
              select $1, case a.level when 'district' then a.code when 'commune' then a.parent_code end, a.code, d::date,
                'Cán bộ trực số ' || (1 + (row_number() over (order by a.code, d)) % 4) || ' (mô phỏng)',
                'Trực ban phòng, chống dịch',

@@ -10,7 +10,9 @@ use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-const TABLES: &str = "select (select count(*) from cases) + (select count(*) from clusters) + (select count(*) from quarantine_sites)
+const TABLES: &str = "select (select count(*) from lockdowns) + (select count(*) from testing_rounds)
+    + (select count(*) from hotlines) + (select count(*) from duty_roster)
+    + (select count(*) from cases) + (select count(*) from clusters) + (select count(*) from quarantine_sites)
     + (select count(*) from checkpoints) + (select count(*) from checkpoint_reports) + (select count(*) from directives)
     + (select count(*) from daily_reports) + (select count(*) from zone_declarations) + (select count(*) from users)";
 
@@ -42,6 +44,11 @@ fn nasty_values(field: &str) -> Vec<Value> {
         "dose2",
         "dose3",
         "level",
+        "households",
+        "people",
+        "samples",
+        "results",
+        "positives",
     ];
     let dates = [
         "detected_on",
@@ -50,6 +57,10 @@ fn nasty_values(field: &str) -> Vec<Value> {
         "issued_on",
         "due_on",
         "effective_on",
+        "started_on",
+        "tested_on",
+        "results_on",
+        "day",
     ];
     let choices = [
         "detected_in",
@@ -61,6 +72,7 @@ fn nasty_values(field: &str) -> Vec<Value> {
         "staffed_by",
         "colour",
         "role",
+        "method",
     ];
     if numbers.contains(&field) {
         v.extend([
@@ -84,6 +96,8 @@ fn nasty_values(field: &str) -> Vec<Value> {
         v.extend([json!("moon"), json!(5), json!(true), json!("COMMUNITY")]);
     } else if field == "case_code" {
         v.extend([json!("BN<1>"), json!("'; drop table cases; --"), json!("B")]);
+    } else if field == "phone" {
+        v.extend([json!("gọi tôi"), json!("12"), json!("+84 <script>")]);
     } else if field == "username" {
         v.extend([json!("Cán Bộ"), json!("a"), json!("x'--")]);
     } else if field == "password" {
@@ -152,6 +166,30 @@ async fn every_api_write_route_refuses_bad_values_with_a_clear_4xx_and_stores_no
             "/api/v1/areas/00682/zone".into(),
             &token,
             json!({"colour": "red", "level": 2, "reason": "Ổ dịch", "effective_on": "2021-08-01"}),
+        ),
+        (
+            "POST",
+            "/api/v1/lockdowns".into(),
+            &token,
+            json!({"commune_code": "00682", "name": "Thôn Thọ Am", "kind": "isolation_area", "started_on": "2021-07-28", "households": 12, "people": 40, "status": "active"}),
+        ),
+        (
+            "POST",
+            "/api/v1/testing-rounds".into(),
+            &token,
+            json!({"area_code": "00682", "tested_on": "2021-07-30", "target": "Toàn xã", "method": "pooled_pcr", "samples": 100, "results": 50, "results_on": "2021-07-31", "positives": 1}),
+        ),
+        (
+            "POST",
+            "/api/v1/hotlines".into(),
+            &token,
+            json!({"area_code": "020", "label": "Ban Chỉ đạo", "phone": "0243 861 2345"}),
+        ),
+        (
+            "POST",
+            "/api/v1/duty-roster".into(),
+            &token,
+            json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "position": "Phó Chủ tịch", "phone": "0912 345 678"}),
         ),
         (
             "POST",

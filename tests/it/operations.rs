@@ -47,7 +47,7 @@ fn hotline(area: &str) -> Value {
 }
 
 fn duty(area: &str) -> Value {
-    json!({"area_code": area, "day": "2021-08-01", "name": "Trần Văn Trực", "role": "Phó Chủ tịch UBND", "phone": "0912 000 111"})
+    json!({"area_code": area, "day": "2021-08-01", "name": "Trần Văn Trực", "position": "Phó Chủ tịch UBND", "phone": "0912 000 111"})
 }
 
 async fn count(t: &TestApp, table: &str) -> i64 {

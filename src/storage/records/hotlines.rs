@@ -196,7 +196,7 @@ pub struct DutyRow {
     pub parent_code: Option<String>,
     pub day: NaiveDate,
     pub name: String,
-    pub role: String,
+    pub position: String,
     pub phone: String,
     pub version: i32,
 }
@@ -206,7 +206,7 @@ pub struct DutyValues {
     pub area: AreaRef,
     pub day: NaiveDate,
     pub name: String,
-    pub role: String,
+    pub position: String,
     pub phone: String,
 }
 
@@ -238,14 +238,14 @@ impl Stored for DutyRow {
     }
 
     fn values_json(v: &DutyValues) -> Value {
-        json!({"area_code": v.area.code, "day": v.day, "name": v.name, "role": v.role, "phone": v.phone})
+        json!({"area_code": v.area.code, "day": v.day, "name": v.name, "position": v.position, "phone": v.phone})
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
         Ok(sqlx::query_as!(
             DutyRow,
             r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.role, d.phone, d.version
+                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
                from duty_roster d join areas a on a.code = d.area_code where d.id = $1"#,
             id
         )
@@ -265,18 +265,20 @@ impl Stored for DutyRow {
         // A roster is written ahead: up to the window's end, not only today.
         let day = c.date("day", true, None);
         let name = c.text("name", true, 200);
-        let role = c.text("role", true, 200);
+        let position = c.text("position", true, 200);
         let phone = c.phone("phone", true);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        match (area, day, name, role, phone) {
-            (Some(area), Some(day), Some(name), Some(role), Some(phone)) if errors.is_empty() => {
+        match (area, day, name, position, phone) {
+            (Some(area), Some(day), Some(name), Some(position), Some(phone))
+                if errors.is_empty() =>
+            {
                 Ok(DutyValues {
                     area,
                     day,
                     name,
-                    role,
+                    position,
                     phone,
                 })
             }
@@ -309,7 +311,7 @@ impl Stored for DutyRow {
         let rows = sqlx::query_as!(
             DutyRow,
             r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.role, d.phone, d.version
+                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
                from duty_roster d join areas a on a.code = d.area_code
                where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
                  and ($2::date is null or d.day = $2)
@@ -332,14 +334,14 @@ impl Stored for DutyRow {
     ) -> Result<i64, AppError> {
         let codes = Codes::of(&v.area);
         Ok(sqlx::query_scalar!(
-            "insert into duty_roster (city_code, district_code, area_code, day, name, role, phone, created_at, updated_at)
+            "insert into duty_roster (city_code, district_code, area_code, day, name, position, phone, created_at, updated_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
             codes.city,
             codes.district,
             v.area.code,
             v.day as _,
             v.name,
-            v.role,
+            v.position,
             v.phone,
             now as _
         )
@@ -357,7 +359,7 @@ impl Stored for DutyRow {
         let codes = Codes::of(&v.area);
         let done = sqlx::query!(
             "update duty_roster set city_code = $3, district_code = $4, area_code = $5, day = $6,
-               name = $7, role = $8, phone = $9, version = version + 1, updated_at = $10
+               name = $7, position = $8, phone = $9, version = version + 1, updated_at = $10
              where id = $1 and version = $2",
             old.id,
             version,
@@ -366,7 +368,7 @@ impl Stored for DutyRow {
             v.area.code,
             v.day as _,
             v.name,
-            v.role,
+            v.position,
             v.phone,
             now as _
         )
@@ -400,7 +402,7 @@ pub async fn public_contacts(
     .await?;
     let duty = sqlx::query_as!(
         PublicContact,
-        r#"select area_code, name || ' (' || role || ')' as "label!", phone from duty_roster
+        r#"select area_code, name || ' (' || position || ')' as "label!", phone from duty_roster
            where (city_code = $1 or area_code = $1) and day = $2 order by area_code, id"#,
         city,
         day as _

@@ -293,9 +293,9 @@ fn schemas() -> Value {
             json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
                     "label": s("string"), "phone": s("string") })),
         "Duty": answer(
-            &["id", "version", "area_code", "area_name", "day", "name", "role", "phone"],
+            &["id", "version", "area_code", "area_name", "day", "name", "position", "phone"],
             json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
-                    "day": date(), "name": s("string"), "role": s("string"), "phone": s("string") })),
+                    "day": date(), "name": s("string"), "position": s("string"), "phone": s("string") })),
         "ShiftReport": answer(&["id", "checkpoint_id"], json!({ "id": s("integer"), "checkpoint_id": s("integer") })),
     })
 }
@@ -318,7 +318,7 @@ pub fn document() -> Value {
     let lockdown_props = json!({"commune_code": code(), "name": text(1, 200), "kind": en(&["isolation_area", "lockdown_point"]), "started_on": date(), "households": count(), "people": count(), "cluster_id": { "type": "integer", "minimum": 1 }, "status": en(&["active", "lifted"]), "lifted_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let testing_props = json!({"area_code": code(), "tested_on": date(), "target": text(1, 200), "method": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "samples": { "type": "integer", "minimum": 1, "maximum": 10_000_000 }, "results": count(), "results_on": date(), "positives": count(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let hotline_props = json!({"area_code": code(), "label": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
-    let duty_props = json!({"area_code": code(), "day": date(), "name": text(1, 200), "role": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
+    let duty_props = json!({"area_code": code(), "day": date(), "name": text(1, 200), "position": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
     let site_props = json!({
         "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment"]),
         "treatment_tier": { "type": "integer", "minimum": 1, "maximum": 3 },
@@ -534,9 +534,9 @@ pub fn document() -> Value {
         "duty-roster",
         "Duty",
         "Put someone on duty",
-        &["area_code", "day", "name", "role", "phone"],
+        &["area_code", "day", "name", "position", "phone"],
         &duty_props,
-        json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "role": "Phó Chủ tịch UBND huyện", "phone": "0912 345 678"}),
+        json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "position": "Phó Chủ tịch UBND huyện", "phone": "0912 345 678"}),
         LIST,
     );
     let mut doc = json!({

@@ -405,7 +405,7 @@ impl Record for DutyRow {
     const EDIT_TITLE: &'static str = "duty.edit";
     const EXPORT_NAME: &'static str = "truc-ban";
     const EXPORT_COLUMNS: &'static [&'static str] =
-        &["id", "area_code", "day", "name", "role", "phone"];
+        &["id", "area_code", "day", "name", "position", "phone"];
     const KEEP_FOR_NEXT: &'static [&'static str] = &["area_code", "day"];
 
     async fn fields(
@@ -420,7 +420,7 @@ impl Record for DutyRow {
             .text("area_code", "rec.area", true, 5)
             .date("day", "duty.day", true)
             .text("name", "duty.name", true, 200)
-            .text("role", "duty.role", true, 200)
+            .text("position", "duty.role", true, 200)
             .tel("phone", "hotlines.phone", 20)
             .build())
     }
@@ -437,7 +437,7 @@ impl Record for DutyRow {
         r.set("area_code", &self.area_code);
         r.set("day", self.day.to_string());
         r.set("name", &self.name);
-        r.set("role", &self.role);
+        r.set("position", &self.position);
         r.set("phone", &self.phone);
         r.set("version", self.version.to_string());
         r
@@ -465,7 +465,7 @@ impl Record for DutyRow {
             v.lang.date(self.day),
             self.area_name.clone(),
             self.name.clone(),
-            self.role.clone(),
+            self.position.clone(),
             self.phone.clone(),
         ]
     }
@@ -480,7 +480,7 @@ impl Record for DutyRow {
             (lang.t("rec.area").into(), self.area_name.clone()),
             (lang.t("duty.day").into(), lang.date(self.day)),
             (lang.t("duty.name").into(), self.name.clone()),
-            (lang.t("duty.role").into(), self.role.clone()),
+            (lang.t("duty.role").into(), self.position.clone()),
             (lang.t("hotlines.phone").into(), self.phone.clone()),
         ]
     }
