@@ -159,6 +159,11 @@ pub enum RecordKind {
     Checkpoint,
     /// A directive: by the command centre that issues it.
     Directive,
+    /// A task of a directive: assigned and edited by the directive's issuer,
+    /// reported on by the area that answers for it.
+    Task,
+    /// A department or force of an area: kept by the administrator.
+    Unit,
 }
 
 impl RecordKind {
@@ -168,7 +173,8 @@ impl RecordKind {
         match self {
             Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
             Site => matches!(role, Role::District | Role::City),
-            Checkpoint | Directive => !matches!(role, Role::Admin),
+            Checkpoint | Directive | Task => !matches!(role, Role::Admin),
+            Unit => role == Role::Admin,
         }
     }
 }
@@ -237,7 +243,9 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
             permits(role, home, Action::WriteCommuneRecord(a))
         }
         (Case | Cluster | DailyReport, _) => false,
-        (Checkpoint | Directive, _) => by_level(a),
+        (Checkpoint | Directive | Task, _) => by_level(a),
+        // Areas and their departments are the administrator's.
+        (Unit, _) => permits(role, home, Action::ManageAreas),
         (Site, Level::City | Level::District) => by_level(a),
         // A commune's site is run by its district.
         (Site, Level::Commune) => {
@@ -521,6 +529,17 @@ mod tests {
                 false,
             ),
             (Role::Admin, hanoi(), Directive, hanoi(), false),
+            // Tasks: the issuer's level assigns, the unit's area reports.
+            (Role::City, hanoi(), Task, hanoi(), true),
+            (Role::District, thanh_tri(), Task, thanh_tri(), true),
+            (Role::District, thanh_tri(), Task, other_district(), false),
+            (Role::Commune, lien_ninh(), Task, lien_ninh(), true),
+            (Role::Commune, lien_ninh(), Task, thanh_tri(), false),
+            (Role::Admin, hanoi(), Task, hanoi(), false),
+            // Departments: the administrator's list.
+            (Role::Admin, hanoi(), Unit, thanh_tri(), true),
+            (Role::City, hanoi(), Unit, hanoi(), false),
+            (Role::District, thanh_tri(), Unit, thanh_tri(), false),
         ];
         for (role, home, kind, at, allowed) in table {
             assert_eq!(

@@ -172,6 +172,7 @@ pub async fn store(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ImportReport, AppError> {
     let mut report = ImportReport::default();
+    let mut new_areas = Vec::new();
     let mut ordered: Vec<&NewArea> = areas.iter().collect();
     ordered.sort_by_key(|a| (a.level as u8, a.code.clone()));
     for a in ordered {
@@ -230,7 +231,8 @@ pub async fn store(
         if old_json.is_some() {
             report.updated += 1
         } else {
-            report.inserted += 1
+            report.inserted += 1;
+            new_areas.push((a.code.clone(), a.name.clone(), a.level));
         }
         audit::record(
             conn,
@@ -247,6 +249,8 @@ pub async fn store(
         )
         .await?;
     }
+    // A new area starts with the usual departments (DESIGN §3, tasks).
+    crate::storage::records::units::seed_usual(conn, actor, now, &new_areas).await?;
     Ok(report)
 }
 

@@ -30,6 +30,8 @@ pub mod clusters;
 pub mod daily;
 pub mod directives;
 pub mod sites;
+pub mod tasks;
+pub mod units;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;

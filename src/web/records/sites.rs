@@ -177,6 +177,8 @@ impl Record for SiteRow {
                     ]
                 })
                 .collect(),
+            hrefs: Vec::new(),
+            id: "",
         };
         Ok(Extras {
             sections: vec![section],
