@@ -12,6 +12,7 @@ use crate::domain::area::{AreaRef, Level, fold, parse_population};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::policy::RecordKind;
 use crate::state::AppState;
+use crate::storage::records::tasks;
 use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
 use crate::web::auth::{Action, CsrfForm, CsrfMultipart, CurrentUser};
@@ -70,9 +71,14 @@ struct AreaPage {
     /// answer the directives still open (how many). `None` for others.
     entry: Option<i64>,
     today: chrono::NaiveDate,
+    /// The open tasks this area answers for, across every directive.
+    tasks: Vec<crate::storage::records::tasks::TaskRow>,
 }
 
 impl AreaPage {
+    fn task_status(&self, t: &crate::storage::records::tasks::TaskRow) -> String {
+        crate::web::records::tasks::status_text(self.page.lang, t)
+    }
     fn unit_label(&self, unit_type: &str) -> String {
         self.page.t(&format!("unit.{unit_type}")).to_string()
     }
@@ -225,7 +231,7 @@ async fn area_page(
     } else {
         "worse".to_string()
     };
-    let v = Dash::new(
+    let mut v = Dash::new(
         page.lang,
         board,
         &sort,
@@ -233,6 +239,8 @@ async fn area_page(
         date == today,
         state.clock.now(),
     );
+    v.behind = tasks::behind(&state.db, date, &area_ref.code, 5).await?;
+    let tasks = tasks::open_for(&state.db, today, &area_ref.code).await?;
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
     let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
@@ -241,6 +249,7 @@ async fn area_page(
         None
     };
     Ok(AreaPage {
+        tasks,
         entry,
         today,
         can_edit: user.can(Action::ManageAreas),
@@ -276,7 +285,8 @@ async fn wall(
     user.authorize(Action::ReadArea(&area_ref))?;
     let today = state.clock.today();
     let board = board(&state, &area_ref, today).await?;
-    let v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
+    let mut v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
+    v.behind = tasks::behind(&state.db, today, &area_ref.code, 5).await?;
     Ok(WallPage { page, v })
 }
 

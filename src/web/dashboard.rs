@@ -97,6 +97,8 @@ pub struct Dash {
     pub now: DateTime<Utc>,
     /// The largest day of any row's sparkline, their common scale.
     spark_max: i64,
+    /// The units in the area most behind on their tasks (set by the page).
+    pub behind: Vec<crate::storage::records::tasks::Behind>,
 }
 
 impl Dash {
@@ -124,6 +126,7 @@ impl Dash {
             is_today,
             now,
             spark_max,
+            behind: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ mod bad_input;
 mod browser;
 mod cases;
 mod dashboard;
+mod directives_tasks;
 mod hardening;
 mod layers;
 mod offline;

@@ -117,6 +117,25 @@ impl Cascade {
         out
     }
 
+    /// Directives implementing `id` issued by an area that is not one of
+    /// its targets: its own area's follow-ups (the Party Committee's
+    /// conclusion under the People's Committee's directive).
+    fn follow_ups(&self, id: i64) -> Vec<&DirectiveRow> {
+        let mut out: Vec<&DirectiveRow> = self
+            .directives
+            .values()
+            .filter(|c| {
+                c.implements_id == Some(id)
+                    && !self
+                        .targets
+                        .iter()
+                        .any(|t| t.directive_id == id && t.area_code == c.issuer_code)
+            })
+            .collect();
+        out.sort_by_key(|c| (c.issued_on, c.id));
+        out
+    }
+
     /// Targets done, targets and targets overdue of the plans under a target.
     fn counts_under(&self, id: i64, t: &TargetRow) -> (i64, i64, i64) {
         self.plans_of(id, t).iter().fold((0, 0, 0), |(d, n, o), p| {
@@ -170,6 +189,11 @@ impl Cascade {
             progress: None,
             closes: 0,
         });
+        // Follow-ups at the same level come first: they restate the order
+        // the targets then carry out.
+        for f in self.follow_ups(id) {
+            self.tree(lang, f.id, depth + 1, out);
+        }
         for t in self.targets.iter().filter(|t| t.directive_id == id) {
             let plans = self.plans_of(id, t);
             let (done, of, _) = self.counts_under(id, t);
@@ -225,7 +249,13 @@ impl Cascade {
                 }
             })
             .collect();
-        let mut v = serde_json::to_value(d).unwrap_or_default();
+        let mut v = d.json_value();
+        v["followed_by"] = self
+            .follow_ups(id)
+            .iter()
+            .map(|f| self.json(f.id))
+            .collect::<Vec<_>>()
+            .into();
         v["done_rate"] = d.done_rate().into();
         v["targets"] = targets.into();
         v
@@ -553,7 +583,10 @@ impl Record for DirectiveRow {
 
     /// One directive in the API carries its cascade.
     async fn api_json(&self, state: &AppState, v: Viewer<'_>) -> Result<Value, AppError> {
-        Ok(Cascade::load(state, v.user, self.id).await?.json(self.id))
+        let mut json = Cascade::load(state, v.user, self.id).await?.json(self.id);
+        let tasks = tasks_of(&state.db, state.clock.today(), self.id).await?;
+        json["tasks"] = tasks.iter().map(|t| t.json_value()).collect();
+        Ok(json)
     }
 }
 
