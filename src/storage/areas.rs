@@ -185,7 +185,7 @@ pub async fn store(
         .map(|r| (r.name, r.unit_type, r.parent_code, r.population));
         let population = a.population.or(old.as_ref().and_then(|o| o.3));
         let sourced = a.population.is_some();
-        let new_json = serde_json::json!({
+        let mut new_json = serde_json::json!({
             "name": a.name, "unit_type": a.unit_type, "level": a.level.as_str(),
             "parent_code": a.parent_code, "population": population,
         });
@@ -233,6 +233,12 @@ pub async fn store(
         } else {
             report.inserted += 1;
             new_areas.push((a.code.clone(), a.name.clone(), a.level));
+            // The departments it starts with are part of its creation.
+            new_json["units"] = crate::domain::body::usual_units(&a.name, a.level)
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect::<Vec<_>>()
+                .into();
         }
         audit::record(
             conn,
@@ -249,8 +255,9 @@ pub async fn store(
         )
         .await?;
     }
-    // A new area starts with the usual departments (DESIGN §3, tasks).
-    crate::storage::records::units::seed_usual(conn, actor, now, &new_areas).await?;
+    // A new area starts with the usual departments (DESIGN §3, tasks),
+    // listed in its own audit row above.
+    crate::storage::records::units::seed_usual(conn, now, &new_areas).await?;
     Ok(report)
 }
 

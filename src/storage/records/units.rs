@@ -16,7 +16,6 @@ use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::UnitKind;
 use crate::storage::ResultExt;
 use crate::storage::areas::area_ref;
-use crate::storage::audit::{self, Actor, Entry};
 
 /// A department of an area.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -211,10 +210,9 @@ impl Stored for UnitRow {
 }
 
 /// Gives each new area (code, name, level) the usual departments, in one
-/// statement, with one audit row for the lot.
+/// statement; the caller's audit row of each area lists them.
 pub async fn seed_usual(
     conn: &mut PgConnection,
-    actor: &Actor,
     now: DateTime<Utc>,
     areas: &[(String, String, Level)],
 ) -> Result<u64, AppError> {
@@ -240,14 +238,5 @@ pub async fn seed_usual(
     )
     .execute(&mut *conn)
     .await?;
-    let entry = Entry {
-        area_code: None,
-        action: "create",
-        entity: "unit",
-        entity_id: "usual".into(),
-        old: None,
-        new: Some(json!({"areas": areas.len(), "units": done.rows_affected()})),
-    };
-    audit::record(conn, now, actor, entry).await?;
     Ok(done.rows_affected())
 }
