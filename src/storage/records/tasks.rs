@@ -179,16 +179,16 @@ impl Stored for TaskRow {
         let what = c.text("what", true, 2000);
         let due_on = c.date("due_on", false, None);
         // The form names the unit in one select ("a:CODE", "u:ID"); the API
-        // by `area_code` or `unit_id`.
-        let (field, assignee) = match (raw.get("assignee"), raw.get("area_code"), raw.get("unit_id")) {
-            (a, "", "") if !a.is_empty() => ("assignee", parse_assignee(a)),
-            ("", a, "") if !a.is_empty() => ("area_code", Some(Assignee::Area(a.to_string()))),
-            ("", "", u) if !u.is_empty() => ("unit_id", u.parse().ok().map(Assignee::Unit)),
-            ("", "", "") => {
+        // by `area_code` or `unit_id`, which win over the form's value (a
+        // PATCH starts from the stored one).
+        let (field, assignee) = match (raw.get("area_code"), raw.get("unit_id"), raw.get("assignee")) {
+            (a, _, _) if !a.is_empty() => ("area_code", Some(Assignee::Area(a.to_string()))),
+            (_, u, _) if !u.is_empty() => ("unit_id", u.parse().ok().map(Assignee::Unit)),
+            (_, _, a) if !a.is_empty() => ("assignee", parse_assignee(a)),
+            _ => {
                 c.fail("assignee", "err.required");
                 ("assignee", None)
             }
-            _ => ("assignee", None),
         };
         if assignee.is_none() && !c.errors.0.iter().any(|e| e.0 == "assignee") {
             c.fail(field, "err.assignee");

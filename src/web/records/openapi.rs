@@ -75,7 +75,9 @@ pub fn document() -> Value {
     });
     let cluster_props = json!({"commune_code": s("string"), "name": s("string"), "opened_on": date(), "closed_on": date(), "note": s("string"), "version": s("integer")});
     let checkpoint_props = json!({"area_code": s("string"), "name": s("string"), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": s("integer")});
-    let directive_props = json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer"), "version": s("integer")});
+    let directive_props = json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer"), "body": en(&["people_committee", "party_committee", "command", "department"]), "body_unit_id": s("integer"), "cited_ids": {"type": "array", "items": s("integer")}, "version": s("integer")});
+    let task_props = json!({"directive_id": s("integer"), "area_code": s("string"), "unit_id": s("integer"), "what": s("string"), "due_on": date(), "version": s("integer")});
+    let unit_props = json!({"area_code": s("string"), "kind": en(&["health_office", "health_centre", "police", "military", "home_affairs", "culture_centre", "community_team", "other"]), "name": s("string"), "active": s("boolean"), "version": s("integer")});
     let site_props = json!({
         "area_code": s("string"), "name": s("string"), "kind": en(&["centralised", "treatment", "lockdown"]),
         "run_by": en(&["city", "district", "commune", "military"]), "capacity": s("integer"),
@@ -158,6 +160,25 @@ pub fn document() -> Value {
             },
             "/directives/{id}/reports": {
                 "post": op("Report on a directive", "directives", Some(body(&["area_code", "status"], json!({"area_code": s("string"), "status": en(&["received", "in_progress", "done"]), "note": s("string")}))), "200", &["id:path"])
+            },
+            "/tasks": {
+                "get": op("List tasks assigned by or to the area (open=1: not done)", "tasks", None, "200", &["area", "limit", "offset", "directive_id", "open"]),
+                "post": op("Assign a task of a directive to an area below its issuer (area_code) or a department of the issuer's area (unit_id)", "tasks", Some(body(&["directive_id", "what"], task_props.clone())), "201", &[IDEMPOTENCY_KEY])
+            },
+            "/tasks/{id}": {
+                "get": op("A task with its latest report", "tasks", None, "200", &["id:path"]),
+                "patch": op("Edit a task (send the version read last)", "tasks", Some(body(&["version"], task_props)), "200", &["id:path"])
+            },
+            "/tasks/{id}/reports": {
+                "post": op("Report on a task, by the area that answers for it", "tasks", Some(body(&["status"], json!({"status": en(&["received", "in_progress", "done"]), "note": s("string"), "reported_on": date()}))), "200", &["id:path"])
+            },
+            "/units": {
+                "get": op("Departments and forces of an area", "units", None, "200", LIST),
+                "post": op("Add a department to an area (administrator)", "units", Some(body(&["area_code", "kind", "name"], unit_props.clone())), "201", &[IDEMPOTENCY_KEY])
+            },
+            "/units/{id}": {
+                "get": op("A department", "units", None, "200", &["id:path"]),
+                "patch": op("Edit a department (administrator; send the version read last)", "units", Some(body(&["version"], unit_props)), "200", &["id:path"])
             },
             "/daily-reports": { "get": op("Daily reports of the communes under an area", "daily-reports", None, "200", &["area", "date"]) },
             "/daily-reports/{commune_code}/{date}": {
