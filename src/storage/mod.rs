@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod idempotency;
 pub mod pg;
+pub mod seed_chain;
 pub mod records;
 pub mod synth;
 pub mod throttle;

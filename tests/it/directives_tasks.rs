@@ -221,3 +221,40 @@ async fn the_area_page_says_who_is_behind_and_the_district_ranks_its_wards_by_ov
     assert_eq!(s["directives"]["open"], 3 + 2 + 4);
     assert!(s["directives"]["overdue"].as_i64().unwrap() >= 3 + 2 + 1);
 }
+
+#[sqlx::test]
+async fn the_demo_loads_the_seeds_chain_from_the_city_down_to_nam_tu_liems_wards_with_its_tasks(db: PgPool) {
+    let t = setup(db).await;
+    let actor = vungxanh::storage::audit::Actor::system("demo");
+    assert!(vungxanh::storage::seed_chain::load(&t.db, &actor).await.unwrap());
+    // Loading again adds nothing.
+    assert!(!vungxanh::storage::seed_chain::load(&t.db, &actor).await.unwrap());
+    // A week after 1862's deadline of 6/8/2021.
+    t.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2021, 8, 13, 2, 0, 0).unwrap());
+    let city = t.token("thanhpho").await;
+    let list = t.api("GET", "/api/v1/directives?area=019&limit=100", Some(&city), None).await.json();
+    let find = |n: &str| list["items"].as_array().unwrap().iter().find(|d| d["number"] == n).unwrap_or_else(|| panic!("{n}")).clone();
+    let (d17, d428, d2434, d1862) = (find("17/CT-UBND"), find("428-TB/TU"), find("2434/UBND-KGVX"), find("1862/UBND"));
+    assert_eq!(d17["issued_on"], "2021-07-23");
+    assert_eq!(d428["issued_on"], "2021-07-27");
+    assert_eq!(d428["body_name"], "Thành ủy Hà Nội");
+    assert_eq!(d428["implements_id"], d17["id"]);
+    assert_eq!(d1862["issued_on"], "2021-07-29");
+    assert_eq!(d1862["body_name"], "UBND quận Nam Từ Liêm");
+    assert_eq!(d1862["implements_id"], d428["id"]);
+    assert_eq!(d1862["cited_ids"], json!([d2434["id"]]));
+    let one = t.api("GET", &format!("/api/v1/directives/{}", d1862["id"]), Some(&city), None).await.json();
+    let tasks = one["tasks"].as_array().unwrap();
+    let names: Vec<&str> = tasks.iter().map(|x| x["assignee_name"].as_str().unwrap()).collect();
+    for unit in ["Phòng Y tế quận Nam Từ Liêm", "Trung tâm Y tế quận Nam Từ Liêm", "Công an quận Nam Từ Liêm",
+        "Ban Chỉ huy Quân sự quận Nam Từ Liêm", "Phòng Nội vụ quận Nam Từ Liêm", "Phường Cầu Diễn"] {
+        assert!(names.contains(&unit), "{unit} has no task: {names:?}");
+    }
+    // Nam Từ Liêm's page says who is behind.
+    let mut b = t.signed_in("namtuliem").await;
+    let page = b.get("/areas/019").await;
+    let behind = &page.text[page.text.find("id=\"units-behind\"").expect("units behind")..];
+    assert!(behind.contains("Công an quận Nam Từ Liêm: 1 việc quá hạn"));
+    assert!(behind.contains("Phòng Nội vụ quận Nam Từ Liêm: 1 việc quá hạn"));
+    assert!(!behind[..behind.find("</ol>").unwrap()].contains("Phòng Y tế"));
+}

@@ -468,11 +468,35 @@ pub async fn save_report(
     if !c.errors.is_empty() {
         return Err(AppError::Invalid(c.errors));
     }
+    let status = status.as_str();
+    record_report(db, &Actor::from(user), Some(user.id), now, task.id, status, &note, day).await
+}
+
+/// Keeps a report on task `id` and shows it on the task, with its audit row,
+/// in one transaction (checks are the caller's).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_report(
+    db: &PgPool,
+    actor: &Actor,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+    id: i64,
+    status: &str,
+    note: &str,
+    day: NaiveDate,
+) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
+    let old = sqlx::query!(
+        r#"select owner_code, status, note, reported_on as "reported_on: NaiveDate"
+           from tasks where id = $1 for update"#,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     sqlx::query!(
         "update tasks set status = $2, note = $3, reported_on = $4, updated_at = $5 where id = $1",
-        task.id,
-        status.as_str(),
+        id,
+        status,
         note,
         day as _,
         now as _
@@ -482,24 +506,24 @@ pub async fn save_report(
     sqlx::query!(
         "insert into task_reports (task_id, status, note, reported_on, reported_by, created_at)
          values ($1, $2, $3, $4, $5, $6)",
-        task.id,
-        status.as_str(),
+        id,
+        status,
         note,
         day as _,
-        user.id,
+        user_id,
         now as _
     )
     .execute(&mut *tx)
     .await?;
     let entry = Entry {
-        area_code: Some(&task.owner_code),
+        area_code: Some(&old.owner_code),
         action: "report",
         entity: "task",
-        entity_id: task.id.to_string(),
-        old: Some(json!({"status": task.status, "note": task.note, "reported_on": task.reported_on})),
-        new: Some(json!({"status": status.as_str(), "note": note, "reported_on": day})),
+        entity_id: id.to_string(),
+        old: Some(json!({"status": old.status, "note": old.note, "reported_on": old.reported_on})),
+        new: Some(json!({"status": status, "note": note, "reported_on": day})),
     };
-    audit::record(&mut tx, now, &Actor::from(user), entry).await?;
+    audit::record(&mut tx, now, actor, entry).await?;
     tx.commit().await?;
     Ok(())
 }

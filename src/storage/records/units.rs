@@ -240,3 +240,35 @@ pub async fn seed_usual(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Gives the usual departments to every area that has none yet (a tree
+/// loaded before departments were kept), with one audit row for the lot.
+pub async fn seed_where_none(
+    conn: &mut PgConnection,
+    actor: &crate::storage::audit::Actor,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let rows = sqlx::query!(
+        "select a.code, a.name, a.level from areas a
+         where not exists (select 1 from units u where u.area_code = a.code) order by a.code"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let areas: Vec<(String, String, Level)> = rows
+        .into_iter()
+        .filter_map(|r| Some((r.code, r.name, Level::parse(&r.level)?)))
+        .collect();
+    let n = seed_usual(conn, now, &areas).await?;
+    if n > 0 {
+        let entry = crate::storage::audit::Entry {
+            area_code: None,
+            action: "create",
+            entity: "unit",
+            entity_id: "usual".into(),
+            old: None,
+            new: Some(json!({"areas": areas.len(), "units": n})),
+        };
+        crate::storage::audit::record(conn, now, actor, entry).await?;
+    }
+    Ok(n)
+}
