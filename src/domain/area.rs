@@ -85,11 +85,15 @@ impl AreaRef {
 
     /// This area's code and those of the areas above it, nearest first.
     pub fn lineage(&self) -> Vec<String> {
-        [Some(&self.code), self.parent_code.as_ref(), self.grandparent_code.as_ref()]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect()
+        [
+            Some(&self.code),
+            self.parent_code.as_ref(),
+            self.grandparent_code.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
     }
 }
 

@@ -8,7 +8,13 @@ use crate::domain::vocab::{Body, UnitKind};
 
 /// The unit types an area's name starts with, longest first.
 const UNIT_TYPES: [&str; 7] = [
-    "Thành phố", "Thị trấn", "Thị xã", "Quận", "Huyện", "Phường", "Xã",
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Quận",
+    "Huyện",
+    "Phường",
+    "Xã",
 ];
 
 /// An area's name split into its unit type and its proper name
@@ -92,10 +98,7 @@ pub fn usual_units(area_name: &str, level: Level) -> Vec<(UnitKind, String)> {
             (UnitKind::HealthCentre, format!("Trạm Y tế {of}")),
             (UnitKind::Police, format!("Công an {of}")),
             (UnitKind::Military, format!("Ban Chỉ huy Quân sự {of}")),
-            (
-                UnitKind::CommunityTeam,
-                format!("Tổ COVID cộng đồng {of}"),
-            ),
+            (UnitKind::CommunityTeam, format!("Tổ COVID cộng đồng {of}")),
         ],
     }
 }
@@ -121,15 +124,30 @@ mod tests {
             "UBND quận Nam Từ Liêm"
         );
         assert_eq!(
-            body_name(Body::PartyCommittee, "Huyện Thanh Trì", Level::District, None),
+            body_name(
+                Body::PartyCommittee,
+                "Huyện Thanh Trì",
+                Level::District,
+                None
+            ),
             "Huyện ủy Thanh Trì"
         );
         assert_eq!(
-            body_name(Body::PartyCommittee, "Phường Mỹ Đình 1", Level::Commune, None),
+            body_name(
+                Body::PartyCommittee,
+                "Phường Mỹ Đình 1",
+                Level::Commune,
+                None
+            ),
             "Đảng ủy phường Mỹ Đình 1"
         );
         assert_eq!(
-            body_name(Body::Department, ntl, Level::District, Some("Phòng Y tế quận Nam Từ Liêm")),
+            body_name(
+                Body::Department,
+                ntl,
+                Level::District,
+                Some("Phòng Y tế quận Nam Từ Liêm")
+            ),
             "Phòng Y tế quận Nam Từ Liêm"
         );
     }
@@ -142,7 +160,8 @@ mod tests {
         assert!(names.contains(&"Trung tâm Y tế quận Nam Từ Liêm"));
         assert!(names.contains(&"Ban Chỉ huy Quân sự quận Nam Từ Liêm"));
         let ward = usual_units("Phường Cầu Diễn", Level::Commune);
-        assert!(ward.iter().any(|(k, n)| *k == UnitKind::CommunityTeam
-            && n == "Tổ COVID cộng đồng phường Cầu Diễn"));
+        assert!(ward.iter().any(
+            |(k, n)| *k == UnitKind::CommunityTeam && n == "Tổ COVID cộng đồng phường Cầu Diễn"
+        ));
     }
 }

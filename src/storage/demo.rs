@@ -111,7 +111,9 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
     crate::storage::records::units::seed_where_none(&mut conn, &actor, clock.now()).await?;
     drop(conn);
     if crate::storage::seed_chain::load(db, &actor).await? {
-        tracing::info!("loaded the directives 17/CT-UBND → 428-TB/TU → 1862/UBND with 1862's tasks");
+        tracing::info!(
+            "loaded the directives 17/CT-UBND → 428-TB/TU → 1862/UBND with 1862's tasks"
+        );
     }
     Ok(created)
 }

@@ -74,22 +74,23 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
             .await?;
     // Each text is written at the hour it was issued, as far as the log goes.
     let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(3, 0, 0).unwrap_or_default());
-    let directive = |issuer: &AreaRef, body, number: &str, kind, title: &str, issued_on| DirectiveValues {
-        issuer: issuer.clone(),
-        number: number.into(),
-        kind,
-        title: title.into(),
-        summary: String::new(),
-        issued_on,
-        effective_from: None,
-        effective_to: None,
-        due_on: None,
-        targets: districts.clone(),
-        implements_id: None,
-        body,
-        body_unit: None,
-        cited_ids: Vec::new(),
-    };
+    let directive =
+        |issuer: &AreaRef, body, number: &str, kind, title: &str, issued_on| DirectiveValues {
+            issuer: issuer.clone(),
+            number: number.into(),
+            kind,
+            title: title.into(),
+            summary: String::new(),
+            issued_on,
+            effective_from: None,
+            effective_to: None,
+            due_on: None,
+            targets: districts.clone(),
+            implements_id: None,
+            body,
+            body_unit: None,
+            cited_ids: Vec::new(),
+        };
     let mut d17 = directive(
         &city,
         Body::PeopleCommittee,
@@ -101,7 +102,14 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
     d17.summary = "Giãn cách xã hội toàn thành phố từ 6 giờ ngày 24/7/2021 trong 15 ngày; người dân chỉ ra ngoài khi thật sự cần thiết.".into();
     d17.effective_from = Some(day(7, 24));
     d17.effective_to = Some(day(8, 8));
-    let id17 = save(db, actor, at(day(7, 23)), Write::<DirectiveRow>::Create, &d17).await?;
+    let id17 = save(
+        db,
+        actor,
+        at(day(7, 23)),
+        Write::<DirectiveRow>::Create,
+        &d17,
+    )
+    .await?;
     let mut d2434 = directive(
         &city,
         Body::PeopleCommittee,
@@ -110,8 +118,16 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
         "Về việc cấp giấy đi đường trong thời gian giãn cách xã hội",
         day(7, 26),
     );
-    d2434.summary = "Hướng dẫn cấp và kiểm tra giấy đi đường khi thực hiện Chỉ thị 17/CT-UBND.".into();
-    let id2434 = save(db, actor, at(day(7, 26)), Write::<DirectiveRow>::Create, &d2434).await?;
+    d2434.summary =
+        "Hướng dẫn cấp và kiểm tra giấy đi đường khi thực hiện Chỉ thị 17/CT-UBND.".into();
+    let id2434 = save(
+        db,
+        actor,
+        at(day(7, 26)),
+        Write::<DirectiveRow>::Create,
+        &d2434,
+    )
+    .await?;
     let mut d428 = directive(
         &city,
         Body::PartyCommittee,
@@ -122,7 +138,14 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
     );
     d428.summary = "Thực hiện nghiêm Chỉ thị 17/CT-UBND; lấy hiệu quả thực hiện Chỉ thị 17 làm thước đo trách nhiệm của người đứng đầu.".into();
     d428.implements_id = Some(id17);
-    let id428 = save(db, actor, at(day(7, 27)), Write::<DirectiveRow>::Create, &d428).await?;
+    let id428 = save(
+        db,
+        actor,
+        at(day(7, 27)),
+        Write::<DirectiveRow>::Create,
+        &d428,
+    )
+    .await?;
     let mut d1862 = directive(
         &ntl,
         Body::PeopleCommittee,
@@ -135,7 +158,14 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
     d1862.implements_id = Some(id428);
     d1862.cited_ids = vec![id2434];
     d1862.due_on = Some(day(8, 6));
-    let id1862 = save(db, actor, at(day(7, 29)), Write::<DirectiveRow>::Create, &d1862).await?;
+    let id1862 = save(
+        db,
+        actor,
+        at(day(7, 29)),
+        Write::<DirectiveRow>::Create,
+        &d1862,
+    )
+    .await?;
 
     let mut tasks: Vec<(Assignee, String, String, Option<&str>)> = Vec::new();
     for (name, what, status) in DEPARTMENT_TASKS {
@@ -151,7 +181,11 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
     }
     // The ward chairmen: the demo leaves two wards behind.
     for (i, ward) in wards.iter().enumerate() {
-        let status = if i % 5 == 1 { Some("in_progress") } else { Some("done") };
+        let status = if i % 5 == 1 {
+            Some("in_progress")
+        } else {
+            Some("done")
+        };
         tasks.push((
             Assignee::Area(ward.clone()),
             ward.clone(),
@@ -175,4 +209,3 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
     }
     Ok(true)
 }
-

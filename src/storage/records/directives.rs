@@ -58,7 +58,12 @@ impl DirectiveRow {
     pub fn body_name(&self) -> String {
         let body = Body::parse(&self.body).unwrap_or(Body::PeopleCommittee);
         let level = Level::parse(&self.issuer_level).unwrap_or(Level::Commune);
-        body_name(body, &self.issuer_name, level, self.body_unit_name.as_deref())
+        body_name(
+            body,
+            &self.issuer_name,
+            level,
+            self.body_unit_name.as_deref(),
+        )
     }
 
     /// Share of targets done, 0–1 (1 when there is no target).
@@ -234,7 +239,10 @@ impl Stored for DirectiveRow {
             c.choice::<Body>("body", true)
         };
         let body_unit_id = c.int("body_unit_id", false, 1, i64::MAX);
-        if body == Some(Body::Department) && body_unit_id.is_none() && raw.get("body_unit_id").is_empty() {
+        if body == Some(Body::Department)
+            && body_unit_id.is_none()
+            && raw.get("body_unit_id").is_empty()
+        {
             c.fail("body_unit_id", "err.required");
         }
         let cited_ids = ids(&mut c, raw, "cited_ids");
@@ -420,7 +428,11 @@ impl Stored for DirectiveRow {
 /// Ids typed in `name`, separated by commas, spaces or semicolons (or a JSON list).
 pub(crate) fn ids(c: &mut Check<'_>, raw: &Raw, name: &str) -> Vec<i64> {
     let mut out: Vec<i64> = Vec::new();
-    for part in raw.get(name).split([',', ' ', ';']).filter(|s| !s.is_empty()) {
+    for part in raw
+        .get(name)
+        .split([',', ' ', ';'])
+        .filter(|s| !s.is_empty())
+    {
         match part.trim().parse::<i64>() {
             Ok(id) if id > 0 => {
                 if !out.contains(&id) {
@@ -512,9 +524,12 @@ async fn check_citations(
 
 /// Replaces the citations of directive `id`.
 async fn set_citations(conn: &mut PgConnection, id: i64, cited: &[i64]) -> Result<(), AppError> {
-    sqlx::query!("delete from directive_citations where directive_id = $1", id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "delete from directive_citations where directive_id = $1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "insert into directive_citations (directive_id, cited_id) select $1, unnest($2::bigint[])",
         id,
@@ -526,7 +541,10 @@ async fn set_citations(conn: &mut PgConnection, id: i64, cited: &[i64]) -> Resul
 }
 
 /// The directives citing directive `id`, and those it cites: (id, number, body name, cites).
-pub async fn citations(db: &PgPool, id: i64) -> Result<Vec<(i64, String, String, String, bool)>, AppError> {
+pub async fn citations(
+    db: &PgPool,
+    id: i64,
+) -> Result<Vec<(i64, String, String, String, bool)>, AppError> {
     let rows = sqlx::query!(
         r#"select d.id, d.number, d.kind, d.body, a.name as area_name, a.level, u.name as "unit_name?",
              c.directive_id = $1 as "outgoing!"

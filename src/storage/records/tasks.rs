@@ -181,7 +181,11 @@ impl Stored for TaskRow {
         // The form names the unit in one select ("a:CODE", "u:ID"); the API
         // by `area_code` or `unit_id`, which win over the form's value (a
         // PATCH starts from the stored one).
-        let (field, assignee) = match (raw.get("area_code"), raw.get("unit_id"), raw.get("assignee")) {
+        let (field, assignee) = match (
+            raw.get("area_code"),
+            raw.get("unit_id"),
+            raw.get("assignee"),
+        ) {
             (a, _, _) if !a.is_empty() => ("area_code", Some(Assignee::Area(a.to_string()))),
             (_, u, _) if !u.is_empty() => ("unit_id", u.parse().ok().map(Assignee::Unit)),
             (_, _, a) if !a.is_empty() => ("assignee", parse_assignee(a)),
@@ -215,13 +219,15 @@ impl Stored for TaskRow {
                 Some(a) if a.code != issuer.code && a.is_within(&issuer.code) => Some(a.code),
                 _ => None,
             },
-            Some(Assignee::Unit(id)) => sqlx::query_scalar!(
-                "select area_code from units where id = $1 and area_code = $2 and active",
-                id,
-                issuer.code
-            )
-            .fetch_optional(db)
-            .await?,
+            Some(Assignee::Unit(id)) => {
+                sqlx::query_scalar!(
+                    "select area_code from units where id = $1 and area_code = $2 and active",
+                    id,
+                    issuer.code
+                )
+                .fetch_optional(db)
+                .await?
+            }
             None => None,
         };
         if assignee.is_some() && owner_code.is_none() {
@@ -469,7 +475,17 @@ pub async fn save_report(
         return Err(AppError::Invalid(c.errors));
     }
     let status = status.as_str();
-    record_report(db, &Actor::from(user), Some(user.id), now, task.id, status, &note, day).await
+    record_report(
+        db,
+        &Actor::from(user),
+        Some(user.id),
+        now,
+        task.id,
+        status,
+        &note,
+        day,
+    )
+    .await
 }
 
 /// Keeps a report on task `id` and shows it on the task, with its audit row,

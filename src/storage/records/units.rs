@@ -87,7 +87,9 @@ impl Stored for UnitRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_units!("where u.id = $1", id).fetch_optional(db).await?)
+        Ok(select_units!("where u.id = $1", id)
+            .fetch_optional(db)
+            .await?)
     }
 
     async fn check(
@@ -171,7 +173,7 @@ impl Stored for UnitRow {
         now: DateTime<Utc>,
         v: &UnitValues,
     ) -> Result<i64, AppError> {
-        Ok(sqlx::query_scalar!(
+        sqlx::query_scalar!(
             "insert into units (area_code, kind, name, active, created_at, updated_at)
              values ($1, $2, $3, $4, $5, $5) returning id",
             v.area.code,
@@ -182,7 +184,7 @@ impl Stored for UnitRow {
         )
         .fetch_one(conn)
         .await
-        .on_constraint("units_name_key", "name", "err.unit_taken")?)
+        .on_constraint("units_name_key", "name", "err.unit_taken")
     }
 
     async fn update(

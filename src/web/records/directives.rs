@@ -540,9 +540,16 @@ impl Record for DirectiveRow {
                 title: lang.t("directives.citations").into(),
                 columns: columns(
                     lang,
-                    &["directives.number", "directives.body", "directives.citations"],
+                    &[
+                        "directives.number",
+                        "directives.body",
+                        "directives.citations",
+                    ],
                 ),
-                hrefs: cites.iter().map(|c| format!("/directives/{}", c.0)).collect(),
+                hrefs: cites
+                    .iter()
+                    .map(|c| format!("/directives/{}", c.0))
+                    .collect(),
                 rows: cites
                     .iter()
                     .map(|(_, number, kind, body, outgoing)| {
@@ -562,7 +569,9 @@ impl Record for DirectiveRow {
             });
         }
         let tasks = tasks_of(&state.db, state.clock.today(), self.id).await?;
-        if v.user.can(Action::WriteRecord(RecordKind::Task, &self.area())) {
+        if v.user
+            .can(Action::WriteRecord(RecordKind::Task, &self.area()))
+        {
             actions.push((
                 format!("/tasks/new?directive_id={}", self.id),
                 lang.t("directives.add_task").to_string(),

@@ -224,7 +224,10 @@ pub struct Section {
 impl Section {
     /// Where row `i`'s first cell links to, if anywhere.
     pub fn href(&self, i: &usize) -> Option<&str> {
-        self.hrefs.get(*i).map(String::as_str).filter(|h| !h.is_empty())
+        self.hrefs
+            .get(*i)
+            .map(String::as_str)
+            .filter(|h| !h.is_empty())
     }
 }
 

@@ -248,7 +248,12 @@ impl Record for TaskRow {
             title: lang.t("tasks.reports").into(),
             columns: columns(
                 lang,
-                &["tasks.reported_on", "tasks.status", "tasks.note", "tasks.reporter"],
+                &[
+                    "tasks.reported_on",
+                    "tasks.status",
+                    "tasks.note",
+                    "tasks.reporter",
+                ],
             ),
             rows: reports
                 .iter()
@@ -265,7 +270,9 @@ impl Record for TaskRow {
             id: "task-reports",
         }];
         let mut forms = Vec::new();
-        if v.user.can(Action::WriteRecord(RecordKind::Task, &self.owner())) {
+        if v.user
+            .can(Action::WriteRecord(RecordKind::Task, &self.owner()))
+        {
             let (raw, errors) = match input {
                 Some((raw, errors)) => (raw.clone(), errors.clone()),
                 None => {

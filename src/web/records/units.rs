@@ -112,7 +112,11 @@ impl UnitRow {
             (l("units.area"), self.area_name.clone()),
             (
                 l("units.active"),
-                l(if self.active { "common.yes" } else { "common.no" }),
+                l(if self.active {
+                    "common.yes"
+                } else {
+                    "common.no"
+                }),
             ),
             ("ID".into(), self.id.to_string()),
         ]
