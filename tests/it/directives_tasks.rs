@@ -516,3 +516,155 @@ async fn the_demo_loads_the_seeds_chain_from_the_city_down_to_nam_tu_liems_wards
     assert!(behind.contains("Phòng Nội vụ quận Nam Từ Liêm: 1 việc quá hạn"));
     assert!(!behind[..behind.find("</ol>").unwrap()].contains("Phòng Y tế"));
 }
+
+#[sqlx::test]
+async fn malformed_bodies_tasks_and_reports_are_refused_field_by_field_and_write_nothing(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let (_, _, _, d1862) = chain(&t).await;
+    let district = t.token("namtuliem").await;
+    let commune = t.token("caudien").await;
+    let task = created(
+        &t,
+        &district,
+        "/api/v1/tasks",
+        json!({"directive_id": d1862, "area_code": "00592", "what": "Kiểm tra"}),
+    )
+    .await;
+    let before = t.audit_count().await;
+    let long = "x".repeat(2001);
+    let cases: Vec<(&str, &String, Value, &str)> = vec![
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/A", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "body": "ubnd"}),
+            "body",
+        ),
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/B", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "body": "department"}),
+            "body_unit_id",
+        ),
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/C", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "body": "department", "body_unit_id": 999999}),
+            "body_unit_id",
+        ),
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/D", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "cited_ids": "17, abc"}),
+            "cited_ids",
+        ),
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/E", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "cited_ids": [999999]}),
+            "cited_ids",
+        ),
+        (
+            "/api/v1/directives",
+            &district,
+            json!({"issuer_code": "019", "number": "1/F", "kind": "plan", "title": "t", "issued_on": "2021-07-30", "implements_id": 999999}),
+            "implements_id",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": "abc", "area_code": "00592", "what": "x"}),
+            "directive_id",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": 999999, "area_code": "00592", "what": "x"}),
+            "directive_id",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "unit_id": "abc", "what": "x"}),
+            "unit_id",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "assignee": "z:1", "what": "x"}),
+            "assignee",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "what": "x"}),
+            "assignee",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "area_code": "00592", "what": long}),
+            "what",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "area_code": "00592", "what": "x", "due_on": "2021-07-01"}),
+            "due_on",
+        ),
+        (
+            "/api/v1/tasks",
+            &district,
+            json!({"directive_id": d1862, "area_code": "00592", "what": "x", "due_on": "31/07/2021x"}),
+            "due_on",
+        ),
+    ];
+    let report = format!("/api/v1/tasks/{task}/reports");
+    let mut cases = cases;
+    cases.push((&report, &commune, json!({"status": "finished"}), "status"));
+    cases.push((
+        &report,
+        &commune,
+        json!({"status": "done", "reported_on": "2021-08-09"}),
+        "reported_on",
+    ));
+    for (path, token, body, field) in cases {
+        let r = t.api("POST", path, Some(token), Some(body.clone())).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text
+        );
+        assert!(
+            r.json()["error"]["fields"][field].is_string(),
+            "{body}: no error on {field}: {}",
+            r.text
+        );
+    }
+    assert_eq!(
+        t.audit_count().await,
+        before,
+        "a refused write wrote something"
+    );
+    // Through the page, the report comes back with the input kept and the error by its field.
+    let mut b = t.signed_in("caudien").await;
+    // Signing in is itself in the log.
+    let before = t.audit_count().await;
+    let r = b
+        .post(
+            &format!("/tasks/{task}"),
+            &format!("/tasks/{task}/reports"),
+            &[("status", "finished"), ("note", "Ghi chú giữ lại")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("Ghi chú giữ lại"));
+    // Without the form's CSRF token nothing is written.
+    let r = b
+        .post_raw(&format!("/tasks/{task}/reports"), &[("status", "done")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.audit_count().await, before);
+}
