@@ -14,7 +14,7 @@ use tower_sessions::Session;
 use super::record::{self, Extras, Record, Viewer, load, show_page};
 use super::{EmbeddedForm, Section, columns, label, opt_date, saved};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Field, FormBuilder, Raw};
+use crate::domain::forms::{EARLIEST_DATE, Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::ReportStatus;
@@ -115,9 +115,10 @@ impl Record for TaskRow {
         errors: &FieldErrors,
         existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
-        // The units offered are those of the directive's issuer, once known.
+        // The units offered are those of the directive's issuer, once known
+        // (the day only decides what is overdue, which the form does not show).
         let directive = match raw.get("directive_id").parse::<i64>() {
-            Ok(id) => DirectiveRow::load(db, chrono::NaiveDate::MIN, id).await?,
+            Ok(id) => DirectiveRow::load(db, EARLIEST_DATE, id).await?,
             Err(_) => None,
         };
         let mut fb = FormBuilder::new(v.lang, raw, errors);
