@@ -71,3 +71,28 @@ create index task_reports_task_idx on task_reports (task_id, id);
 -- Tasks count on the boards: a change to one makes its city's board fresh.
 create trigger tasks_stamp after insert or update or delete on tasks
     for each row execute function stamp_by_directive();
+
+-- An inspection team's visit to a unit, checking a directive is carried out
+-- (the "tổng kiểm tra" of quarantine sites, mobile health stations,
+-- industrial zones and communes). A "not met" verdict opens a task for the
+-- inspected unit under the same directive (task_id).
+create table inspections (
+    id            bigserial primary key,
+    directive_id  bigint not null references directives (id),
+    area_code     text references areas (code),
+    unit_id       bigint references units (id),
+    owner_code    text not null references areas (code),
+    team          text not null check (length(team) between 1 and 200),
+    visited_on    date not null,
+    findings      text not null check (length(findings) between 1 and 4000),
+    verdict       text not null check (verdict in ('met', 'not_met')),
+    follow_up_due date check (follow_up_due >= visited_on),
+    task_id       bigint references tasks (id),
+    version       integer not null default 1,
+    created_at    timestamptz not null,
+    updated_at    timestamptz not null,
+    check ((area_code is null) <> (unit_id is null)),
+    check (verdict = 'met' or follow_up_due is not null)
+);
+create index inspections_directive_idx on inspections (directive_id);
+create index inspections_owner_idx on inspections (owner_code, visited_on);

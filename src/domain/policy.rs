@@ -164,6 +164,8 @@ pub enum RecordKind {
     Task,
     /// A department or force of an area: kept by the administrator.
     Unit,
+    /// An inspection of a unit against a directive: by the directive's issuer.
+    Inspection,
 }
 
 impl RecordKind {
@@ -173,7 +175,7 @@ impl RecordKind {
         match self {
             Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
             Site => matches!(role, Role::District | Role::City),
-            Checkpoint | Directive | Task => !matches!(role, Role::Admin),
+            Checkpoint | Directive | Task | Inspection => !matches!(role, Role::Admin),
             Unit => role == Role::Admin,
         }
     }
@@ -243,7 +245,7 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
             permits(role, home, Action::WriteCommuneRecord(a))
         }
         (Case | Cluster | DailyReport, _) => false,
-        (Checkpoint | Directive | Task, _) => by_level(a),
+        (Checkpoint | Directive | Task | Inspection, _) => by_level(a),
         // Areas and their departments are the administrator's.
         (Unit, _) => permits(role, home, Action::ManageAreas),
         (Site, Level::City | Level::District) => by_level(a),
@@ -536,6 +538,11 @@ mod tests {
             (Role::Commune, lien_ninh(), Task, lien_ninh(), true),
             (Role::Commune, lien_ninh(), Task, thanh_tri(), false),
             (Role::Admin, hanoi(), Task, hanoi(), false),
+            // Inspections: the directive's issuer sends the team.
+            (Role::City, hanoi(), Inspection, hanoi(), true),
+            (Role::City, hanoi(), Inspection, thanh_tri(), false),
+            (Role::District, thanh_tri(), Inspection, thanh_tri(), true),
+            (Role::Commune, lien_ninh(), Inspection, thanh_tri(), false),
             // Departments: the administrator's list.
             (Role::Admin, hanoi(), Unit, thanh_tri(), true),
             (Role::City, hanoi(), Unit, hanoi(), false),

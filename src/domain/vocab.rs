@@ -64,3 +64,7 @@ vocab!(
     /// The kind of a department or force of an area.
     UnitKind, "enum.unit_kind", [HealthOffice = "health_office", HealthCentre = "health_centre", Police = "police", Military = "military", HomeAffairs = "home_affairs", CultureCentre = "culture_centre", CommunityTeam = "community_team", Other = "other"]
 );
+vocab!(
+    /// An inspection's verdict.
+    Verdict, "enum.verdict", [Met = "met", NotMet = "not_met"]
+);

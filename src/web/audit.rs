@@ -51,6 +51,7 @@ fn field_prefix(entity: &str) -> &'static str {
         "directive" => "directives",
         "task" => "tasks",
         "unit" => "units",
+        "inspection" => "inspections",
         "daily_report" => "daily",
         "user" => "users",
         "area" => "areas",

@@ -472,11 +472,11 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
     assert!(checked > 90, "{checked} cells");
 }
 
-/// Tasks are assigned by the directive's issuer and reported on by the area
+/// Tasks and inspections are made by the directive's issuer, tasks reported on by the area
 /// that answers for them; departments are the administrator's. Every
 /// refusal is 403 and writes nothing.
 #[sqlx::test]
-async fn every_task_and_department_write_route_answers_each_role_on_its_own_and_another_area(
+async fn every_task_inspection_and_department_write_route_answers_each_role_on_its_own_and_another_area(
     db: PgPool,
 ) {
     let t = TestApp::new(db).await;
@@ -549,6 +549,11 @@ async fn every_task_and_department_write_route_answers_each_role_on_its_own_and_
             format!("/api/v1/tasks/{district_task}/reports"),
             json!({"status": "received"}),
             [no, ok, no, no, no],
+        ),
+        (
+            "/api/v1/inspections".into(),
+            json!({"directive_id": top, "area_code": "020", "team": "Đoàn kiểm tra", "visited_on": "2021-07-30", "verdict": "met", "findings": "Đạt"}),
+            [no, no, made, no, no],
         ),
         (
             "/api/v1/units".into(),

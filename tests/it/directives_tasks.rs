@@ -668,3 +668,80 @@ async fn malformed_bodies_tasks_and_reports_are_refused_field_by_field_and_write
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(t.audit_count().await, before);
 }
+
+#[sqlx::test]
+async fn a_not_met_inspection_opens_a_task_for_the_inspected_unit_and_a_met_one_does_not(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let (d17, _, _, _) = chain(&t).await;
+    let city = t.token("thanhpho").await;
+    let district = t.token("namtuliem").await;
+    let commune = t.token("caudien").await;
+    let before = t.audit_count().await;
+    // The city's general inspection of Nam Từ Liêm under 17: not met.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/inspections",
+            Some(&city),
+            Some(json!({"directive_id": d17, "area_code": "019",
+        "team": "Đoàn tổng kiểm tra số 3", "visited_on": "2021-07-30", "verdict": "not_met",
+        "findings": "Khu công nghiệp chưa lập tổ an toàn COVID", "follow_up_due": "2021-08-04"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let inspection = r.json();
+    let task = inspection["task_id"]
+        .as_i64()
+        .expect("a not-met verdict opens a task");
+    // The inspection and its task, each audited.
+    assert_eq!(t.audit_count().await, before + 2);
+    let task = t
+        .api(
+            "GET",
+            &format!("/api/v1/tasks/{task}"),
+            Some(&district),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(task["assignee_name"], "Quận Nam Từ Liêm");
+    assert_eq!(task["due_on"], "2021-08-04");
+    assert!(
+        task["what"]
+            .as_str()
+            .unwrap()
+            .contains("Khu công nghiệp chưa lập tổ an toàn COVID")
+    );
+    // Met: no task. Not met without a deadline, or by someone not the issuer: refused.
+    let r = t.api("POST", "/api/v1/inspections", Some(&city), Some(json!({"directive_id": d17, "area_code": "020",
+        "team": "Đoàn 4", "visited_on": "2021-07-30", "verdict": "met", "findings": "Đạt yêu cầu"}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert!(r.json()["task_id"].is_null());
+    let r = t.api("POST", "/api/v1/inspections", Some(&city), Some(json!({"directive_id": d17, "area_code": "020",
+        "team": "Đoàn 4", "visited_on": "2021-07-30", "verdict": "not_met", "findings": "Chưa đạt"}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["error"]["fields"]["follow_up_due"].is_string());
+    for token in [&district, &commune] {
+        let r = t
+            .api(
+                "POST",
+                "/api/v1/inspections",
+                Some(token),
+                Some(json!({"directive_id": d17, "area_code": "00592",
+            "team": "Đoàn", "visited_on": "2021-07-30", "verdict": "met", "findings": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    // Nam Từ Liêm's home lists the task the inspection opened.
+    let mut b = t.signed_in("namtuliem").await;
+    let home = b.get("/areas/019").await;
+    assert!(
+        home.text
+            .contains("Khu công nghiệp chưa lập tổ an toàn COVID")
+    );
+    let page = b.get(&format!("/inspections/{}", inspection["id"])).await;
+    assert!(page.text.contains("Chưa đạt") && page.text.contains("Nhiệm vụ khắc phục"));
+}

@@ -541,6 +541,8 @@ async fn the_openapi_document_lists_every_route_of_the_design(db: PgPool) {
         "/tasks/{id}/reports",
         "/units",
         "/units/{id}",
+        "/inspections",
+        "/inspections/{id}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }

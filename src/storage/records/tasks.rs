@@ -178,25 +178,7 @@ impl Stored for TaskRow {
         };
         let what = c.text("what", true, 2000);
         let due_on = c.date("due_on", false, None);
-        // The form names the unit in one select ("a:CODE", "u:ID"); the API
-        // by `area_code` or `unit_id`, which win over the form's value (a
-        // PATCH starts from the stored one).
-        let (field, assignee) = match (
-            raw.get("area_code"),
-            raw.get("unit_id"),
-            raw.get("assignee"),
-        ) {
-            (a, _, _) if !a.is_empty() => ("area_code", Some(Assignee::Area(a.to_string()))),
-            (_, u, _) if !u.is_empty() => ("unit_id", u.parse().ok().map(Assignee::Unit)),
-            (_, _, a) if !a.is_empty() => ("assignee", parse_assignee(a)),
-            _ => {
-                c.fail("assignee", "err.required");
-                ("assignee", None)
-            }
-        };
-        if assignee.is_none() && !c.errors.0.iter().any(|e| e.0 == "assignee") {
-            c.fail(field, "err.assignee");
-        }
+        let (field, assignee) = read_assignee(&mut c, raw);
         let mut errors = std::mem::take(&mut c.errors);
         let Some(directive_id) = directive_id else {
             return Err(AppError::Invalid(errors));
@@ -214,22 +196,7 @@ impl Stored for TaskRow {
         {
             errors.add("due_on", "err.date_order");
         }
-        let owner_code = match &assignee {
-            Some(Assignee::Area(code)) => match area_ref(db, code).await? {
-                Some(a) if a.code != issuer.code && a.is_within(&issuer.code) => Some(a.code),
-                _ => None,
-            },
-            Some(Assignee::Unit(id)) => {
-                sqlx::query_scalar!(
-                    "select area_code from units where id = $1 and area_code = $2 and active",
-                    id,
-                    issuer.code
-                )
-                .fetch_optional(db)
-                .await?
-            }
-            None => None,
-        };
+        let owner_code = owner_of(db, &issuer, assignee.as_ref()).await?;
         if assignee.is_some() && owner_code.is_none() {
             errors.add(field, "err.assignee");
         }
@@ -344,7 +311,57 @@ impl Stored for TaskRow {
     }
 }
 
-fn split(a: &Assignee) -> (Option<&str>, Option<i64>) {
+/// The unit a form or a body names: the form in one select ("a:CODE",
+/// "u:ID"), the API by `area_code` or `unit_id`, which win over the form's
+/// value (a PATCH starts from the stored one). The field it came in, and
+/// the unit when it reads as one (an error on the field otherwise).
+pub fn read_assignee(c: &mut Check<'_>, raw: &Raw) -> (&'static str, Option<Assignee>) {
+    let (field, assignee) = match (
+        raw.get("area_code"),
+        raw.get("unit_id"),
+        raw.get("assignee"),
+    ) {
+        (a, _, _) if !a.is_empty() => ("area_code", Some(Assignee::Area(a.to_string()))),
+        (_, u, _) if !u.is_empty() => ("unit_id", u.parse().ok().map(Assignee::Unit)),
+        (_, _, a) if !a.is_empty() => ("assignee", parse_assignee(a)),
+        _ => {
+            c.fail("assignee", "err.required");
+            return ("assignee", None);
+        }
+    };
+    if assignee.is_none() {
+        c.fail(field, "err.assignee");
+    }
+    (field, assignee)
+}
+
+/// The area that answers for `assignee` when `issuer` may task it: an area
+/// strictly below the issuer (itself), or an active department of the
+/// issuer's own area (the issuer); `None` otherwise.
+pub async fn owner_of(
+    db: &PgPool,
+    issuer: &AreaRef,
+    assignee: Option<&Assignee>,
+) -> Result<Option<String>, AppError> {
+    Ok(match assignee {
+        Some(Assignee::Area(code)) => match area_ref(db, code).await? {
+            Some(a) if a.code != issuer.code && a.is_within(&issuer.code) => Some(a.code),
+            _ => None,
+        },
+        Some(Assignee::Unit(id)) => {
+            sqlx::query_scalar!(
+                "select area_code from units where id = $1 and area_code = $2 and active",
+                id,
+                issuer.code
+            )
+            .fetch_optional(db)
+            .await?
+        }
+        None => None,
+    })
+}
+
+pub(crate) fn split(a: &Assignee) -> (Option<&str>, Option<i64>) {
     match a {
         Assignee::Area(c) => (Some(c.as_str()), None),
         Assignee::Unit(u) => (None, Some(*u)),

@@ -577,6 +577,14 @@ impl Record for DirectiveRow {
                 lang.t("directives.add_task").to_string(),
             ));
         }
+        if v.user
+            .can(Action::WriteRecord(RecordKind::Inspection, &self.area()))
+        {
+            actions.push((
+                format!("/inspections/new?directive_id={}", self.id),
+                lang.t("inspections.new").to_string(),
+            ));
+        }
         if !tasks.is_empty() {
             sections.push(task_section(lang, &tasks, "directives.tasks", "tasks"));
         }

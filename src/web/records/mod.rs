@@ -7,6 +7,7 @@ pub mod clusters;
 pub mod daily;
 pub mod directives;
 pub mod export;
+pub mod inspections;
 pub mod openapi;
 pub mod paste;
 pub mod record;
@@ -27,6 +28,7 @@ use crate::domain::forms::{Field, Raw};
 use crate::state::AppState;
 use crate::storage::areas::{area_ref, named_areas};
 use crate::storage::records::clusters::ClusterRow;
+use crate::storage::records::inspections::InspectionRow;
 use crate::storage::records::sites::SiteRow;
 use crate::storage::records::units::UnitRow;
 use crate::web::auth::{Action, CurrentUser};
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(directives::router())
         .merge(tasks::router())
         .merge(record::pages::<UnitRow>())
+        .merge(record::pages::<InspectionRow>())
         .merge(daily::router())
 }
 
@@ -56,6 +59,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(directives::api_router())
         .merge(tasks::api_router())
         .merge(record::api::<UnitRow>())
+        .merge(record::api::<InspectionRow>())
         .merge(daily::api_router())
         .merge(openapi::router())
 }

@@ -77,6 +77,7 @@ pub fn document() -> Value {
     let checkpoint_props = json!({"area_code": s("string"), "name": s("string"), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": s("integer")});
     let directive_props = json!({"issuer_code": s("string"), "number": s("string"), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": s("string"), "summary": s("string"), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": s("string")}, "implements_id": s("integer"), "body": en(&["people_committee", "party_committee", "command", "department"]), "body_unit_id": s("integer"), "cited_ids": {"type": "array", "items": s("integer")}, "version": s("integer")});
     let task_props = json!({"directive_id": s("integer"), "area_code": s("string"), "unit_id": s("integer"), "what": s("string"), "due_on": date(), "version": s("integer")});
+    let inspection_props = json!({"directive_id": s("integer"), "area_code": s("string"), "unit_id": s("integer"), "team": s("string"), "visited_on": date(), "findings": s("string"), "verdict": en(&["met", "not_met"]), "follow_up_due": date(), "version": s("integer")});
     let unit_props = json!({"area_code": s("string"), "kind": en(&["health_office", "health_centre", "police", "military", "home_affairs", "culture_centre", "community_team", "other"]), "name": s("string"), "active": s("boolean"), "version": s("integer")});
     let site_props = json!({
         "area_code": s("string"), "name": s("string"), "kind": en(&["centralised", "treatment", "lockdown"]),
@@ -171,6 +172,14 @@ pub fn document() -> Value {
             },
             "/tasks/{id}/reports": {
                 "post": op("Report on a task, by the area that answers for it", "tasks", Some(body(&["status"], json!({"status": en(&["received", "in_progress", "done"]), "note": s("string"), "reported_on": date()}))), "200", &["id:path"])
+            },
+            "/inspections": {
+                "get": op("List inspections sent by or made in the area", "inspections", None, "200", LIST),
+                "post": op("Record an inspection of a unit against a directive (by its issuer); not_met opens a task for the unit, due at follow_up_due", "inspections", Some(body(&["directive_id", "team", "visited_on", "findings", "verdict"], inspection_props.clone())), "201", &[IDEMPOTENCY_KEY])
+            },
+            "/inspections/{id}": {
+                "get": op("An inspection", "inspections", None, "200", &["id:path"]),
+                "patch": op("Edit an inspection (send the version read last)", "inspections", Some(body(&["version"], inspection_props)), "200", &["id:path"])
             },
             "/units": {
                 "get": op("Departments and forces of an area", "units", None, "200", LIST),
