@@ -82,6 +82,19 @@ impl AreaRef {
             || self.parent_code.as_deref() == Some(root)
             || self.grandparent_code.as_deref() == Some(root)
     }
+
+    /// This area's code and those of the areas above it, nearest first.
+    pub fn lineage(&self) -> Vec<String> {
+        [
+            Some(&self.code),
+            self.parent_code.as_ref(),
+            self.grandparent_code.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
 }
 
 /// Folds a name for searching: lower case, no diacritics, đ → d.

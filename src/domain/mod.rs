@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod area;
+pub mod body;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -167,6 +167,13 @@ pub enum RecordKind {
     Hotline,
     /// A duty roster entry: as hotlines.
     Duty,
+    /// A task of a directive: assigned and edited by the directive's issuer,
+    /// reported on by the area that answers for it.
+    Task,
+    /// A department or force of an area: kept by the administrator.
+    Unit,
+    /// An inspection of a unit against a directive: by the directive's issuer.
+    Inspection,
 }
 
 impl RecordKind {
@@ -176,8 +183,11 @@ impl RecordKind {
         match self {
             Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
             Site => matches!(role, Role::District | Role::City),
-            Checkpoint | Directive | Hotline | Duty => !matches!(role, Role::Admin),
+            Checkpoint | Directive | Hotline | Duty | Task | Inspection => {
+                !matches!(role, Role::Admin)
+            }
             Lockdown | TestingRound => matches!(role, Role::Commune | Role::District),
+            Unit => role == Role::Admin,
         }
     }
 }
@@ -246,11 +256,13 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
             permits(role, home, Action::WriteCommuneRecord(a))
         }
         (Case | Cluster | DailyReport | Lockdown, _) => false,
-        (Checkpoint | Directive, _) => by_level(a),
+        (Checkpoint | Directive | Task | Inspection, _) => by_level(a),
         // Public contacts: the area's own officials and every level above.
         (Hotline | Duty, _) => role != Role::Admin && a.is_within(&home.code),
         (TestingRound, Level::Commune | Level::District) => by_level(a),
         (TestingRound, Level::City) => false,
+        // Areas and their departments are the administrator's.
+        (Unit, _) => permits(role, home, Action::ManageAreas),
         (Site, Level::City | Level::District) => by_level(a),
         // A commune's site is run by its district.
         (Site, Level::Commune) => {
@@ -551,6 +563,22 @@ mod tests {
             (Role::Commune, lien_ninh(), Duty, thanh_tri(), false),
             (Role::District, thanh_tri(), Duty, other_district(), false),
             (Role::Admin, hanoi(), Hotline, hanoi(), false),
+            // Tasks: the issuer's level assigns, the unit's area reports.
+            (Role::City, hanoi(), Task, hanoi(), true),
+            (Role::District, thanh_tri(), Task, thanh_tri(), true),
+            (Role::District, thanh_tri(), Task, other_district(), false),
+            (Role::Commune, lien_ninh(), Task, lien_ninh(), true),
+            (Role::Commune, lien_ninh(), Task, thanh_tri(), false),
+            (Role::Admin, hanoi(), Task, hanoi(), false),
+            // Inspections: the directive's issuer sends the team.
+            (Role::City, hanoi(), Inspection, hanoi(), true),
+            (Role::City, hanoi(), Inspection, thanh_tri(), false),
+            (Role::District, thanh_tri(), Inspection, thanh_tri(), true),
+            (Role::Commune, lien_ninh(), Inspection, thanh_tri(), false),
+            // Departments: the administrator's list.
+            (Role::Admin, hanoi(), Unit, thanh_tri(), true),
+            (Role::City, hanoi(), Unit, hanoi(), false),
+            (Role::District, thanh_tri(), Unit, thanh_tri(), false),
         ];
         for (role, home, kind, at, allowed) in table {
             assert_eq!(

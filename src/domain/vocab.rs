@@ -68,3 +68,15 @@ vocab!(
     /// A zone colour.
     Colour, "zone", [Red = "red", Green = "green"]
 );
+vocab!(
+    /// The body of an area that issues a directive.
+    Body, "enum.body", [PeopleCommittee = "people_committee", PartyCommittee = "party_committee", Command = "command", Department = "department"]
+);
+vocab!(
+    /// The kind of a department or force of an area.
+    UnitKind, "enum.unit_kind", [HealthOffice = "health_office", HealthCentre = "health_centre", Police = "police", Military = "military", HomeAffairs = "home_affairs", CultureCentre = "culture_centre", CommunityTeam = "community_team", Other = "other"]
+);
+vocab!(
+    /// An inspection's verdict.
+    Verdict, "enum.verdict", [Met = "met", NotMet = "not_met"]
+);

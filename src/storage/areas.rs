@@ -181,6 +181,7 @@ pub async fn store(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ImportReport, AppError> {
     let mut report = ImportReport::default();
+    let mut new_areas = Vec::new();
     let mut ordered: Vec<&NewArea> = areas.iter().collect();
     ordered.sort_by_key(|a| (a.level as u8, a.code.clone()));
     for a in ordered {
@@ -193,7 +194,7 @@ pub async fn store(
         .map(|r| (r.name, r.unit_type, r.parent_code, r.population));
         let population = a.population.or(old.as_ref().and_then(|o| o.3));
         let sourced = a.population.is_some();
-        let new_json = serde_json::json!({
+        let mut new_json = serde_json::json!({
             "name": a.name, "unit_type": a.unit_type, "level": a.level.as_str(),
             "parent_code": a.parent_code, "population": population,
         });
@@ -239,7 +240,14 @@ pub async fn store(
         if old_json.is_some() {
             report.updated += 1
         } else {
-            report.inserted += 1
+            report.inserted += 1;
+            new_areas.push((a.code.clone(), a.name.clone(), a.level));
+            // The departments it starts with are part of its creation.
+            new_json["units"] = crate::domain::body::usual_units(&a.name, a.level)
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect::<Vec<_>>()
+                .into();
         }
         audit::record(
             conn,
@@ -256,6 +264,9 @@ pub async fn store(
         )
         .await?;
     }
+    // A new area starts with the usual departments (DESIGN §3, tasks),
+    // listed in its own audit row above.
+    crate::storage::records::units::seed_usual(conn, now, &new_areas).await?;
     Ok(report)
 }
 

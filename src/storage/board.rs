@@ -656,13 +656,17 @@ pub async fn compute(
     }
 
     let targets = sqlx::query!(
-        r#"select t.area_code,
+        r#"select t.area_code as "area_code!",
              case when a.level = 'commune' then a.parent_code when a.level = 'district' then a.code end as district,
              a.level, count(*) as "n!", count(*) filter (where t.status = 'done') as "done!",
-             count(*) filter (where t.status is distinct from 'done' and d.due_on < $2) as "overdue!"
-           from directive_targets t join directives d on d.id = t.directive_id
+             count(*) filter (where t.status is distinct from 'done' and t.due_on < $2) as "overdue!"
+           from (select dt.area_code, dt.status, d.due_on, d.issued_on
+                 from directive_targets dt join directives d on d.id = dt.directive_id
+               -- A task counts at the area that answers for it, beside the targets.
+               union all select tk.owner_code, tk.status, tk.due_on, d.issued_on
+                 from tasks tk join directives d on d.id = tk.directive_id) t
            join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
-           where d.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
+           where t.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
            group by t.area_code, a.level, a.parent_code, a.code"#,
         area.code,
         date as _

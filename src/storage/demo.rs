@@ -110,6 +110,15 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
             "loaded a plausible epidemic for the demo"
         );
     }
+    // Departments for a tree loaded before they were kept, then the seeds' chain.
+    let mut conn = db.acquire().await?;
+    crate::storage::records::units::seed_where_none(&mut conn, &actor, clock.now()).await?;
+    drop(conn);
+    if crate::storage::seed_chain::load(db, &actor).await? {
+        tracing::info!(
+            "loaded the directives 17/CT-UBND → 428-TB/TU → 1862/UBND with 1862's tasks"
+        );
+    }
     Ok(created)
 }
 

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod pg;
 pub mod records;
 pub mod replica;
+pub mod seed_chain;
 pub mod synth;
 pub mod throttle;
 pub mod tokens;

@@ -14,6 +14,7 @@ use crate::domain::policy::RecordKind;
 use crate::state::AppState;
 use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
+use crate::storage::records::tasks;
 use crate::web::auth::{Action, CsrfForm, CsrfMultipart, CurrentUser};
 use crate::web::dashboard::{Dash, SORTS};
 use crate::web::page::Page;
@@ -70,9 +71,14 @@ struct AreaPage {
     /// answer the directives still open (how many). `None` for others.
     entry: Option<i64>,
     today: chrono::NaiveDate,
+    /// The open tasks this area answers for, across every directive.
+    tasks: Vec<crate::storage::records::tasks::TaskRow>,
 }
 
 impl AreaPage {
+    fn task_status(&self, t: &crate::storage::records::tasks::TaskRow) -> String {
+        crate::web::records::tasks::status_text(self.page.lang, t)
+    }
     fn unit_label(&self, unit_type: &str) -> String {
         self.page.t(&format!("unit.{unit_type}")).to_string()
     }
@@ -225,7 +231,7 @@ async fn area_page(
     } else {
         "worse".to_string()
     };
-    let v = Dash::new(
+    let mut v = Dash::new(
         page.lang,
         board,
         &sort,
@@ -233,6 +239,9 @@ async fn area_page(
         date == today,
         state.clock.now(),
     );
+    v.behind = tasks::behind(&state.db, date, &area_ref.code, 5).await?;
+    v.strain_share = state.config.treatment_max_pct / 100.0;
+    let tasks = tasks::open_for(&state.db, today, &area_ref.code).await?;
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
     let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
@@ -241,6 +250,7 @@ async fn area_page(
         None
     };
     Ok(AreaPage {
+        tasks,
         entry,
         today,
         can_edit: user.can(Action::ManageAreas),
@@ -278,6 +288,7 @@ async fn wall(
     let board = board(&state, &area_ref, today).await?;
     let mut v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
     v.strain_share = state.config.treatment_max_pct / 100.0;
+    v.behind = tasks::behind(&state.db, today, &area_ref.code, 5).await?;
     Ok(WallPage { page, v })
 }
 

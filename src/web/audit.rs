@@ -49,6 +49,9 @@ fn field_prefix(entity: &str) -> &'static str {
         "quarantine_site" => "sites",
         "checkpoint" | "checkpoint_report" => "checkpoints",
         "directive" => "directives",
+        "task" => "tasks",
+        "unit" => "units",
+        "inspection" => "inspections",
         "daily_report" => "daily",
         "user" => "users",
         "area" => "areas",
@@ -102,7 +105,7 @@ impl AuditLine {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        let name = ["case_code", "name", "number", "username", "code"]
+        let name = ["case_code", "name", "number", "username", "code", "what"]
             .iter()
             .find_map(|k| get(k))
             .unwrap_or_default();

@@ -103,6 +103,8 @@ pub struct Dash {
     pub strain_share: f64,
     /// What a map tile's link starts with, before the area's code.
     pub link_prefix: &'static str,
+    /// The units in the area most behind on their tasks (set by the page).
+    pub behind: Vec<crate::storage::records::tasks::Behind>,
 }
 
 impl Dash {
@@ -132,6 +134,7 @@ impl Dash {
             spark_max,
             strain_share: 0.9,
             link_prefix: "/areas/",
+            behind: Vec::new(),
         }
     }
 

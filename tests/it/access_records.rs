@@ -471,3 +471,140 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
     }
     assert!(checked > 90, "{checked} cells");
 }
+
+/// Tasks and inspections are made by the directive's issuer, tasks reported on by the area
+/// that answers for them; departments are the administrator's. Every
+/// refusal is 403 and writes nothing.
+#[sqlx::test]
+async fn every_task_inspection_and_department_write_route_answers_each_role_on_its_own_and_another_area(
+    db: PgPool,
+) {
+    let t = TestApp::new(db).await;
+    for (u, role, area) in [
+        ("lienninh", "commune", "00682"),
+        ("thanhtri", "district", "020"),
+        ("thanhpho", "city", "01"),
+        ("quantri", "admin", "01"),
+        ("phucxa", "commune", "00001"),
+    ] {
+        t.user(u, role, area).await;
+    }
+    let (commune, district, city, admin, other) = (
+        t.token("lienninh").await,
+        t.token("thanhtri").await,
+        t.token("thanhpho").await,
+        t.token("quantri").await,
+        t.token("phucxa").await,
+    );
+    let id = |r: crate::common::Reply| {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()["id"].as_i64().unwrap()
+    };
+    let top = id(t.api("POST", "/api/v1/directives", Some(&city), Some(json!({"issuer_code": "01", "number": "17/CT-UBND", "kind": "directive", "title": "Giãn cách", "issued_on": "2021-07-23", "target_codes": ["020", "001"]}))).await);
+    let plan = id(t.api("POST", "/api/v1/directives", Some(&district), Some(json!({"issuer_code": "020", "number": "1862/UBND", "kind": "plan", "title": "Triển khai", "issued_on": "2021-07-24", "implements_id": top}))).await);
+    let district_task = id(t
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&city),
+            Some(json!({"directive_id": top, "area_code": "020", "what": "Lập chốt"})),
+        )
+        .await);
+    let commune_task = id(t
+        .api(
+            "POST",
+            "/api/v1/tasks",
+            Some(&district),
+            Some(json!({"directive_id": plan, "area_code": "00682", "what": "Kiểm tra cơ sở"})),
+        )
+        .await);
+    let ok = StatusCode::OK;
+    let made = StatusCode::CREATED;
+    let no = StatusCode::FORBIDDEN;
+    let people = [
+        ("commune", &commune),
+        ("district", &district),
+        ("city", &city),
+        ("admin", &admin),
+        ("other commune", &other),
+    ];
+    // (path, body, what each of the five above gets)
+    let routes: Vec<(String, Value, [StatusCode; 5])> = vec![
+        (
+            "/api/v1/tasks".into(),
+            json!({"directive_id": top, "area_code": "001", "what": "x"}),
+            [no, no, made, no, no],
+        ),
+        (
+            "/api/v1/tasks".into(),
+            json!({"directive_id": plan, "area_code": "00685", "what": "x"}),
+            [no, made, no, no, no],
+        ),
+        (
+            format!("/api/v1/tasks/{commune_task}/reports"),
+            json!({"status": "in_progress"}),
+            [ok, ok, no, no, no],
+        ),
+        (
+            format!("/api/v1/tasks/{district_task}/reports"),
+            json!({"status": "received"}),
+            [no, ok, no, no, no],
+        ),
+        (
+            "/api/v1/inspections".into(),
+            json!({"directive_id": top, "area_code": "020", "team": "Đoàn kiểm tra", "visited_on": "2021-07-30", "verdict": "met", "findings": "Đạt"}),
+            [no, no, made, no, no],
+        ),
+        (
+            "/api/v1/units".into(),
+            json!({"area_code": "020", "kind": "other", "name": "Tổ phản ứng nhanh"}),
+            [no, no, no, made, no],
+        ),
+    ];
+    for (path, body, want) in routes {
+        for (i, (who, token)) in people.iter().enumerate() {
+            let before = t.audit_count().await;
+            let mut body = body.clone();
+            if path == "/api/v1/units" {
+                body["name"] = format!("Tổ phản ứng nhanh {i}").into();
+            }
+            let r = t.api("POST", &path, Some(token), Some(body)).await;
+            assert_eq!(r.status, want[i], "{who} POST {path}: {}", r.text);
+            let wrote = t.audit_count().await - before;
+            assert_eq!(
+                wrote,
+                i64::from(r.status.is_success()),
+                "{who} POST {path} audit rows"
+            );
+        }
+    }
+    // The other commune cannot even read the task it may not report on.
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/tasks/{commune_task}"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, no);
+    // Editing a task is the issuer's: the commune it is assigned to may not.
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/tasks/{commune_task}"),
+            Some(&commune),
+            Some(json!({"version": 1, "what": "Khác"})),
+        )
+        .await;
+    assert_eq!(r.status, no);
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/tasks/{commune_task}"),
+            Some(&district),
+            Some(json!({"version": 1, "what": "Kiểm tra mọi cơ sở"})),
+        )
+        .await;
+    assert_eq!(r.status, ok, "{}", r.text);
+}

@@ -475,3 +475,147 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
     }
     c.close().await.unwrap();
 }
+
+/// The seeds' chain in a browser: the city reads 17 with the Party
+/// Committee's 428 under it; Nam Từ Liêm assigns a task of 1862 to a ward;
+/// the ward finds it on its home screen and reports it done; the district's
+/// page names the unit still behind.
+#[sqlx::test]
+async fn a_directive_followed_from_the_city_to_a_district_task_and_a_wards_report(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    t.user("namtuliem", "district", "019").await;
+    t.user("caudien", "commune", "00592").await;
+    let actor = vungxanh::storage::audit::Actor::system("demo");
+    vungxanh::storage::seed_chain::load(&t.db, &actor)
+        .await
+        .unwrap();
+    // The day after 1862's deadline.
+    t.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2021, 8, 7, 2, 0, 0).unwrap());
+    let id = |n: &str| {
+        let db = t.db.clone();
+        let n = n.to_string();
+        async move {
+            sqlx::query_scalar::<_, i64>("select id from directives where number = $1")
+                .bind(n)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let (d17, d1862) = (id("17/CT-UBND").await, id("1862/UBND").await);
+    let base = serve(&t).await;
+    let d = driver();
+    let c = browser(&d).await;
+    c.set_window_size(1366, 900).await.unwrap();
+
+    sign_in(&c, &base, "thanhpho").await;
+    c.goto(&format!("{base}/directives/{d17}")).await.unwrap();
+    let tree = text(&c, "#cascade").await;
+    assert!(tree.contains("428-TB/TU — Thành ủy Hà Nội"), "{tree}");
+    shot(&c, "chain-01-city-directive-17").await;
+    sign_out(&c).await;
+
+    sign_in(&c, &base, "namtuliem").await;
+    c.goto(&format!("{base}/directives/{d1862}")).await.unwrap();
+    assert!(text(&c, "#citations").await.contains("2434/UBND-KGVX"));
+    assert!(
+        text(&c, "#tasks")
+            .await
+            .contains("Công an quận Nam Từ Liêm")
+    );
+    c.find(Locator::Css(&format!(
+        "a[href='/tasks/new?directive_id={d1862}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("select[name='assignee']"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("select[name='assignee']"))
+        .await
+        .unwrap()
+        .select_by_value("a:00592")
+        .await
+        .unwrap();
+    fill(&c, "what", "Rà soát giấy đi đường tại chợ Cầu Diễn").await;
+    fill(&c, "due_on", "08/08/2021").await;
+    shot(&c, "chain-02-district-assigns-a-task").await;
+    c.find(Locator::Css("#save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#task-reports"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+
+    // The ward on a phone: its home lists the task; it reports it done.
+    c.set_window_size(390, 844).await.unwrap();
+    sign_in(&c, &base, "caudien").await;
+    let open = text(&c, "#open-tasks").await;
+    assert!(
+        open.contains("Rà soát giấy đi đường tại chợ Cầu Diễn"),
+        "{open}"
+    );
+    shot(&c, "chain-03-ward-home-open-task").await;
+    c.find(Locator::LinkText("Phường Cầu Diễn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(
+            "form[action$='/reports'] select[name='status']",
+        ))
+        .await
+        .unwrap();
+    c.find(Locator::Css("select[name='status']"))
+        .await
+        .unwrap()
+        .select_by_value("done")
+        .await
+        .unwrap();
+    fill(&c, "note", "Đã kiểm tra 214 người").await;
+    c.find(Locator::Css(
+        "form[action$='/reports'] button[type='submit']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    assert!(
+        text(&c, "#task-reports")
+            .await
+            .contains("Đã kiểm tra 214 người")
+    );
+    shot(&c, "chain-04-ward-reported").await;
+    c.goto(&format!("{base}/areas/00592")).await.unwrap();
+    assert!(
+        c.find(Locator::Css("#open-tasks")).await.is_err(),
+        "nothing left open"
+    );
+    sign_out(&c).await;
+
+    // The district sees who is still behind.
+    c.set_window_size(1366, 900).await.unwrap();
+    sign_in(&c, &base, "namtuliem").await;
+    let behind = text(&c, "#units-behind").await;
+    assert!(
+        behind.contains("Công an quận Nam Từ Liêm: 1 việc quá hạn"),
+        "{behind}"
+    );
+    assert!(!behind.contains("Phường Cầu Diễn"));
+    shot(&c, "chain-05-district-who-is-behind").await;
+}

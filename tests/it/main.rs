@@ -12,6 +12,7 @@ mod bad_input;
 mod browser;
 mod cases;
 mod dashboard;
+mod directives_tasks;
 mod hardening;
 mod layers;
 mod metrics;

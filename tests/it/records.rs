@@ -536,6 +536,13 @@ async fn the_openapi_document_lists_every_route_of_the_design(db: PgPool) {
         "/directives/{id}/reports",
         "/daily-reports/{commune_code}/{date}",
         "/users",
+        "/tasks",
+        "/tasks/{id}",
+        "/tasks/{id}/reports",
+        "/units",
+        "/units/{id}",
+        "/inspections",
+        "/inspections/{id}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }

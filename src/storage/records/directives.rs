@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Stored, placed_at};
-use crate::domain::area::{AreaRef, Codes};
+use crate::domain::area::{AreaRef, Codes, Level};
+use crate::domain::body::body_name;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
-use crate::domain::vocab::{DirectiveKind, ReportStatus};
+use crate::domain::vocab::{Body, DirectiveKind, ReportStatus};
 use crate::storage::ResultExt;
 use crate::storage::areas::{area_ref, area_refs};
 use crate::storage::audit::{self, Actor, Entry};
@@ -38,6 +39,14 @@ pub struct DirectiveRow {
     pub effective_to: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
     pub implements_id: Option<i64>,
+    /// The issuing body (`people_committee`, `party_committee`, `command`, `department`).
+    pub body: String,
+    /// The department that issued it, when the body is a department.
+    pub body_unit_id: Option<i64>,
+    #[serde(skip)]
+    pub body_unit_name: Option<String>,
+    /// Directives it cites besides the one it implements.
+    pub cited_ids: Vec<i64>,
     pub version: i32,
     pub targets: i64,
     pub done: i64,
@@ -45,6 +54,18 @@ pub struct DirectiveRow {
 }
 
 impl DirectiveRow {
+    /// The issuing body by its usual name ("Thành ủy Hà Nội").
+    pub fn body_name(&self) -> String {
+        let body = Body::parse(&self.body).unwrap_or(Body::PeopleCommittee);
+        let level = Level::parse(&self.issuer_level).unwrap_or(Level::Commune);
+        body_name(
+            body,
+            &self.issuer_name,
+            level,
+            self.body_unit_name.as_deref(),
+        )
+    }
+
     /// Share of targets done, 0–1 (1 when there is no target).
     pub fn done_rate(&self) -> f64 {
         if self.targets == 0 {
@@ -69,6 +90,11 @@ pub struct DirectiveValues {
     /// Area codes it is sent to (new directives only).
     pub targets: Vec<String>,
     pub implements_id: Option<i64>,
+    pub body: Body,
+    /// The issuing department (id, name), when the body is one.
+    pub body_unit: Option<(i64, String)>,
+    /// Directives it cites.
+    pub cited_ids: Vec<i64>,
 }
 
 /// A target and its report.
@@ -96,13 +122,17 @@ macro_rules! select_directives {
             r#"select d.id, d.city_code, d.issuer_code, a.name as issuer_name,
                  a.level as issuer_level, a.parent_code as issuer_parent, d.number, d.kind, d.title,
                  d.summary, d.issued_on as "issued_on: _", d.effective_from as "effective_from: _",
-                 d.effective_to as "effective_to: _", d.due_on as "due_on: _", d.implements_id, d.version,
+                 d.effective_to as "effective_to: _", d.due_on as "due_on: _", d.implements_id,
+                 d.body, d.body_unit_id, u.name as "body_unit_name?",
+                 array(select c.cited_id from directive_citations c where c.directive_id = d.id
+                   order by c.cited_id) as "cited_ids!", d.version,
                  (select count(*) from directive_targets t where t.directive_id = d.id) as "targets!",
                  (select count(*) from directive_targets t where t.directive_id = d.id
                     and t.status = 'done') as "done!",
                  (select count(*) from directive_targets t where t.directive_id = d.id
                     and t.status is distinct from 'done' and d.due_on < $1) as "overdue!"
-               from directives d join areas a on a.code = d.issuer_code "# + $tail,
+               from directives d join areas a on a.code = d.issuer_code
+               left join units u on u.id = d.body_unit_id "# + $tail,
             $($arg),*
         )
     };
@@ -114,7 +144,13 @@ impl Stored for DirectiveRow {
     const KIND: RecordKind = RecordKind::Directive;
     const ENTITY: &'static str = "directive";
 
-    row_accessors!(serialize);
+    row_accessors!();
+
+    fn json_value(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        v["body_name"] = self.body_name().into();
+        v
+    }
 
     /// The issuing command centre.
     fn area(&self) -> AreaRef {
@@ -135,7 +171,8 @@ impl Stored for DirectiveRow {
         json!({"issuer_code": v.issuer.code, "number": v.number, "kind": v.kind.as_str(),
             "title": v.title, "summary": v.summary, "issued_on": v.issued_on,
             "effective_from": v.effective_from, "effective_to": v.effective_to, "due_on": v.due_on,
-            "target_codes": v.targets, "implements_id": v.implements_id})
+            "target_codes": v.targets, "implements_id": v.implements_id, "body": v.body.as_str(),
+            "body_unit_id": v.body_unit.as_ref().map(|u| u.0), "cited_ids": v.cited_ids})
     }
 
     async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
@@ -195,6 +232,20 @@ impl Stored for DirectiveRow {
             Some(d) => d.implements_id,
             None => c.int("implements_id", false, 1, i64::MAX),
         };
+        // Directives filed before bodies were recorded came from the People's Committee.
+        let body = if raw.get("body").is_empty() {
+            Some(Body::PeopleCommittee)
+        } else {
+            c.choice::<Body>("body", true)
+        };
+        let body_unit_id = c.int("body_unit_id", false, 1, i64::MAX);
+        if body == Some(Body::Department)
+            && body_unit_id.is_none()
+            && raw.get("body_unit_id").is_empty()
+        {
+            c.fail("body_unit_id", "err.required");
+        }
+        let cited_ids = ids(&mut c, raw, "cited_ids");
         let mut errors = std::mem::take(&mut c.errors);
         let issuer = match code {
             Some(code) => match area_ref(db, &code).await? {
@@ -213,24 +264,28 @@ impl Stored for DirectiveRow {
         if let (Some(issuer), None) = (&issuer, existing) {
             targets = check_targets(db, issuer, raw.get("target_codes"), &mut errors).await?;
             if let Some(parent) = implements_id {
-                let targeted = sqlx::query_scalar!(
-                    r#"select exists (select 1 from directive_targets
-                         where directive_id = $1 and area_code = $2) as "e!"
-                       from directives where id = $1"#,
-                    parent,
-                    issuer.code
-                )
-                .fetch_optional(db)
-                .await?;
-                match targeted {
-                    None => errors.add("implements_id", "err.unknown_directive"),
-                    Some(false) => errors.add("implements_id", "err.not_a_target"),
-                    Some(true) => {}
-                }
+                check_parent(db, issuer, parent, issued_on, &mut errors).await?;
             }
         }
-        match (issuer, number, kind, title, issued_on) {
-            (Some(issuer), Some(number), Some(kind), Some(title), Some(issued_on))
+        let mut body_unit = None;
+        if let (Some(issuer), Some(Body::Department), Some(unit)) = (&issuer, body, body_unit_id) {
+            body_unit = sqlx::query_scalar!(
+                "select name from units where id = $1 and area_code = $2 and active",
+                unit,
+                issuer.code
+            )
+            .fetch_optional(db)
+            .await?
+            .map(|name| (unit, name));
+            if body_unit.is_none() {
+                errors.add("body_unit_id", "err.unit_not_of_issuer");
+            }
+        }
+        if !cited_ids.is_empty() {
+            check_citations(db, existing.map(|d| d.id), &cited_ids, &mut errors).await?;
+        }
+        match (issuer, number, kind, title, issued_on, body) {
+            (Some(issuer), Some(number), Some(kind), Some(title), Some(issued_on), Some(body))
                 if errors.is_empty() =>
             {
                 Ok(DirectiveValues {
@@ -245,6 +300,9 @@ impl Stored for DirectiveRow {
                     due_on,
                     targets,
                     implements_id,
+                    body,
+                    body_unit,
+                    cited_ids,
                 })
             }
             _ => Err(AppError::Invalid(errors)),
@@ -299,8 +357,8 @@ impl Stored for DirectiveRow {
         let city = Codes::of(&v.issuer).city;
         let id = sqlx::query_scalar!(
             "insert into directives (city_code, issuer_code, number, kind, title, summary, issued_on, effective_from,
-               effective_to, due_on, implements_id, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning id",
+               effective_to, due_on, implements_id, created_at, updated_at, body, body_unit_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) returning id",
             city,
             v.issuer.code,
             v.number,
@@ -312,7 +370,9 @@ impl Stored for DirectiveRow {
             v.effective_to as _,
             v.due_on as _,
             v.implements_id,
-            now as _
+            now as _,
+            v.body.as_str(),
+            v.body_unit.as_ref().map(|u| u.0)
         )
         .fetch_one(&mut *conn)
         .await
@@ -322,8 +382,9 @@ impl Stored for DirectiveRow {
             id,
             &v.targets
         )
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+        set_citations(conn, id, &v.cited_ids).await?;
         Ok(id)
     }
 
@@ -336,7 +397,8 @@ impl Stored for DirectiveRow {
     ) -> Result<bool, AppError> {
         let done = sqlx::query!(
             "update directives set number = $3, kind = $4, title = $5, summary = $6, issued_on = $7,
-               effective_from = $8, effective_to = $9, due_on = $10, version = version + 1, updated_at = $11
+               effective_from = $8, effective_to = $9, due_on = $10, version = version + 1, updated_at = $11,
+               body = $12, body_unit_id = $13
              where id = $1 and version = $2",
             old.id,
             version,
@@ -348,13 +410,161 @@ impl Stored for DirectiveRow {
             v.effective_from as _,
             v.effective_to as _,
             v.due_on as _,
-            now as _
+            now as _,
+            v.body.as_str(),
+            v.body_unit.as_ref().map(|u| u.0)
         )
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .on_constraint("directives_number_key", "number", "err.number_taken")?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        set_citations(conn, old.id, &v.cited_ids).await?;
+        Ok(true)
     }
+}
+
+/// Ids typed in `name`, separated by commas, spaces or semicolons (or a JSON list).
+pub(crate) fn ids(c: &mut Check<'_>, raw: &Raw, name: &str) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    for part in raw
+        .get(name)
+        .split([',', ' ', ';'])
+        .filter(|s| !s.is_empty())
+    {
+        match part.trim().parse::<i64>() {
+            Ok(id) if id > 0 => {
+                if !out.contains(&id) {
+                    out.push(id)
+                }
+            }
+            _ => {
+                c.fail(name, "err.not_a_number");
+                return Vec::new();
+            }
+        }
+    }
+    out
+}
+
+/// The rules of a follow-up (DESIGN §3): the parent exists and was issued by
+/// the issuer's own area or an area above it; it is not dated after its
+/// follow-up; and a commune implements only what reaches it (sent to it or
+/// to an area it lies in, or issued by itself).
+async fn check_parent(
+    db: &PgPool,
+    issuer: &AreaRef,
+    parent: i64,
+    issued_on: Option<NaiveDate>,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let Some(p) = sqlx::query!(
+        r#"select issuer_code, issued_on as "issued_on: NaiveDate",
+             exists (select 1 from directive_targets t where t.directive_id = d.id
+               and t.area_code = any($2)) as "reaches!"
+           from directives d where id = $1"#,
+        parent,
+        &issuer.lineage()
+    )
+    .fetch_optional(db)
+    .await?
+    else {
+        errors.add("implements_id", "err.unknown_directive");
+        return Ok(());
+    };
+    if !issuer.lineage().contains(&p.issuer_code) {
+        errors.add("implements_id", "err.parent_not_above");
+    } else if issuer.level == Level::Commune && p.issuer_code != issuer.code && !p.reaches {
+        errors.add("implements_id", "err.not_a_target");
+    }
+    if let Some(day) = issued_on
+        && day < p.issued_on
+    {
+        errors.add("issued_on", "err.before_parent");
+    }
+    Ok(())
+}
+
+/// Cited directives exist, and citing them closes no loop: none of them
+/// leads back to `this` through what it implements or cites.
+async fn check_citations(
+    db: &PgPool,
+    this: Option<i64>,
+    cited: &[i64],
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let found = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from directives where id = any($1)"#,
+        cited
+    )
+    .fetch_one(db)
+    .await?;
+    if found != cited.len() as i64 {
+        errors.add("cited_ids", "err.unknown_directive");
+        return Ok(());
+    }
+    let Some(this) = this else { return Ok(()) };
+    let loops = sqlx::query_scalar!(
+        r#"with recursive up (id) as (select unnest($1::bigint[])
+             union select e.next from up join (
+               select id, implements_id as next from directives where implements_id is not null
+               union all select directive_id, cited_id from directive_citations) e on e.id = up.id)
+           select exists (select 1 from up where id = $2) as "e!""#,
+        cited,
+        this
+    )
+    .fetch_one(db)
+    .await?;
+    if loops {
+        errors.add("cited_ids", "err.cycle");
+    }
+    Ok(())
+}
+
+/// Replaces the citations of directive `id`.
+async fn set_citations(conn: &mut PgConnection, id: i64, cited: &[i64]) -> Result<(), AppError> {
+    sqlx::query!(
+        "delete from directive_citations where directive_id = $1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into directive_citations (directive_id, cited_id) select $1, unnest($2::bigint[])",
+        id,
+        cited
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The directives citing directive `id`, and those it cites: (id, number, body name, cites).
+pub async fn citations(
+    db: &PgPool,
+    id: i64,
+) -> Result<Vec<(i64, String, String, String, bool)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select d.id, d.number, d.kind, d.body, a.name as area_name, a.level, u.name as "unit_name?",
+             c.directive_id = $1 as "outgoing!"
+           from directive_citations c
+           join directives d on d.id = case when c.directive_id = $1 then c.cited_id else c.directive_id end
+           join areas a on a.code = d.issuer_code left join units u on u.id = d.body_unit_id
+           where c.directive_id = $1 or c.cited_id = $1 order by d.issued_on, d.id"#,
+        id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let body = Body::parse(&r.body).unwrap_or(Body::PeopleCommittee);
+            let level = Level::parse(&r.level).unwrap_or(Level::Commune);
+            let name = body_name(body, &r.area_name, level, r.unit_name.as_deref());
+            (r.id, r.number, r.kind, name, r.outgoing)
+        })
+        .collect())
 }
 
 /// The targets typed (codes separated by commas, spaces or semicolons), or

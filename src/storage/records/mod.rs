@@ -30,9 +30,12 @@ pub mod clusters;
 pub mod daily;
 pub mod directives;
 pub mod hotlines;
+pub mod inspections;
 pub mod lockdowns;
 pub mod sites;
+pub mod tasks;
 pub mod testing;
+pub mod units;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -118,6 +121,18 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
         v: &Self::Values,
     ) -> impl Future<Output = Result<i64, AppError>> + Send;
 
+    /// Writes that follow a save of record `id` in its transaction (an
+    /// inspection's task), each with its own audit row by the same actor.
+    fn after_save(
+        _conn: &mut PgConnection,
+        _actor: &Actor,
+        _now: DateTime<Utc>,
+        _id: i64,
+        _v: &Self::Values,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
+
     /// Updates `old` if it is still at `version`; `false` when it is not.
     fn update(
         conn: &mut PgConnection,
@@ -163,6 +178,7 @@ pub async fn save_in<R: Stored>(
         new: Some(R::values_json(v)),
     };
     audit::record(conn, now, actor, entry).await?;
+    R::after_save(conn, actor, now, id, v).await?;
     Ok(id)
 }
 

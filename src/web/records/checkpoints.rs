@@ -218,6 +218,8 @@ impl Record for CheckpointRow {
                     ]
                 })
                 .collect(),
+            hrefs: Vec::new(),
+            id: "",
         };
         Ok(Extras {
             sections: vec![section],

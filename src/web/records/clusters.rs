@@ -174,6 +174,8 @@ impl Record for ClusterRow {
                     ]
                 })
                 .collect(),
+            hrefs: Vec::new(),
+            id: "",
         };
         Ok(Extras {
             sections: vec![section],

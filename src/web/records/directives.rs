@@ -18,17 +18,22 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, load, show_page};
-use super::{EmbeddedForm, TreeNode, label, opt_date, saved};
+use super::tasks::task_section;
+use super::{EmbeddedForm, Section, TreeNode, columns, label, opt_date, saved};
 use crate::domain::area::AreaRef;
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
-use crate::domain::vocab::{DirectiveKind, ReportStatus};
+use crate::domain::vocab::{Body, DirectiveKind, ReportStatus};
 use crate::state::AppState;
 use crate::storage::areas::area_refs;
-use crate::storage::records::directives::{DirectiveRow, TargetRow, cascade, root_of, save_report};
+use crate::storage::records::Stored;
+use crate::storage::records::directives::{
+    DirectiveRow, TargetRow, cascade, citations, root_of, save_report,
+};
+use crate::storage::records::tasks::tasks_of;
 use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
 use crate::web::page::Page;
@@ -112,6 +117,25 @@ impl Cascade {
         out
     }
 
+    /// Directives implementing `id` issued by an area that is not one of
+    /// its targets: its own area's follow-ups (the Party Committee's
+    /// conclusion under the People's Committee's directive).
+    fn follow_ups(&self, id: i64) -> Vec<&DirectiveRow> {
+        let mut out: Vec<&DirectiveRow> = self
+            .directives
+            .values()
+            .filter(|c| {
+                c.implements_id == Some(id)
+                    && !self
+                        .targets
+                        .iter()
+                        .any(|t| t.directive_id == id && t.area_code == c.issuer_code)
+            })
+            .collect();
+        out.sort_by_key(|c| (c.issued_on, c.id));
+        out
+    }
+
     /// Targets done, targets and targets overdue of the plans under a target.
     fn counts_under(&self, id: i64, t: &TargetRow) -> (i64, i64, i64) {
         self.plans_of(id, t).iter().fold((0, 0, 0), |(d, n, o), p| {
@@ -154,7 +178,7 @@ impl Cascade {
                 "{} {} — {} ({})",
                 label::<DirectiveKind>(lang, Some(&d.kind)),
                 d.number,
-                d.issuer_name,
+                d.body_name(),
                 percent(lang, d.done_rate())
             ),
             status: String::new(),
@@ -165,6 +189,11 @@ impl Cascade {
             progress: None,
             closes: 0,
         });
+        // Follow-ups at the same level come first: they restate the order
+        // the targets then carry out.
+        for f in self.follow_ups(id) {
+            self.tree(lang, f.id, depth + 1, out);
+        }
         for t in self.targets.iter().filter(|t| t.directive_id == id) {
             let plans = self.plans_of(id, t);
             let (done, of, _) = self.counts_under(id, t);
@@ -220,7 +249,13 @@ impl Cascade {
                 }
             })
             .collect();
-        let mut v = serde_json::to_value(d).unwrap_or_default();
+        let mut v = d.json_value();
+        v["followed_by"] = self
+            .follow_ups(id)
+            .iter()
+            .map(|f| self.json(f.id))
+            .collect::<Vec<_>>()
+            .into();
         v["done_rate"] = d.done_rate().into();
         v["targets"] = targets.into();
         v
@@ -259,6 +294,9 @@ impl Record for DirectiveRow {
         "issued_on",
         "due_on",
         "implements_id",
+        "body",
+        "body_unit_id",
+        "cited_ids",
         "targets",
         "done",
         "overdue",
@@ -277,6 +315,9 @@ impl Record for DirectiveRow {
         if new {
             fb.text("issuer_code", "directives.issuer", true, 5);
         }
+        fb.choice::<Body>("body", "directives.body", true, false)
+            .number("body_unit_id", "directives.body_unit", false)
+            .hint("directives.body_unit_hint");
         fb.text("number", "directives.number", true, 60)
             .choice::<DirectiveKind>("kind", "directives.kind", true, false)
             .text("title", "directives.title_field", true, 300)
@@ -290,6 +331,8 @@ impl Record for DirectiveRow {
                 .hint("directives.targets_hint")
                 .number("implements_id", "directives.implements", false);
         }
+        fb.text("cited_ids", "directives.cites", false, 400)
+            .hint("directives.cites_hint");
         Ok(fb.build())
     }
 
@@ -298,6 +341,7 @@ impl Record for DirectiveRow {
         raw.set("issuer_code", user.area.code.clone());
         raw.set("issued_on", today.to_string());
         raw.set("kind", "directive");
+        raw.set("body", "people_committee");
         raw
     }
 
@@ -319,6 +363,19 @@ impl Record for DirectiveRow {
                 .map(|i| i.to_string())
                 .unwrap_or_default(),
         );
+        r.set("body", &self.body);
+        r.set(
+            "body_unit_id",
+            self.body_unit_id.map(|i| i.to_string()).unwrap_or_default(),
+        );
+        r.set(
+            "cited_ids",
+            self.cited_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         r.set("targets", self.targets.to_string());
         r.set("done", self.done.to_string());
         r.set("overdue", self.overdue.to_string());
@@ -337,7 +394,7 @@ impl Record for DirectiveRow {
             "directives.number",
             "directives.kind",
             "directives.title_field",
-            "directives.issuer",
+            "directives.body",
             "directives.issued_on",
             "directives.due_on",
             "#directives.done_rate",
@@ -351,7 +408,7 @@ impl Record for DirectiveRow {
             self.number.clone(),
             label::<DirectiveKind>(lang, Some(&self.kind)),
             self.title.clone(),
-            self.issuer_name.clone(),
+            self.body_name(),
             lang.date(self.issued_on),
             match (self.due_on, v.today) {
                 // Near its deadline with units still to report.
@@ -389,6 +446,7 @@ impl Record for DirectiveRow {
                 l("directives.kind"),
                 label::<DirectiveKind>(lang, Some(&self.kind)),
             ),
+            (l("directives.body"), self.body_name()),
             (l("directives.issuer"), self.issuer_name.clone()),
             (l("directives.issued_on"), lang.date(self.issued_on)),
             (
@@ -475,19 +533,77 @@ impl Record for DirectiveRow {
                 submit: lang.t("common.save").into(),
             });
         }
+        let mut sections = Vec::new();
+        let cites = citations(&state.db, self.id).await?;
+        if !cites.is_empty() {
+            sections.push(Section {
+                title: lang.t("directives.citations").into(),
+                columns: columns(
+                    lang,
+                    &[
+                        "directives.number",
+                        "directives.body",
+                        "directives.citations",
+                    ],
+                ),
+                hrefs: cites
+                    .iter()
+                    .map(|c| format!("/directives/{}", c.0))
+                    .collect(),
+                rows: cites
+                    .iter()
+                    .map(|(_, number, kind, body, outgoing)| {
+                        vec![
+                            format!("{} {number}", label::<DirectiveKind>(lang, Some(kind))),
+                            body.clone(),
+                            lang.t(if *outgoing {
+                                "directives.cites"
+                            } else {
+                                "directives.cited_by"
+                            })
+                            .to_string(),
+                        ]
+                    })
+                    .collect(),
+                id: "citations",
+            });
+        }
+        let tasks = tasks_of(&state.db, state.clock.today(), self.id).await?;
+        if v.user
+            .can(Action::WriteRecord(RecordKind::Task, &self.area()))
+        {
+            actions.push((
+                format!("/tasks/new?directive_id={}", self.id),
+                lang.t("directives.add_task").to_string(),
+            ));
+        }
+        if v.user
+            .can(Action::WriteRecord(RecordKind::Inspection, &self.area()))
+        {
+            actions.push((
+                format!("/inspections/new?directive_id={}", self.id),
+                lang.t("inspections.new").to_string(),
+            ));
+        }
+        if !tasks.is_empty() {
+            sections.push(task_section(lang, &tasks, "directives.tasks", "tasks"));
+        }
         Ok(Extras {
             forms_first: !forms.is_empty(),
             banner,
             actions,
             tree,
             forms,
-            ..Extras::default()
+            sections,
         })
     }
 
     /// One directive in the API carries its cascade.
     async fn api_json(&self, state: &AppState, v: Viewer<'_>) -> Result<Value, AppError> {
-        Ok(Cascade::load(state, v.user, self.id).await?.json(self.id))
+        let mut json = Cascade::load(state, v.user, self.id).await?.json(self.id);
+        let tasks = tasks_of(&state.db, state.clock.today(), self.id).await?;
+        json["tasks"] = tasks.iter().map(|t| t.json_value()).collect();
+        Ok(json)
     }
 }
 
@@ -522,10 +638,6 @@ async fn api_report(
     let raw = Raw::from_json(body)?;
     let (now, today) = (state.clock.now(), state.clock.today());
     save_report(&state.db, &user, now, today, id, &raw).await?;
-    let v = Viewer::at(
-        &user,
-        Lang::default(),
-        &crate::storage::records::Stored::area(&d),
-    );
+    let v = Viewer::at(&user, Lang::default(), &d.area());
     Ok(Json(d.api_json(&state, v).await?))
 }

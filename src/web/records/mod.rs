@@ -7,11 +7,14 @@ pub mod clusters;
 pub mod daily;
 pub mod directives;
 pub mod export;
+pub mod inspections;
 pub mod openapi;
 pub mod operations;
 pub mod paste;
 pub mod record;
 pub mod sites;
+pub mod tasks;
+pub mod units;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -27,9 +30,11 @@ use crate::state::AppState;
 use crate::storage::areas::{area_ref, named_areas};
 use crate::storage::records::clusters::ClusterRow;
 use crate::storage::records::hotlines::{DutyRow, HotlineRow};
+use crate::storage::records::inspections::InspectionRow;
 use crate::storage::records::lockdowns::LockdownRow;
 use crate::storage::records::sites::SiteRow;
 use crate::storage::records::testing::TestingRow;
+use crate::storage::records::units::UnitRow;
 use crate::web::auth::{Action, CurrentUser};
 use crate::web::page::Page;
 
@@ -46,6 +51,9 @@ pub fn router() -> Router<AppState> {
         .merge(record::pages::<DutyRow>())
         .merge(checkpoints::router())
         .merge(directives::router())
+        .merge(tasks::router())
+        .merge(record::pages::<UnitRow>())
+        .merge(record::pages::<InspectionRow>())
         .merge(daily::router())
 }
 
@@ -61,6 +69,9 @@ pub fn api_router() -> Router<AppState> {
         .merge(record::api::<DutyRow>())
         .merge(checkpoints::api_router())
         .merge(directives::api_router())
+        .merge(tasks::api_router())
+        .merge(record::api::<UnitRow>())
+        .merge(record::api::<InspectionRow>())
         .merge(daily::api_router())
         .merge(openapi::router())
 }
@@ -220,6 +231,20 @@ pub struct Section {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
+    /// Where each row's first cell links to (none when shorter or empty).
+    pub hrefs: Vec<String>,
+    /// The section's element id, for links and tests ("" for none).
+    pub id: &'static str,
+}
+
+impl Section {
+    /// Where row `i`'s first cell links to, if anywhere.
+    pub fn href(&self, i: &usize) -> Option<&str> {
+        self.hrefs
+            .get(*i)
+            .map(String::as_str)
+            .filter(|h| !h.is_empty())
+    }
 }
 
 /// A form drawn inside a show page (a shift report, a report on a directive, voiding).

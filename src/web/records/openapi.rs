@@ -296,6 +296,9 @@ fn schemas() -> Value {
             &["id", "version", "area_code", "area_name", "day", "name", "position", "phone"],
             json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
                     "day": date(), "name": s("string"), "position": s("string"), "phone": s("string") })),
+        "Task": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
+        "Inspection": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
+        "Unit": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
         "ShiftReport": answer(&["id", "checkpoint_id"], json!({ "id": s("integer"), "checkpoint_id": s("integer") })),
     })
 }
@@ -313,12 +316,15 @@ pub fn document() -> Value {
     });
     let cluster_props = json!({"commune_code": code(), "name": text(1, 200), "opened_on": date(), "closed_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let checkpoint_props = json!({"area_code": code(), "name": text(1, 200), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 }});
-    let directive_props = json!({"issuer_code": code(), "number": text(1, 60), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": text(1, 300), "summary": text(0, 5000), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": code(), "maxItems": 1000}, "implements_id": { "type": "integer", "minimum": 1 }, "version": { "type": "integer", "minimum": 1 }});
+    let directive_props = json!({"issuer_code": code(), "number": text(1, 60), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": text(1, 300), "summary": text(0, 5000), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": code(), "maxItems": 1000}, "implements_id": { "type": "integer", "minimum": 1 }, "body": en(&["people_committee", "party_committee", "command", "department"]), "body_unit_id": { "type": "integer", "minimum": 1 }, "cited_ids": {"type": "array", "items": { "type": "integer", "minimum": 1 }, "maxItems": 50}, "version": { "type": "integer", "minimum": 1 }});
     let phone = json!({ "type": "string", "pattern": "^[+]?[0-9][0-9 .]{2,19}$", "example": "0243 825 1234" });
     let lockdown_props = json!({"commune_code": code(), "name": text(1, 200), "kind": en(&["isolation_area", "lockdown_point"]), "started_on": date(), "households": count(), "people": count(), "cluster_id": { "type": "integer", "minimum": 1 }, "status": en(&["active", "lifted"]), "lifted_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let testing_props = json!({"area_code": code(), "tested_on": date(), "target": text(1, 200), "method": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "samples": { "type": "integer", "minimum": 1, "maximum": 10_000_000 }, "results": count(), "results_on": date(), "positives": count(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
     let hotline_props = json!({"area_code": code(), "label": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
     let duty_props = json!({"area_code": code(), "day": date(), "name": text(1, 200), "position": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
+    let task_props = json!({"directive_id": { "type": "integer", "minimum": 1 }, "area_code": code(), "unit_id": { "type": "integer", "minimum": 1 }, "what": text(1, 2000), "due_on": date(), "version": { "type": "integer", "minimum": 1 }});
+    let inspection_props = json!({"directive_id": { "type": "integer", "minimum": 1 }, "area_code": code(), "unit_id": { "type": "integer", "minimum": 1 }, "team": text(1, 200), "visited_on": date(), "findings": text(1, 5000), "verdict": en(&["met", "not_met"]), "follow_up_due": date(), "version": { "type": "integer", "minimum": 1 }});
+    let unit_props = json!({"area_code": code(), "kind": en(&["health_office", "health_centre", "police", "military", "home_affairs", "culture_centre", "community_team", "other"]), "name": text(1, 200), "active": s("boolean"), "version": { "type": "integer", "minimum": 1 }});
     let site_props = json!({
         "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment"]),
         "treatment_tier": { "type": "integer", "minimum": 1, "maximum": 3 },
@@ -539,6 +545,33 @@ pub fn document() -> Value {
         json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "position": "Phó Chủ tịch UBND huyện", "phone": "0912 345 678"}),
         LIST,
     );
+    let (tasks, task) = record(
+        "tasks",
+        "Task",
+        "Assign a task of a directive to an area below its issuer (area_code) or a department of the issuer's area (unit_id)",
+        &["directive_id", "what"],
+        &task_props,
+        json!({"directive_id": 1, "area_code": "00682", "what": "Kiểm tra việc chấp hành Chỉ thị 17 tại các cơ sở kinh doanh", "due_on": "2021-08-06"}),
+        &["area", "limit", "offset", "directive_id", "open"],
+    );
+    let (inspections, inspection) = record(
+        "inspections",
+        "Inspection",
+        "Record an inspection of a unit against a directive (by its issuer); not_met opens a task for the unit, due at follow_up_due",
+        &["directive_id", "team", "visited_on", "findings", "verdict"],
+        &inspection_props,
+        json!({"directive_id": 1, "area_code": "00682", "team": "Đoàn kiểm tra số 3", "visited_on": "2021-07-31", "findings": "Chợ Văn Điển còn tụ tập đông người", "verdict": "not_met", "follow_up_due": "2021-08-05"}),
+        LIST,
+    );
+    let (units, unit) = record(
+        "units",
+        "Unit",
+        "Add a department to an area (administrator)",
+        &["area_code", "kind", "name"],
+        &unit_props,
+        json!({"area_code": "020", "kind": "health_office", "name": "Phòng Y tế huyện Thanh Trì"}),
+        LIST,
+    );
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Vùng Xanh API", "version": "1",
@@ -592,6 +625,31 @@ pub fn document() -> Value {
             }
         }
     });
+    // Tasks, inspections and departments (issue 14), added here to keep the
+    // document's literal within the json! macro's recursion limit.
+    let task_report = op(
+        "Report on a task, by the area that answers for it",
+        "tasks",
+        Some(body(
+            &["status"],
+            json!({"status": en(&["received", "in_progress", "done"]), "note": text(0, 1000), "reported_on": date()}),
+            json!({"status": "received", "note": "Đã nhận", "reported_on": "2021-08-01"}),
+        )),
+        "200",
+        reference("Task"),
+        &["id:path"],
+    );
+    for (path, item) in [
+        ("/tasks", tasks),
+        ("/tasks/{id}", task),
+        ("/tasks/{id}/reports", json!({ "post": task_report })),
+        ("/inspections", inspections),
+        ("/inspections/{id}", inspection),
+        ("/units", units),
+        ("/units/{id}", unit),
+    ] {
+        doc["paths"][path] = item;
+    }
     // One directive is answered with its cascade: `targets` is the list.
     for (path, method, status) in [
         ("/directives", "post", "201"),

@@ -200,6 +200,8 @@ impl Record for SiteRow {
                     ]
                 })
                 .collect(),
+            hrefs: Vec::new(),
+            id: "",
         };
         Ok(Extras {
             sections: vec![section],

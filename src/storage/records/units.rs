@@ -1,0 +1,276 @@
+//! The departments and forces of an area (Phòng Y tế, Công an, Ban Chỉ huy
+//! Quân sự, Tổ COVID cộng đồng…): what a directive may be issued by and
+//! tasks assigned to. A small list per area, started with the usual ones
+//! when the area is created and kept by the administrator after.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Stored, placed_at};
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::body::usual_units;
+use crate::domain::error::AppError;
+use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::policy::{Action, CurrentUser, RecordKind};
+use crate::domain::vocab::UnitKind;
+use crate::storage::ResultExt;
+use crate::storage::areas::area_ref;
+
+/// A department of an area.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitRow {
+    pub id: i64,
+    pub area_code: String,
+    pub area_name: String,
+    #[serde(skip)]
+    pub area_level: String,
+    #[serde(skip)]
+    pub area_parent: Option<String>,
+    #[serde(skip)]
+    pub area_grandparent: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub active: bool,
+    pub version: i32,
+}
+
+/// A department that passed every check.
+pub struct UnitValues {
+    pub area: AreaRef,
+    pub kind: UnitKind,
+    pub name: String,
+    pub active: bool,
+}
+
+/// The department list has no filter beyond its area.
+pub struct UnitFilter;
+
+macro_rules! select_units {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            UnitRow,
+            r#"select u.id, u.area_code, a.name as area_name, a.level as area_level,
+                 a.parent_code as area_parent, p.parent_code as "area_grandparent?", u.kind, u.name,
+                 u.active, u.version
+               from units u join areas a on a.code = u.area_code
+               left join areas p on p.code = a.parent_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
+impl Stored for UnitRow {
+    type Values = UnitValues;
+    type Filter = UnitFilter;
+    const KIND: RecordKind = RecordKind::Unit;
+    const ENTITY: &'static str = "unit";
+
+    row_accessors!(serialize);
+
+    fn area(&self) -> AreaRef {
+        placed_at(
+            &self.area_code,
+            &self.area_name,
+            &self.area_level,
+            self.area_parent.as_deref(),
+            self.area_grandparent.as_deref().unwrap_or_default(),
+        )
+    }
+
+    fn values_area(v: &UnitValues) -> &AreaRef {
+        &v.area
+    }
+
+    fn values_json(v: &UnitValues) -> Value {
+        json!({"area_code": v.area.code, "kind": v.kind.as_str(), "name": v.name, "active": v.active})
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(select_units!("where u.id = $1", id)
+            .fetch_optional(db)
+            .await?)
+    }
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        existing: Option<&Self>,
+    ) -> Result<UnitValues, AppError> {
+        let mut c = Check::on(raw, today);
+        let code = match existing {
+            Some(u) => Some(u.area_code.clone()),
+            None => c.code("area_code"),
+        };
+        let kind = c.choice::<UnitKind>("kind", true);
+        let name = c.text("name", true, 200);
+        let active = match raw.get("active") {
+            "" | "true" | "1" | "on" => true,
+            "false" | "0" => false,
+            _ => {
+                c.fail("active", "err.bad_choice");
+                true
+            }
+        };
+        let mut errors = std::mem::take(&mut c.errors);
+        let area = match code {
+            Some(code) => match area_ref(db, &code).await? {
+                None => {
+                    errors.add("area_code", "err.unknown_area");
+                    None
+                }
+                Some(a) if !user.can(Action::WriteRecord(Self::KIND, &a)) => {
+                    return Err(AppError::Forbidden);
+                }
+                a => a,
+            },
+            None => None,
+        };
+        match (area, kind, name) {
+            (Some(area), Some(kind), Some(name)) if errors.is_empty() => Ok(UnitValues {
+                area,
+                kind,
+                name,
+                active,
+            }),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+
+    fn filter(_raw: &Raw, _today: NaiveDate) -> Result<UnitFilter, AppError> {
+        Ok(UnitFilter)
+    }
+
+    /// The departments of the area itself.
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        _f: &UnitFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from units where area_code = $1"#,
+            area.code
+        )
+        .fetch_one(db)
+        .await?;
+        let rows = select_units!(
+            "where u.area_code = $1 order by u.active desc, u.name collate \"vi-x-icu\" limit $2 offset $3",
+            area.code,
+            paging.limit,
+            paging.offset
+        )
+        .fetch_all(db)
+        .await?;
+        Ok((rows, total))
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &UnitValues,
+    ) -> Result<i64, AppError> {
+        sqlx::query_scalar!(
+            "insert into units (area_code, kind, name, active, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $5) returning id",
+            v.area.code,
+            v.kind.as_str(),
+            v.name,
+            v.active,
+            now as _
+        )
+        .fetch_one(conn)
+        .await
+        .on_constraint("units_name_key", "name", "err.unit_taken")
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &UnitValues,
+    ) -> Result<bool, AppError> {
+        let done = sqlx::query!(
+            "update units set kind = $3, name = $4, active = $5, version = version + 1, updated_at = $6
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            v.kind.as_str(),
+            v.name,
+            v.active,
+            now as _
+        )
+        .execute(conn)
+        .await
+        .on_constraint("units_name_key", "name", "err.unit_taken")?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Gives each new area (code, name, level) the usual departments, in one
+/// statement; the caller's audit row of each area lists them.
+pub async fn seed_usual(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    areas: &[(String, String, Level)],
+) -> Result<u64, AppError> {
+    let (mut codes, mut kinds, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for (code, name, level) in areas {
+        for (kind, unit) in usual_units(name, *level) {
+            codes.push(code.clone());
+            kinds.push(kind.as_str().to_string());
+            names.push(unit);
+        }
+    }
+    if codes.is_empty() {
+        return Ok(0);
+    }
+    let done = sqlx::query!(
+        "insert into units (area_code, kind, name, created_at, updated_at)
+         select c, k, n, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as x(c, k, n)
+         on conflict (area_code, name) do nothing",
+        &codes,
+        &kinds,
+        &names,
+        now as _
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Gives the usual departments to every area that has none yet (a tree
+/// loaded before departments were kept), with one audit row for the lot.
+pub async fn seed_where_none(
+    conn: &mut PgConnection,
+    actor: &crate::storage::audit::Actor,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let rows = sqlx::query!(
+        "select a.code, a.name, a.level from areas a
+         where not exists (select 1 from units u where u.area_code = a.code) order by a.code"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let areas: Vec<(String, String, Level)> = rows
+        .into_iter()
+        .filter_map(|r| Some((r.code, r.name, Level::parse(&r.level)?)))
+        .collect();
+    let n = seed_usual(conn, now, &areas).await?;
+    if n > 0 {
+        let entry = crate::storage::audit::Entry {
+            area_code: None,
+            action: "create",
+            entity: "unit",
+            entity_id: "usual".into(),
+            old: None,
+            new: Some(json!({"areas": areas.len(), "units": n})),
+        };
+        crate::storage::audit::record(conn, now, actor, entry).await?;
+    }
+    Ok(n)
+}
