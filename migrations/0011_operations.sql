@@ -169,3 +169,20 @@ select area_code, day, treated_at, sum(delta) from (
 -- set beside the F0 treated there.
 alter table quarantine_sites add column treatment_tier smallint
     check (treatment_tier between 1 and 3);
+
+-- A department's name shows on the boards ("units behind"): renaming one
+-- moves its city's stamp like every other write a dashboard shows.
+create function stamp_by_unit() returns trigger language plpgsql as $$
+declare
+    unit_area text := coalesce(new.area_code, old.area_code);
+    city text;
+begin
+    select coalesce(g.code, p.code, a.code) into city
+    from areas a left join areas p on p.code = a.parent_code left join areas g on g.code = p.parent_code
+    where a.code = unit_area;
+    perform bump_city_stamp(city);
+    return null;
+end $$;
+
+create trigger units_stamp after insert or update or delete on units
+    for each row execute function stamp_by_unit();

@@ -27,6 +27,8 @@ pub struct AppState {
     pub boards: Arc<BoardCache>,
     /// The public page's copies and per-address counters.
     pub public: Arc<PublicCache>,
+    /// Rendered parts of pages, each kept with the board stamp it shows.
+    pub fragments: Arc<FragmentCache>,
     /// The read replica, when there is one (`VX_READ_DATABASE_URL`).
     pub replica: Option<Arc<Replica>>,
 }
@@ -40,6 +42,7 @@ impl AppState {
             clock,
             boards: Arc::default(),
             public: Arc::default(),
+            fragments: Arc::default(),
             replica: None,
         }
     }
@@ -127,5 +130,37 @@ impl PublicCache {
             .get(&lang)
             .filter(|c| c.day == today && (now - c.checked_at).num_seconds() < CHECK_EVERY)
             .cloned()
+    }
+}
+
+/// Rendered parts of pages (an area page's board), each with the stamp of
+/// the board it was rendered from: a part is served only for that stamp.
+#[derive(Default)]
+pub struct FragmentCache {
+    parts: Mutex<HashMap<String, (i64, Arc<String>)>>,
+}
+
+/// Parts kept at most; past this the cache starts again empty.
+const FRAGMENTS_MAX: usize = 2048;
+
+impl FragmentCache {
+    /// The part under `key` if it was rendered from the board at `stamp`.
+    pub fn get(&self, key: &str, stamp: i64) -> Option<Arc<String>> {
+        let parts = self.parts.lock().expect("fragments");
+        parts
+            .get(key)
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, html)| html.clone())
+    }
+
+    /// Keeps `html` under `key` for `stamp`, unless a newer one is kept.
+    pub fn put(&self, key: String, stamp: i64, html: Arc<String>) {
+        let mut parts = self.parts.lock().expect("fragments");
+        if parts.len() >= FRAGMENTS_MAX {
+            parts.clear();
+        }
+        if parts.get(&key).is_none_or(|(s, _)| *s <= stamp) {
+            parts.insert(key, (stamp, html));
+        }
     }
 }

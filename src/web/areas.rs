@@ -51,6 +51,8 @@ async fn own_area(user: CurrentUser) -> Redirect {
 struct AreaPage {
     page: Page,
     v: Dash,
+    /// The rendered board (`#board`), from [`board_html`].
+    board_html: String,
     area: Area,
     level: Level,
     breadcrumb: Vec<(String, String)>,
@@ -63,7 +65,6 @@ struct AreaPage {
     errors: FieldErrors,
     /// Lines of a refused populations file, in the reader's language.
     import_errors: Vec<String>,
-    sort: String,
     can_declare: bool,
     zone_raw: crate::domain::forms::Raw,
     zone_errors: FieldErrors,
@@ -88,6 +89,60 @@ impl AreaPage {
     fn me(&self) -> &crate::storage::board::Summary {
         self.v.me()
     }
+    fn zone_fields(&self) -> Vec<crate::domain::forms::Field> {
+        let lang = self.page.lang;
+        let levels = std::iter::once((String::new(), "—".to_string()))
+            .chain((1..=4).map(|l| {
+                (
+                    l.to_string(),
+                    lang.t(&format!("zone.level_{l}")).to_string(),
+                )
+            }))
+            .collect();
+        crate::domain::forms::FormBuilder::new(lang, &self.zone_raw, &self.zone_errors)
+            .choice::<crate::domain::vocab::Colour>("colour", "zone.colour", false, true)
+            .select("level", "zone.level_field", levels, false)
+            .text("reason", "zone.reason", true, 1000)
+            .date("effective_on", "zone.effective_on", true)
+            .build()
+    }
+}
+
+/// The words a fragment needs without the page's session: the catalogue
+/// and number formats of one language.
+struct Words {
+    lang: crate::domain::i18n::Lang,
+}
+
+impl Words {
+    fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+    fn tf(&self, key: &str, args: &[&str]) -> String {
+        self.lang.tf(key, args)
+    }
+    fn int(&self, n: &i64) -> String {
+        self.lang.int(*n)
+    }
+}
+
+/// The board part of an area page (`#board`): the same for every reader
+/// of one language, sort and day while the board stands, so it is rendered
+/// once and kept (see [`board_html`]).
+#[derive(Template)]
+#[template(path = "areas/board.html")]
+struct BoardFragment<'a> {
+    page: Words,
+    v: &'a Dash,
+    area: &'a Area,
+    level: Level,
+    sort: &'a str,
+}
+
+impl BoardFragment<'_> {
+    fn me(&self) -> &crate::storage::board::Summary {
+        self.v.me()
+    }
     fn sort_href(&self, key: &str) -> String {
         format!(
             "/areas/{}?sort={key}{}",
@@ -107,23 +162,53 @@ impl AreaPage {
             _ => "none",
         }
     }
-    fn zone_fields(&self) -> Vec<crate::domain::forms::Field> {
-        let lang = self.page.lang;
-        let levels = std::iter::once((String::new(), "—".to_string()))
-            .chain((1..=4).map(|l| {
-                (
-                    l.to_string(),
-                    lang.t(&format!("zone.level_{l}")).to_string(),
-                )
-            }))
-            .collect();
-        crate::domain::forms::FormBuilder::new(lang, &self.zone_raw, &self.zone_errors)
-            .choice::<crate::domain::vocab::Colour>("colour", "zone.colour", false, true)
-            .select("level", "zone.level_field", levels, false)
-            .text("reason", "zone.reason", true, 1000)
-            .date("effective_on", "zone.effective_on", true)
-            .build()
-    }
+}
+
+/// Where the time of each request goes in a kept board fragment.
+const UPDATED_MARK: &str = "__VX_UPDATED__";
+
+/// The rendered `#board` of `v`: from the kept copy when the board has not
+/// moved since it was rendered (same stamp, language, sort, date and
+/// today), else rendered now — with the units behind, which only the board
+/// shows — and kept. Every write bumps the stamp, so a kept copy is never
+/// older than the board itself.
+async fn board_html(
+    state: &AppState,
+    v: &mut Dash,
+    area: &Area,
+    level: Level,
+    sort: &str,
+    today: chrono::NaiveDate,
+) -> Result<String, AppError> {
+    let key = format!(
+        "{}|{}|{}|{}|{}|{}",
+        area.code,
+        v.date,
+        today,
+        v.lang.code(),
+        sort,
+        v.strain_share
+    );
+    let stamp = v.board.stamp;
+    let html = match state.fragments.get(&key, stamp) {
+        Some(html) => html,
+        None => {
+            v.behind = tasks::behind(&state.db, v.date, &area.code, 5).await?;
+            let html = BoardFragment {
+                page: Words { lang: v.lang },
+                v,
+                area,
+                level,
+                sort,
+            }
+            .render()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("board: {e}")))?;
+            let html = std::sync::Arc::new(html);
+            state.fragments.put(key, stamp, html.clone());
+            html
+        }
+    };
+    Ok(html.replacen(UPDATED_MARK, &v.updated(), 1))
 }
 
 /// The wall view: one 1920×1080 screen, no scrolling.
@@ -239,8 +324,8 @@ async fn area_page(
         date == today,
         state.clock.now(),
     );
-    v.behind = tasks::behind(&state.db, date, &area_ref.code, 5).await?;
     v.strain_share = state.config.treatment_max_pct / 100.0;
+    let board_html = board_html(state, &mut v, &area, area_ref.level, &sort, today).await?;
     let tasks = tasks::open_for(&state.db, today, &area_ref.code).await?;
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
@@ -250,6 +335,7 @@ async fn area_page(
         None
     };
     Ok(AreaPage {
+        board_html,
         tasks,
         entry,
         today,
@@ -267,7 +353,6 @@ async fn area_page(
         population_input,
         errors,
         import_errors: Vec::new(),
-        sort,
         zone_raw,
         zone_errors: FieldErrors::default(),
     })

@@ -589,3 +589,28 @@ async fn the_wall_view_draws_every_district_where_it_lies_with_the_time_of_the_f
     let d = b.get("/areas/020/wall").await.text;
     assert!(d.contains(r#"id="tiles""#) && d.matches(r#"class="tile "#).count() == 16);
 }
+
+#[sqlx::test]
+async fn a_kept_board_still_tells_the_time_of_each_request_and_changes_with_a_write(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("thanhpho").await;
+    let first = b.get("/areas/01").await.text;
+    assert!(first.contains("Cập nhật lúc 09:00 · 01/08/2021"));
+    // Nothing written: the same board, told at the new time.
+    t.clock.set(t.clock.now() + Duration::minutes(5));
+    let again = b.get("/areas/01").await.text;
+    assert!(
+        again.contains("Cập nhật lúc 09:05 · 01/08/2021"),
+        "the time is the request's"
+    );
+    assert!(again.contains(r#"id="f0-total">0<"#));
+    // In English the board is its own.
+    b.get("/lang/en?next=/areas/01").await;
+    assert!(b.get("/areas/01").await.text.contains("Updated at 09:05"));
+    b.get("/lang/vi?next=/areas/01").await;
+    // A write moves the stamp: the next page is drawn again with it.
+    let token = t.token("lienninh").await;
+    t.api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": "BN1", "detected_on": "2021-08-01", "detected_in": "community", "status": "treating"}))).await;
+    let after = b.get("/areas/01").await.text;
+    assert!(after.contains(r#"id="f0-total">1<"#) && after.contains("1/579 phường/xã vùng đỏ"));
+}
