@@ -628,8 +628,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("lockdowns.people", "Số người bên trong", "People inside"),
     (
         "lockdowns.cluster_id",
-        "Chùm ca bệnh (mã số)",
-        "Cluster (number)",
+        "Chùm ca bệnh bên trong",
+        "Cluster inside",
     ),
     ("lockdowns.status", "Trạng thái", "Status"),
     ("lockdowns.lifted_on", "Dỡ bỏ ngày", "Lifted on"),

@@ -401,3 +401,73 @@ async fn the_public_page_limits_requests_from_one_address(db: PgPool) {
     t.clock.set(t.clock.now() + Duration::seconds(61));
     assert_eq!(public(&t).await.status, StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn a_commune_official_files_a_lockdown_on_a_phone_form_choosing_its_cluster_by_name(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("lienninh").await;
+    let r = b
+        .post(
+            "/clusters/new",
+            "/clusters",
+            &[
+                ("commune_code", "00682"),
+                ("name", "Thôn Thọ Am"),
+                ("opened_on", "2021-07-28"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let form = b.get("/lockdowns/new").await.text;
+    assert!(
+        form.contains("Thôn Thọ Am (Xã Liên Ninh)"),
+        "the cluster is offered by name"
+    );
+    let cluster: i64 = sqlx::query_scalar("select id from clusters where name = 'Thôn Thọ Am'")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    let r = b
+        .post(
+            "/lockdowns/new",
+            "/lockdowns",
+            &[
+                ("commune_code", "00682"),
+                ("name", "Thôn Thọ Am"),
+                ("kind", "isolation_area"),
+                ("started_on", "2021-07-28"),
+                ("households", ""),
+                ("people", "1.250"),
+                ("cluster_id", &cluster.to_string()),
+                ("status", "active"),
+                ("lifted_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = b.get(r.location()).await.text;
+    assert!(page.contains("Thôn Thọ Am") && page.contains("1.250"));
+    assert!(
+        page.contains("Chưa có"),
+        "households not given read as unknown, not 0"
+    );
+    // A bad form comes back with the input kept and the error by its field.
+    let r = b
+        .post(
+            "/lockdowns/new",
+            "/lockdowns",
+            &[
+                ("commune_code", "00682"),
+                ("name", "Ngõ 200"),
+                ("kind", "lockdown_point"),
+                ("started_on", "2021-07-28"),
+                ("people", "nhiều"),
+                ("status", "lifted"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("Ngõ 200") && r.text.contains("aria-invalid"));
+}

@@ -49,11 +49,27 @@ impl Record for LockdownRow {
         v: Viewer<'_>,
         raw: &Raw,
         errors: &FieldErrors,
-        _existing: Option<&Self>,
+        existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
         let mut communes = writable_communes(db, v.user).await?;
         if communes.len() > 1 {
             communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
+        }
+        // The open clusters the user can see, named with their commune.
+        let clusters: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+            .chain(
+                crate::storage::records::cases::open_clusters(db, v.user.scope())
+                    .await?
+                    .into_iter()
+                    .map(|(id, name, commune)| (id.to_string(), format!("{name} ({commune})"))),
+            )
+            .collect();
+        // A cluster closed since keeps its place on the lockdown's own form.
+        let mut clusters = clusters;
+        if let Some((id, name)) = existing.and_then(|e| e.cluster_id.zip(e.cluster_name.clone()))
+            && !clusters.iter().any(|(k, _)| *k == id.to_string())
+        {
+            clusters.push((id.to_string(), name));
         }
         Ok(FormBuilder::new(v.lang, raw, errors)
             .hidden("version")
@@ -63,7 +79,7 @@ impl Record for LockdownRow {
             .date("started_on", "lockdowns.started_on", true)
             .number("households", "lockdowns.households", false)
             .number("people", "lockdowns.people", true)
-            .number("cluster_id", "lockdowns.cluster_id", false)
+            .select("cluster_id", "lockdowns.cluster_id", clusters, false)
             .choice::<LockdownStatus>("status", "lockdowns.status", true, false)
             .date("lifted_on", "lockdowns.lifted_on", false)
             .textarea("note", "rec.note", 1000)
