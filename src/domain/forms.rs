@@ -626,6 +626,10 @@ impl Paging {
     pub const MAX_LIMIT: i64 = 1000;
     /// Most rows an export carries.
     pub const EXPORT_ROWS: i64 = 200_000;
+    /// Lists of very many rows count this far and no further: a count of a
+    /// million rows on every page would cost more than the page ("more
+    /// than 10.000" is what a reader needs).
+    pub const COUNT_CAP: i64 = 10_000;
 
     /// From `?page=` (pages) or `?limit=&offset=` (API); an `offset` alone
     /// pages by [`Self::PAGE_SIZE`].

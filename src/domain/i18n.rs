@@ -551,6 +551,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rec.export_csv", "Xuất CSV", "Export CSV"),
     ("rec.export_xlsx", "Xuất Excel", "Export Excel"),
     ("rec.total", "Tổng số: {}", "Total: {}"),
+    ("rec.total_over", "Tổng số: hơn {}", "Total: more than {}"),
     ("rec.saved", "Đã lưu.", "Saved."),
     ("rec.created", "Đã thêm.", "Added."),
     (

@@ -764,3 +764,52 @@ async fn the_audit_log_reads_as_sentences_with_before_and_after(db: PgPool) {
             .contains("thanhtri đã đăng nhập")
     );
 }
+
+#[sqlx::test]
+async fn a_list_of_more_cases_than_it_counts_says_more_than_ten_thousand_and_still_pages(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    vungxanh::storage::synth::generate(
+        &t.db,
+        "01",
+        &vungxanh::storage::synth::Scale {
+            cases: 10_050,
+            days: 60,
+            sites: 0,
+            checkpoints: 0,
+            directives: 0,
+            report_days: 0,
+            seed: 3,
+        },
+        t.clock.today(),
+    )
+    .await
+    .unwrap();
+    let mut city = t.signed_in("thanhpho").await;
+    let page = city.get("/cases").await.text;
+    assert!(
+        page.contains("Tổng số: hơn 10.000"),
+        "the count stops at the cap"
+    );
+    assert_eq!(page.matches("<tr").count() - 1, 50, "a full first page");
+    // Newest first, across the whole city.
+    let newest: String = sqlx::query_scalar(
+        "select case_code from cases where voided_at is null order by detected_on desc, id desc limit 1",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert!(page.find(&newest).unwrap() < page.find("</tbody>").unwrap());
+    // A deep page still answers, and a commune's list counts exactly.
+    assert_eq!(city.get("/cases?page=150").await.status, StatusCode::OK);
+    let exact: i64 = sqlx::query_scalar(
+        "select count(*) from cases where commune_code = '00682' and voided_at is null",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    let mut commune = t.signed_in("lienninh").await;
+    let mine = commune.get("/cases").await.text;
+    assert!(mine.contains(&format!("Tổng số: {}", exact)), "{exact}");
+}

@@ -194,6 +194,17 @@ impl ListPage {
         }
     }
 
+    /// "Tổng số: 1.416", or "more than 10.000" for a list counted only that far.
+    fn total_text(&self) -> String {
+        if self.total > Paging::COUNT_CAP {
+            self.page
+                .tf("rec.total_over", &[&self.page.lang.int(Paging::COUNT_CAP)])
+        } else {
+            self.page
+                .tf("rec.total", &[&self.page.lang.int(self.total)])
+        }
+    }
+
     fn href(&self, extra: &str) -> String {
         if self.query.is_empty() {
             format!("{}?{extra}", self.base)
