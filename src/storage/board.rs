@@ -871,7 +871,15 @@ pub async fn compute(
                 adults: lv.adults,
                 adults_estimated: lv.adults_estimated,
                 population_estimated: a.population_estimated && a.population.is_some(),
-                lacking: lv.lacking.clone(),
+                // Treatment capacity is held and judged above a commune
+                // (its district's and the city's facilities): a commune
+                // without its own is not "lacking" it.
+                lacking: lv
+                    .lacking
+                    .iter()
+                    .copied()
+                    .filter(|l| !(a.level == "commune" && *l == Lacking::Treatment))
+                    .collect(),
                 red_communes: zone_reds.1,
                 green_communes: zone_reds.2,
                 declaration: decl,

@@ -614,3 +614,20 @@ async fn a_kept_board_still_tells_the_time_of_each_request_and_changes_with_a_wr
     let after = b.get("/areas/01").await.text;
     assert!(after.contains(r#"id="f0-total">1<"#) && after.contains("1/579 phường/xã vùng đỏ"));
 }
+
+#[sqlx::test]
+async fn a_commune_is_not_told_it_lacks_treatment_figures_its_district_holds(db: PgPool) {
+    let t = setup(db).await;
+    sqlx::query("update areas set population = 10000 where code = '00682'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let city = t.token("thanhpho").await;
+    let commune = summary(&t, &city, "00682").await;
+    assert_eq!(commune["zone"]["lacking"], json!(["vaccination"]));
+    let district = summary(&t, &city, "020").await;
+    assert_eq!(
+        district["zone"]["lacking"],
+        json!(["vaccination", "treatment"])
+    );
+}
