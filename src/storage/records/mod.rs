@@ -24,6 +24,22 @@ macro_rules! row_accessors {
     };
 }
 
+/// `Stored::area` for a row placed at any level, with `area_code`,
+/// `area_name`, `area_level`, `parent_code` and `city_code` fields.
+macro_rules! placed_by_area_fields {
+    () => {
+        fn area(&self) -> crate::domain::area::AreaRef {
+            super::placed_at(
+                &self.area_code,
+                &self.area_name,
+                &self.area_level,
+                self.parent_code.as_deref(),
+                &self.city_code,
+            )
+        }
+    };
+}
+
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;

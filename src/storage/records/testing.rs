@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
-use super::{Stored, placed_at, writable_area};
+use super::{Stored, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
@@ -58,15 +58,7 @@ impl Stored for TestingRow {
 
     row_accessors!(serialize);
 
-    fn area(&self) -> AreaRef {
-        placed_at(
-            &self.area_code,
-            &self.area_name,
-            &self.area_level,
-            self.parent_code.as_deref(),
-            &self.city_code,
-        )
-    }
+    placed_by_area_fields!();
 
     fn values_area(v: &TestingValues) -> &AreaRef {
         &v.area
