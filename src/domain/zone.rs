@@ -75,6 +75,9 @@ pub struct LevelInputs {
     /// places recorded means capacity is unknown.
     pub treatment_capacity: i64,
     pub treatment_occupancy: i64,
+    /// The area is a commune: its criterion 3 is judged with its district's
+    /// facilities, so having none of its own is not missing data.
+    pub commune: bool,
 }
 
 /// Which criterion set the level.
@@ -186,7 +189,9 @@ pub fn level(i: &LevelInputs, t: &Thresholds) -> LevelOutcome {
         Some(_) => {}
     }
     if i.treatment_capacity <= 0 {
-        lacking.push(Lacking::Treatment);
+        if !i.commune {
+            lacking.push(Lacking::Treatment);
+        }
     } else if has_cases
         && level < 4
         && i.treatment_occupancy as f64 >= t.treatment_max_share * i.treatment_capacity as f64
@@ -219,6 +224,7 @@ mod tests {
             first_doses: Some(100_000),
             treatment_capacity: 100,
             treatment_occupancy: 0,
+            commune: false,
         }
     }
 
@@ -310,6 +316,20 @@ mod tests {
         let out = level(&i, &Thresholds::default());
         assert_eq!(out.level, Some(2));
         assert_eq!(out.lacking, vec![Lacking::Treatment]);
+    }
+
+    #[test]
+    fn a_commune_without_its_own_treatment_places_lacks_nothing() {
+        let mut i = inputs(25);
+        i.treatment_capacity = 0;
+        i.commune = true;
+        let out = level(&i, &Thresholds::default());
+        assert!(out.lacking.is_empty(), "{:?}", out.lacking);
+        i.commune = false;
+        assert_eq!(
+            level(&i, &Thresholds::default()).lacking,
+            vec![Lacking::Treatment]
+        );
     }
 
     #[test]

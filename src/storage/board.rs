@@ -816,6 +816,7 @@ pub async fn compute(
             first_doses: rep.1,
             treatment_capacity: c.treatment_capacity,
             treatment_occupancy: c.treatment_occupancy,
+            commune: a.level == "commune",
         };
         let lv: LevelOutcome = zone::level(&inputs, t);
         let computed_colour = if zone_reds.0 { "red" } else { "green" };
@@ -871,15 +872,7 @@ pub async fn compute(
                 adults: lv.adults,
                 adults_estimated: lv.adults_estimated,
                 population_estimated: a.population_estimated && a.population.is_some(),
-                // Treatment capacity is held and judged above a commune
-                // (its district's and the city's facilities): a commune
-                // without its own is not "lacking" it.
-                lacking: lv
-                    .lacking
-                    .iter()
-                    .copied()
-                    .filter(|l| !(a.level == "commune" && *l == Lacking::Treatment))
-                    .collect(),
+                lacking: lv.lacking.clone(),
                 red_communes: zone_reds.1,
                 green_communes: zone_reds.2,
                 declaration: decl,
