@@ -103,6 +103,14 @@ impl Lang {
         out
     }
 
+    /// A count that may be unknown: grouped, or "Chưa có" (never 0).
+    pub fn opt_int(self, n: Option<i64>) -> String {
+        match n {
+            Some(n) => self.int(n),
+            None => self.t("common.unknown").to_string(),
+        }
+    }
+
     /// A day as dd/mm/yyyy (both languages, as the command centres write it).
     pub fn date(self, d: NaiveDate) -> String {
         d.format("%d/%m/%Y").to_string()

@@ -411,12 +411,11 @@ impl Dash {
 
     /// A population, marked when estimated.
     pub fn population(&self, a: &Area) -> String {
-        match a.population {
-            None => self.t("common.unknown"),
-            Some(p) if a.population_estimated => {
-                format!("{} ({})", self.lang.int(p), self.lang.t("areas.estimated"))
-            }
-            Some(p) => self.lang.int(p),
+        let figure = self.lang.opt_int(a.population);
+        if a.population.is_some() && a.population_estimated {
+            format!("{figure} ({})", self.lang.t("areas.estimated"))
+        } else {
+            figure
         }
     }
 

@@ -72,10 +72,7 @@ impl Page {
 
     /// An optional number, or "not set".
     pub fn opt_int(&self, n: &Option<i64>) -> String {
-        match n {
-            Some(n) => self.lang.int(*n),
-            None => self.lang.t("common.unknown").to_string(),
-        }
+        self.lang.opt_int(*n)
     }
 
     /// A date as dd/mm/yyyy.

@@ -16,13 +16,6 @@ use crate::storage::records::lockdowns::LockdownRow;
 use crate::storage::records::testing::TestingRow;
 use crate::storage::records::writable_communes;
 
-fn opt_int(lang: Lang, n: Option<i32>) -> String {
-    n.map_or_else(
-        || lang.t("common.unknown").to_string(),
-        |n| lang.int(i64::from(n)),
-    )
-}
-
 impl Record for LockdownRow {
     const PAGES: &'static str = "/lockdowns";
     const API: &'static str = "/lockdowns";
@@ -153,7 +146,7 @@ impl Record for LockdownRow {
             self.commune_name.clone(),
             label::<LockdownKind>(v.lang, Some(&self.kind)),
             v.lang.date(self.started_on),
-            opt_int(v.lang, self.households),
+            v.lang.opt_int(self.households.map(i64::from)),
             v.lang.int(i64::from(self.people)),
             label::<LockdownStatus>(v.lang, Some(&self.status)),
         ]
@@ -181,7 +174,7 @@ impl Record for LockdownRow {
             ),
             (
                 lang.t("lockdowns.households").into(),
-                opt_int(lang, self.households),
+                lang.opt_int(self.households.map(i64::from)),
             ),
             (
                 lang.t("lockdowns.people").into(),
