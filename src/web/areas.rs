@@ -16,7 +16,7 @@ use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
 use crate::storage::records::tasks;
 use crate::web::auth::{Action, CsrfForm, CsrfMultipart, CurrentUser};
-use crate::web::dashboard::{Dash, SORTS};
+use crate::web::dashboard::{Dash, SORTS, Words};
 use crate::web::page::Page;
 
 // ---------------------------------------------------------------- pages
@@ -105,24 +105,6 @@ impl AreaPage {
             .text("reason", "zone.reason", true, 1000)
             .date("effective_on", "zone.effective_on", true)
             .build()
-    }
-}
-
-/// The words a fragment needs without the page's session: the catalogue
-/// and number formats of one language.
-struct Words {
-    lang: crate::domain::i18n::Lang,
-}
-
-impl Words {
-    fn t<'a>(&self, key: &'a str) -> &'a str {
-        self.lang.t(key)
-    }
-    fn tf(&self, key: &str, args: &[&str]) -> String {
-        self.lang.tf(key, args)
-    }
-    fn int(&self, n: &i64) -> String {
-        self.lang.int(*n)
     }
 }
 

@@ -87,6 +87,27 @@ pub fn sort_rows(rows: &mut [Summary], sort: &str) {
     }
 }
 
+/// The words a fragment needs without the page's session: the catalogue
+/// and number formats of one language.
+pub struct Words {
+    pub lang: crate::domain::i18n::Lang,
+}
+
+impl Words {
+    /// The text for `key`.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+    /// `key`'s text with its placeholders filled.
+    pub fn tf(&self, key: &str, args: &[&str]) -> String {
+        self.lang.tf(key, args)
+    }
+    /// A count grouped the reader's way.
+    pub fn int(&self, n: &i64) -> String {
+        self.lang.int(*n)
+    }
+}
+
 /// A board seen by one reader on one day.
 pub struct Dash {
     pub lang: Lang,

@@ -23,7 +23,7 @@ use crate::domain::i18n::Lang;
 use crate::state::{AppState, PublicCopy as Copy};
 use crate::storage::board::Summary;
 use crate::storage::records::hotlines::PublicContact;
-use crate::web::dashboard::Dash;
+use crate::web::dashboard::{Dash, Words};
 use crate::web::error::request_lang;
 use crate::web::sign_in::ClientAddress;
 
@@ -42,6 +42,7 @@ struct DistrictView {
 #[template(path = "public.html")]
 struct PublicPage<'a> {
     lang: Lang,
+    page: Words,
     v: Dash,
     districts: Vec<DistrictView>,
     hotlines: HashMap<String, Vec<&'a PublicContact>>,
@@ -49,9 +50,6 @@ struct PublicPage<'a> {
 }
 
 impl PublicPage<'_> {
-    fn t(&self, key: &str) -> String {
-        self.lang.t(key).to_string()
-    }
     fn hotlines_of(&self, code: &str) -> Vec<&PublicContact> {
         self.hotlines.get(code).cloned().unwrap_or_default()
     }
@@ -165,6 +163,7 @@ async fn build(
     v.link_prefix = "#a-";
     let page = PublicPage {
         lang,
+        page: Words { lang },
         v,
         districts,
         hotlines: hotlines_by,
