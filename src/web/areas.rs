@@ -305,8 +305,8 @@ async fn area_page(
         date,
         date == today,
         state.clock.now(),
+        state.config.treatment_max_pct / 100.0,
     );
-    v.strain_share = state.config.treatment_max_pct / 100.0;
     let board_html = board_html(state, &mut v, &area, area_ref.level, &sort, today).await?;
     let tasks = tasks::open_for(&state.db, today, &area_ref.code).await?;
     let mut zone_raw = crate::domain::forms::Raw::default();
@@ -353,8 +353,16 @@ async fn wall(
     user.authorize(Action::ReadArea(&area_ref))?;
     let today = state.clock.today();
     let board = board(&state, &area_ref, today).await?;
-    let mut v = Dash::new(page.lang, board, "worse", today, true, state.clock.now());
-    v.strain_share = state.config.treatment_max_pct / 100.0;
+    let strain = state.config.treatment_max_pct / 100.0;
+    let mut v = Dash::new(
+        page.lang,
+        board,
+        "worse",
+        today,
+        true,
+        state.clock.now(),
+        strain,
+    );
     v.behind = tasks::behind(&state.db, today, &area_ref.code, 5).await?;
     Ok(WallPage { page, v })
 }

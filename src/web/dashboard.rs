@@ -129,7 +129,8 @@ pub struct Dash {
 }
 
 impl Dash {
-    /// The view of `board` with its children sorted by `sort`.
+    /// The view of `board` with its children sorted by `sort`; a treatment
+    /// tier at or above `strain_share` (0–1) full is flagged.
     pub fn new(
         lang: Lang,
         board: Arc<Board>,
@@ -137,6 +138,7 @@ impl Dash {
         date: NaiveDate,
         is_today: bool,
         now: DateTime<Utc>,
+        strain_share: f64,
     ) -> Self {
         let mut rows = board.children.clone();
         sort_rows(&mut rows, sort);
@@ -153,7 +155,7 @@ impl Dash {
             is_today,
             now,
             spark_max,
-            strain_share: 0.9,
+            strain_share,
             link_prefix: "/areas/",
             behind: Vec::new(),
         }

@@ -159,7 +159,8 @@ async fn build(
         crate::storage::records::hotlines::public_contacts(&state.db, city, today).await?;
     let hotlines_by = group(&hotlines);
     let duty_by = group(&duty);
-    let mut v = Dash::new(lang, board, "name", today, true, now);
+    let strain = state.config.treatment_max_pct / 100.0;
+    let mut v = Dash::new(lang, board, "name", today, true, now, strain);
     v.link_prefix = "#a-";
     let page = PublicPage {
         lang,
