@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -111,10 +111,22 @@ async fn public_page(
     Ok(respond(&copy))
 }
 
+/// The kept page as a body that shares it (no copy per request).
+struct Shared(Arc<String>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 fn respond(copy: &Copy) -> Response {
     (
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        Html(copy.html.as_str().to_string()),
+        [
+            (header::CACHE_CONTROL, "public, max-age=60"),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        axum::body::Bytes::from_owner(Shared(copy.html.clone())),
     )
         .into_response()
 }
