@@ -153,14 +153,15 @@ async fn build(
         crate::storage::board::board(&state.db, &state.boards, &thresholds, &city_ref, today)
             .await?;
     let mut districts = Vec::new();
+    // Every district's place in the tree in one query.
+    let codes: Vec<String> = board.children.iter().map(|d| d.area.code.clone()).collect();
+    let refs = crate::storage::areas::area_refs(&state.db, &codes).await?;
     for d in &board.children {
         if d.area.level != Level::District.as_str() {
             continue;
         }
-        let d_ref = crate::storage::areas::area_ref(&state.db, &d.area.code)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let db = crate::storage::board::board(&state.db, &state.boards, &thresholds, &d_ref, today)
+        let d_ref = refs.get(&d.area.code).ok_or(AppError::NotFound)?;
+        let db = crate::storage::board::board(&state.db, &state.boards, &thresholds, d_ref, today)
             .await?;
         districts.push(DistrictView {
             me: d.clone(),
