@@ -274,12 +274,15 @@ async fn area_page(
         0
     };
     // Ancestors the user may open, for the breadcrumb.
-    let mut breadcrumb = Vec::new();
-    for code in [&area_ref.grandparent_code, &area_ref.parent_code]
+    let ancestors: Vec<String> = [&area_ref.grandparent_code, &area_ref.parent_code]
         .into_iter()
         .flatten()
-    {
-        if let Some(a) = crate::storage::areas::area_ref(db, code).await?
+        .cloned()
+        .collect();
+    let mut found = crate::storage::areas::area_refs(db, &ancestors).await?;
+    let mut breadcrumb = Vec::new();
+    for code in &ancestors {
+        if let Some(a) = found.remove(code)
             && user.can(Action::ReadArea(&a))
         {
             breadcrumb.push((a.code, a.name));

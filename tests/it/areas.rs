@@ -158,6 +158,14 @@ async fn the_area_browser_shows_30_districts_and_16_communes_under_thanh_tri(db:
             .contains(r#"<a href="/areas/01">Thành phố Hà Nội</a>"#),
         "breadcrumb"
     );
+    // A commune's breadcrumb: the city, then its district.
+    let lien_ninh = b.get("/areas/00682").await.text;
+    assert!(
+        lien_ninh.contains(
+            r#"<a href="/areas/01">Thành phố Hà Nội</a> › <a href="/areas/020">Huyện Thanh Trì</a> › "#
+        ),
+        "breadcrumb from the city down"
+    );
 }
 
 /// Rows in the table of areas under the one shown.
