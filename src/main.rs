@@ -577,8 +577,10 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
         state = state.with_replica(db::connect_replica(url, config.db_max_connections)?);
         tracing::info!("dashboards, lists and exports read from the replica");
     }
+    let feed = state.listen();
     let app = router(state);
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
+    feed.abort();
     cleanup.abort();
     counters.abort();
     metrics_upkeep.abort();

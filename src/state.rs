@@ -7,10 +7,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use sqlx::PgPool;
 
+use crate::domain::area::{AreaRef, Codes};
 use crate::domain::clock::Clock;
 use crate::domain::config::Config;
+use crate::domain::error::AppError;
 use crate::domain::i18n::Lang;
-use crate::storage::board::BoardCache;
+use crate::domain::zone::Thresholds;
+use crate::storage::board::{Board, BoardCache};
+use crate::storage::feed::Feed;
 use crate::storage::replica::Replica;
 
 /// What every handler can reach. Holds no request state: sessions and
@@ -31,6 +35,9 @@ pub struct AppState {
     pub fragments: Arc<FragmentCache>,
     /// The read replica, when there is one (`VX_READ_DATABASE_URL`).
     pub replica: Option<Arc<Replica>>,
+    /// Stamps, sessions and users kept in memory while PostgreSQL's
+    /// notifications say they are current ([`AppState::listen`]).
+    pub feed: Arc<Feed>,
 }
 
 impl AppState {
@@ -44,7 +51,14 @@ impl AppState {
             public: Arc::default(),
             fragments: Arc::default(),
             replica: None,
+            feed: Arc::default(),
         }
+    }
+
+    /// Starts listening for changes, so pages are served from memory while
+    /// nothing changed. Without it every page reads PostgreSQL.
+    pub fn listen(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.feed.clone().run(self.db.clone()))
     }
 
     /// The same, with dashboards, lists and exports read from `replica`.
@@ -52,6 +66,19 @@ impl AppState {
         let wait = std::time::Duration::from_millis(self.config.read_wait_ms);
         self.replica = Some(Arc::new(Replica::new(replica, wait)));
         self
+    }
+
+    /// The board of `area` on `date` through the cache. While the change
+    /// feed listens the stamp comes from memory; with a replica it is read
+    /// from the replica, which may lag the stamp the primary announced.
+    pub async fn board(&self, area: &AreaRef, date: NaiveDate) -> Result<Arc<Board>, AppError> {
+        let thresholds = Thresholds::from(&*self.config);
+        let known = match &self.replica {
+            Some(_) => None,
+            None => self.feed.stamp(&Codes::of(area).city),
+        };
+        let reads = self.reads().await;
+        crate::storage::board::board(&reads, &self.boards, &thresholds, area, date, known).await
     }
 
     /// Where a read-only page reads: the replica when it answers and has

@@ -344,23 +344,29 @@ pub async fn current_stamp(db: &PgPool, city: &str) -> Result<i64, AppError> {
 }
 
 /// The board of `area` on `date`, including every write committed before
-/// this call: the stamp read first counts them, and only a board computed
-/// at that stamp or later is served.
+/// this call: the stamp read first counts them (or `known`, the stamp the
+/// change feed holds, which counts them too), and only a board computed at
+/// that stamp or later is served.
 pub async fn board(
     db: &PgPool,
     cache: &BoardCache,
     thresholds: &Thresholds,
     area: &AreaRef,
     date: NaiveDate,
+    known: Option<i64>,
 ) -> Result<Arc<Board>, AppError> {
     let city = Codes::of(area).city;
-    let mut conn = db.acquire().await?;
-    let asked_at = stamp(&mut conn, &city).await?;
+    let asked_at = match known {
+        Some(s) => s,
+        None => {
+            let mut conn = db.acquire().await?;
+            stamp(&mut conn, &city).await?
+        }
+    };
     if let Some(b) = cache.get(&area.code, date, asked_at) {
         metrics::counter!("vx_board_cache_hits_total").increment(1);
         return Ok(b);
     }
-    drop(conn);
     let gate = cache.gate(&area.code, date);
     let _turn = gate.lock().await;
     // Whoever held the gate may have computed it after this call began.

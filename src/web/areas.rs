@@ -263,7 +263,7 @@ async fn area_page(
     let date = crate::domain::forms::query_date(&view.date, "date", today)?
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let board = board(state, area_ref, date).await?;
+    let board = state.board(area_ref, date).await?;
     let area = board.me.area.clone();
     // The board already counts the communes under the area; the districts
     // of a city are its children.
@@ -355,7 +355,7 @@ async fn wall(
         .ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&area_ref))?;
     let today = state.clock.today();
-    let board = board(&state, &area_ref, today).await?;
+    let board = state.board(&area_ref, today).await?;
     let strain = state.config.treatment_max_pct / 100.0;
     let mut v = Dash::new(
         page.lang,
@@ -571,7 +571,7 @@ async fn api_summary(
     user.authorize(Action::ReadArea(&a))?;
     let today = state.clock.today();
     let date = crate::domain::forms::query_date(&q.date, "date", today)?.unwrap_or(today);
-    let board = board(&state, &a, date).await?;
+    let board = state.board(&a, date).await?;
     Ok(Json(board.me.clone()))
 }
 
@@ -587,7 +587,7 @@ async fn api_declare(
     let raw = crate::domain::forms::Raw::from_json(body)?;
     let id =
         crate::storage::board::declare(&state.db, state.clock.now(), &user, &area, &raw).await?;
-    let board = board(&state, &area, state.clock.today()).await?;
+    let board = state.board(&area, state.clock.today()).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(serde_json::json!({"id": id, "zone": board.me.zone})),
@@ -604,15 +604,4 @@ async fn api_withdraw(
         .ok_or(AppError::NotFound)?;
     crate::storage::board::withdraw(&state.db, state.clock.now(), &user, &area).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-/// The board of `area` on `date` through the application's cache.
-async fn board(
-    state: &AppState,
-    area: &AreaRef,
-    date: chrono::NaiveDate,
-) -> Result<std::sync::Arc<crate::storage::board::Board>, AppError> {
-    let thresholds = crate::domain::zone::Thresholds::from(&*state.config);
-    let reads = state.reads().await;
-    crate::storage::board::board(&reads, &state.boards, &thresholds, area, date).await
 }

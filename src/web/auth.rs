@@ -137,7 +137,7 @@ async fn from_session(
         .await
         .map_err(session_error)?
         .unwrap_or(0);
-    let user = match load_session_user(&state.db, uid).await? {
+    let user = match session_user(state, uid).await? {
         Some((user, current)) if current == generation => user,
         _ => {
             // Disabled, removed, or its password changed since sign-in.
@@ -155,6 +155,20 @@ async fn from_session(
         session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     }
     Ok(Some(user))
+}
+
+/// The user `uid` and their session generation: from memory while the
+/// change feed listens, else from PostgreSQL (and kept).
+async fn session_user(state: &AppState, uid: i64) -> Result<Option<(CurrentUser, i32)>, AppError> {
+    if let Some(kept) = state.feed.user(uid) {
+        return Ok(Some(kept));
+    }
+    let epoch = state.feed.epoch();
+    let loaded = load_session_user(&state.db, uid).await?;
+    if let Some(u) = &loaded {
+        state.feed.keep_user(epoch, uid, u.clone());
+    }
+    Ok(loaded)
 }
 
 /// A multipart form (a file upload) read whole, whose `csrf` field matches

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -30,6 +30,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::storage::feed::CachedSessions;
 
 use crate::state::AppState;
 use auth::CurrentUser;
@@ -73,14 +75,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 /// `routes` (or more, in tests) with sessions, limits, error pages and
 /// headers: what every response passes through.
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
-        .with_name("vx_session")
-        .with_http_only(true)
-        .with_same_site(tower_sessions::cookie::SameSite::Lax)
-        .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
-        ));
+    let sessions = SessionManagerLayer::new(CachedSessions::new(
+        state.feed.clone(),
+        PostgresStore::new(state.db.clone()),
+    ))
+    .with_name("vx_session")
+    .with_http_only(true)
+    .with_same_site(tower_sessions::cookie::SameSite::Lax)
+    .with_secure(state.config.secure_cookies())
+    .with_expiry(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::minutes(state.config.session_idle_minutes),
+    ));
     let mut app = routes
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -115,11 +120,26 @@ async fn read_your_writes(
     next: axum::middleware::Next,
 ) -> Response {
     let writes = !req.method().is_safe();
-    let res = next.run(req).await;
+    // A browser that wrote through another process brings the stamps it saw.
+    if let Some(seen) = seen_cookie(req.headers())
+        && let Err(e) = state.feed.catch_up(&state.db, &seen).await
+    {
+        tracing::warn!(error = %e, "reading the city stamps failed");
+    }
+    let mut res = next.run(req).await;
+    let wrote = writes && !res.status().is_client_error() && !res.status().is_server_error();
+    if wrote && state.feed.listening() {
+        match state.feed.after_write(&state.db).await {
+            Ok(stamps) => {
+                if let Some(v) = seen_cookie_value(&stamps, state.config.secure_cookies()) {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the city stamps failed"),
+        }
+    }
     if let Some(replica) = &state.replica
-        && writes
-        && !res.status().is_client_error()
-        && !res.status().is_server_error()
+        && wrote
     {
         match crate::storage::replica::primary_lsn(&state.db).await {
             Ok(lsn) => {
@@ -129,6 +149,48 @@ async fn read_your_writes(
         }
     }
     res
+}
+
+/// The cookie that carries the stamps a browser's last write produced.
+const SEEN_COOKIE: &str = "vx_seen";
+
+/// `vx_seen=01.1234_79.12`: city code and stamp, at most a few cities.
+fn seen_cookie(headers: &axum::http::HeaderMap) -> Option<std::collections::HashMap<String, i64>> {
+    let raw = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(SEEN_COOKIE)?.strip_prefix('='))?;
+    let seen: std::collections::HashMap<String, i64> = raw
+        .split('_')
+        .take(8)
+        .filter_map(|p| {
+            let (city, stamp) = p.split_once('.')?;
+            if city.is_empty() || city.len() > 8 || !city.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Some((city.to_string(), stamp.parse().ok()?))
+        })
+        .collect();
+    (!seen.is_empty()).then_some(seen)
+}
+
+fn seen_cookie_value(
+    stamps: &std::collections::HashMap<String, i64>,
+    secure: bool,
+) -> Option<HeaderValue> {
+    if stamps.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = stamps.iter().map(|(c, s)| format!("{c}.{s}")).collect();
+    parts.sort();
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SEEN_COOKIE}={}; Path=/; Max-Age=300; HttpOnly; SameSite=Lax{secure}",
+        parts.join("_")
+    ))
+    .ok()
 }
 
 async fn home(user: Option<CurrentUser>) -> Redirect {
@@ -202,4 +264,30 @@ async fn service_worker() -> impl IntoResponse {
         ],
         include_str!("../../static/sw.js"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seen_cookie_reads_back_what_it_wrote_and_ignores_junk() {
+        let stamps =
+            std::collections::HashMap::from([("01".to_string(), 1234), ("79".to_string(), 5)]);
+        let v = seen_cookie_value(&stamps, true).unwrap();
+        let v = v.to_str().unwrap();
+        assert!(v.starts_with("vx_seen=01.1234_79.5; Path=/;"), "{v}");
+        assert!(v.contains("HttpOnly") && v.ends_with("; Secure"));
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; vx_seen=01.1234_79.5"),
+        );
+        assert_eq!(seen_cookie(&h), Some(stamps));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("vx_seen=x.1_01.z_../.3"),
+        );
+        assert_eq!(seen_cookie(&h), None);
+    }
 }

@@ -145,13 +145,10 @@ async fn build(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let thresholds = crate::domain::zone::Thresholds::from(&*state.config);
     let city_ref = crate::storage::areas::area_ref(&state.db, city)
         .await?
         .ok_or(AppError::NotFound)?;
-    let board =
-        crate::storage::board::board(&state.db, &state.boards, &thresholds, &city_ref, today)
-            .await?;
+    let board = state.board(&city_ref, today).await?;
     let mut districts = Vec::new();
     // Every district's place in the tree in one query.
     let codes: Vec<String> = board.children.iter().map(|d| d.area.code.clone()).collect();
@@ -161,8 +158,7 @@ async fn build(
             continue;
         }
         let d_ref = refs.get(&d.area.code).ok_or(AppError::NotFound)?;
-        let db = crate::storage::board::board(&state.db, &state.boards, &thresholds, d_ref, today)
-            .await?;
+        let db = state.board(d_ref, today).await?;
         districts.push(DistrictView {
             me: d.clone(),
             communes: db.children.clone(),

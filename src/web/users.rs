@@ -186,6 +186,9 @@ async fn update(
     .await
     {
         Ok(()) => {
+            // Disabled or moved takes effect on their next page, here at once
+            // and in other processes when the change feed hears of it.
+            state.feed.forget_user(id);
             Page::flash(&session, page.tf("users.saved", &[&username])).await?;
             Ok(Redirect::to("/admin/users").into_response())
         }

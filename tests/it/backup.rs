@@ -37,12 +37,10 @@ async fn city_total(t: &TestApp, token: &str) -> i64 {
 /// The app over another database, with `t`'s clock.
 async fn app_over(t: &TestApp, url: &str) -> TestApp {
     let db: PgPool = db::connect(url, 4).await.unwrap();
+    let state = AppState::new(db.clone(), Config::for_tests(), t.clock.clone());
     TestApp {
-        app: router(AppState::new(
-            db.clone(),
-            Config::for_tests(),
-            t.clock.clone(),
-        )),
+        app: router(state.clone()),
+        state,
         clock: t.clock.clone(),
         db,
     }

@@ -21,6 +21,7 @@ pub struct TestApp {
     pub db: PgPool,
     pub clock: Clock,
     pub app: Router,
+    pub state: AppState,
 }
 
 impl TestApp {
@@ -44,8 +45,41 @@ impl TestApp {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let app = router(AppState::new(db.clone(), config, clock.clone()));
-        Self { db, clock, app }
+        let state = AppState::new(db.clone(), config, clock.clone());
+        let app = router(state.clone());
+        Self {
+            db,
+            clock,
+            app,
+            state,
+        }
+    }
+
+    /// The app as `serve` runs it: stamps, sessions and users from memory
+    /// while the change feed listens (it listens when this returns).
+    pub async fn listening(db: PgPool) -> Self {
+        let app = Self::new(db).await;
+        app.start_listening().await;
+        app
+    }
+
+    /// Starts the change feed and waits until it listens.
+    pub async fn start_listening(&self) {
+        let _ = self.state.listen();
+        self.state.feed.ready().await;
+    }
+
+    /// A second web process over the same database, listening too.
+    pub async fn another_process(&self) -> Self {
+        let state = AppState::new(self.db.clone(), Config::for_tests(), self.clock.clone());
+        let other = Self {
+            db: self.db.clone(),
+            clock: self.clock.clone(),
+            app: router(state.clone()),
+            state,
+        };
+        other.start_listening().await;
+        other
     }
 
     /// Creates a user with [`PASSWORD`]; returns its id.

@@ -417,6 +417,8 @@ async fn a_declaration_overrides_the_computed_zone_until_it_is_withdrawn(db: PgP
 #[sqlx::test]
 async fn the_next_dashboard_after_a_write_shows_it(db: PgPool) {
     let t = setup(db).await;
+    // As `serve` runs: the stamp comes from memory, not from PostgreSQL.
+    t.start_listening().await;
     let mut b = t.signed_in("thanhpho").await;
     let before = b.get("/areas/01").await;
     assert!(before.text.contains(r#"id="f0-total">0<"#));

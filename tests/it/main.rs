@@ -13,6 +13,7 @@ mod browser;
 mod cases;
 mod dashboard;
 mod directives_tasks;
+mod feed;
 mod hardening;
 mod layers;
 mod metrics;

@@ -171,12 +171,10 @@ async fn a_database_of_the_first_release_keeps_its_data_and_dashboards_after_eve
     // The upgraded database serves: the old password signs in, and the
     // dashboards show what the first release wrote.
     let clock = Clock::fixed("2021-08-01T02:00:00Z".parse().unwrap());
+    let state = AppState::new(db.clone(), Config::for_tests(), clock.clone());
     let t = TestApp {
-        app: router(AppState::new(
-            db.clone(),
-            Config::for_tests(),
-            clock.clone(),
-        )),
+        app: router(state.clone()),
+        state,
         clock,
         db: db.clone(),
     };

@@ -1,0 +1,356 @@
+//! The change feed: what a page needs on every view (the city's stamp, the
+//! session, the signed-in user) kept in memory and dropped when PostgreSQL
+//! says it changed (`LISTEN vx_feed`, migration 0013).
+//!
+//! Exactness: while the feed is not listening (not started, or its
+//! connection lost and not yet back) nothing is served from memory and
+//! every page reads PostgreSQL as before. Writes made through this process
+//! update memory before their response is sent ([`Feed::after_write`]), so
+//! the next page shows them; writes made elsewhere (another web process,
+//! the CLI) arrive as notifications, which PostgreSQL delivers in commit
+//! order, and a browser that wrote through another process carries the
+//! stamp it saw in a cookie ([`Feed::catch_up`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::domain::error::AppError;
+use crate::domain::policy::CurrentUser;
+
+/// The channel the triggers of migration 0013 notify.
+pub const CHANNEL: &str = "vx_feed";
+
+/// Entries kept at most per map; past this a map starts again empty.
+const KEEP_MAX: usize = 50_000;
+
+/// What this process holds from the database, and whether it may trust it.
+#[derive(Default)]
+pub struct Feed {
+    listening: AtomicBool,
+    stamps: Mutex<HashMap<String, i64>>,
+    users: Mutex<HashMap<i64, (CurrentUser, i32)>>,
+    sessions: Mutex<HashMap<Id, Record>>,
+    /// Moves with every drop: a value read from the database is kept only
+    /// if nothing was dropped while it was being read.
+    epoch: AtomicU64,
+    /// The highest barrier number heard, for [`Feed::settle`].
+    heard: AtomicU64,
+    said: AtomicU64,
+    heard_signal: tokio::sync::Notify,
+    ready_signal: tokio::sync::Notify,
+}
+
+impl std::fmt::Debug for Feed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Feed")
+            .field("listening", &self.listening())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Feed {
+    /// Whether memory is trusted: the listener is connected and was
+    /// connected before anything now held was read.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    /// The city's stamp as last heard; `None` when the database must be asked.
+    pub fn stamp(&self, city: &str) -> Option<i64> {
+        if !self.listening() {
+            return None;
+        }
+        self.stamps.lock().expect("feed stamps").get(city).copied()
+    }
+
+    /// Every city's stamp as this process knows it.
+    pub fn stamps(&self) -> HashMap<String, i64> {
+        self.stamps.lock().expect("feed stamps").clone()
+    }
+
+    fn raise(&self, city: &str, stamp: i64) {
+        let mut map = self.stamps.lock().expect("feed stamps");
+        let s = map.entry(city.to_string()).or_insert(stamp);
+        *s = (*s).max(stamp);
+    }
+
+    /// Reads every city's stamp from the database into memory.
+    pub async fn refresh_stamps(&self, db: &PgPool) -> Result<HashMap<String, i64>, AppError> {
+        let rows = sqlx::query!("select city_code, stamp from city_stamps")
+            .fetch_all(db)
+            .await?;
+        for r in &rows {
+            self.raise(&r.city_code, r.stamp);
+        }
+        Ok(self.stamps())
+    }
+
+    /// After a write through this process committed: its stamp is read
+    /// before the response goes, so the next page from here shows it.
+    /// The stamps, for the browser to carry to another process.
+    pub async fn after_write(&self, db: &PgPool) -> Result<HashMap<String, i64>, AppError> {
+        self.refresh_stamps(db).await
+    }
+
+    /// A browser says it has seen `seen` (from its cookie): if this process
+    /// is behind on any city, it reads the stamps now instead of waiting
+    /// for the notification.
+    pub async fn catch_up(&self, db: &PgPool, seen: &HashMap<String, i64>) -> Result<(), AppError> {
+        if !self.listening() {
+            return Ok(());
+        }
+        let behind = {
+            let map = self.stamps.lock().expect("feed stamps");
+            seen.iter().any(|(c, s)| map.get(c).is_none_or(|k| k < s))
+        };
+        if behind {
+            self.refresh_stamps(db).await?;
+        }
+        Ok(())
+    }
+
+    /// The user `id` and their session generation, if kept.
+    pub fn user(&self, id: i64) -> Option<(CurrentUser, i32)> {
+        if !self.listening() {
+            return None;
+        }
+        self.users.lock().expect("feed users").get(&id).cloned()
+    }
+
+    /// Where a read from the database starts: pass it to the `keep_` call.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Keeps a user read from the database since `epoch`, unless something
+    /// was dropped meanwhile (it may be this user, changed after the read).
+    pub fn keep_user(&self, epoch: u64, id: i64, user: (CurrentUser, i32)) {
+        let mut map = self.users.lock().expect("feed users");
+        if !self.listening() || self.epoch() != epoch {
+            return;
+        }
+        if map.len() >= KEEP_MAX {
+            map.clear();
+        }
+        map.insert(id, user);
+    }
+
+    /// Drops a user this process changed, before its response goes.
+    pub fn forget_user(&self, id: i64) {
+        let mut map = self.users.lock().expect("feed users");
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        map.remove(&id);
+    }
+
+    fn forget_session(&self, id: &Id) {
+        let mut map = self.sessions.lock().expect("feed sessions");
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        map.remove(id);
+    }
+
+    fn forget_all(&self) {
+        let mut users = self.users.lock().expect("feed users");
+        let mut sessions = self.sessions.lock().expect("feed sessions");
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        users.clear();
+        sessions.clear();
+    }
+
+    fn apply(&self, payload: &str) -> Option<String> {
+        let (what, arg) = payload.split_once(' ').unwrap_or((payload, ""));
+        match what {
+            "stamp" => return Some(arg.to_string()),
+            "user" => {
+                if let Ok(id) = arg.parse() {
+                    self.forget_user(id);
+                }
+            }
+            "users" => {
+                let mut map = self.users.lock().expect("feed users");
+                self.epoch.fetch_add(1, Ordering::AcqRel);
+                map.clear();
+            }
+            "session" => {
+                if let Ok(id) = arg.parse::<Id>() {
+                    self.forget_session(&id);
+                }
+            }
+            "barrier" => {
+                if let Ok(n) = arg.parse::<u64>() {
+                    self.heard.fetch_max(n, Ordering::AcqRel);
+                    self.heard_signal.notify_waiters();
+                }
+            }
+            _ => tracing::warn!(payload, "unknown change feed message"),
+        }
+        None
+    }
+
+    /// Returns once the feed listens (pages are served from memory).
+    pub async fn ready(&self) {
+        loop {
+            let signal = self.ready_signal.notified();
+            tokio::pin!(signal);
+            signal.as_mut().enable();
+            if self.listening() {
+                return;
+            }
+            signal.await;
+        }
+    }
+
+    /// Returns once every notification committed before this call has been
+    /// applied: it sends one more and waits to hear it (PostgreSQL delivers
+    /// notifications in commit order). For tests and for tools that need
+    /// another process's writes seen here.
+    pub async fn settle(&self, db: &PgPool) -> Result<(), AppError> {
+        let n = self.said.fetch_add(1, Ordering::AcqRel) + 1;
+        let heard = self.heard_signal.notified();
+        tokio::pin!(heard);
+        heard.as_mut().enable();
+        sqlx::query!("select pg_notify($1, $2)", CHANNEL, format!("barrier {n}"))
+            .execute(db)
+            .await?;
+        while self.heard.load(Ordering::Acquire) < n {
+            heard.as_mut().await;
+            heard.set(self.heard_signal.notified());
+            heard.as_mut().enable();
+        }
+        Ok(())
+    }
+
+    /// Listens until the process ends. Connects, then reads every stamp and
+    /// starts trusting memory; on a lost connection it stops trusting it,
+    /// forgets everything and starts again.
+    pub async fn run(self: Arc<Self>, db: PgPool) {
+        let mut pause = std::time::Duration::from_millis(100);
+        loop {
+            match self.listen_once(&db).await {
+                Ok(()) => pause = std::time::Duration::from_millis(100),
+                Err(e) => tracing::warn!(error = %e, "change feed lost; pages read PostgreSQL"),
+            }
+            self.listening.store(false, Ordering::Release);
+            self.forget_all();
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(5));
+        }
+    }
+
+    async fn listen_once(&self, db: &PgPool) -> Result<(), AppError> {
+        let mut listener = PgListener::connect_with(db).await?;
+        listener.listen(CHANNEL).await?;
+        // Listening before reading: a write after this read is heard.
+        self.forget_all();
+        self.refresh_stamps(db).await?;
+        self.listening.store(true, Ordering::Release);
+        self.ready_signal.notify_waiters();
+        tracing::info!("change feed listening");
+        loop {
+            let Some(n) = listener.try_recv().await? else {
+                return Ok(());
+            };
+            if let Some(city) = self.apply(n.payload()) {
+                // A burst of writes is read once: drain what is queued first.
+                let mut cities = vec![city];
+                while let Some(more) = listener.next_buffered() {
+                    if let Some(c) = self.apply(more.payload()) {
+                        cities.push(c);
+                    }
+                }
+                cities.sort();
+                cities.dedup();
+                let rows = sqlx::query!(
+                    "select city_code, stamp from city_stamps where city_code = any($1)",
+                    &cities
+                )
+                .fetch_all(db)
+                .await?;
+                for r in rows {
+                    self.raise(&r.city_code, r.stamp);
+                }
+            }
+        }
+    }
+}
+
+/// Sessions kept in memory in front of PostgreSQL, only while the feed
+/// listens, so a session ended or changed by another process is dropped
+/// here too. Writes go to PostgreSQL first.
+#[derive(Debug, Clone)]
+pub struct CachedSessions {
+    feed: Arc<Feed>,
+    store: PostgresStore,
+}
+
+impl CachedSessions {
+    /// `store` with `feed`'s memory in front.
+    pub fn new(feed: Arc<Feed>, store: PostgresStore) -> Self {
+        Self { feed, store }
+    }
+
+    fn keep(&self, epoch: u64, record: &Record) {
+        let feed = &self.feed;
+        let mut map = feed.sessions.lock().expect("feed sessions");
+        if !feed.listening() || feed.epoch() != epoch {
+            map.remove(&record.id);
+            return;
+        }
+        if map.len() >= KEEP_MAX {
+            map.clear();
+        }
+        map.insert(record.id, record.clone());
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for CachedSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let epoch = self.feed.epoch();
+        self.store.create(record).await?;
+        self.keep(epoch, record);
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // Dropped first: a failed save must not leave memory ahead of PostgreSQL.
+        self.feed.forget_session(&record.id);
+        let epoch = self.feed.epoch();
+        self.store.save(record).await?;
+        self.keep(epoch, record);
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let feed = &self.feed;
+        if feed.listening() {
+            let mut map = feed.sessions.lock().expect("feed sessions");
+            let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
+            match map.get(id) {
+                Some(r) if r.expiry_date > now => return Ok(Some(r.clone())),
+                Some(_) => {
+                    map.remove(id);
+                }
+                None => {}
+            }
+        }
+        let epoch = feed.epoch();
+        let record = self.store.load(id).await?;
+        if let Some(r) = &record {
+            self.keep(epoch, r);
+        }
+        Ok(record)
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.feed.forget_session(id);
+        self.store.delete(id).await
+    }
+}
