@@ -65,7 +65,7 @@ impl TestApp {
 
     /// Starts the change feed and waits until it listens.
     pub async fn start_listening(&self) {
-        let _ = self.state.listen();
+        drop(self.state.listen());
         self.state.feed.ready().await;
     }
 

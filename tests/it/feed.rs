@@ -2,7 +2,6 @@
 //! memory, and still exact when they change here or in another process.
 
 use axum::http::StatusCode;
-use serde_json::json;
 use sqlx::PgPool;
 
 use crate::common::{PASSWORD, TestApp};
