@@ -441,17 +441,29 @@ pub async fn compute(
     let mut codes: Vec<String> = kids.iter().map(|k| k.code.clone()).collect();
     codes.push(area.code.clone());
 
-    // F0 from the rollups.
+    // F0 from the running totals, less what the rollup holds after the day
+    // (nothing, for today), and the fortnight's windows from the rollup.
     let rolls = sqlx::query_as!(
         RollRow,
-        r#"select area_code, sum(detected)::int8 as "total!", sum(recovered + died + transferred)::int8 as "finished!",
-           coalesce(sum(detected) filter (where day = $2), 0)::int8 as "new_today!",
-           coalesce(sum(detected) filter (where day = $2 - 1), 0)::int8 as "new_yesterday!",
-           coalesce(sum(detected) filter (where day > $2 - 7), 0)::int8 as "new_7d!",
-           coalesce(sum(detected) filter (where day > $2 - 14 and day <= $2 - 7), 0)::int8 as "new_prev_7d!",
-           coalesce(sum(community) filter (where day > $2 - 7), 0)::int8 as "community_7d!",
-           sum(community)::int8 as "community_total!", sum(recovered)::int8 as "recovered!", sum(died)::int8 as "died!"
-         from case_rollup where area_code = any($1) and day <= $2 group by area_code"#,
+        r#"select t.area_code, (t.detected - w.after_detected)::int8 as "total!",
+           (t.recovered + t.died + t.transferred - w.after_finished)::int8 as "finished!",
+           w.new_today as "new_today!", w.new_yesterday as "new_yesterday!", w.new_7d as "new_7d!",
+           w.new_prev_7d as "new_prev_7d!", w.community_7d as "community_7d!",
+           (t.community - w.after_community)::int8 as "community_total!",
+           (t.recovered - w.after_recovered)::int8 as "recovered!", (t.died - w.after_died)::int8 as "died!"
+         from case_totals t cross join lateral (
+           select coalesce(sum(detected) filter (where day > $2), 0)::int8 as after_detected,
+             coalesce(sum(recovered + died + transferred) filter (where day > $2), 0)::int8 as after_finished,
+             coalesce(sum(community) filter (where day > $2), 0)::int8 as after_community,
+             coalesce(sum(recovered) filter (where day > $2), 0)::int8 as after_recovered,
+             coalesce(sum(died) filter (where day > $2), 0)::int8 as after_died,
+             coalesce(sum(detected) filter (where day = $2), 0)::int8 as new_today,
+             coalesce(sum(detected) filter (where day = $2 - 1), 0)::int8 as new_yesterday,
+             coalesce(sum(detected) filter (where day > $2 - 7 and day <= $2), 0)::int8 as new_7d,
+             coalesce(sum(detected) filter (where day > $2 - 14 and day <= $2 - 7), 0)::int8 as new_prev_7d,
+             coalesce(sum(community) filter (where day > $2 - 7 and day <= $2), 0)::int8 as community_7d
+           from case_rollup r where r.area_code = t.area_code and r.day > $2 - 14) w
+         where t.area_code = any($1)"#,
         &codes,
         date as _
     )
@@ -509,9 +521,14 @@ pub async fn compute(
     // Daily reports and first doses from their rollup; doses are known only
     // where some report was filed (an area with none has no coverage, not 0).
     let reps: HashMap<String, (i64, Option<i64>)> = sqlx::query!(
-        r#"select area_code, coalesce(sum(reports) filter (where day = $2), 0)::int8 as "reports!",
-             sum(dose1)::int8 as "dose1!", sum(reports)::int8 as "ever!"
-           from report_rollup where area_code = any($1) and day <= $2 group by area_code"#,
+        r#"select t.area_code, w.today as "reports!", (t.dose1 - w.after_dose1)::int8 as "dose1!",
+             (t.reports - w.after_reports)::int8 as "ever!"
+           from report_totals t cross join lateral (
+             select coalesce(sum(reports) filter (where day = $2), 0)::int8 as today,
+               coalesce(sum(dose1) filter (where day > $2), 0)::int8 as after_dose1,
+               coalesce(sum(reports) filter (where day > $2), 0)::int8 as after_reports
+             from report_rollup r where r.area_code = t.area_code and r.day >= $2) w
+           where t.area_code = any($1)"#,
         &codes,
         date as _
     )
@@ -539,13 +556,14 @@ pub async fn compute(
 
     // Red/green inputs, per commune (or the district or city itself).
     let mut red_in: HashMap<String, RedInputs> = HashMap::new();
+    // The fortnight of every area is one range of the day index; the
+    // communes under this area are picked from it.
+    let commune_codes: Vec<String> = communes_under.iter().map(|(c, _)| c.clone()).collect();
     let community14 = sqlx::query!(
-        r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r join areas a on a.code = r.area_code
-           left join areas p on p.code = a.parent_code
-           where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-             and r.day > $2::date - 14 and r.day <= $2
+        r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
+           where r.day > $2::date - 14 and r.day <= $2 and r.area_code = any($1)
            group by r.area_code having sum(r.community) > 0"#,
-        area.code,
+        &commune_codes,
         date as _
     )
     .fetch_all(&mut *conn)
@@ -746,8 +764,11 @@ pub async fn compute(
     // F0 under treatment by place, from their rollup.
     let mut treated: HashMap<String, Treatment> = HashMap::new();
     for r in sqlx::query!(
-        r#"select area_code, treated_at, sum(delta)::int8 as "n!" from treatment_rollup
-           where area_code = any($1) and day <= $2 group by area_code, treated_at"#,
+        r#"select t.area_code, t.treated_at, (t.n - coalesce(w.after, 0))::int8 as "n!"
+           from treatment_totals t left join lateral (
+             select sum(delta) as after from treatment_rollup r
+             where r.area_code = t.area_code and r.treated_at = t.treated_at and r.day > $2) w on true
+           where t.area_code = any($1)"#,
         &codes,
         date as _
     )

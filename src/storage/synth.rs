@@ -662,10 +662,16 @@ async fn directive(
     Ok(id)
 }
 
-/// Recomputes both rollups from the records, as the triggers keep them.
+/// Recomputes the rollups and their totals from the records, as the
+/// triggers keep them. The totals' triggers are off meanwhile (one
+/// statement each instead of an update per rollup row); the script runs as
+/// one transaction, so nobody sees them off.
 pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
     sqlx::raw_sql(
-        "delete from case_rollup;
+        "alter table case_rollup disable trigger case_rollup_totals;
+         alter table treatment_rollup disable trigger treatment_rollup_totals;
+         alter table report_rollup disable trigger report_rollup_totals;
+         delete from case_rollup;
          insert into case_rollup (area_code, day, detected, community, recovered, died, transferred)
          select area_code, day, sum(detected), sum(community), sum(recovered), sum(died), sum(transferred) from (
            select unnest(array[commune_code, district_code, city_code]) as area_code, detected_on as day,
@@ -690,7 +696,20 @@ pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
          insert into report_rollup (area_code, day, reports, f1_traced, f1_quarantined, tests, dose1, dose2, dose3)
          select area_code, day, count(*), sum(f1_traced), sum(f1_quarantined), sum(tests), sum(dose1), sum(dose2), sum(dose3)
          from (select unnest(array[commune_code, district_code, city_code]) as area_code, * from daily_reports) x
-         group by area_code, day;",
+         group by area_code, day;
+         delete from case_totals;
+         insert into case_totals (area_code, detected, community, recovered, died, transferred)
+         select area_code, sum(detected), sum(community), sum(recovered), sum(died), sum(transferred)
+         from case_rollup group by area_code;
+         delete from treatment_totals;
+         insert into treatment_totals (area_code, treated_at, n)
+         select area_code, treated_at, sum(delta) from treatment_rollup group by area_code, treated_at;
+         delete from report_totals;
+         insert into report_totals (area_code, reports, dose1)
+         select area_code, sum(reports), sum(dose1) from report_rollup group by area_code;
+         alter table case_rollup enable trigger case_rollup_totals;
+         alter table treatment_rollup enable trigger treatment_rollup_totals;
+         alter table report_rollup enable trigger report_rollup_totals;",
     )
     .execute(&mut *conn)
     .await?;

@@ -158,10 +158,34 @@ async fn the_rollups_kept_by_triggers_equal_a_rebuild_from_the_records(db: PgPoo
         .await
         .unwrap()
     };
+    // The running totals the boards read, beside the days they sum.
+    let totals = |db: PgPool| async move {
+        let cases = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64)>(
+            "select area_code, detected, community, recovered, died, transferred from case_totals
+             where (detected, community, recovered, died, transferred) <> (0, 0, 0, 0, 0) order by 1",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        let treated = sqlx::query_as::<_, (String, String, i64)>(
+            "select area_code, treated_at, n from treatment_totals where n <> 0 order by 1, 2",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        (cases, treated)
+    };
     let kept = snapshot(t.db.clone()).await;
+    let kept_totals = totals(t.db.clone()).await;
     let mut conn = t.db.acquire().await.unwrap();
     rebuild_rollups(&mut conn).await.unwrap();
     assert_eq!(kept, snapshot(t.db.clone()).await);
+    assert_eq!(kept_totals, totals(t.db.clone()).await);
+    assert!(
+        kept_totals.0.contains(&("01".to_string(), 3, 1, 1, 0, 0)),
+        "the city's totals: {:?}",
+        kept_totals.0
+    );
     assert!(
         kept.iter().any(|r| r.0 == "01" && r.2 == 1),
         "the city row is kept too"
