@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 CASES="${BENCH_CASES:-1000000}"
 DURATION="${BENCH_DURATION:-20}"
 CONNS="${BENCH_CONNECTIONS:-32}"
+RUNS="${BENCH_RUNS:-3}"
 PORT="${BENCH_PORT:-8181}"
 export VX_DATA_DIR="${BENCH_DATA_DIR:-var/bench}"
 BASE="http://127.0.0.1:$PORT"
@@ -78,8 +79,11 @@ request = function()
 end
 LUA
 
-echo "== dashboards under $CONNS concurrent clients, ${DURATION}s each" >&2
-{
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$SERVER/status"; }
+
+# One pass over every load figure; run RUNS times, reported as the median
+# with the spread (lowest–highest) of the passes.
+pass() {
   run city_dashboard "$CITY" /areas/01
   run district_dashboard "$DISTRICT" /areas/020
   run commune_dashboard "$COMMUNE" /areas/00682
@@ -88,23 +92,57 @@ echo "== dashboards under $CONNS concurrent clients, ${DURATION}s each" >&2
   # Inserts on one connection while the city dashboard is under load.
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $CITY" "$BASE/areas/01" > "$OUT/city_under_inserts.txt" &
   LOAD=$!
-  before=$(psql "$DATABASE_URL" -Atc "select count(*) from cases where voided_at is null")
   wrk -t1 -c1 -d"${DURATION}s" --latency -s "$OUT/insert.lua" "$BASE" > "$OUT/insert.txt"
   wait $LOAD
   awk '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} END{printf "%-22s median %-9s p99 %-9s %9s req/s\n", "city_while_inserting", m, p, r}' "$OUT/city_under_inserts.txt"
   awk '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$4} END{printf "%-22s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", "case_insert_api", m, p, r, (e==""?0:e)}' "$OUT/insert.txt"
+}
+
+echo "== dashboards under $CONNS concurrent clients, ${DURATION}s each, $RUNS passes" >&2
+rss_before=$(rss_kb)
+for r in $(seq 1 "$RUNS"); do
+  echo "-- pass $r" >&2
+  pass | tee "$OUT/pass$r.txt" >&2
+done
+{
+  echo "median of $RUNS passes [lowest–highest]:"
+  python3 - "$OUT" "$RUNS" <<'PY'
+import re, sys, statistics
+out, runs = sys.argv[1], int(sys.argv[2])
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)$", v)
+    n = float(m.group(1)); u = m.group(2)
+    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
+rows = {}
+for r in range(1, runs + 1):
+    for line in open(f"{out}/pass{r}.txt"):
+        f = line.split()
+        if len(f) >= 7 and f[1] == "median":
+            rows.setdefault(f[0], []).append((ms(f[2]), ms(f[4]), float(f[5])))
+def fmt(vals, unit, nd):
+    return f"{statistics.median(vals):,.{nd}f}{unit} [{min(vals):,.{nd}f}–{max(vals):,.{nd}f}]"
+for name, v in rows.items():
+    med, p99, rps = zip(*v)
+    print(f"{name:<22} median {fmt(med,' ms',1):<26} p99 {fmt(p99,' ms',1):<28} {fmt(rps,'/s',0)}")
+PY
   after=$(psql "$DATABASE_URL" -Atc "select count(*) from cases where voided_at is null")
-  shown=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/areas/00682/summary" >/dev/null; curl -s -H "Cookie: $CITY" "$BASE/areas/01" | grep -o 'id="f0-total">[^<]*' | sed 's/.*>//; s/\.//g')
-  echo "inserted $((after - before)) cases; database total $after; next city dashboard shows $shown"
+  shown=$(curl -s -H "Cookie: $CITY" "$BASE/areas/01" | grep -o 'id="f0-total">[^<]*' | sed 's/.*>//; s/\.//g')
+  echo "after the inserts: database total $after; the next city dashboard shows $shown"
+  echo "server resident memory: $((rss_before / 1024)) MB before the passes, $(( $(rss_kb) / 1024 )) MB after"
+  echo "database on disk: $(psql "$DATABASE_URL" -Atc "select pg_size_pretty(pg_database_size(current_database()))")"
   echo "== PostgreSQL alone (dashboard queries without HTTP or cache)"
   $BIN bench-board --n 30
+  if [ -x scripts/bench-lists.sh ]; then
+    echo "== lists, search and exports"
+    scripts/bench-lists.sh "$BASE" "$CITY" "$SERVER" || echo "(lists benchmark failed)"
+  fi
 } | tee "$OUT/summary.txt"
 
 {
   echo
   echo "## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/{print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
   echo
-  echo "Dataset: $(cat "$OUT/synth.txt" 2>/dev/null || echo "$CASES cases (loaded earlier)"). wrk: 2 threads, $CONNS connections, ${DURATION}s per run, loopback; PostgreSQL on the same machine."
+  echo "Dataset: $(cat "$OUT/synth.txt" 2>/dev/null || echo "$CASES cases (loaded earlier)"). wrk: 2 threads, $CONNS connections, ${DURATION}s per run, $RUNS passes, loopback; PostgreSQL on the same machine."
   echo
   echo '```'
   cat "$OUT/summary.txt"

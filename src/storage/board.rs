@@ -183,6 +183,61 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
+/// An area's facts on the day, by name (see migration 0016).
+type Facts = HashMap<String, FactVal>;
+
+/// One fact of an area on the day.
+#[derive(Debug, Clone, Copy, Default)]
+struct FactVal {
+    /// Standing at the end of the day: the total less the changes after it.
+    level: i64,
+    /// Standing two days before (samples still waiting two days on).
+    waiting: i64,
+    /// Summed over the 7 days to the day.
+    week: i64,
+    /// On the day.
+    today: i64,
+}
+
+impl FactVal {
+    fn minus(self, o: Self) -> Self {
+        Self {
+            level: self.level - o.level,
+            waiting: self.waiting - o.waiting,
+            week: self.week - o.week,
+            today: self.today - o.today,
+        }
+    }
+}
+
+impl Counts {
+    fn from_facts(f: &Facts) -> Self {
+        let get = |name: &str| f.get(name).copied().unwrap_or_default();
+        let level = |name: &str| get(name).level;
+        Self {
+            sites_active: level("sites"),
+            capacity: level("capacity"),
+            occupancy: level("occupancy"),
+            treatment_capacity: level("t_capacity"),
+            treatment_occupancy: level("t_occupancy"),
+            checkpoints_active: level("checkpoints"),
+            violations_today: get("violations").today,
+            clusters_active: level("clusters"),
+            targets: level("targets"),
+            done: level("done"),
+            overdue: level("overdue"),
+            lockdowns: level("lockdowns"),
+            lockdown_people: level("lockdown_people"),
+            samples_7d: get("samples").week,
+            results_7d: get("results").week,
+            positives_7d: get("positives").week,
+            waiting: get("waiting").waiting,
+            tier_capacity: [1, 2, 3].map(|t| level(&format!("tier{t}_capacity"))),
+            tier_occupancy: [1, 2, 3].map(|t| level(&format!("tier{t}_occupancy"))),
+        }
+    }
+}
+
 /// A declaration in force.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Declaration {
@@ -408,11 +463,6 @@ fn bucket(shown: &AreaRef, district: Option<&str>, commune: Option<&str>) -> Buc
     child.map_or(Bucket::Own, |c| Bucket::Child(c.to_string()))
 }
 
-/// The commune of a record placed at `area_code` (none for a district or city).
-fn commune_of<'a>(area_code: &'a str, district: Option<&'a str>, city: &str) -> Option<&'a str> {
-    (Some(area_code) != district && area_code != city).then_some(area_code)
-}
-
 #[derive(sqlx::FromRow)]
 struct RollRow {
     area_code: String,
@@ -556,209 +606,136 @@ pub async fn compute(
 
     // Red/green inputs, per commune (or the district or city itself).
     let mut red_in: HashMap<String, RedInputs> = HashMap::new();
-    // The fortnight of every area is one range of the day index; the
-    // communes under this area are picked from it.
-    let commune_codes: Vec<String> = communes_under.iter().map(|(c, _)| c.clone()).collect();
-    let community14 = sqlx::query!(
-        r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
-           where r.day > $2::date - 14 and r.day <= $2 and r.area_code = any($1)
-           group by r.area_code having sum(r.community) > 0"#,
-        &commune_codes,
+    // Many communes: the fortnight of every area is one range of the day
+    // index, and the communes under this area are picked from it; a few:
+    // each one's own rows.
+    let fortnight = if communes_under.len() > 50 {
+        sqlx::query!(
+            r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
+               where r.day > $1::date - 14 and r.day <= $1
+               group by r.area_code having sum(r.community) > 0"#,
+            date as _
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.area_code, r.n))
+        .collect::<Vec<_>>()
+    } else {
+        let codes: Vec<String> = communes_under.iter().map(|(c, _)| c.clone()).collect();
+        sqlx::query!(
+            r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
+               where r.area_code = any($1) and r.day > $2::date - 14 and r.day <= $2
+               group by r.area_code having sum(r.community) > 0"#,
+            &codes,
+            date as _
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.area_code, r.n))
+        .collect()
+    };
+    let under: HashSet<&str> = communes_under.iter().map(|(c, _)| c.as_str()).collect();
+    let community14: Vec<(String, i64)> = fortnight
+        .into_iter()
+        .filter(|(c, _)| under.contains(c.as_str()))
+        .collect();
+    for (code, n) in community14 {
+        red_in.entry(code).or_default().community_14d = n;
+    }
+
+    // Every other figure from the area facts (migration 0016): O(areas) rows.
+    let mut facts: HashMap<String, Facts> = HashMap::new();
+    for r in sqlx::query!(
+        r#"select t.area_code, t.fact, t.n as "total!",
+             coalesce(w.after, 0)::int8 as "after!", coalesce(w.after2, 0)::int8 as "after2!",
+             coalesce(w.week, 0)::int8 as "week!", coalesce(w.today, 0)::int8 as "today!"
+           from area_fact_totals t
+           left join (select f.area_code, f.fact,
+                        sum(n) filter (where day > $2) as after,
+                        sum(n) filter (where day > $2::date - 2) as after2,
+                        sum(n) filter (where day > $2::date - 7 and day <= $2) as week,
+                        sum(n) filter (where day = $2) as today
+                      from area_facts f where f.area_code = any($1) and f.day > $2::date - 7
+                      group by f.area_code, f.fact) w
+             on w.area_code = t.area_code and w.fact = t.fact
+           where t.area_code = any($1)"#,
+        &codes,
         date as _
     )
     .fetch_all(&mut *conn)
-    .await?;
-    for r in community14 {
-        red_in.entry(r.area_code).or_default().community_14d = r.n;
+    .await?
+    {
+        let v = FactVal {
+            level: r.total - r.after,
+            waiting: r.total - r.after2,
+            week: r.week,
+            today: r.today,
+        };
+        facts.entry(r.area_code).or_default().insert(r.fact, v);
     }
-
+    let none = Facts::new();
+    let facts_of = |code: &str| facts.get(code).unwrap_or(&none);
     let mut counts: HashMap<Bucket, Counts> = HashMap::new();
-    let clusters = sqlx::query!(
-        r#"select commune_code, district_code, count(*) as "n!" from clusters
-           where (city_code = $1 or district_code = $1 or commune_code = $1)
-             and opened_on <= $2 and (closed_on is null or closed_on > $2)
-           group by commune_code, district_code"#,
-        area.code,
+    let mut own = facts_of(&area.code).clone();
+    for k in &kids {
+        let f = facts_of(&k.code);
+        counts.insert(Bucket::Child(k.code.clone()), Counts::from_facts(f));
+        for (name, v) in f {
+            let o = own.entry(name.clone()).or_default();
+            *o = o.minus(*v);
+        }
+    }
+    counts.insert(Bucket::Own, Counts::from_facts(&own));
+
+    // Red/green inputs of each commune under the area, and of a district's
+    // or the city's own lockdown sites (those not in any commune).
+    let red_facts = sqlx::query!(
+        r#"select area_code as "area_code!", fact as "fact!", sum(n)::int8 as "n!" from (
+             select area_code, fact, n from area_fact_totals where fact = any($1)
+             union all
+             select area_code, fact, -n from area_facts where day > $2 and fact = any($1)
+           ) x group by area_code, fact having sum(n) <> 0"#,
+        &["clusters", "lockdowns", "lockdown_sites"].map(String::from),
         date as _
     )
     .fetch_all(&mut *conn)
     .await?;
-    for r in clusters {
-        let (commune, district, n) = (r.commune_code, r.district_code, r.n);
-        counts
-            .entry(bucket(area, Some(&district), Some(&commune)))
-            .or_default()
-            .clusters_active += n;
-        red_in.entry(commune).or_default().active_clusters += n;
-    }
-
-    // Sites as they stood at the end of the day, from their history.
-    let next_day = date
-        .succ_opt()
-        .ok_or_else(|| AppError::BadRequest(format!("no day after {date}")))?;
-    let end_of_day = crate::domain::clock::start_of_day(next_day);
-    let sites = sqlx::query!(
-        r#"select s.area_code, s.district_code, s.city_code, s.kind, s.treatment_tier, h.status as "status!",
-             h.capacity as "capacity!", h.occupancy as "occupancy!"
-           from quarantine_sites s
-           join lateral (select status, capacity, occupancy from quarantine_occupancy o
-                         where o.site_id = s.id and o.at < $2 order by o.at desc, o.id desc limit 1) h on true
-           where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)"#,
-        area.code,
-        end_of_day as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in sites {
-        let (code, district, city, kind, status, cap, occ) = (
-            r.area_code,
-            r.district_code,
-            r.city_code,
-            r.kind,
-            r.status,
-            r.capacity,
-            r.occupancy,
-        );
-        let tier = r.treatment_tier;
-        if status != "active" {
+    let commune_parent: HashMap<&str, Option<&str>> = communes_under
+        .iter()
+        .map(|(c, d)| (c.as_str(), d.as_deref()))
+        .collect();
+    let mut commune_sites: HashMap<&str, i64> = HashMap::new();
+    for r in &red_facts {
+        let Some(district) = commune_parent.get(r.area_code.as_str()) else {
             continue;
-        }
-        let c = counts
-            .entry(bucket(
-                area,
-                district.as_deref(),
-                commune_of(&code, district.as_deref(), &city),
-            ))
-            .or_default();
-        c.sites_active += 1;
-        c.capacity += i64::from(cap);
-        c.occupancy += i64::from(occ);
-        if kind == "treatment" {
-            c.treatment_capacity += i64::from(cap);
-            c.treatment_occupancy += i64::from(occ);
-            if let Some(t) = tier.filter(|t| (1..=3).contains(t)) {
-                c.tier_capacity[t as usize - 1] += i64::from(cap);
-                c.tier_occupancy[t as usize - 1] += i64::from(occ);
+        };
+        let red = red_in.entry(r.area_code.clone()).or_default();
+        match r.fact.as_str() {
+            "clusters" => red.active_clusters += r.n,
+            "lockdowns" => red.active_lockdowns += r.n,
+            _ => {
+                red.active_lockdowns += r.n;
+                if let Some(d) = district {
+                    *commune_sites.entry(d).or_default() += r.n;
+                }
             }
         }
-        if kind == "lockdown" {
-            red_in.entry(code).or_default().active_lockdowns += 1;
+    }
+    if area.level != Level::Commune {
+        let sites_of = |code: &str| facts_of(code).get("lockdown_sites").map_or(0, |v| v.level);
+        let mut places: Vec<(String, i64)> = vec![(
+            area.code.clone(),
+            sites_of(&area.code) - kids.iter().map(|k| sites_of(&k.code)).sum::<i64>(),
+        )];
+        for k in kids.iter().filter(|k| k.level == "district") {
+            let within = commune_sites.get(k.code.as_str()).copied().unwrap_or(0);
+            places.push((k.code.clone(), sites_of(&k.code) - within));
         }
-    }
-
-    let cps = sqlx::query!(
-        r#"select k.area_code, k.district_code, k.city_code,
-             count(*) filter (where k.status = 'active' and k.status_on <= $2) as "active!",
-             coalesce(sum(r.violations), 0)::int8 as "violations!"
-           from checkpoints k
-           left join (select checkpoint_id, sum(violations) as violations from checkpoint_reports
-                      where day = $2 group by checkpoint_id) r on r.checkpoint_id = k.id
-           where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
-           group by k.area_code, k.district_code, k.city_code"#,
-        area.code,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in cps {
-        let (code, district, city, active, violations) = (
-            r.area_code,
-            r.district_code,
-            r.city_code,
-            r.active,
-            r.violations,
-        );
-        let c = counts
-            .entry(bucket(
-                area,
-                district.as_deref(),
-                commune_of(&code, district.as_deref(), &city),
-            ))
-            .or_default();
-        c.checkpoints_active += active;
-        c.violations_today += violations;
-    }
-
-    let targets = sqlx::query!(
-        r#"select t.area_code as "area_code!",
-             case when a.level = 'commune' then a.parent_code when a.level = 'district' then a.code end as district,
-             a.level, count(*) as "n!", count(*) filter (where t.status = 'done') as "done!",
-             count(*) filter (where t.status is distinct from 'done' and t.due_on < $2) as "overdue!"
-           from (select dt.area_code, dt.status, d.due_on, d.issued_on
-                 from directive_targets dt join directives d on d.id = dt.directive_id
-               -- A task counts at the area that answers for it, beside the targets.
-               union all select tk.owner_code, tk.status, tk.due_on, d.issued_on
-                 from tasks tk join directives d on d.id = tk.directive_id) t
-           join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
-           where t.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)
-           group by t.area_code, a.level, a.parent_code, a.code"#,
-        area.code,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in targets {
-        let (code, district, level, n, done, overdue) =
-            (r.area_code, r.district, r.level, r.n, r.done, r.overdue);
-        let commune = (level == "commune").then_some(code.as_str());
-        let c = counts
-            .entry(bucket(area, district.as_deref(), commune))
-            .or_default();
-        c.targets += n;
-        c.done += done;
-        c.overdue += overdue;
-    }
-
-    // Lockdown areas standing on the day: each makes its commune red.
-    let lockdowns = sqlx::query!(
-        r#"select commune_code, district_code, count(*) as "n!", sum(people)::int8 as "people!"
-           from lockdowns
-           where (city_code = $1 or district_code = $1 or commune_code = $1)
-             and started_on <= $2 and (lifted_on is null or lifted_on > $2)
-           group by commune_code, district_code"#,
-        area.code,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in lockdowns {
-        let c = counts
-            .entry(bucket(area, Some(&r.district_code), Some(&r.commune_code)))
-            .or_default();
-        c.lockdowns += r.n;
-        c.lockdown_people += r.people;
-        red_in.entry(r.commune_code).or_default().active_lockdowns += r.n;
-    }
-
-    // Testing rounds: the last 7 days, and samples two days old or more
-    // still without a result.
-    let tests = sqlx::query!(
-        r#"select area_code, district_code, city_code,
-             coalesce(sum(samples) filter (where tested_on > $2::date - 7), 0)::int8 as "samples!",
-             coalesce(sum(results) filter (where tested_on > $2 - 7), 0)::int8 as "results!",
-             coalesce(sum(positives) filter (where tested_on > $2 - 7), 0)::int8 as "positives!",
-             coalesce(sum(samples - results) filter (where tested_on <= $2 - 2), 0)::int8 as "waiting!"
-           from testing_rounds
-           where (city_code = $1 or district_code = $1 or area_code = $1) and tested_on <= $2::date
-             and (tested_on > $2::date - 7 or results < samples)
-           group by area_code, district_code, city_code"#,
-        area.code,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in tests {
-        let c = counts
-            .entry(bucket(
-                area,
-                Some(&r.district_code),
-                commune_of(&r.area_code, Some(&r.district_code), &r.city_code),
-            ))
-            .or_default();
-        c.samples_7d += r.samples;
-        c.results_7d += r.results;
-        c.positives_7d += r.positives;
-        c.waiting += r.waiting;
+        for (code, n) in places.into_iter().filter(|(_, n)| *n > 0) {
+            red_in.entry(code).or_default().active_lockdowns += n;
+        }
     }
 
     // F0 under treatment by place, from their rollup.
@@ -810,10 +787,6 @@ pub async fn compute(
         .map(|(c, _)| c)
         .collect();
     // Red communes per bucket, and which buckets contain a red place.
-    let commune_parent: HashMap<&str, Option<&str>> = communes_under
-        .iter()
-        .map(|(c, d)| (c.as_str(), d.as_deref()))
-        .collect();
     let mut red_communes: HashMap<Bucket, i64> = HashMap::new();
     let mut red_buckets: HashSet<Bucket> = HashSet::new();
     for code in red_codes {

@@ -354,3 +354,77 @@ impl SessionStore for CachedSessions {
         self.store.delete(id).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::area::{AreaRef, Level};
+    use crate::domain::policy::Role;
+
+    fn user(id: i64) -> (CurrentUser, i32) {
+        let area = AreaRef {
+            code: "00682".into(),
+            name: "Xã Liên Ninh".into(),
+            level: Level::Commune,
+            parent_code: Some("020".into()),
+            grandparent_code: Some("01".into()),
+        };
+        let u = CurrentUser {
+            id,
+            username: format!("u{id}"),
+            display_name: String::new(),
+            role: Role::Commune,
+            area,
+            token_id: None,
+        };
+        (u, 1)
+    }
+
+    fn listening() -> Feed {
+        let f = Feed::default();
+        f.listening.store(true, Ordering::Release);
+        f
+    }
+
+    #[test]
+    fn nothing_is_served_from_memory_while_the_feed_is_not_listening() {
+        let f = Feed::default();
+        f.raise("01", 7);
+        f.keep_user(f.epoch(), 1, user(1));
+        assert_eq!(f.stamp("01"), None);
+        assert!(f.user(1).is_none());
+    }
+
+    #[test]
+    fn a_message_drops_what_it_names_and_a_stamp_message_names_its_city() {
+        let f = listening();
+        f.keep_user(f.epoch(), 1, user(1));
+        f.keep_user(f.epoch(), 2, user(2));
+        assert_eq!(f.apply("stamp 01"), Some("01".to_string()));
+        assert!(f.user(1).is_some());
+        assert_eq!(f.apply("user 1"), None);
+        assert!(f.user(1).is_none() && f.user(2).is_some());
+        f.apply("users");
+        assert!(f.user(2).is_none());
+    }
+
+    #[test]
+    fn a_value_read_while_something_was_dropped_is_not_kept() {
+        let f = listening();
+        let epoch = f.epoch();
+        f.apply("user 1");
+        f.keep_user(epoch, 1, user(1));
+        assert!(
+            f.user(1).is_none(),
+            "it may be the value from before the change"
+        );
+    }
+
+    #[test]
+    fn stamps_only_move_forward() {
+        let f = listening();
+        f.raise("01", 9);
+        f.raise("01", 4);
+        assert_eq!(f.stamp("01"), Some(9));
+    }
+}

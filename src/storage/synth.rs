@@ -662,8 +662,8 @@ async fn directive(
     Ok(id)
 }
 
-/// Recomputes the rollups and their totals from the records, as the
-/// triggers keep them. The totals' triggers are off meanwhile (one
+/// Recomputes the rollups, their totals and the area facts from the
+/// records, as the triggers keep them. The totals' triggers are off meanwhile (one
 /// statement each instead of an update per rollup row); the script runs as
 /// one transaction, so nobody sees them off.
 pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
@@ -709,7 +709,8 @@ pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
          select area_code, sum(reports), sum(dose1) from report_rollup group by area_code;
          alter table case_rollup enable trigger case_rollup_totals;
          alter table treatment_rollup enable trigger treatment_rollup_totals;
-         alter table report_rollup enable trigger report_rollup_totals;",
+         alter table report_rollup enable trigger report_rollup_totals;
+         select rebuild_area_facts();",
     )
     .execute(&mut *conn)
     .await?;

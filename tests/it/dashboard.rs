@@ -657,3 +657,145 @@ async fn a_commune_is_not_told_it_lacks_treatment_figures_its_district_holds(db:
         json!(["vaccination", "treatment"])
     );
 }
+
+/// The facts-derived figures of `code` on `date`, straight from the records
+/// (the queries the board ran before migration 0016).
+async fn direct_figures(db: &PgPool, code: &str, date: NaiveDate) -> Vec<(&'static str, i64)> {
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(code)
+            .bind(date)
+            .fetch_one(db)
+            .await
+            .unwrap()
+    };
+    vec![
+        ("clusters.active", one("select count(*) from clusters where (city_code = $1 or district_code = $1 or commune_code = $1)
+             and opened_on <= $2 and (closed_on is null or closed_on > $2)").await),
+        ("quarantine.sites_active", one("select count(*) from quarantine_sites s join lateral (select status from quarantine_occupancy o
+             where o.site_id = s.id and o.at < (($2::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') order by o.at desc, o.id desc limit 1) h on true
+             where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1) and h.status = 'active'").await),
+        ("quarantine.occupancy", one("select coalesce(sum(h.occupancy), 0)::int8 from quarantine_sites s join lateral (select status, occupancy from quarantine_occupancy o
+             where o.site_id = s.id and o.at < (($2::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') order by o.at desc, o.id desc limit 1) h on true
+             where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1) and h.status = 'active'").await),
+        ("treatment.tier2_capacity", one("select coalesce(sum(h.capacity), 0)::int8 from quarantine_sites s join lateral (select status, capacity from quarantine_occupancy o
+             where o.site_id = s.id and o.at < (($2::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') order by o.at desc, o.id desc limit 1) h on true
+             where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1) and h.status = 'active' and s.kind = 'treatment' and s.treatment_tier = 2").await),
+        ("checkpoints.active", one("select count(*) from checkpoints where (city_code = $1 or district_code = $1 or area_code = $1)
+             and status = 'active' and status_on <= $2").await),
+        ("checkpoints.violations_today", one("select coalesce(sum(r.violations), 0)::int8 from checkpoint_reports r join checkpoints k on k.id = r.checkpoint_id
+             where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1) and r.day = $2").await),
+        ("directives.open", one("select count(*) filter (where t.status is distinct from 'done') from (
+               select dt.area_code, dt.status, d.issued_on from directive_targets dt join directives d on d.id = dt.directive_id
+               union all select k.owner_code, k.status, d.issued_on from tasks k join directives d on d.id = k.directive_id) t
+             join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
+             where t.issued_on <= $2 and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)").await),
+        ("directives.overdue", one("select count(*) from (
+               select dt.area_code, dt.status, d.issued_on, d.due_on from directive_targets dt join directives d on d.id = dt.directive_id
+               union all select k.owner_code, k.status, d.issued_on, k.due_on from tasks k join directives d on d.id = k.directive_id) t
+             join areas a on a.code = t.area_code left join areas p on p.code = a.parent_code
+             where t.issued_on <= $2 and t.status is distinct from 'done' and t.due_on < $2
+               and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)").await),
+        ("lockdowns.people", one("select coalesce(sum(people), 0)::int8 from lockdowns where (city_code = $1 or district_code = $1 or commune_code = $1)
+             and started_on <= $2 and (lifted_on is null or lifted_on > $2)").await),
+        ("testing.samples_7d", one("select coalesce(sum(samples), 0)::int8 from testing_rounds where (city_code = $1 or district_code = $1 or area_code = $1)
+             and tested_on > $2::date - 7 and tested_on <= $2").await),
+        ("testing.waiting", one("select coalesce(sum(samples - results), 0)::int8 from testing_rounds where (city_code = $1 or district_code = $1 or area_code = $1)
+             and tested_on <= $2::date - 2").await),
+    ]
+}
+
+fn fact_figures(s: &Summary) -> Vec<(&'static str, i64)> {
+    vec![
+        ("clusters.active", s.clusters.active),
+        ("quarantine.sites_active", s.quarantine.sites_active),
+        ("quarantine.occupancy", s.quarantine.occupancy),
+        ("treatment.tier2_capacity", s.treatment.tier_capacity[1]),
+        ("checkpoints.active", s.checkpoints.active),
+        (
+            "checkpoints.violations_today",
+            s.checkpoints.violations_today,
+        ),
+        ("directives.open", s.directives.open),
+        ("directives.overdue", s.directives.overdue),
+        ("lockdowns.people", s.lockdowns.people),
+        ("testing.samples_7d", s.testing.samples_7d),
+        ("testing.waiting", s.testing.waiting_over_48h),
+    ]
+}
+
+async fn facts_snapshot(
+    db: &PgPool,
+) -> (
+    Vec<(String, NaiveDate, String, i64)>,
+    Vec<(String, String, i64)>,
+) {
+    let facts = sqlx::query_as(
+        "select area_code, day, fact, n from area_facts where n <> 0 order by 1, 2, 3",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let totals = sqlx::query_as(
+        "select area_code, fact, n from area_fact_totals where n <> 0 order by 1, 2",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    (facts, totals)
+}
+
+#[sqlx::test]
+async fn every_board_figure_equals_a_count_from_the_records_after_edits_of_every_kind(db: PgPool) {
+    let t = setup(db).await;
+    let today = t.clock.today();
+    generate(&t.db, "01", &small(), today).await.unwrap();
+    // Edits of every kind the facts follow, straight through the triggers.
+    sqlx::raw_sql(
+        "update clusters set closed_on = opened_on + 2 where id in (select id from clusters where closed_on is null order by id limit 3);
+         update quarantine_sites set kind = 'treatment', treatment_tier = 2 where id = (select min(id) from quarantine_sites);
+         insert into quarantine_occupancy (site_id, at, occupancy, capacity, status)
+           select id, '2021-07-30 10:00+07', 5, 50, 'active' from quarantine_sites order by id limit 2;
+         update directive_targets set status = 'done' where (directive_id, area_code) in
+           (select directive_id, area_code from directive_targets where status is distinct from 'done' order by 1, 2 limit 5);
+         update directives set due_on = due_on + 5 where id = (select min(id) from directives where due_on is not null);
+         update lockdowns set lifted_on = started_on + 3 where id = (select min(id) from lockdowns);
+         update testing_rounds set results = samples where id = (select min(id) from testing_rounds);
+         update checkpoints set status = 'stood_down' where id = (select min(id) from checkpoints where status = 'active');
+         update checkpoints set area_code = '00685', district_code = '020' where id = (select max(id) from checkpoints);
+         delete from checkpoint_reports where id = (select min(id) from checkpoint_reports);",
+    )
+    .execute(&t.db)
+    .await
+    .unwrap();
+    let mut conn = t.db.acquire().await.unwrap();
+    for code in ["01", "020", "00685", "001"] {
+        let area = area_ref(&t.db, code).await.unwrap().unwrap();
+        for back in [0, 1, 4, 20, 60] {
+            let date = today - Duration::days(back);
+            let b = compute(&mut conn, &area, date, &Thresholds::default(), 0)
+                .await
+                .unwrap();
+            assert_eq!(
+                fact_figures(&b.me),
+                direct_figures(&t.db, code, date).await,
+                "{code} on {date}"
+            );
+        }
+    }
+    let kept = facts_snapshot(&t.db).await;
+    assert!(
+        kept.1
+            .iter()
+            .any(|(a, f, n)| a == "01" && f == "violations" && *n > 0)
+    );
+    sqlx::query("select rebuild_area_facts()")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        facts_snapshot(&t.db).await,
+        "triggers equal a rebuild"
+    );
+}
