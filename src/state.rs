@@ -31,8 +31,9 @@ pub struct AppState {
     pub boards: Arc<BoardCache>,
     /// The public page's copies and per-address counters.
     pub public: Arc<PublicCache>,
-    /// Rendered parts of pages, each kept with the board stamp it shows.
-    pub fragments: Arc<FragmentCache>,
+    /// Rendered parts of pages and what they show, each kept with the
+    /// board stamp it was read at.
+    pub kept: Arc<Kept>,
     /// The read replica, when there is one (`VX_READ_DATABASE_URL`).
     pub replica: Option<Arc<Replica>>,
     /// Stamps, sessions and users kept in memory while PostgreSQL's
@@ -49,7 +50,7 @@ impl AppState {
             clock,
             boards: Arc::default(),
             public: Arc::default(),
-            fragments: Arc::default(),
+            kept: Arc::default(),
             replica: None,
             feed: Arc::default(),
         }
@@ -79,6 +80,16 @@ impl AppState {
         };
         let reads = self.reads().await;
         crate::storage::board::board(&reads, &self.boards, &thresholds, area, date, known).await
+    }
+
+    /// An area with its ancestors (from memory while the feed listens).
+    pub async fn area_ref(&self, code: &str) -> Result<Option<AreaRef>, AppError> {
+        self.feed.area(&self.db, code).await
+    }
+
+    /// Several areas with their ancestors, by code.
+    pub async fn area_refs(&self, codes: &[String]) -> Result<HashMap<String, AreaRef>, AppError> {
+        self.feed.areas(&self.db, codes).await
     }
 
     /// Where a read-only page reads: the replica when it answers and has
@@ -160,34 +171,47 @@ impl PublicCache {
     }
 }
 
-/// Rendered parts of pages (an area page's board), each with the stamp of
-/// the board it was rendered from: a part is served only for that stamp.
+/// What a page shows that only a write can change (an area page's
+/// rendered board, its open tasks), each with the board stamp it was read
+/// at: served only for that stamp. Any type, under keys that name it.
 #[derive(Default)]
-pub struct FragmentCache {
-    parts: Mutex<HashMap<String, (i64, Arc<String>)>>,
+pub struct Kept {
+    parts: Mutex<HashMap<String, (i64, Arc<dyn std::any::Any + Send + Sync>)>>,
 }
 
 /// Parts kept at most; past this the cache starts again empty.
-const FRAGMENTS_MAX: usize = 2048;
+const KEPT_MAX: usize = 4096;
 
-impl FragmentCache {
-    /// The part under `key` if it was rendered from the board at `stamp`.
-    pub fn get(&self, key: &str, stamp: i64) -> Option<Arc<String>> {
-        let parts = self.parts.lock().expect("fragments");
-        parts
-            .get(key)
-            .filter(|(s, _)| *s == stamp)
-            .map(|(_, html)| html.clone())
+impl Kept {
+    /// The value under `key` if it was read at `stamp` (and is a `T`).
+    pub fn get<T: std::any::Any + Send + Sync>(&self, key: &str, stamp: i64) -> Option<Arc<T>> {
+        let parts = self.parts.lock().expect("kept parts");
+        let (s, v) = parts.get(key)?;
+        (*s == stamp).then(|| v.clone().downcast::<T>().ok())?
     }
 
-    /// Keeps `html` under `key` for `stamp`, unless a newer one is kept.
-    pub fn put(&self, key: String, stamp: i64, html: Arc<String>) {
-        let mut parts = self.parts.lock().expect("fragments");
-        if parts.len() >= FRAGMENTS_MAX {
+    /// Keeps `value` under `key` for `stamp`, unless a newer one is kept.
+    pub fn put<T: std::any::Any + Send + Sync>(&self, key: String, stamp: i64, value: Arc<T>) {
+        let mut parts = self.parts.lock().expect("kept parts");
+        if parts.len() >= KEPT_MAX {
             parts.clear();
         }
         if parts.get(&key).is_none_or(|(s, _)| *s <= stamp) {
-            parts.insert(key, (stamp, html));
+            parts.insert(key, (stamp, value));
         }
+    }
+
+    /// The value under `key` at `stamp`, or `load`ed now and kept.
+    pub async fn get_or<T, F>(&self, key: String, stamp: i64, load: F) -> Result<Arc<T>, AppError>
+    where
+        T: std::any::Any + Send + Sync,
+        F: std::future::Future<Output = Result<T, AppError>>,
+    {
+        if let Some(v) = self.get::<T>(&key, stamp) {
+            return Ok(v);
+        }
+        let v = Arc::new(load.await?);
+        self.put(key, stamp, v.clone());
+        Ok(v)
     }
 }

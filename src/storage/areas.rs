@@ -53,6 +53,31 @@ pub async fn area_refs(
         .collect())
 }
 
+/// Every area with its ancestors, by code (the change feed keeps them).
+pub async fn every_area_ref(
+    db: &PgPool,
+) -> Result<std::collections::HashMap<String, AreaRef>, AppError> {
+    let rows = sqlx::query!(
+        r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
+           from areas a left join areas p on p.code = a.parent_code"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let area = AreaRef {
+                code: r.code.clone(),
+                name: r.name,
+                level: Level::parse(&r.level).unwrap_or(Level::Commune),
+                parent_code: r.parent_code,
+                grandparent_code: r.grandparent_code,
+            };
+            (r.code, area)
+        })
+        .collect())
+}
+
 /// An area as listed and as the API answers it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Area {

@@ -551,9 +551,13 @@ pub async fn compute(
     .into_iter()
     .map(|r| (r.day, r.detected, r.community))
     .collect();
+    // Each area's own fortnight (its rows of the primary key), not the
+    // fortnight of every area from the day index.
     let spark_rows = sqlx::query!(
-        r#"select area_code, day as "day: NaiveDate", detected::int8 as "detected!" from case_rollup
-           where area_code = any($1) and day > $2::date - 14 and day <= $2"#,
+        r#"select c.code as "area_code!", r.day as "day: NaiveDate", r.detected::int8 as "detected!"
+           from unnest($1::text[]) c(code)
+           cross join lateral (select day, detected from case_rollup
+                               where area_code = c.code and day > $2::date - 14 and day <= $2) r"#,
         &codes,
         date as _
     )

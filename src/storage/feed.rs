@@ -22,6 +22,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions_sqlx_store::PostgresStore;
 
+use crate::domain::area::AreaRef;
 use crate::domain::error::AppError;
 use crate::domain::policy::CurrentUser;
 
@@ -38,6 +39,8 @@ pub struct Feed {
     stamps: Mutex<HashMap<String, i64>>,
     users: Mutex<HashMap<i64, (CurrentUser, i32)>>,
     sessions: Mutex<HashMap<Id, Record>>,
+    /// Every area with its ancestors, loaded on first use.
+    areas: Mutex<Option<Arc<HashMap<String, AreaRef>>>>,
     /// Moves with every drop: a value read from the database is kept only
     /// if nothing was dropped while it was being read.
     epoch: AtomicU64,
@@ -159,9 +162,57 @@ impl Feed {
     fn forget_all(&self) {
         let mut users = self.users.lock().expect("feed users");
         let mut sessions = self.sessions.lock().expect("feed sessions");
+        let mut areas = self.areas.lock().expect("feed areas");
         self.epoch.fetch_add(1, Ordering::AcqRel);
         users.clear();
         sessions.clear();
+        *areas = None;
+    }
+
+    /// The area tree in memory, loaded now if it is not; `None` while the
+    /// feed does not listen.
+    async fn area_map(
+        &self,
+        db: &PgPool,
+    ) -> Result<Option<Arc<HashMap<String, AreaRef>>>, AppError> {
+        if !self.listening() {
+            return Ok(None);
+        }
+        if let Some(m) = self.areas.lock().expect("feed areas").clone() {
+            return Ok(Some(m));
+        }
+        let epoch = self.epoch();
+        let map = Arc::new(crate::storage::areas::every_area_ref(db).await?);
+        let mut kept = self.areas.lock().expect("feed areas");
+        if self.listening() && self.epoch() == epoch {
+            *kept = Some(map.clone());
+        }
+        Ok(Some(map))
+    }
+
+    /// An area with its ancestors: from memory while the feed listens (an
+    /// area added since it was loaded is read from PostgreSQL).
+    pub async fn area(&self, db: &PgPool, code: &str) -> Result<Option<AreaRef>, AppError> {
+        if let Some(map) = self.area_map(db).await?
+            && let Some(a) = map.get(code)
+        {
+            return Ok(Some(a.clone()));
+        }
+        crate::storage::areas::area_ref(db, code).await
+    }
+
+    /// Several areas with their ancestors, by code, as [`Feed::area`].
+    pub async fn areas(
+        &self,
+        db: &PgPool,
+        codes: &[String],
+    ) -> Result<HashMap<String, AreaRef>, AppError> {
+        if let Some(map) = self.area_map(db).await?
+            && codes.iter().all(|c| map.contains_key(c))
+        {
+            return Ok(codes.iter().map(|c| (c.clone(), map[c].clone())).collect());
+        }
+        crate::storage::areas::area_refs(db, codes).await
     }
 
     fn apply(&self, payload: &str) -> Option<String> {
@@ -173,10 +224,13 @@ impl Feed {
                     self.forget_user(id);
                 }
             }
+            // An area changed: the users (who carry their area) and the tree.
             "users" => {
                 let mut map = self.users.lock().expect("feed users");
+                let mut areas = self.areas.lock().expect("feed areas");
                 self.epoch.fetch_add(1, Ordering::AcqRel);
                 map.clear();
+                *areas = None;
             }
             "session" => {
                 if let Ok(id) = arg.parse::<Id>() {

@@ -12,7 +12,7 @@ use crate::domain::area::{AreaRef, Level, fold, parse_population};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::policy::RecordKind;
 use crate::state::AppState;
-use crate::storage::areas::{Area, area_ref, fetch_area, fetch_children};
+use crate::storage::areas::{Area, fetch_area, fetch_children};
 use crate::storage::audit::Actor;
 use crate::storage::records::tasks;
 use crate::web::auth::{Action, CsrfForm, CsrfMultipart, CurrentUser};
@@ -172,7 +172,7 @@ async fn board_html(
         v.strain_share
     );
     let stamp = v.board.stamp;
-    let html = match state.fragments.get(&key, stamp) {
+    let html = match state.kept.get::<String>(&key, stamp) {
         Some(html) => html,
         None => {
             v.behind = tasks::behind(&state.db, v.date, &area.code, 5).await?;
@@ -186,7 +186,7 @@ async fn board_html(
             .render()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("board: {e}")))?;
             let html = std::sync::Arc::new(html);
-            state.fragments.put(key, stamp, html.clone());
+            state.kept.put(key, stamp, html.clone());
             html
         }
     };
@@ -218,9 +218,7 @@ async fn show(
     Path(code): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> Result<AreaPage, AppError> {
-    let area_ref = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area_ref = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&area_ref))?;
     let view = View {
         q: query.q,
@@ -279,7 +277,7 @@ async fn area_page(
         .flatten()
         .cloned()
         .collect();
-    let mut found = crate::storage::areas::area_refs(db, &ancestors).await?;
+    let mut found = state.area_refs(&ancestors).await?;
     let mut breadcrumb = Vec::new();
     for code in &ancestors {
         if let Some(a) = found.remove(code)
@@ -311,11 +309,29 @@ async fn area_page(
         state.config.treatment_max_pct / 100.0,
     );
     let board_html = board_html(state, &mut v, &area, area_ref.level, &sort, today).await?;
-    let tasks = tasks::open_for(&state.db, today, &area_ref.code).await?;
+    // Tasks and targets move the stamp: kept with the board's.
+    let stamp = v.board.stamp;
+    let code = &area_ref.code;
+    let tasks = state
+        .kept
+        .get_or(
+            format!("tasks|{code}|{today}"),
+            stamp,
+            tasks::open_for(&state.db, today, code),
+        )
+        .await?
+        .as_ref()
+        .clone();
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
     let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
-        Some(crate::storage::records::directives::open_for(&state.db, &area_ref.code).await?)
+        let open = crate::storage::records::directives::open_for(&state.db, code);
+        Some(
+            *state
+                .kept
+                .get_or(format!("targets|{code}"), stamp, open)
+                .await?,
+        )
     } else {
         None
     };
@@ -350,9 +366,7 @@ async fn wall(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<WallPage, AppError> {
-    let area_ref = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area_ref = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&area_ref))?;
     let today = state.clock.today();
     let board = state.board(&area_ref, today).await?;
@@ -380,9 +394,7 @@ async fn import_populations(
     Path(code): Path<String>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let area_ref = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area_ref = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ManageAreas)?;
     let lang = page.lang;
     let refused: Vec<String> = match crate::domain::area::parse_populations(&form.text("file")) {
@@ -440,9 +452,7 @@ async fn set_population(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<PopulationForm>,
 ) -> Result<Response, AppError> {
-    let area_ref = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area_ref = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ManageAreas)?;
     let population = match parse_population(&form.population) {
         Ok(p) => p,
@@ -476,9 +486,7 @@ async fn api_show(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Json<Area>, AppError> {
-    let a = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&a))?;
     Ok(Json(fetch_area(&state.db, &code).await?))
 }
@@ -488,9 +496,7 @@ async fn api_children(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let a = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&a))?;
     let items = fetch_children(&state.db, &code).await?;
     Ok(Json(
@@ -506,9 +512,7 @@ async fn declare_zone(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let area = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     let raw = crate::domain::forms::Raw::from_form(form);
     match crate::storage::board::declare(&state.db, state.clock.now(), &user, &area, &raw).await {
         Ok(_) => {
@@ -545,9 +549,7 @@ async fn withdraw_zone(
     Path(code): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let area = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     crate::storage::board::withdraw(&state.db, state.clock.now(), &user, &area).await?;
     Page::flash(&session, page.t("zone.withdrawn_ok").to_string()).await?;
     Ok(Redirect::to(&format!("/areas/{code}")).into_response())
@@ -565,9 +567,7 @@ async fn api_summary(
     Path(code): Path<String>,
     Query(q): Query<DateQuery>,
 ) -> Result<Json<crate::storage::board::Summary>, AppError> {
-    let a = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&a))?;
     let today = state.clock.today();
     let date = crate::domain::forms::query_date(&q.date, "date", today)?.unwrap_or(today);
@@ -581,9 +581,7 @@ async fn api_declare(
     Path(code): Path<String>,
     crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), AppError> {
-    let area = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     let raw = crate::domain::forms::Raw::from_json(body)?;
     let id =
         crate::storage::board::declare(&state.db, state.clock.now(), &user, &area, &raw).await?;
@@ -599,9 +597,7 @@ async fn api_withdraw(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<axum::http::StatusCode, AppError> {
-    let area = area_ref(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     crate::storage::board::withdraw(&state.db, state.clock.now(), &user, &area).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

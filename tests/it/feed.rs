@@ -155,3 +155,28 @@ async fn a_disabled_user_is_refused_here_at_once_and_in_another_process_once_hea
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[sqlx::test]
+async fn an_area_renamed_outside_the_web_shows_its_new_name_once_heard(db: PgPool) {
+    let t = setup(db).await;
+    let mut b = t.signed_in("thanhpho").await;
+    assert!(b.get("/areas/00682").await.text.contains("Xã Liên Ninh"));
+    sqlx::query("update areas set name = 'Xã Liên Ninh Mới' where code = '00682'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    t.state.feed.settle(&t.db).await.unwrap();
+    let page = b.get("/areas/00682").await.text;
+    assert!(
+        page.contains("Xã Liên Ninh Mới"),
+        "the new name from the tree kept in memory"
+    );
+    let mut official = t.signed_in("lienninh").await;
+    assert!(
+        official
+            .get("/areas/00682")
+            .await
+            .text
+            .contains("Xã Liên Ninh Mới")
+    );
+}
