@@ -176,8 +176,10 @@ impl PublicCache {
 /// at: served only for that stamp. Any type, under keys that name it.
 #[derive(Default)]
 pub struct Kept {
-    parts: Mutex<HashMap<String, (i64, Arc<dyn std::any::Any + Send + Sync>)>>,
+    parts: Mutex<HashMap<String, (i64, AnyPart)>>,
 }
+
+type AnyPart = Arc<dyn std::any::Any + Send + Sync>;
 
 /// Parts kept at most; past this the cache starts again empty.
 const KEPT_MAX: usize = 4096;
