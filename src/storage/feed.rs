@@ -44,6 +44,8 @@ pub struct Feed {
     /// Moves with every drop: a value read from the database is kept only
     /// if nothing was dropped while it was being read.
     epoch: AtomicU64,
+    /// The same for sessions, which change far more often.
+    session_epoch: AtomicU64,
     /// The highest barrier number heard, for [`Feed::settle`].
     heard: AtomicU64,
     said: AtomicU64,
@@ -155,7 +157,7 @@ impl Feed {
 
     fn forget_session(&self, id: &Id) {
         let mut map = self.sessions.lock().expect("feed sessions");
-        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.session_epoch.fetch_add(1, Ordering::AcqRel);
         map.remove(id);
     }
 
@@ -164,6 +166,7 @@ impl Feed {
         let mut sessions = self.sessions.lock().expect("feed sessions");
         let mut areas = self.areas.lock().expect("feed areas");
         self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.session_epoch.fetch_add(1, Ordering::AcqRel);
         users.clear();
         sessions.clear();
         *areas = None;
@@ -353,7 +356,7 @@ impl CachedSessions {
     fn keep(&self, epoch: u64, record: &Record) {
         let feed = &self.feed;
         let mut map = feed.sessions.lock().expect("feed sessions");
-        if !feed.listening() || feed.epoch() != epoch {
+        if !feed.listening() || feed.session_epoch.load(Ordering::Acquire) != epoch {
             map.remove(&record.id);
             return;
         }
@@ -367,7 +370,7 @@ impl CachedSessions {
 #[async_trait::async_trait]
 impl SessionStore for CachedSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let epoch = self.feed.epoch();
+        let epoch = self.feed.session_epoch.load(Ordering::Acquire);
         self.store.create(record).await?;
         self.keep(epoch, record);
         Ok(())
@@ -376,7 +379,7 @@ impl SessionStore for CachedSessions {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         // Dropped first: a failed save must not leave memory ahead of PostgreSQL.
         self.feed.forget_session(&record.id);
-        let epoch = self.feed.epoch();
+        let epoch = self.feed.session_epoch.load(Ordering::Acquire);
         self.store.save(record).await?;
         self.keep(epoch, record);
         Ok(())
@@ -395,7 +398,7 @@ impl SessionStore for CachedSessions {
                 None => {}
             }
         }
-        let epoch = feed.epoch();
+        let epoch = feed.session_epoch.load(Ordering::Acquire);
         let record = self.store.load(id).await?;
         if let Some(r) = &record {
             self.keep(epoch, r);

@@ -114,10 +114,15 @@ impl FromRequestParts<AppState> for Page {
             .await
             .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
         let csrf = csrf_token(&session).await?;
-        let flash = session
-            .remove::<String>(FLASH_KEY)
-            .await
-            .map_err(session_error)?;
+        // Removing marks the session changed, and a changed session is
+        // written back: only when there is a message to take.
+        let flash = match session.get::<String>(FLASH_KEY).await.map_err(session_error)? {
+            Some(_) => session
+                .remove::<String>(FLASH_KEY)
+                .await
+                .map_err(session_error)?,
+            None => None,
+        };
         let here = parts
             .uri
             .path_and_query()
