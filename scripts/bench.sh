@@ -89,6 +89,7 @@ pass() {
   run commune_dashboard "$COMMUNE" /areas/00682
   run static_same_html "" /files/city.html
   run trivial_signed_in "$CITY" /whoami
+  run city_past_date "$CITY" "/areas/01?date=$(date -u -d '30 days ago' +%Y-%m-%d)"
   # Inserts on one connection while the city dashboard is under load.
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $CITY" "$BASE/areas/01" > "$OUT/city_under_inserts.txt" &
   LOAD=$!

@@ -217,3 +217,36 @@ impl Kept {
         Ok(v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_part_is_served_only_for_its_stamp_and_its_type() {
+        let kept = Kept::default();
+        kept.put("board|01".into(), 7, Arc::new("<section>".to_string()));
+        assert_eq!(
+            kept.get::<String>("board|01", 7)
+                .as_deref()
+                .map(String::as_str),
+            Some("<section>")
+        );
+        assert!(
+            kept.get::<String>("board|01", 8).is_none(),
+            "a write since: read again"
+        );
+        assert!(
+            kept.get::<i64>("board|01", 7).is_none(),
+            "another type under the key"
+        );
+        kept.put("board|01".into(), 6, Arc::new("older".to_string()));
+        assert_eq!(
+            kept.get::<String>("board|01", 7)
+                .as_deref()
+                .map(String::as_str),
+            Some("<section>"),
+            "an older read never replaces a newer one"
+        );
+    }
+}

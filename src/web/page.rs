@@ -116,7 +116,11 @@ impl FromRequestParts<AppState> for Page {
         let csrf = csrf_token(&session).await?;
         // Removing marks the session changed, and a changed session is
         // written back: only when there is a message to take.
-        let flash = match session.get::<String>(FLASH_KEY).await.map_err(session_error)? {
+        let flash = match session
+            .get::<String>(FLASH_KEY)
+            .await
+            .map_err(session_error)?
+        {
             Some(_) => session
                 .remove::<String>(FLASH_KEY)
                 .await
