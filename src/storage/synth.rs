@@ -179,7 +179,25 @@ pub async fn generate(
     }
     made.clusters = clusters.len();
 
-    // Cases, streamed with COPY.
+    // Cases, streamed with COPY. A bulk load builds the secondary indexes
+    // once after the rows are in (a sort each) instead of keeping nine
+    // indexes up to date row by row: at 10,000,000 cases that is minutes.
+    // One transaction, so a failure leaves the indexes as they were.
+    sqlx::raw_sql("begin; set local maintenance_work_mem = '256MB'")
+        .execute(&mut conn)
+        .await?;
+    let rebuilt: Vec<(String, String)> = sqlx::query_as(
+        "select indexname::text, indexdef from pg_indexes
+         where schemaname = 'public' and tablename = 'cases'
+           and indexname not in (select conname from pg_constraint where conrelid = 'cases'::regclass)",
+    )
+    .fetch_all(&mut conn)
+    .await?;
+    for (name, _) in &rebuilt {
+        sqlx::raw_sql(&format!("drop index \"{name}\""))
+            .execute(&mut conn)
+            .await?;
+    }
     let mut buf = String::with_capacity(1 << 20);
     let mut copy = conn
         .copy_in_raw(
@@ -263,6 +281,10 @@ pub async fn generate(
     }
     copy.send(buf.as_bytes()).await?;
     copy.finish().await?;
+    for (_, def) in &rebuilt {
+        sqlx::raw_sql(def).execute(&mut conn).await?;
+    }
+    sqlx::raw_sql("commit").execute(&mut conn).await?;
     made.cases = scale.cases;
 
     // Quarantine sites with an opening row and a recent change in their history.
