@@ -15,6 +15,7 @@ mod dashboard;
 mod directives_tasks;
 mod hardening;
 mod layers;
+mod lists;
 mod metrics;
 mod offline;
 mod operations;

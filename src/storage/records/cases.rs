@@ -9,7 +9,7 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use super::{Stored, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
 use crate::storage::ResultExt;
@@ -172,6 +172,13 @@ fn push_conditions<'a>(qb: &mut QueryBuilder<'a, Postgres>, area: &'a AreaRef, f
                 .collect();
         qb.push(" and c.case_code like ")
             .push_bind(format!("{escaped}%"));
+        // Codes are unique within a city: with the city named, a search
+        // from a district or a commune reads the (city_code, case_code)
+        // index instead of every case of the area.
+        let city = Codes::of(area).city;
+        if area.level != Level::City && !city.is_empty() {
+            qb.push(" and c.city_code = ").push_bind(city);
+        }
     }
     if !f.voided {
         qb.push(" and c.voided_at is null");
@@ -363,21 +370,39 @@ impl Stored for CaseRow {
         paging: Paging,
     ) -> Result<(Vec<Self>, i64), AppError> {
         // Counted up to just past the cap (see `Paging::COUNT_CAP`).
-        let mut count = QueryBuilder::new("select count(*) from (select 1 from cases c");
-        push_conditions(&mut count, area, f);
-        count
-            .push(" limit ")
-            .push_bind(Paging::COUNT_CAP + 1)
-            .push(") capped");
-        let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+        let total = if paging.count {
+            let mut count = QueryBuilder::new("select count(*) from (select 1 from cases c");
+            push_conditions(&mut count, area, f);
+            count
+                .push(" limit ")
+                .push_bind(Paging::COUNT_CAP + 1)
+                .push(") capped");
+            count.build_query_scalar().fetch_one(db).await?
+        } else {
+            -1
+        };
         let mut rows = QueryBuilder::new(SELECT);
         push_conditions(&mut rows, area, f);
+        // After a cursor: the rows past it in the list's order, read on
+        // from there in the level's index (no OFFSET to walk).
+        if let Some(after) = &paging.after {
+            let (day, id) = after.date_key()?;
+            rows.push(" and (c.detected_on, c.id) < (")
+                .push_bind(day)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        }
         rows.push(" order by c.detected_on desc, c.id desc limit ")
             .push_bind(paging.limit)
             .push(" offset ")
             .push_bind(paging.offset);
         let rows = rows.build_query_as().fetch_all(db).await?;
         Ok((rows, total))
+    }
+
+    fn cursor(&self) -> Option<Cursor> {
+        Some(Cursor::date(self.detected_on, self.id))
     }
 
     async fn insert(

@@ -59,7 +59,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Paging, Raw};
+use crate::domain::forms::{Cursor, Paging, Raw};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
@@ -70,7 +70,7 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     /// Values that passed every check, ready to store.
     type Values: Send + Sync;
     /// A list's filters, checked.
-    type Filter: Send + Sync;
+    type Filter: Send + Sync + 'static;
 
     /// What the policy calls this kind of record.
     const KIND: RecordKind;
@@ -121,7 +121,11 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     /// Checks a list's filters (dates within the window around `today`).
     fn filter(raw: &Raw, today: NaiveDate) -> Result<Self::Filter, AppError>;
 
-    /// One page of the records under `area`, and how many there are.
+    /// One page of the records under `area`, and how many there are
+    /// (counted up to [`Paging::COUNT_CAP`] where a list can be that long;
+    /// -1 when `paging.count` is false and the record did not count).
+    /// A record with a [`Stored::cursor`] takes `paging.after`: the rows
+    /// after that place in the list's order.
     fn query(
         db: &PgPool,
         today: NaiveDate,
@@ -129,6 +133,13 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
         filter: &Self::Filter,
         paging: Paging,
     ) -> impl Future<Output = Result<(Vec<Self>, i64), AppError>> + Send;
+
+    /// Where this row stands in its list's order, for the next page to
+    /// start after it (keyset paging); `None` for a record whose list pages
+    /// by OFFSET only (short lists).
+    fn cursor(&self) -> Option<Cursor> {
+        None
+    }
 
     /// Inserts checked values; the id.
     fn insert(
