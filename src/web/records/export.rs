@@ -199,40 +199,11 @@ pub async fn stream<R: Record>(
             ))
         }
         Format::Xlsx => {
-            let (tx, rx) = mpsc::channel::<Vec<Vec<String>>>(2);
-            let sheet = tokio::task::spawn_blocking(move || fill_xlsx(&headers, rx));
-            let mut fed = Ok(());
-            let mut chunk = first;
-            while let Some(c) = chunk {
-                if tx.send(c).await.is_err() {
-                    break;
-                }
-                chunk = match rows.chunk().await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        fed = Err(e);
-                        None
-                    }
-                };
-            }
-            drop(tx);
-            let book = sheet
-                .await
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))??;
-            fed?;
+            // The sheet is filled and zipped after the answer has begun, so
+            // a long export is not cut by the request timeout; the client
+            // receives the file once its last row is in.
             let (out, body) = mpsc::channel::<std::io::Result<Bytes>>(4);
-            tokio::task::spawn_blocking(move || {
-                let mut book = book;
-                let mut w = ChannelWriter::new(out.clone());
-                let done = book
-                    .save_to_writer(&mut w)
-                    .map_err(|e| std::io::Error::other(format!("xlsx: {e}")))
-                    .and_then(|()| w.flush());
-                if let Err(e) = done {
-                    tracing::error!(error = %e, "an Excel export was cut short");
-                    let _ = out.blocking_send(Err(e));
-                }
-            });
+            tokio::spawn(xlsx(headers, first, rows, out));
             let body = futures_util::stream::unfold(body, |mut rx| async move {
                 rx.recv().await.map(|b| (b, rx))
             });
@@ -243,6 +214,63 @@ pub async fn stream<R: Record>(
             ))
         }
     }
+}
+
+/// Fills a constant-memory sheet with `first` and the chunks after it,
+/// then zips it into `out`, the body of the answer. A failure is logged
+/// and cuts the transfer.
+async fn xlsx<R: Record>(
+    headers: Vec<&'static str>,
+    first: Option<Vec<Vec<String>>>,
+    mut rows: Rows<R>,
+    out: mpsc::Sender<std::io::Result<Bytes>>,
+) {
+    let (tx, rx) = mpsc::channel::<Vec<Vec<String>>>(2);
+    let sheet = tokio::task::spawn_blocking(move || fill_xlsx(&headers, rx));
+    let mut fed = Ok(());
+    let mut chunk = first;
+    while let Some(c) = chunk {
+        // The client went away: stop reading.
+        if out.is_closed() || tx.send(c).await.is_err() {
+            break;
+        }
+        chunk = rows.chunk().await.unwrap_or_else(|e| {
+            fed = Err(e);
+            None
+        });
+    }
+    drop(tx);
+    let book = match (sheet.await, fed) {
+        (Ok(Ok(book)), Ok(())) if !out.is_closed() => book,
+        (Ok(Err(e)), _) | (_, Err(e)) => {
+            let _ = out.send(Err(cut(e))).await;
+            return;
+        }
+        (Err(e), _) => {
+            let _ = out
+                .send(Err(cut(AppError::Internal(anyhow::anyhow!("xlsx: {e}")))))
+                .await;
+            return;
+        }
+        _ => return,
+    };
+    let _ = tokio::task::spawn_blocking(move || {
+        let mut book = book;
+        let mut w = ChannelWriter::new(out.clone());
+        let done = book
+            .save_to_writer(&mut w)
+            .map_err(|e| std::io::Error::other(format!("xlsx: {e}")))
+            .and_then(|()| w.flush());
+        match done {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                tracing::error!(error = %e, "an Excel export was cut short");
+                let _ = out.blocking_send(Err(e));
+            }
+            Ok(()) => {}
+        }
+    })
+    .await;
 }
 
 /// An error after the download began: logged, and the transfer cut.
