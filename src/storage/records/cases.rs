@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, placed_at, writable_area};
+use super::{Stored, counted_up_to_cap, list_key, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
@@ -104,6 +104,7 @@ pub struct CaseValues {
 }
 
 /// Filters of the case list.
+#[derive(Debug)]
 pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     pub detected_in: Option<DetectedIn>,
@@ -382,7 +383,8 @@ impl Stored for CaseRow {
                 .push(" limit ")
                 .push_bind(Paging::COUNT_CAP + 1)
                 .push(") capped");
-            count.build_query_scalar().fetch_one(db).await?
+            let count = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
+            counted_up_to_cap(list_key(db, area, f), count).await?
         } else {
             -1
         };
