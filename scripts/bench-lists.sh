@@ -37,12 +37,14 @@ next_of() { grep -o '<a href="[^"]*" id="next-page"' | sed 's/^<a href="//; s/" 
 
 get /cases | grep -q 'id="records"' || { echo "the case list did not render: is COOKIE signed in?" >&2; exit 1; }
 
-run() { # name path
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE$2" > "$OUT/$1.txt"
+run() { # name path [connections]
+  local c="${3:-$CONNS}" t=2
+  [ "$c" -lt 2 ] && t=1
+  wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE$2" > "$OUT/$1.txt"
   awk -v n="$1" '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$NF} END{printf "%-24s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", n, m, p, r, (e==""?0:e)}' "$OUT/$1.txt"
 }
 
-echo "== lists, wrk -c$CONNS -d${DURATION}s"
+echo "== lists, wrk -c$CONNS -d${DURATION}s (and -c1 last)"
 path="/cases"
 t0=$(date +%s.%N)
 for _ in $(seq 2 "$DEEP_PAGE"); do
@@ -60,6 +62,9 @@ run "cases-page-$DEEP_PAGE" "$path"
 run "cases-search" "/cases?q=$code"
 run sites "/sites"
 run checkpoints "/checkpoints"
+# One client at a time: what a page costs when the server is not queueing.
+run cases-city-1-client "/cases" 1
+run "cases-page-$DEEP_PAGE-1-client" "$path" 1
 
 echo "== CSV export (/cases?$EXPORT_QUERY&format=csv)"
 rss() { awk '/^VmRSS/{print $2}' "/proc/$PID/status" 2>/dev/null || echo 0; }
