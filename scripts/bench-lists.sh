@@ -67,10 +67,11 @@ run cases-city-1-client "/cases" 1
 run "cases-page-$DEEP_PAGE-1-client" "$path" 1
 
 echo "== CSV export (/cases?$EXPORT_QUERY&format=csv)"
-rss() { awk '/^VmRSS/{print $2}' "/proc/$PID/status" 2>/dev/null || echo 0; }
+rss() { awk '/^VmRSS/{print $2}' "/proc/$PID/status" 2>/dev/null; }
 if [ -n "$PID" ] && [ -r "/proc/$PID/status" ]; then
   before=$(rss)
-  ( peak=0; while :; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$OUT/peak"; sleep 0.05; done ) &
+  echo "$before" > "$OUT/peak"
+  ( peak=$before; while :; do r=$(rss); r=${r:-0}; if [ "$r" -gt "$peak" ]; then peak=$r; echo "$peak" > "$OUT/peak"; fi; sleep 0.05; done ) &
   sampler=$!
 else
   echo "no server process to sample (give SERVER_PID): memory not measured" >&2
