@@ -610,13 +610,142 @@ impl<'a> FormBuilder<'a> {
     }
 }
 
-/// Page number and size of a list.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Where a page of a list ends: the sort key of its last row and that
+/// row's id. The next page is the rows after it in the list's order
+/// (keyset paging), so page 500 costs what page 1 does, whereas an OFFSET
+/// walks past every row before it.
+///
+/// Sent as an opaque, URL-safe token (`?after=`); a token that does not
+/// read back is a field error on `after` (422), never a 500. It names only
+/// a place in the order, within the area and filters the reader is allowed
+/// anyway, so a crafted token can at most start a list elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The list's sort key at the last row.
+    pub key: SortKey,
+    /// The last row's id (ties on the key are broken by id).
+    pub id: i64,
+}
+
+/// The sort key of a list ordered by a date (cases: newest first) or by a
+/// name (sites and checkpoints: alphabetical in Vietnamese).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Date(NaiveDate),
+    Text(String),
+}
+
+impl Cursor {
+    /// Longest token taken (a 200-character name encodes to under 1,000).
+    pub const MAX_TOKEN: usize = 1200;
+
+    /// The place after a row sorted by a date.
+    pub fn date(d: NaiveDate, id: i64) -> Self {
+        Self {
+            key: SortKey::Date(d),
+            id,
+        }
+    }
+
+    /// The place after a row sorted by a name.
+    pub fn text(s: &str, id: i64) -> Self {
+        Self {
+            key: SortKey::Text(s.to_string()),
+            id,
+        }
+    }
+
+    /// The token: base64url (no padding) of `d<date>~<id>` or `t<id>~<name>`.
+    pub fn encode(&self) -> String {
+        use base64::Engine as _;
+        let plain = match &self.key {
+            SortKey::Date(d) => format!("d{}~{}", d.format("%Y-%m-%d"), self.id),
+            SortKey::Text(s) => format!("t{}~{s}", self.id),
+        };
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(plain)
+    }
+
+    /// Reads a token back; `None` for anything [`Cursor::encode`] did not make.
+    pub fn decode(token: &str) -> Option<Self> {
+        use base64::Engine as _;
+        if token.is_empty() || token.len() > Self::MAX_TOKEN {
+            return None;
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token)
+            .ok()?;
+        let plain = String::from_utf8(bytes).ok()?;
+        let id_of = |s: &str| {
+            s.parse::<i64>()
+                .ok()
+                .filter(|&id| id >= 1 && s.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let cursor = if let Some(rest) = plain.strip_prefix('d') {
+            let (date, id) = rest.split_once('~')?;
+            let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+            if date.len() != 10 || d < EARLIEST_DATE || d > CEILING_DATE {
+                return None;
+            }
+            Self::date(d, id_of(id)?)
+        } else if let Some(rest) = plain.strip_prefix('t') {
+            let (id, name) = rest.split_once('~')?;
+            if name.chars().any(char::is_control) {
+                return None;
+            }
+            Self::text(name, id_of(id)?)
+        } else {
+            return None;
+        };
+        Some(cursor)
+    }
+
+    /// The date key and id, for a list sorted by date; 422 on `after` for
+    /// a cursor of another list.
+    pub fn date_key(&self) -> Result<(NaiveDate, i64), AppError> {
+        match &self.key {
+            SortKey::Date(d) => Ok((*d, self.id)),
+            SortKey::Text(_) => Err(bad_cursor()),
+        }
+    }
+
+    /// The name key and id, for a list sorted by name; 422 on `after` for
+    /// a cursor of another list.
+    pub fn text_key(&self) -> Result<(&str, i64), AppError> {
+        match &self.key {
+            SortKey::Text(s) => Ok((s, self.id)),
+            SortKey::Date(_) => Err(bad_cursor()),
+        }
+    }
+}
+
+/// The 422 of a cursor that does not belong to the list it was sent to.
+fn bad_cursor() -> AppError {
+    let mut f = FieldErrors::default();
+    f.add("after", "err.cursor");
+    AppError::Invalid(f)
+}
+
+/// Page number and size of a list: by OFFSET (`?page=`, `?offset=`) or, past
+/// the first page of a list sorted by a key, by cursor (`?after=`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Paging {
     /// Rows asked for.
     pub limit: i64,
-    /// Rows skipped.
+    /// Rows skipped (0 with a cursor).
     pub offset: i64,
+    /// Rows after this place in the list's order, if given.
+    pub after: Option<Cursor>,
+    /// The 1-based number of the page, as shown.
+    pub number: i64,
+    /// Whether the list is counted (up to [`Paging::COUNT_CAP`]). A page
+    /// reached by cursor and an export's chunks do without.
+    pub count: bool,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::first(Self::PAGE_SIZE)
+    }
 }
 
 impl Paging {
@@ -624,36 +753,68 @@ impl Paging {
     pub const PAGE_SIZE: i64 = 50;
     /// Most rows an API call returns at once.
     pub const MAX_LIMIT: i64 = 1000;
-    /// Most rows an export carries.
-    pub const EXPORT_ROWS: i64 = 200_000;
+    /// Most rows an export carries: a whole city's cases at the scale of
+    /// issue 13 (1,000,000), under a spreadsheet's 1,048,576 rows. Exports
+    /// stream in chunks of [`Paging::EXPORT_CHUNK`], so the cap bounds the
+    /// time a download takes, not the server's memory.
+    pub const EXPORT_ROWS: i64 = 1_000_000;
+    /// Rows an export reads from the database at a time.
+    pub const EXPORT_CHUNK: i64 = 5_000;
     /// Lists of very many rows count this far and no further: a count of a
     /// million rows on every page would cost more than the page ("more
     /// than 10.000" is what a reader needs).
     pub const COUNT_CAP: i64 = 10_000;
 
+    /// The first `limit` rows, counted.
+    pub fn first(limit: i64) -> Self {
+        Self {
+            limit,
+            offset: 0,
+            after: None,
+            number: 1,
+            count: true,
+        }
+    }
+
     /// From `?page=` (pages) or `?limit=&offset=` (API); an `offset` alone
-    /// pages by [`Self::PAGE_SIZE`].
-    pub fn from_raw(raw: &Raw) -> Self {
+    /// pages by [`Self::PAGE_SIZE`]. `?after=` (a [`Cursor`]) wins over
+    /// both; `page=` beside it is the number shown. A cursor that does not
+    /// read back is 422 on `after`.
+    pub fn from_raw(raw: &Raw) -> Result<Self, AppError> {
         let num = |k: &str| raw.get(k).parse::<i64>().ok();
         let limit = num("limit").map_or(Self::PAGE_SIZE, |l| l.clamp(1, Self::MAX_LIMIT));
+        let token = raw.get("after");
+        if !token.is_empty() {
+            let after = Cursor::decode(token).ok_or_else(bad_cursor)?;
+            return Ok(Self {
+                limit,
+                offset: 0,
+                after: Some(after),
+                number: num("page").unwrap_or(2).clamp(2, 1_000_000),
+                count: true,
+            });
+        }
         let offset = match num("offset") {
             Some(o) => o.max(0),
             None => (num("page").unwrap_or(1).clamp(1, 1_000_000) - 1) * limit,
         };
-        Self { limit, offset }
+        Ok(Self {
+            limit,
+            offset,
+            after: None,
+            number: offset / limit + 1,
+            count: true,
+        })
     }
 
     /// Every row, for an export.
     pub fn all() -> Self {
-        Self {
-            limit: Self::EXPORT_ROWS,
-            offset: 0,
-        }
+        Self::first(Self::EXPORT_ROWS)
     }
 
     /// The 1-based page number.
     pub fn page_no(&self) -> i64 {
-        self.offset / self.limit + 1
+        self.number
     }
 }
 
@@ -841,34 +1002,107 @@ mod tests {
                     .collect(),
             )
         };
+        let p = |pairs: &[(&str, &str)]| {
+            let p = Paging::from_raw(&raw(pairs)).unwrap();
+            (p.limit, p.offset)
+        };
+        assert_eq!(p(&[]), (50, 0));
+        assert_eq!(p(&[("page", "3")]), (50, 100));
+        assert_eq!(p(&[("offset", "7")]), (50, 7));
+        assert_eq!(p(&[("limit", "5000"), ("offset", "-4")]), (1000, 0));
         assert_eq!(
-            Paging::from_raw(&raw(&[])),
-            Paging {
-                limit: 50,
-                offset: 0
-            }
+            Paging::from_raw(&raw(&[("page", "2")])).unwrap().page_no(),
+            2
         );
+    }
+
+    #[test]
+    fn a_cursor_reads_back_as_it_was_written_and_is_url_safe() {
+        let d = NaiveDate::from_ymd_opt(2021, 7, 30).unwrap();
+        for c in [
+            Cursor::date(d, 123_456),
+            Cursor::text("Khu cách ly Ký túc xá Mễ Trì ~ số 2", 7),
+            Cursor::text("", 1),
+            Cursor::text(&"Đ".repeat(200), i64::MAX),
+        ] {
+            let token = c.encode();
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "{token}"
+            );
+            assert!(token.len() <= Cursor::MAX_TOKEN);
+            assert_eq!(Cursor::decode(&token), Some(c));
+        }
+    }
+
+    #[test]
+    fn a_cursor_that_was_not_written_by_the_list_does_not_read() {
+        use base64::Engine as _;
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        for bad in [
+            "".to_string(),
+            "abc!".to_string(),
+            "====".to_string(),
+            "x".repeat(Cursor::MAX_TOKEN + 1),
+            enc("d2021-07-30"),
+            enc("d2021-02-30~5"),
+            enc("d2021-7-30~5"),
+            enc("d1900-01-01~5"),
+            enc("d2021-07-30~0"),
+            enc("d2021-07-30~-5"),
+            enc("d2021-07-30~+5"),
+            enc("d2021-07-30~99999999999999999999"),
+            enc("t~name"),
+            enc("tx~name"),
+            enc("t5~a\nb"),
+            enc("t5~a\u{0}b"),
+            enc("q5~name"),
+        ] {
+            assert_eq!(Cursor::decode(&bad), None, "{bad}");
+        }
+        // Not UTF-8.
+        let raw_bytes =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([b't', b'1', b'~', 0xff]);
+        assert_eq!(Cursor::decode(&raw_bytes), None);
+    }
+
+    #[test]
+    fn a_bad_cursor_is_a_field_error_on_after_and_a_cursor_of_another_list_too() {
+        let e = Paging::from_raw(&raw(&[("after", "not a cursor")])).unwrap_err();
+        let AppError::Invalid(f) = e else {
+            panic!("{e:?}")
+        };
+        assert!(f.get("after", crate::domain::i18n::Lang::Vi).is_some());
+        let d = NaiveDate::from_ymd_opt(2021, 7, 30).unwrap();
+        let by_date = Cursor::date(d, 9);
+        assert_eq!(by_date.date_key().unwrap(), (d, 9));
+        assert!(matches!(by_date.text_key(), Err(AppError::Invalid(_))));
+        assert!(matches!(
+            Cursor::text("A", 1).date_key(),
+            Err(AppError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_cursor_wins_over_an_offset_and_page_is_the_number_shown() {
+        let token = Cursor::date(NaiveDate::from_ymd_opt(2021, 7, 30).unwrap(), 9).encode();
+        let p = Paging::from_raw(&raw(&[
+            ("after", token.as_str()),
+            ("offset", "300"),
+            ("page", "500"),
+        ]))
+        .unwrap();
+        assert_eq!((p.offset, p.page_no()), (0, 500));
+        assert_eq!(p.after.unwrap().id, 9);
+        let p = Paging::from_raw(&raw(&[("after", token.as_str()), ("page", "-3")])).unwrap();
         assert_eq!(
-            Paging::from_raw(&raw(&[("page", "3")])),
-            Paging {
-                limit: 50,
-                offset: 100
-            }
+            p.page_no(),
+            2,
+            "a page after another is at least the second"
         );
-        assert_eq!(
-            Paging::from_raw(&raw(&[("offset", "7")])),
-            Paging {
-                limit: 50,
-                offset: 7
-            }
-        );
-        assert_eq!(
-            Paging::from_raw(&raw(&[("limit", "5000"), ("offset", "-4")])),
-            Paging {
-                limit: 1000,
-                offset: 0
-            }
-        );
-        assert_eq!(Paging::from_raw(&raw(&[("page", "2")])).page_no(), 2);
+        let p = Paging::from_raw(&raw(&[("after", "")])).unwrap();
+        assert_eq!(p.after, None, "an empty cursor is the first page");
     }
 }

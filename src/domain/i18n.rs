@@ -384,6 +384,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Contains characters that are not allowed.",
     ),
     (
+        "err.cursor",
+        "Liên kết trang không hợp lệ hoặc không thuộc danh sách này; hãy quay về trang đầu.",
+        "This page link is not valid or belongs to another list; go back to the first page.",
+    ),
+    (
         "err.date_format",
         "Không phải ngày hợp lệ (dd/mm/yyyy).",
         "Not a date (dd/mm/yyyy).",
@@ -560,6 +565,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rec.export_xlsx", "Xuất Excel", "Export Excel"),
     ("rec.total", "Tổng số: {}", "Total: {}"),
     ("rec.total_over", "Tổng số: hơn {}", "Total: more than {}"),
+    ("rec.first_page", "Trang đầu", "First page"),
+    ("rec.page_n", "Trang {}", "Page {}"),
     ("rec.saved", "Đã lưu.", "Saved."),
     ("rec.created", "Đã thêm.", "Added."),
     (

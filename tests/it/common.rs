@@ -259,6 +259,17 @@ impl Browser {
         self.send(req).await
     }
 
+    /// The body of a GET as bytes (a download that is not text).
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
     /// Posts a form as is (no CSRF token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(fields).unwrap();

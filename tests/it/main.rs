@@ -16,6 +16,7 @@ mod directives_tasks;
 mod feed;
 mod hardening;
 mod layers;
+mod lists;
 mod metrics;
 mod offline;
 mod operations;

@@ -2,18 +2,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes};
+use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
-use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{CheckpointKind, CheckpointStatus, StaffedBy};
 use crate::storage::audit::{self, Actor, Entry};
 
 /// A checkpoint with today's figures.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct CheckpointRow {
     pub id: i64,
     #[serde(skip)]
@@ -152,35 +152,55 @@ impl Stored for CheckpointRow {
         paging: Paging,
     ) -> Result<(Vec<Self>, i64), AppError> {
         let status = f.status.map(|s| s.as_str());
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from checkpoints k
-               where (k.city_code = $1 or k.district_code = $1 or k.area_code = $1)
-                 and ($2::text is null or k.status = $2)"#,
-            area.code,
-            status
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = sqlx::query_as!(
-            CheckpointRow,
-            r#"select k.id, k.city_code, k.area_code, a.name as area_name, a.level as area_level,
+        // One column for the area's level, so the list reads its own index
+        // in order (0014).
+        let place = match area.level {
+            Level::City => "k.city_code",
+            Level::District => "k.district_code",
+            Level::Commune => "k.area_code",
+        };
+        let conditions = |qb: &mut QueryBuilder<'_, Postgres>| {
+            qb.push(format_args!(" where {place} = "))
+                .push_bind(area.code.clone());
+            if let Some(st) = status {
+                qb.push(" and k.status = ").push_bind(st);
+            }
+        };
+        let total = if paging.count {
+            let mut count = QueryBuilder::new("select count(*) from checkpoints k");
+            conditions(&mut count);
+            count.build_query_scalar().fetch_one(db).await?
+        } else {
+            -1
+        };
+        let mut rows = QueryBuilder::new(
+            "select k.id, k.city_code, k.area_code, a.name as area_name, a.level as area_level,
                  a.parent_code as area_parent, k.name, k.kind, k.staffed_by, k.status,
-                 k.status_on as "status_on: _", k.version,
+                 k.status_on, k.version,
                  coalesce((select sum(r.violations) from checkpoint_reports r
-                           where r.checkpoint_id = k.id and r.day = $1), 0)::int8 as "violations_today!"
-               from checkpoints k join areas a on a.code = k.area_code
-               where (k.city_code = $2 or k.district_code = $2 or k.area_code = $2)
-                 and ($3::text is null or k.status = $3)
-               order by k.name collate "vi-x-icu", k.id limit $4 offset $5"#,
-            today as _,
-            area.code,
-            status,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
+                           where r.checkpoint_id = k.id and r.day = ",
+        );
+        rows.push_bind(today)
+            .push("), 0)::int8 as violations_today from checkpoints k join areas a on a.code = k.area_code");
+        conditions(&mut rows);
+        if let Some(after) = &paging.after {
+            let (name, id) = after.text_key()?;
+            rows.push(r#" and (k.name collate "vi-x-icu", k.id) > ("#)
+                .push_bind(name.to_string())
+                .push(r#" collate "vi-x-icu", "#)
+                .push_bind(id)
+                .push(")");
+        }
+        rows.push(r#" order by k.name collate "vi-x-icu", k.id limit "#)
+            .push_bind(paging.limit)
+            .push(" offset ")
+            .push_bind(paging.offset);
+        let rows = rows.build_query_as().fetch_all(db).await?;
         Ok((rows, total))
+    }
+
+    fn cursor(&self) -> Option<Cursor> {
+        Some(Cursor::text(&self.name, self.id))
     }
 
     async fn insert(

@@ -59,7 +59,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Paging, Raw};
+use crate::domain::forms::{Cursor, Paging, Raw};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
@@ -70,7 +70,7 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     /// Values that passed every check, ready to store.
     type Values: Send + Sync;
     /// A list's filters, checked.
-    type Filter: Send + Sync;
+    type Filter: Send + Sync + 'static;
 
     /// What the policy calls this kind of record.
     const KIND: RecordKind;
@@ -121,7 +121,11 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     /// Checks a list's filters (dates within the window around `today`).
     fn filter(raw: &Raw, today: NaiveDate) -> Result<Self::Filter, AppError>;
 
-    /// One page of the records under `area`, and how many there are.
+    /// One page of the records under `area`, and how many there are
+    /// (counted up to [`Paging::COUNT_CAP`] where a list can be that long;
+    /// -1 when `paging.count` is false and the record did not count).
+    /// A record with a [`Stored::cursor`] takes `paging.after`: the rows
+    /// after that place in the list's order.
     fn query(
         db: &PgPool,
         today: NaiveDate,
@@ -129,6 +133,13 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
         filter: &Self::Filter,
         paging: Paging,
     ) -> impl Future<Output = Result<(Vec<Self>, i64), AppError>> + Send;
+
+    /// Where this row stands in its list's order, for the next page to
+    /// start after it (keyset paging); `None` for a record whose list pages
+    /// by OFFSET only (short lists).
+    fn cursor(&self) -> Option<Cursor> {
+        None
+    }
 
     /// Inserts checked values; the id.
     fn insert(
@@ -251,6 +262,59 @@ fn stored_id(entity_id: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::Internal(anyhow::anyhow!("idempotency key without its record")))
 }
 
+/// Lists known to hold more than [`Paging::COUNT_CAP`] rows, and since
+/// when. Page 1 of a long list says "more than 10.000" from this memo for
+/// [`OVER_CAP_FOR`] instead of counting 10,001 rows on every view (a third
+/// of the city list's cost at 1,000,000 cases). A list that long does not
+/// fall back under the cap in a minute; one that might (a few thousand
+/// rows, counted exactly) is counted every time.
+static OVER_CAP: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// How long a list found longer than the cap is taken to still be.
+const OVER_CAP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Most lists remembered at once (the memo is emptied past it).
+const OVER_CAP_LISTS: usize = 10_000;
+
+/// The key of a list for [`counted_up_to_cap`]: its database, area and filters.
+pub fn list_key(db: &PgPool, area: &AreaRef, filter: &impl std::fmt::Debug) -> String {
+    format!(
+        "{}|{}|{:?}",
+        db.connect_options().get_database().unwrap_or(""),
+        area.code,
+        filter
+    )
+}
+
+/// `count` (a count capped just past [`Paging::COUNT_CAP`]), unless the list
+/// of `key` was found longer than the cap within the last minute.
+pub async fn counted_up_to_cap(
+    key: String,
+    count: impl Future<Output = Result<i64, AppError>>,
+) -> Result<i64, AppError> {
+    let now = std::time::Instant::now();
+    let known = OVER_CAP
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).copied())
+        .is_some_and(|at| now.duration_since(at) < OVER_CAP_FOR);
+    if known {
+        return Ok(Paging::COUNT_CAP + 1);
+    }
+    let n = count.await?;
+    if n > Paging::COUNT_CAP
+        && let Ok(mut m) = OVER_CAP.lock()
+    {
+        if m.len() >= OVER_CAP_LISTS {
+            m.clear();
+        }
+        m.insert(key, now);
+    }
+    Ok(n)
+}
+
 /// The 409 of a stale edit.
 pub fn stale() -> AppError {
     let mut f = FieldErrors::default();
@@ -312,5 +376,28 @@ pub fn placed_at(code: &str, name: &str, level: &str, parent: Option<&str>, city
         level,
         parent_code: parent.map(str::to_string),
         grandparent_code: (level == Level::Commune).then(|| city.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_list_found_longer_than_the_cap_is_not_counted_again_within_the_minute() {
+        let key = "test-db|01|long list".to_string();
+        let over = counted_up_to_cap(key.clone(), async { Ok(Paging::COUNT_CAP + 1) }).await;
+        assert_eq!(over.unwrap(), Paging::COUNT_CAP + 1);
+        let again = counted_up_to_cap(key, async { Err(AppError::NotFound) }).await;
+        assert_eq!(again.unwrap(), Paging::COUNT_CAP + 1, "not counted again");
+        // A short list is counted every time.
+        let key = "test-db|00682|short list".to_string();
+        assert_eq!(
+            counted_up_to_cap(key.clone(), async { Ok(42) })
+                .await
+                .unwrap(),
+            42
+        );
+        assert_eq!(counted_up_to_cap(key, async { Ok(41) }).await.unwrap(), 41);
     }
 }

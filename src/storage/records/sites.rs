@@ -3,17 +3,17 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes};
+use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
-use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
 
 /// A site as stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct SiteRow {
     pub id: i64,
     #[serde(skip)]
@@ -192,32 +192,52 @@ impl Stored for SiteRow {
         paging: Paging,
     ) -> Result<(Vec<Self>, i64), AppError> {
         let status = f.status.map(|s| s.as_str());
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from quarantine_sites s
-               where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
-                 and ($2::text is null or s.status = $2)"#,
-            area.code,
-            status
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = sqlx::query_as!(
-            SiteRow,
+        // One column for the area's level, so the list reads its own index
+        // in order (0014).
+        let place = match area.level {
+            Level::City => "s.city_code",
+            Level::District => "s.district_code",
+            Level::Commune => "s.area_code",
+        };
+        let conditions = |qb: &mut QueryBuilder<'_, Postgres>| {
+            qb.push(format_args!(" where {place} = "))
+                .push_bind(area.code.clone());
+            if let Some(st) = status {
+                qb.push(" and s.status = ").push_bind(st);
+            }
+        };
+        let total = if paging.count {
+            let mut count = QueryBuilder::new("select count(*) from quarantine_sites s");
+            conditions(&mut count);
+            count.build_query_scalar().fetch_one(db).await?
+        } else {
+            -1
+        };
+        let mut rows = QueryBuilder::new(
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
-                 s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
-               from quarantine_sites s join areas a on a.code = s.area_code
-               where (s.city_code = $1 or s.district_code = $1 or s.area_code = $1)
-                 and ($2::text is null or s.status = $2)
-               order by s.name collate "vi-x-icu", s.id limit $3 offset $4"#,
-            area.code,
-            status,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
+                 s.capacity, s.occupancy, s.status, s.status_on, s.version
+               from quarantine_sites s join areas a on a.code = s.area_code"#,
+        );
+        conditions(&mut rows);
+        if let Some(after) = &paging.after {
+            let (name, id) = after.text_key()?;
+            rows.push(r#" and (s.name collate "vi-x-icu", s.id) > ("#)
+                .push_bind(name.to_string())
+                .push(r#" collate "vi-x-icu", "#)
+                .push_bind(id)
+                .push(")");
+        }
+        rows.push(r#" order by s.name collate "vi-x-icu", s.id limit "#)
+            .push_bind(paging.limit)
+            .push(" offset ")
+            .push_bind(paging.offset);
+        let rows = rows.build_query_as().fetch_all(db).await?;
         Ok((rows, total))
+    }
+
+    fn cursor(&self) -> Option<Cursor> {
+        Some(Cursor::text(&self.name, self.id))
     }
 
     async fn insert(

@@ -241,10 +241,7 @@ async fn status_list(
         area.name
     );
     // Every row on one page: a district has tens of communes, a city tens of districts.
-    let paging = Paging {
-        limit: total.max(1),
-        offset: 0,
-    };
+    let paging = Paging::first(total.max(1));
     let mut p = ListPage::new(
         page,
         title,

@@ -1,11 +1,33 @@
 //! Export of any list to CSV and to Excel (.xlsx), with the same columns the
 //! import reads, so an export can be imported again.
+//!
+//! A list's export is read from the database in chunks of
+//! [`Paging::EXPORT_CHUNK`] rows, each starting after the last row of the
+//! one before (keyset, for records with a [`Stored::cursor`]; by OFFSET for
+//! the short lists of the others), up to [`Paging::EXPORT_ROWS`]. A CSV is
+//! written to the response chunk by chunk as the client takes it, so the
+//! server holds one chunk at a time and a database connection only while
+//! a chunk is read. An Excel file cannot be zipped before its last row:
+//! its rows go to a temporary file (rust_xlsxwriter's constant-memory
+//! worksheet), then the zip is streamed out as it is written.
 
+use std::io::Write;
+
+use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use futures_util::StreamExt as _;
+use sqlx::PgPool;
+use tokio::sync::mpsc;
 
+use super::record::{Record, Viewer};
+use crate::domain::area::AreaRef;
 use crate::domain::error::AppError;
-use crate::domain::forms::Raw;
+use crate::domain::forms::{Paging, Raw};
+use crate::domain::i18n::Lang;
+use crate::domain::policy::CurrentUser;
+use crate::storage::records::Stored;
 
 /// A file format for export.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,47 +47,341 @@ impl Format {
     }
 }
 
-/// The file as a download named `name.csv` / `name.xlsx`.
+/// A file built in memory (a short list, a template) as a download named
+/// `name.csv` / `name.xlsx`.
 pub fn respond(
     format: Format,
     name: &str,
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Response, AppError> {
-    match format {
-        Format::Csv => {
-            let bytes = csv_bytes(headers, rows)?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}.csv\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        Format::Xlsx => {
-            let bytes = xlsx_bytes(headers, rows)?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
+    Ok(match format {
+        Format::Csv => download(
+            CSV_TYPE,
+            &format!("{name}.csv"),
+            Body::from(csv_bytes(headers, rows)?),
+        ),
+        Format::Xlsx => download(
+            XLSX_TYPE,
+            &format!("{name}.xlsx"),
+            Body::from(xlsx_bytes(headers, rows)?),
+        ),
+    })
+}
+
+const CSV_TYPE: &str = "text/csv; charset=utf-8";
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The rows of a list's export, read chunk by chunk: the list's own query
+/// (its area, filters and order) over a reader's view of the records.
+pub struct Rows<R: Record> {
+    db: PgPool,
+    today: NaiveDate,
+    area: AreaRef,
+    filter: R::Filter,
+    user: CurrentUser,
+    lang: Lang,
+    personal: bool,
+    /// Where the next chunk starts.
+    next: Paging,
+    /// Rows still allowed under [`Paging::EXPORT_ROWS`].
+    left: i64,
+    done: bool,
+}
+
+impl<R: Record> Rows<R> {
+    /// The rows `v` may export of the list of `area` with `filter`.
+    pub fn new(
+        db: PgPool,
+        today: NaiveDate,
+        area: AreaRef,
+        filter: R::Filter,
+        v: Viewer<'_>,
+    ) -> Self {
+        Self {
+            db,
+            today,
+            area,
+            filter,
+            user: v.user.clone(),
+            lang: v.lang,
+            personal: v.personal,
+            next: Paging::first(Paging::EXPORT_CHUNK),
+            left: Paging::EXPORT_ROWS,
+            done: false,
         }
     }
+
+    fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            user: &self.user,
+            lang: self.lang,
+            personal: self.personal,
+            today: Some(self.today),
+        }
+    }
+
+    /// The export's column names.
+    pub fn headers(&self) -> Vec<&'static str> {
+        R::export_headers(self.viewer())
+    }
+
+    /// The next chunk of rows as exported; `None` after the last.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<Vec<String>>>, AppError> {
+        if self.done || self.left <= 0 {
+            return Ok(None);
+        }
+        let mut paging = self.next.clone();
+        paging.limit = paging.limit.min(self.left);
+        paging.count = false;
+        let limit = paging.limit;
+        let (rows, _) = match R::query(&self.db, self.today, &self.area, &self.filter, paging).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        self.left -= rows.len() as i64;
+        if (rows.len() as i64) < limit {
+            self.done = true;
+        } else {
+            match rows.last().and_then(Stored::cursor) {
+                Some(c) => self.next.after = Some(c),
+                None => self.next.offset += rows.len() as i64,
+            }
+        }
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let v = self.viewer();
+        Ok(Some(rows.iter().map(|r| r.export_row(v)).collect()))
+    }
+}
+
+/// A list's export as a download named `name.csv` / `name.xlsx`, streamed.
+/// The first chunk is read before answering, so a failure to read the list
+/// is an error page; a failure after that cuts the download short (the
+/// client sees an incomplete transfer, never a complete-looking file).
+pub async fn stream<R: Record>(
+    format: Format,
+    name: &str,
+    mut rows: Rows<R>,
+) -> Result<Response, AppError> {
+    let headers = rows.headers();
+    let first = rows.chunk().await?;
+    match format {
+        Format::Csv => {
+            let mut head = vec![0xEF, 0xBB, 0xBF];
+            head.extend(csv_lines(&[headers
+                .iter()
+                .map(|h| h.to_string())
+                .collect()])?);
+            if let Some(first) = &first {
+                head.extend(csv_lines(first)?);
+            }
+            let rest = futures_util::stream::unfold(rows, |mut rows| async move {
+                match rows.chunk().await {
+                    Ok(Some(chunk)) => {
+                        let bytes = csv_lines(&chunk).map(Bytes::from).map_err(cut);
+                        Some((bytes, rows))
+                    }
+                    Ok(None) => None,
+                    Err(e) => Some((Err(cut(e)), rows)),
+                }
+            });
+            let body = futures_util::stream::once(async move { Ok(Bytes::from(head)) }).chain(rest);
+            Ok(download(
+                CSV_TYPE,
+                &format!("{name}.csv"),
+                Body::from_stream(body),
+            ))
+        }
+        Format::Xlsx => {
+            // The sheet is filled and zipped after the answer has begun, so
+            // a long export is not cut by the request timeout; the client
+            // receives the file once its last row is in.
+            let (out, body) = mpsc::channel::<std::io::Result<Bytes>>(4);
+            tokio::spawn(xlsx(headers, first, rows, out));
+            let body = futures_util::stream::unfold(body, |mut rx| async move {
+                rx.recv().await.map(|b| (b, rx))
+            });
+            Ok(download(
+                XLSX_TYPE,
+                &format!("{name}.xlsx"),
+                Body::from_stream(body),
+            ))
+        }
+    }
+}
+
+/// Fills a constant-memory sheet with `first` and the chunks after it,
+/// then zips it into `out`, the body of the answer. A failure is logged
+/// and cuts the transfer.
+async fn xlsx<R: Record>(
+    headers: Vec<&'static str>,
+    first: Option<Vec<Vec<String>>>,
+    mut rows: Rows<R>,
+    out: mpsc::Sender<std::io::Result<Bytes>>,
+) {
+    let (tx, rx) = mpsc::channel::<Vec<Vec<String>>>(2);
+    let sheet = tokio::task::spawn_blocking(move || fill_xlsx(&headers, rx));
+    let mut fed = Ok(());
+    let mut chunk = first;
+    while let Some(c) = chunk {
+        // The client went away: stop reading.
+        if out.is_closed() || tx.send(c).await.is_err() {
+            break;
+        }
+        chunk = rows.chunk().await.unwrap_or_else(|e| {
+            fed = Err(e);
+            None
+        });
+    }
+    drop(tx);
+    let book = match (sheet.await, fed) {
+        (Ok(Ok(book)), Ok(())) if !out.is_closed() => book,
+        (Ok(Err(e)), _) | (_, Err(e)) => {
+            let _ = out.send(Err(cut(e))).await;
+            return;
+        }
+        (Err(e), _) => {
+            let _ = out
+                .send(Err(cut(AppError::Internal(anyhow::anyhow!("xlsx: {e}")))))
+                .await;
+            return;
+        }
+        _ => return,
+    };
+    let _ = tokio::task::spawn_blocking(move || {
+        let mut book = book;
+        let mut w = ChannelWriter::new(out.clone());
+        let done = book
+            .save_to_writer(&mut w)
+            .map_err(|e| std::io::Error::other(format!("xlsx: {e}")))
+            .and_then(|()| w.flush());
+        match done {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                tracing::error!(error = %e, "an Excel export was cut short");
+                let _ = out.blocking_send(Err(e));
+            }
+            Ok(()) => {}
+        }
+    })
+    .await;
+}
+
+/// An error after the download began: logged, and the transfer cut.
+fn cut(e: AppError) -> std::io::Error {
+    tracing::error!(error = ?e, "an export was cut short");
+    std::io::Error::other("export failed")
+}
+
+fn download(content_type: &str, file: &str, body: Body) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Writes into the body of a response 64 KiB at a time, waiting while the
+/// client is slower than the writer (the channel is short).
+struct ChannelWriter {
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl ChannelWriter {
+    const SIZE: usize = 64 * 1024;
+
+    fn new(tx: mpsc::Sender<std::io::Result<Bytes>>) -> Self {
+        Self {
+            tx,
+            buf: Vec::with_capacity(Self::SIZE),
+        }
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= Self::SIZE {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(Self::SIZE));
+        self.tx
+            .blocking_send(Ok(Bytes::from(chunk)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))
+    }
+}
+
+/// An Excel workbook of `headers` and the rows received, written as they
+/// come to a constant-memory worksheet (a temporary file), ready to save.
+fn fill_xlsx(
+    headers: &[&str],
+    mut rx: mpsc::Receiver<Vec<Vec<String>>>,
+) -> Result<rust_xlsxwriter::Workbook, AppError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_err)?;
+    write_header(sheet, headers)?;
+    let mut r = 1;
+    while let Some(chunk) = rx.blocking_recv() {
+        write_rows(sheet, r, &chunk)?;
+        r += chunk.len() as u32;
+    }
+    Ok(book)
+}
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
+}
+
+fn write_header(sheet: &mut rust_xlsxwriter::Worksheet, headers: &[&str]) -> Result<(), AppError> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(xlsx_err)?;
+    }
+    Ok(())
+}
+
+/// Rows from sheet row `first` on: numbers as numbers, but codes with
+/// leading zeros ("00682") stay text.
+fn write_rows(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    first: u32,
+    rows: &[Vec<String>],
+) -> Result<(), AppError> {
+    for (i, row) in rows.iter().enumerate() {
+        let r = first + i as u32;
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<i64>() {
+                Ok(n) if n.to_string() == *v => sheet.write_number(r, c as u16, n as f64),
+                _ => sheet.write_string(r, c as u16, v),
+            }
+            .map_err(xlsx_err)?;
+        }
+    }
+    Ok(())
 }
 
 /// CSV with a header row, UTF-8 with a byte-order mark so Excel reads the
@@ -73,12 +389,22 @@ pub fn respond(
 /// a cell never splits it for a spreadsheet whose list separator is `;`.
 pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
+    out.extend(csv_lines(&[headers
+        .iter()
+        .map(|h| h.to_string())
+        .collect()])?);
+    out.extend(csv_lines(rows)?);
+    Ok(out)
+}
+
+/// Lines of a CSV (see [`csv_bytes`]), without the byte-order mark: the
+/// header, or a chunk of rows of a streamed export.
+fn csv_lines(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    let mut out = Vec::with_capacity(rows.len() * 128);
     {
         let mut w = csv::WriterBuilder::new()
             .quote_style(csv::QuoteStyle::NonNumeric)
             .from_writer(&mut out);
-        w.write_record(headers)
-            .map_err(|e| AppError::Internal(e.into()))?;
         for r in rows {
             w.write_record(r.iter().map(|c| defuse_formula(c)))
                 .map_err(|e| AppError::Internal(e.into()))?;
@@ -147,29 +473,11 @@ fn restore_formula(s: &str) -> String {
 }
 
 fn xlsx_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
-    let mut book = Workbook::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let bold = CellFormat::new().set_bold();
-    for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, v) in row.iter().enumerate() {
-            // Numbers as numbers, but codes with leading zeros ("00682") stay text.
-            match v.parse::<i64>() {
-                Ok(n) if n.to_string() == *v => {
-                    sheet.write_number(r, c as u16, n as f64).map_err(err)?
-                }
-                _ => sheet.write_string(r, c as u16, v).map_err(err)?,
-            };
-        }
-    }
-    book.save_to_buffer().map_err(err)
+    write_header(sheet, headers)?;
+    write_rows(sheet, 1, rows)?;
+    book.save_to_buffer().map_err(xlsx_err)
 }
 
 /// Reads a CSV (with or without a byte-order mark) into one `Raw` per data

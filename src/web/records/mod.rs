@@ -24,7 +24,7 @@ use sqlx::PgPool;
 use crate::domain::area::AreaRef;
 use crate::domain::area::fold;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::Paging;
+use crate::domain::forms::{Cursor, Paging};
 use crate::domain::forms::{Field, Raw};
 use crate::state::AppState;
 use crate::storage::areas::{area_ref, named_areas};
@@ -138,6 +138,8 @@ pub struct ListPage {
     pub filters: Vec<Field>,
     pub columns: Vec<Column>,
     pub rows: Vec<ListRow>,
+    /// How many rows the list has (capped), or -1 when not counted (a
+    /// page reached by cursor).
     pub total: i64,
     pub page_no: i64,
     pub pages: i64,
@@ -145,6 +147,11 @@ pub struct ListPage {
     pub note: Option<String>,
     /// Names of the areas the reader may pick, for the area filter's suggestions.
     pub area_names: Vec<String>,
+    /// Paged by cursor: "first page", the page's number and "next page"
+    /// instead of numbered pages.
+    pub keyset: bool,
+    /// The next page of a list paged by cursor, if there is one.
+    pub next_href: Option<String>,
 }
 
 impl ListPage {
@@ -165,7 +172,8 @@ impl ListPage {
             .0
             .iter()
             .filter(|(k, v)| {
-                !v.is_empty() && !matches!(k.as_str(), "page" | "format" | "limit" | "offset")
+                !v.is_empty()
+                    && !matches!(k.as_str(), "page" | "format" | "limit" | "offset" | "after")
             })
             .map(|(k, v)| {
                 format!(
@@ -191,7 +199,30 @@ impl ListPage {
             query,
             note: None,
             area_names: Vec::new(),
+            keyset: false,
+            next_href: None,
         }
+    }
+
+    /// Pages by cursor when the list was reached by one (`by_cursor`) or
+    /// offers one to the next page: page N of a list of a million rows
+    /// costs what page 1 does. The link carries the next page's number
+    /// for the reader; the cursor alone decides the rows.
+    pub fn keyset(&mut self, by_cursor: bool, next: Option<Cursor>) {
+        self.keyset = by_cursor || next.is_some();
+        self.next_href = next.map(|c| {
+            self.href(&format!(
+                "after={}&page={}",
+                c.encode(),
+                self.page_no.saturating_add(1)
+            ))
+        });
+    }
+
+    /// "Trang 3": the page's number where the list is paged by cursor.
+    fn page_text(&self) -> String {
+        self.page
+            .tf("rec.page_n", &[&self.page.lang.int(self.page_no)])
     }
 
     /// "Tổng số: 1.416", or "more than 10.000" for a list counted only that far.

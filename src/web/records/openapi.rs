@@ -48,11 +48,15 @@ fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-/// A page of a list: `items` of `item`, and how many there are in all.
+/// A page of a list: `items` of `item`, how many there are in all (a long
+/// list counts up to 10,001 and no further), and, for a list paged by
+/// cursor, `next`: the `after` of the following page (null on the last).
 fn list_of(item: Value) -> Value {
     answer(
         &["items", "total"],
-        json!({ "items": { "type": "array", "items": item }, "total": s("integer") }),
+        json!({ "items": { "type": "array", "items": item }, "total": s("integer"),
+                "next": { "type": "string", "nullable": true,
+                          "description": "Send as `after` for the next page; null when this page is the last" } }),
     )
 }
 
@@ -68,6 +72,8 @@ fn param_schema(name: &str) -> Value {
         }
         "limit" => json!({ "type": "integer", "minimum": 1, "maximum": 500, "example": 20 }),
         "offset" => json!({ "type": "integer", "minimum": 0, "maximum": 1_000_000, "example": 0 }),
+        "after" => json!({ "type": "string", "maxLength": 1200, "pattern": "^[A-Za-z0-9_-]*$",
+            "description": "The `next` of the page before: the rows after its last one (keyset paging; wins over `offset`). A token that does not read back is 422." }),
         "status" => {
             json!({ "type": "string", "enum": ["treating", "recovered", "died", "transferred"] })
         }
@@ -183,6 +189,9 @@ fn operation_id(method: &str, path: &str) -> String {
 }
 
 const LIST: &[&str] = &["area", "limit", "offset"];
+
+/// The parameters of a list paged by cursor as well (cases, sites, checkpoints).
+const KEYSET_LIST: &[&str] = &["area", "limit", "offset", "after"];
 
 /// A write sent again with the same key is stored once and answered as the first was.
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key:header";
@@ -456,6 +465,7 @@ pub fn document() -> Value {
             "q",
             "limit",
             "offset",
+            "after",
         ],
     );
     let (clusters, cluster) = record(
@@ -482,7 +492,7 @@ pub fn document() -> Value {
         ],
         &site_props,
         json!({"area_code": "020", "name": "Ký túc xá Học viện", "kind": "centralised", "run_by": "district", "capacity": 400, "occupancy": 35, "status": "active", "status_on": "2021-07-20"}),
-        LIST,
+        KEYSET_LIST,
     );
     let (checkpoints, checkpoint) = record(
         "checkpoints",
@@ -491,7 +501,7 @@ pub fn document() -> Value {
         &["area_code", "name", "kind", "staffed_by", "status"],
         &checkpoint_props,
         json!({"area_code": "020", "name": "Chốt cầu Văn Điển", "kind": "district_border", "staffed_by": "police", "status": "active", "status_on": "2021-07-25"}),
-        LIST,
+        KEYSET_LIST,
     );
     let (directives, directive) = record(
         "directives",

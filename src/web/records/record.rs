@@ -21,7 +21,7 @@ use super::{
 };
 use crate::domain::area::AreaRef;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Field, Paging, Raw};
+use crate::domain::forms::{Cursor, Field, Paging, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::state::AppState;
@@ -275,19 +275,21 @@ async fn list<R: Record>(
     let filter = R::filter(&raw, state.clock.today())?;
     let mut v = Viewer::at(&user, page.lang, &area);
     v.today = Some(state.clock.today());
-    let format = Format::from_raw(&raw);
-    let paging = if format.is_some() {
-        Paging::all()
-    } else {
-        Paging::from_raw(&raw)
-    };
     let reads = state.reads().await;
-    let (rows, total) = R::query(&reads, state.clock.today(), &area, &filter, paging).await?;
-    if let Some(format) = format {
-        let out: Vec<Vec<String>> = rows.iter().map(|r| r.export_row(v)).collect();
+    if let Some(format) = Format::from_raw(&raw) {
         let name = format!("{}-{}", R::EXPORT_NAME, area.code);
-        return export::respond(format, &name, &R::export_headers(v), &out);
+        let rows = export::Rows::<R>::new(reads, state.clock.today(), area, filter, v);
+        return export::stream(format, &name, rows).await;
     }
+    let mut paging = Paging::from_raw(&raw)?;
+    // A page reached by cursor is not counted again (the first page says
+    // how many there are); one row more than the page says whether
+    // another follows.
+    paging.count = paging.after.is_none();
+    let (mut rows, total) =
+        R::query(&reads, state.clock.today(), &area, &filter, probe(&paging)).await?;
+    let next = next_cursor(&mut rows, &paging);
+    let by_cursor = paging.after.is_some();
     let list_rows = rows
         .iter()
         .map(|r| ListRow {
@@ -310,6 +312,7 @@ async fn list<R: Record>(
         paging,
     );
     p.area_names = super::area_names(&state.db, &user).await?;
+    p.keyset(by_cursor, next);
     if user.can(Action::CreateRecords(R::KIND)) {
         p.new_href = Some(format!("{}/new", R::PAGES));
         p.extra_links = R::list_links(v);
@@ -551,11 +554,32 @@ async fn api_list<R: Record>(
     let area = list_area(&state.db, &user, &raw).await?;
     let filter = R::filter(&raw, state.clock.today())?;
     let v = Viewer::at(&user, Lang::default(), &area);
-    let paging = Paging::from_raw(&raw);
+    let paging = Paging::from_raw(&raw)?;
     let reads = state.reads().await;
-    let (rows, total) = R::query(&reads, state.clock.today(), &area, &filter, paging).await?;
+    let (mut rows, total) =
+        R::query(&reads, state.clock.today(), &area, &filter, probe(&paging)).await?;
+    let next = next_cursor(&mut rows, &paging);
     let items: Vec<Value> = rows.iter().map(|r| r.to_json(v)).collect();
-    Ok(items_json(&items, total))
+    let Json(mut answer) = items_json(&items, total.max(0));
+    answer["next"] = next.map(|c| c.encode()).into();
+    Ok(Json(answer))
+}
+
+/// `paging` asking for one row more, to learn whether another page follows.
+fn probe(paging: &Paging) -> Paging {
+    let mut p = paging.clone();
+    p.limit += 1;
+    p
+}
+
+/// Drops the row read past the page (see [`probe`]); where it was there,
+/// the cursor after the page's last row, for a record listed by key.
+fn next_cursor<R: Stored>(rows: &mut Vec<R>, paging: &Paging) -> Option<Cursor> {
+    if rows.len() as i64 <= paging.limit {
+        return None;
+    }
+    rows.truncate(paging.limit as usize);
+    rows.last().and_then(Stored::cursor)
 }
 
 async fn api_show<R: Record>(
