@@ -92,6 +92,20 @@ impl AppState {
         self.feed.areas(&self.db, codes).await
     }
 
+    /// The names of the areas under `root` for a list's area filter, in
+    /// Vietnamese order; kept with the city's stamp (an area's change moves it).
+    pub async fn area_names(&self, root: &AreaRef) -> Result<Arc<Vec<String>>, AppError> {
+        let load = crate::storage::areas::names_under(&self.db, &root.code);
+        match self.feed.stamp(&Codes::of(root).city) {
+            Some(stamp) => {
+                self.kept
+                    .get_or(format!("names|{}", root.code), stamp, load)
+                    .await
+            }
+            None => Ok(Arc::new(load.await?)),
+        }
+    }
+
     /// Where a read-only page reads: the replica when it answers and has
     /// replayed the writes this process made, else the primary.
     pub async fn reads(&self) -> PgPool {

@@ -254,7 +254,7 @@ async fn status_list(
         paging,
     );
     p.note = Some(lang.tf("daily.missing_count", &[&lang.int(missing)]));
-    p.area_names = super::area_names(&state.db, user).await?;
+    p.area_names = super::area_names(state, user).await?;
     Ok(p.into_response())
 }
 

@@ -107,8 +107,11 @@ pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<Are
 }
 
 /// The names a reader may pick in an area filter: their area and those under it.
-pub async fn area_names(db: &PgPool, user: &CurrentUser) -> Result<Vec<String>, AppError> {
-    crate::storage::areas::names_under(db, &user.area.code).await
+pub async fn area_names(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+) -> Result<std::sync::Arc<Vec<String>>, AppError> {
+    state.area_names(&user.area).await
 }
 
 /// A column of a generic list.
@@ -146,7 +149,7 @@ pub struct ListPage {
     pub query: String,
     pub note: Option<String>,
     /// Names of the areas the reader may pick, for the area filter's suggestions.
-    pub area_names: Vec<String>,
+    pub area_names: std::sync::Arc<Vec<String>>,
     /// Paged by cursor: "first page", the page's number and "next page"
     /// instead of numbered pages.
     pub keyset: bool,
@@ -198,7 +201,7 @@ impl ListPage {
             pages: ((total + paging.limit - 1) / paging.limit).max(1),
             query,
             note: None,
-            area_names: Vec::new(),
+            area_names: Default::default(),
             keyset: false,
             next_href: None,
         }

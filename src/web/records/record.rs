@@ -311,7 +311,7 @@ async fn list<R: Record>(
         total,
         paging,
     );
-    p.area_names = super::area_names(&state.db, &user).await?;
+    p.area_names = super::area_names(&state, &user).await?;
     p.keyset(by_cursor, next);
     if user.can(Action::CreateRecords(R::KIND)) {
         p.new_href = Some(format!("{}/new", R::PAGES));
