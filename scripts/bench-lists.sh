@@ -35,7 +35,10 @@ get() { curl -fsS -H "Cookie: $COOKIE" "$BASE$1"; }
 # The href of the pager's "next" link, unescaped.
 next_of() { grep -o '<a href="[^"]*" id="next-page"' | sed 's/^<a href="//; s/" id="next-page"$//; s/&#38;/\&/g; s/&amp;/\&/g'; }
 
-get /cases | grep -q 'id="records"' || { echo "the case list did not render: is COOKIE signed in?" >&2; exit 1; }
+# Pages are saved before they are searched: a grep that stops reading
+# early would fail curl's write, and with pipefail the whole check.
+get /cases > "$OUT/first.html"
+grep -q 'id="records"' "$OUT/first.html" || { echo "the case list did not render: is COOKIE signed in?" >&2; exit 1; }
 
 run() { # name path [connections]
   local c="${3:-$CONNS}" t=2
@@ -53,8 +56,9 @@ for _ in $(seq 2 "$DEEP_PAGE"); do
 done
 t1=$(date +%s.%N)
 awk -v n="$DEEP_PAGE" -v a="$t0" -v b="$t1" 'BEGIN{printf "followed next %d times one after another: %.1f ms a page\n", n-1, (b-a)*1000/(n-1)}'
-get "$path" | grep -q "Trang $DEEP_PAGE\|Page $DEEP_PAGE" || { echo "page $DEEP_PAGE is not numbered $DEEP_PAGE" >&2; exit 1; }
-code="$(get /cases | grep -o '<a href="/cases/[0-9]*">[^<]*</a>' | head -1 | sed 's/.*">//; s/<.*//')"
+get "$path" > "$OUT/deep.html"
+grep -q "Trang $DEEP_PAGE\|Page $DEEP_PAGE" "$OUT/deep.html" || { echo "page $DEEP_PAGE is not numbered $DEEP_PAGE" >&2; exit 1; }
+code="$(grep -m1 -o '<a href="/cases/[0-9]*">[^<]*</a>' "$OUT/first.html" | head -1 | sed 's/.*">//; s/<.*//')"
 
 run cases-city "/cases"
 run cases-district "/cases?area=$DISTRICT"
