@@ -5,7 +5,8 @@
 //! Exactness: while the feed is not listening (not started, or its
 //! connection lost and not yet back) nothing is served from memory and
 //! every page reads PostgreSQL as before. Writes made through this process
-//! update memory before their response is sent ([`Feed::after_write`]), so
+//! update memory before their response is sent (`read_your_writes` in
+//! `web/mod.rs` calls [`Feed::refresh_stamps`]), so
 //! the next page shows them; writes made elsewhere (another web process,
 //! the CLI) arrive as notifications, which PostgreSQL delivers in commit
 //! order, and a browser that wrote through another process carries the
@@ -96,13 +97,6 @@ impl Feed {
             self.raise(&r.city_code, r.stamp);
         }
         Ok(self.stamps())
-    }
-
-    /// After a write through this process committed: its stamp is read
-    /// before the response goes, so the next page from here shows it.
-    /// The stamps, for the browser to carry to another process.
-    pub async fn after_write(&self, db: &PgPool) -> Result<HashMap<String, i64>, AppError> {
-        self.refresh_stamps(db).await
     }
 
     /// A browser says it has seen `seen` (from its cookie): if this process
@@ -218,10 +212,11 @@ impl Feed {
         crate::storage::areas::area_refs(db, codes).await
     }
 
-    fn apply(&self, payload: &str) -> Option<String> {
+    /// Applies one message; true when a city's stamp moved (to be read).
+    fn apply(&self, payload: &str) -> bool {
         let (what, arg) = payload.split_once(' ').unwrap_or((payload, ""));
         match what {
-            "stamp" => return Some(arg.to_string()),
+            "stamp" => return true,
             "user" => {
                 if let Ok(id) = arg.parse() {
                     self.forget_user(id);
@@ -248,7 +243,7 @@ impl Feed {
             }
             _ => tracing::warn!(payload, "unknown change feed message"),
         }
-        None
+        false
     }
 
     /// Returns once the feed listens (pages are served from memory).
@@ -314,25 +309,13 @@ impl Feed {
             let Some(n) = listener.try_recv().await? else {
                 return Ok(());
             };
-            if let Some(city) = self.apply(n.payload()) {
-                // A burst of writes is read once: drain what is queued first.
-                let mut cities = vec![city];
+            if self.apply(n.payload()) {
+                // A burst of writes is read once: what is queued is applied
+                // first, then every city's stamp is read in one query.
                 while let Some(more) = listener.next_buffered() {
-                    if let Some(c) = self.apply(more.payload()) {
-                        cities.push(c);
-                    }
+                    self.apply(more.payload());
                 }
-                cities.sort();
-                cities.dedup();
-                let rows = sqlx::query!(
-                    "select city_code, stamp from city_stamps where city_code = any($1)",
-                    &cities
-                )
-                .fetch_all(db)
-                .await?;
-                for r in rows {
-                    self.raise(&r.city_code, r.stamp);
-                }
+                self.refresh_stamps(db).await?;
             }
         }
     }
@@ -453,13 +436,13 @@ mod tests {
     }
 
     #[test]
-    fn a_message_drops_what_it_names_and_a_stamp_message_names_its_city() {
+    fn a_message_drops_what_it_names_and_a_stamp_message_asks_for_the_stamps() {
         let f = listening();
         f.keep_user(f.epoch(), 1, user(1));
         f.keep_user(f.epoch(), 2, user(2));
-        assert_eq!(f.apply("stamp 01"), Some("01".to_string()));
+        assert!(f.apply("stamp 01"), "a stamp message asks for the stamps");
         assert!(f.user(1).is_some());
-        assert_eq!(f.apply("user 1"), None);
+        assert!(!f.apply("user 1"));
         assert!(f.user(1).is_none() && f.user(2).is_some());
         f.apply("users");
         assert!(f.user(2).is_none());

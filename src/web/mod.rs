@@ -129,7 +129,9 @@ async fn read_your_writes(
     let mut res = next.run(req).await;
     let wrote = writes && !res.status().is_client_error() && !res.status().is_server_error();
     if wrote && state.feed.listening() {
-        match state.feed.after_write(&state.db).await {
+        // Read before the response goes, so the next page from here shows
+        // the write; the stamps go to the browser for other processes.
+        match state.feed.refresh_stamps(&state.db).await {
             Ok(stamps) => {
                 if let Some(v) = seen_cookie_value(&stamps, state.config.secure_cookies()) {
                     res.headers_mut().append(header::SET_COOKIE, v);
@@ -156,12 +158,7 @@ const SEEN_COOKIE: &str = "vx_seen";
 
 /// `vx_seen=01.1234_79.12`: city code and stamp, at most a few cities.
 fn seen_cookie(headers: &axum::http::HeaderMap) -> Option<std::collections::HashMap<String, i64>> {
-    let raw = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(SEEN_COOKIE)?.strip_prefix('='))?;
+    let raw = error::cookie(headers, SEEN_COOKIE)?;
     let seen: std::collections::HashMap<String, i64> = raw
         .split('_')
         .take(8)
