@@ -6,9 +6,37 @@ use crate::domain::area::{AreaRef, ImportReport, Level, NewArea, fold};
 use crate::domain::error::AppError;
 use crate::storage::audit::{self, Actor, Entry};
 
+/// An area row with its grandparent, as the look-ups below read it.
+struct RefRow {
+    code: String,
+    name: String,
+    level: String,
+    parent_code: Option<String>,
+    grandparent_code: Option<String>,
+}
+
+impl From<RefRow> for AreaRef {
+    fn from(r: RefRow) -> Self {
+        AreaRef {
+            code: r.code,
+            name: r.name,
+            level: Level::parse(&r.level).unwrap_or(Level::Commune),
+            parent_code: r.parent_code,
+            grandparent_code: r.grandparent_code,
+        }
+    }
+}
+
+fn by_code(rows: Vec<RefRow>) -> std::collections::HashMap<String, AreaRef> {
+    rows.into_iter()
+        .map(|r| (r.code.clone(), AreaRef::from(r)))
+        .collect()
+}
+
 /// Looks up an area with its ancestors.
 pub async fn area_ref(db: &PgPool, code: &str) -> Result<Option<AreaRef>, AppError> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        RefRow,
         r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
            from areas a left join areas p on p.code = a.parent_code
            where a.code = $1"#,
@@ -16,13 +44,7 @@ pub async fn area_ref(db: &PgPool, code: &str) -> Result<Option<AreaRef>, AppErr
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| AreaRef {
-        code: r.code,
-        name: r.name,
-        level: Level::parse(&r.level).unwrap_or(Level::Commune),
-        parent_code: r.parent_code,
-        grandparent_code: r.grandparent_code,
-    }))
+    Ok(row.map(AreaRef::from))
 }
 
 /// Several areas with their ancestors, in one query, by code.
@@ -30,7 +52,8 @@ pub async fn area_refs(
     db: &PgPool,
     codes: &[String],
 ) -> Result<std::collections::HashMap<String, AreaRef>, AppError> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RefRow,
         r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
            from areas a left join areas p on p.code = a.parent_code
            where a.code = any($1)"#,
@@ -38,44 +61,21 @@ pub async fn area_refs(
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let area = AreaRef {
-                code: r.code.clone(),
-                name: r.name,
-                level: Level::parse(&r.level).unwrap_or(Level::Commune),
-                parent_code: r.parent_code,
-                grandparent_code: r.grandparent_code,
-            };
-            (r.code, area)
-        })
-        .collect())
+    Ok(by_code(rows))
 }
 
 /// Every area with its ancestors, by code (the change feed keeps them).
 pub async fn every_area_ref(
     db: &PgPool,
 ) -> Result<std::collections::HashMap<String, AreaRef>, AppError> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RefRow,
         r#"select a.code, a.name, a.level, a.parent_code, p.parent_code as "grandparent_code?"
            from areas a left join areas p on p.code = a.parent_code"#
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let area = AreaRef {
-                code: r.code.clone(),
-                name: r.name,
-                level: Level::parse(&r.level).unwrap_or(Level::Commune),
-                parent_code: r.parent_code,
-                grandparent_code: r.grandparent_code,
-            };
-            (r.code, area)
-        })
-        .collect())
+    Ok(by_code(rows))
 }
 
 /// An area as listed and as the API answers it.
