@@ -73,7 +73,7 @@ struct AreaPage {
     entry: Option<i64>,
     today: chrono::NaiveDate,
     /// The open tasks this area answers for, across every directive.
-    tasks: Vec<crate::storage::records::tasks::TaskRow>,
+    tasks: std::sync::Arc<Vec<crate::storage::records::tasks::TaskRow>>,
 }
 
 impl AreaPage {
@@ -319,9 +319,7 @@ async fn area_page(
             stamp,
             tasks::open_for(&state.db, today, code),
         )
-        .await?
-        .as_ref()
-        .clone();
+        .await?;
     let mut zone_raw = crate::domain::forms::Raw::default();
     zone_raw.set("effective_on", today.to_string());
     let entry = if user.can(Action::WriteRecord(RecordKind::Case, area_ref)) {
