@@ -342,7 +342,7 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 let mut times = Vec::with_capacity(n);
                 for _ in 0..n {
                     let t = std::time::Instant::now();
-                    vungxanh::storage::board::compute(&mut conn, &a, clock.today(), &thresholds, 0)
+                    vungxanh::storage::board::compute(&mut conn, &a, clock.today(), &thresholds)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     times.push(t.elapsed().as_secs_f64() * 1000.0);

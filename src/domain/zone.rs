@@ -43,8 +43,8 @@ impl From<&crate::domain::config::Config> for Thresholds {
 /// What makes a commune red (summer 2021 practice).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RedInputs {
-    /// Cases detected in the community within the last 14 days.
-    pub community_14d: i64,
+    /// A case was detected in the community within the last 14 days.
+    pub community_case_14d: bool,
     /// Clusters open on the day.
     pub active_clusters: i64,
     /// Lockdown points active on the day.
@@ -54,7 +54,7 @@ pub struct RedInputs {
 /// Red when a case was found in the community in the last 14 days, or a
 /// cluster or a lockdown point is active.
 pub fn is_red(i: &RedInputs) -> bool {
-    i.community_14d > 0 || i.active_clusters > 0 || i.active_lockdowns > 0
+    i.community_case_14d || i.active_clusters > 0 || i.active_lockdowns > 0
 }
 
 /// What the epidemic level is computed from.
@@ -367,7 +367,7 @@ mod tests {
     fn a_commune_is_red_for_any_of_its_three_reasons() {
         assert!(!is_red(&RedInputs::default()));
         assert!(is_red(&RedInputs {
-            community_14d: 1,
+            community_case_14d: true,
             ..Default::default()
         }));
         assert!(is_red(&RedInputs {

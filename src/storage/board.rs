@@ -3,8 +3,10 @@
 //! triggers keep in step with the records, zones from [`crate::domain::zone`].
 //!
 //! A computed board is kept in memory with the city's change stamp; every
-//! request reads the stamp (one indexed row) and recomputes when it moved,
-//! so a page never shows figures older than the last committed write.
+//! request reads the stamp (from the change feed, or one indexed row) and
+//! recomputes when it moved, so a page never shows figures older than the
+//! last committed write. A computation is one statement (one snapshot,
+//! one round trip) over O(areas) rows.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -431,14 +433,7 @@ pub async fn board(
     }
     let started = std::time::Instant::now();
     let mut conn = db.acquire().await?;
-    // One snapshot for the stamp and every figure, so the pair is consistent.
-    use sqlx::Connection;
-    let mut tx = conn
-        .begin_with("begin isolation level repeatable read read only")
-        .await?;
-    let s = stamp(&mut tx, &city).await?;
-    let b = Arc::new(compute(&mut tx, area, date, thresholds, s).await?);
-    tx.commit().await?;
+    let b = Arc::new(compute(&mut conn, area, date, thresholds).await?);
     cache.put(&area.code, date, b.clone());
     let level = area.level.as_str();
     metrics::counter!("vx_board_computations_total", "level" => level).increment(1);
@@ -463,144 +458,218 @@ fn bucket(shown: &AreaRef, district: Option<&str>, commune: Option<&str>) -> Buc
     child.map_or(Bucket::Own, |c| Bucket::Child(c.to_string()))
 }
 
-#[derive(sqlx::FromRow)]
-struct RollRow {
-    area_code: String,
-    total: i64,
-    finished: i64,
-    new_today: i64,
-    new_yesterday: i64,
-    new_7d: i64,
-    new_prev_7d: i64,
-    community_7d: i64,
-    community_total: i64,
-    recovered: i64,
-    died: i64,
-}
-
-/// Computes a board inside the caller's snapshot.
+/// Computes a board in one statement: one snapshot (the stamp and every
+/// figure agree) and one round trip. Each part of the statement is a set of
+/// parallel arrays, O(areas) long whatever the number of records (0015,
+/// 0016, 0017).
 pub async fn compute(
     conn: &mut PgConnection,
     area: &AreaRef,
     date: NaiveDate,
     t: &Thresholds,
-    stamp: i64,
 ) -> Result<Board, AppError> {
-    let me_area = crate::storage::areas::fetch_area(&mut *conn, &area.code).await?;
-    let kids = crate::storage::areas::fetch_children(&mut *conn, &area.code).await?;
-    let mut codes: Vec<String> = kids.iter().map(|k| k.code.clone()).collect();
-    codes.push(area.code.clone());
-
-    // F0 from the running totals, less what the rollup holds after the day
-    // (nothing, for today), and the fortnight's windows from the rollup.
-    let rolls = sqlx::query_as!(
-        RollRow,
-        r#"select t.area_code, (t.detected - w.after_detected)::int8 as "total!",
-           (t.recovered + t.died + t.transferred - w.after_finished)::int8 as "finished!",
-           w.new_today as "new_today!", w.new_yesterday as "new_yesterday!", w.new_7d as "new_7d!",
-           w.new_prev_7d as "new_prev_7d!", w.community_7d as "community_7d!",
-           (t.community - w.after_community)::int8 as "community_total!",
-           (t.recovered - w.after_recovered)::int8 as "recovered!", (t.died - w.after_died)::int8 as "died!"
-         from case_totals t cross join lateral (
-           select coalesce(sum(detected) filter (where day > $2), 0)::int8 as after_detected,
-             coalesce(sum(recovered + died + transferred) filter (where day > $2), 0)::int8 as after_finished,
-             coalesce(sum(community) filter (where day > $2), 0)::int8 as after_community,
-             coalesce(sum(recovered) filter (where day > $2), 0)::int8 as after_recovered,
-             coalesce(sum(died) filter (where day > $2), 0)::int8 as after_died,
-             coalesce(sum(detected) filter (where day = $2), 0)::int8 as new_today,
-             coalesce(sum(detected) filter (where day = $2 - 1), 0)::int8 as new_yesterday,
-             coalesce(sum(detected) filter (where day > $2 - 7 and day <= $2), 0)::int8 as new_7d,
-             coalesce(sum(detected) filter (where day > $2 - 14 and day <= $2 - 7), 0)::int8 as new_prev_7d,
-             coalesce(sum(community) filter (where day > $2 - 7 and day <= $2), 0)::int8 as community_7d
-           from case_rollup r where r.area_code = t.area_code and r.day > $2 - 14) w
-         where t.area_code = any($1)"#,
-        &codes,
-        date as _
+    let city = Codes::of(area).city;
+    let r = sqlx::query!(
+        r#"with k as (select array(select code from areas where parent_code = $1
+                                   order by name collate "vi-x-icu", code) as kids),
+           q as (select array[$1::text] || k.kids as codes, k.kids from k)
+        select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
+          q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, x.*, f.*, g.*, z.*
+        from q
+        cross join lateral (
+          select array_agg(a.code) as "a_code!", array_agg(a.name) as "a_name!",
+            array_agg(a.unit_type) as "a_unit_type!", array_agg(a.level) as "a_level!",
+            array_agg(a.parent_code) as "a_parent!: Vec<Option<String>>",
+            array_agg(a.population) as "a_population!: Vec<Option<i64>>",
+            array_agg(a.population_estimated) as "a_estimated!",
+            array_agg(a.adult_population) as "a_adults!: Vec<Option<i64>>",
+            array_agg((select count(*) from areas c where c.parent_code = a.code)) as "a_children!"
+          from areas a where a.code = any(q.codes)) a
+        cross join lateral (
+          select coalesce(array_agg(t.area_code), '{}') as "t_code!",
+            coalesce(array_agg(t.detected), '{}') as "t_detected!",
+            coalesce(array_agg(t.community), '{}') as "t_community!",
+            coalesce(array_agg(t.recovered + t.died + t.transferred), '{}') as "t_finished!",
+            coalesce(array_agg(t.recovered), '{}') as "t_recovered!",
+            coalesce(array_agg(t.died), '{}') as "t_died!"
+          from case_totals t where t.area_code = any(q.codes)) t
+        cross join lateral (
+          select coalesce(array_agg(c.area_code), '{}') as "d_code!",
+            coalesce(array_agg(c.day), '{}') as "d_day!: Vec<NaiveDate>",
+            coalesce(array_agg(c.detected), '{}') as "d_detected!",
+            coalesce(array_agg(c.community), '{}') as "d_community!",
+            coalesce(array_agg(c.recovered + c.died + c.transferred), '{}') as "d_finished!",
+            coalesce(array_agg(c.recovered), '{}') as "d_recovered!",
+            coalesce(array_agg(c.died), '{}') as "d_died!"
+          from case_rollup c
+          where (c.area_code = any(q.kids) and c.day > $2::date - 14)
+             or (c.area_code = $1 and c.day > $2::date - 240)) d
+        cross join lateral (
+          select coalesce(array_agg(t.area_code), '{}') as "r_code!",
+            coalesce(array_agg(w.today), '{}') as "r_today!",
+            coalesce(array_agg(t.dose1 - w.after_dose1), '{}') as "r_dose1!",
+            coalesce(array_agg(t.reports - w.after_reports), '{}') as "r_ever!"
+          from report_totals t cross join lateral (
+            select coalesce(sum(x.reports) filter (where x.day = $2), 0)::int8 as today,
+              coalesce(sum(x.dose1) filter (where x.day > $2), 0)::int8 as after_dose1,
+              coalesce(sum(x.reports) filter (where x.day > $2), 0)::int8 as after_reports
+            from report_rollup x where x.area_code = t.area_code and x.day >= $2) w
+          where t.area_code = any(q.codes)) r
+        cross join lateral (
+          select coalesce(array_agg(m.code), '{}') as "c_code!",
+            coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>",
+            coalesce(array_agg(case
+              when t.last_community is null then false
+              when t.last_community <= $2 then t.last_community > $2::date - 14
+              else exists(select 1 from case_rollup x where x.area_code = m.code
+                            and x.day > $2::date - 14 and x.day <= $2 and x.community > 0)
+            end), '{}') as "c_recent!"
+          from areas m left join case_totals t on t.area_code = m.code
+          where m.level = 'commune' and (m.parent_code = any(q.codes) or m.code = $1)) c
+        cross join lateral (
+          select coalesce(array_agg(y.area_code), '{}') as "x_code!",
+            coalesce(array_agg(y.fact), '{}') as "x_fact!", coalesce(array_agg(y.n), '{}') as "x_n!"
+          from (select area_code, fact, sum(n)::int8 as n from (
+                  select area_code, fact, n from area_fact_totals
+                  where fact in ('clusters', 'lockdowns', 'lockdown_sites')
+                  union all
+                  select area_code, fact, -n from area_facts
+                  where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
+                ) y group by area_code, fact having sum(n) <> 0) y) x
+        cross join lateral (
+          select coalesce(array_agg(t.area_code), '{}') as "f_code!",
+            coalesce(array_agg(t.fact), '{}') as "f_fact!",
+            coalesce(array_agg(t.n - coalesce(w.after, 0)), '{}') as "f_level!",
+            coalesce(array_agg(t.n - coalesce(w.after2, 0)), '{}') as "f_waiting!",
+            coalesce(array_agg(coalesce(w.week, 0)), '{}') as "f_week!",
+            coalesce(array_agg(coalesce(w.today, 0)), '{}') as "f_today!"
+          from area_fact_totals t left join (
+            select e.area_code, e.fact,
+              sum(e.n) filter (where e.day > $2)::int8 as after,
+              sum(e.n) filter (where e.day > $2::date - 2)::int8 as after2,
+              sum(e.n) filter (where e.day > $2::date - 7 and e.day <= $2)::int8 as week,
+              sum(e.n) filter (where e.day = $2)::int8 as today
+            from area_facts e where e.area_code = any(q.codes) and e.day > $2::date - 7
+            group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
+          where t.area_code = any(q.codes)) f
+        cross join lateral (
+          select coalesce(array_agg(t.area_code), '{}') as "g_code!",
+            coalesce(array_agg(t.treated_at), '{}') as "g_place!",
+            coalesce(array_agg(t.n - coalesce(w.after, 0)), '{}') as "g_n!"
+          from treatment_totals t left join (
+            select x.area_code, x.treated_at, sum(x.delta)::int8 as after from treatment_rollup x
+            where x.area_code = any(q.codes) and x.day > $2 group by 1, 2) w
+            on w.area_code = t.area_code and w.treated_at = t.treated_at
+          where t.area_code = any(q.codes)) g
+        cross join lateral (
+          select coalesce(array_agg(z.id), '{}') as "z_id!", coalesce(array_agg(z.area_code), '{}') as "z_code!",
+            coalesce(array_agg(z.colour), '{}') as "z_colour!: Vec<Option<String>>",
+            coalesce(array_agg(z.level), '{}') as "z_level!: Vec<Option<i32>>",
+            coalesce(array_agg(z.reason), '{}') as "z_reason!",
+            coalesce(array_agg(z.effective_on), '{}') as "z_effective_on!: Vec<NaiveDate>",
+            coalesce(array_agg(z.declared_name), '{}') as "z_declared_name!",
+            coalesce(array_agg(z.declared_at), '{}') as "z_declared_at!: Vec<DateTime<Utc>>",
+            coalesce(array_agg(z.declared_level), '{}') as "z_declared_level!"
+          from (select distinct on (area_code) * from zone_declarations
+                where area_code = any(q.codes) and effective_on <= $2 and withdrawn_at is null
+                order by area_code,
+                  case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
+                  effective_on desc, id desc) z) z"#,
+        area.code,
+        date as _,
+        city
     )
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let f0: HashMap<String, F0> = rolls
-        .into_iter()
-        .map(|r| {
-            (
-                r.area_code,
-                F0 {
-                    total: r.total,
-                    active: r.total - r.finished,
-                    new_today: r.new_today,
-                    new_yesterday: r.new_yesterday,
-                    new_7d: r.new_7d,
-                    new_prev_7d: r.new_prev_7d,
-                    community_7d: r.community_7d,
-                    community_total: r.community_total,
-                    recovered: r.recovered,
-                    died: r.died,
-                },
-            )
+
+    let mut areas: HashMap<String, crate::storage::areas::Area> = HashMap::new();
+    for i in 0..r.a_code.len() {
+        let code = r.a_code[i].clone();
+        areas.insert(
+            code.clone(),
+            crate::storage::areas::Area {
+                code,
+                name: r.a_name[i].clone(),
+                unit_type: r.a_unit_type[i].clone(),
+                level: r.a_level[i].clone(),
+                parent_code: r.a_parent[i].clone(),
+                population: r.a_population[i],
+                population_estimated: r.a_estimated[i],
+                adult_population: r.a_adults[i],
+                children: r.a_children[i],
+            },
+        );
+    }
+    let me_area = areas.remove(&area.code).ok_or(AppError::NotFound)?;
+    let kids: Vec<crate::storage::areas::Area> =
+        r.kids.iter().filter_map(|c| areas.remove(c)).collect();
+
+    // F0: each area's total less what its days after `date` hold (nothing,
+    // for today), and the fortnight's windows from the days themselves.
+    let mut f0: HashMap<String, F0> = HashMap::new();
+    for i in 0..r.t_code.len() {
+        let f = F0 {
+            total: r.t_detected[i],
+            active: r.t_detected[i] - r.t_finished[i],
+            community_total: r.t_community[i],
+            recovered: r.t_recovered[i],
+            died: r.t_died[i],
+            ..F0::default()
+        };
+        f0.insert(r.t_code[i].clone(), f);
+    }
+    let mut sparks: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut series = Vec::new();
+    for i in 0..r.d_code.len() {
+        let (code, day) = (&r.d_code[i], r.d_day[i]);
+        let (detected, community) = (i64::from(r.d_detected[i]), i64::from(r.d_community[i]));
+        let ago = (date - day).num_days();
+        if code == &area.code && ago >= 0 && detected != 0 {
+            series.push((day, detected, community));
+        }
+        if ago >= 14 {
+            continue;
+        }
+        let f = f0.entry(code.clone()).or_default();
+        if ago < 0 {
+            let finished = i64::from(r.d_finished[i]);
+            f.total -= detected;
+            f.active -= detected - finished;
+            f.community_total -= community;
+            f.recovered -= i64::from(r.d_recovered[i]);
+            f.died -= i64::from(r.d_died[i]);
+            continue;
+        }
+        match ago {
+            0 => f.new_today += detected,
+            1 => f.new_yesterday += detected,
+            _ => {}
+        }
+        if ago < 7 {
+            f.new_7d += detected;
+            f.community_7d += community;
+        } else {
+            f.new_prev_7d += detected;
+        }
+        sparks.entry(code.clone()).or_insert_with(|| vec![0; 14])[(13 - ago) as usize] = detected;
+    }
+    series.sort_by_key(|s| s.0);
+
+    // Daily reports filed on the day, and first doses so far: known only
+    // where some report was ever filed (none is unknown coverage, not 0).
+    let reps: HashMap<String, (i64, Option<i64>)> = (0..r.r_code.len())
+        .map(|i| {
+            let doses = (r.r_ever[i] > 0).then_some(r.r_dose1[i]);
+            (r.r_code[i].clone(), (r.r_today[i], doses))
         })
         .collect();
-    let series: Vec<(NaiveDate, i64, i64)> = sqlx::query!(
-        r#"select day as "day: NaiveDate", detected::int8 as "detected!", community::int8 as "community!"
-           from case_rollup
-           where area_code = $1 and day <= $2 and day > $2 - 240 and detected <> 0 order by day"#,
-        area.code,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.day, r.detected, r.community))
-    .collect();
-    // Each area's own fortnight (its rows of the primary key), not the
-    // fortnight of every area from the day index.
-    let spark_rows = sqlx::query!(
-        r#"select c.code as "area_code!", r.day as "day: NaiveDate", r.detected::int8 as "detected!"
-           from unnest($1::text[]) c(code)
-           cross join lateral (select day, detected from case_rollup
-                               where area_code = c.code and day > $2::date - 14 and day <= $2) r"#,
-        &codes,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut sparks: HashMap<String, Vec<i64>> = HashMap::new();
-    for r in spark_rows {
-        let (code, day, n) = (r.area_code, r.day, r.detected);
-        let i = 13 - (date - day).num_days();
-        if (0..14).contains(&i) {
-            sparks.entry(code).or_insert_with(|| vec![0; 14])[i as usize] = n;
-        }
-    }
 
-    // Daily reports and first doses from their rollup; doses are known only
-    // where some report was filed (an area with none has no coverage, not 0).
-    let reps: HashMap<String, (i64, Option<i64>)> = sqlx::query!(
-        r#"select t.area_code, w.today as "reports!", (t.dose1 - w.after_dose1)::int8 as "dose1!",
-             (t.reports - w.after_reports)::int8 as "ever!"
-           from report_totals t cross join lateral (
-             select coalesce(sum(reports) filter (where day = $2), 0)::int8 as today,
-               coalesce(sum(dose1) filter (where day > $2), 0)::int8 as after_dose1,
-               coalesce(sum(reports) filter (where day > $2), 0)::int8 as after_reports
-             from report_rollup r where r.area_code = t.area_code and r.day >= $2) w
-           where t.area_code = any($1)"#,
-        &codes,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.area_code, (r.reports, (r.ever > 0).then_some(r.dose1))))
-    .collect();
-    let communes_under: Vec<(String, Option<String>)> = sqlx::query!(
-        "select a.code, a.parent_code from areas a left join areas p on p.code = a.parent_code
-         where a.level = 'commune' and (a.code = $1 or a.parent_code = $1 or p.parent_code = $1)",
-        area.code
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.code, r.parent_code))
-    .collect();
+    let communes_under: Vec<(String, Option<String>)> = r
+        .c_code
+        .iter()
+        .cloned()
+        .zip(r.c_parent.iter().cloned())
+        .collect();
     let mut commune_count: HashMap<Bucket, i64> = HashMap::new();
     for (c, d) in &communes_under {
         *commune_count
@@ -610,74 +679,25 @@ pub async fn compute(
 
     // Red/green inputs, per commune (or the district or city itself).
     let mut red_in: HashMap<String, RedInputs> = HashMap::new();
-    // Many communes: the fortnight of every area is one range of the day
-    // index, and the communes under this area are picked from it; a few:
-    // each one's own rows.
-    let fortnight = if communes_under.len() > 50 {
-        sqlx::query!(
-            r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
-               where r.day > $1::date - 14 and r.day <= $1
-               group by r.area_code having sum(r.community) > 0"#,
-            date as _
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.area_code, r.n))
-        .collect::<Vec<_>>()
-    } else {
-        let codes: Vec<String> = communes_under.iter().map(|(c, _)| c.clone()).collect();
-        sqlx::query!(
-            r#"select r.area_code, sum(r.community)::int8 as "n!" from case_rollup r
-               where r.area_code = any($1) and r.day > $2::date - 14 and r.day <= $2
-               group by r.area_code having sum(r.community) > 0"#,
-            &codes,
-            date as _
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.area_code, r.n))
-        .collect()
-    };
-    let under: HashSet<&str> = communes_under.iter().map(|(c, _)| c.as_str()).collect();
-    let community14: Vec<(String, i64)> = fortnight
-        .into_iter()
-        .filter(|(c, _)| under.contains(c.as_str()))
-        .collect();
-    for (code, n) in community14 {
-        red_in.entry(code).or_default().community_14d = n;
+    for (code, recent) in r.c_code.iter().zip(&r.c_recent) {
+        if *recent {
+            red_in.entry(code.clone()).or_default().community_case_14d = true;
+        }
     }
 
-    // Every other figure from the area facts (migration 0016): O(areas) rows.
+    // Every other figure from the area facts: O(areas) rows.
     let mut facts: HashMap<String, Facts> = HashMap::new();
-    for r in sqlx::query!(
-        r#"select t.area_code, t.fact, t.n as "total!",
-             coalesce(w.after, 0)::int8 as "after!", coalesce(w.after2, 0)::int8 as "after2!",
-             coalesce(w.week, 0)::int8 as "week!", coalesce(w.today, 0)::int8 as "today!"
-           from area_fact_totals t
-           left join (select f.area_code, f.fact,
-                        sum(n) filter (where day > $2) as after,
-                        sum(n) filter (where day > $2::date - 2) as after2,
-                        sum(n) filter (where day > $2::date - 7 and day <= $2) as week,
-                        sum(n) filter (where day = $2) as today
-                      from area_facts f where f.area_code = any($1) and f.day > $2::date - 7
-                      group by f.area_code, f.fact) w
-             on w.area_code = t.area_code and w.fact = t.fact
-           where t.area_code = any($1)"#,
-        &codes,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    for i in 0..r.f_code.len() {
         let v = FactVal {
-            level: r.total - r.after,
-            waiting: r.total - r.after2,
-            week: r.week,
-            today: r.today,
+            level: r.f_level[i],
+            waiting: r.f_waiting[i],
+            week: r.f_week[i],
+            today: r.f_today[i],
         };
-        facts.entry(r.area_code).or_default().insert(r.fact, v);
+        facts
+            .entry(r.f_code[i].clone())
+            .or_default()
+            .insert(r.f_fact[i].clone(), v);
     }
     let none = Facts::new();
     let facts_of = |code: &str| facts.get(code).unwrap_or(&none);
@@ -695,34 +715,23 @@ pub async fn compute(
 
     // Red/green inputs of each commune under the area, and of a district's
     // or the city's own lockdown sites (those not in any commune).
-    let red_facts = sqlx::query!(
-        r#"select area_code as "area_code!", fact as "fact!", sum(n)::int8 as "n!" from (
-             select area_code, fact, n from area_fact_totals where fact = any($1)
-             union all
-             select area_code, fact, -n from area_facts where day > $2 and fact = any($1)
-           ) x group by area_code, fact having sum(n) <> 0"#,
-        &["clusters", "lockdowns", "lockdown_sites"].map(String::from),
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     let commune_parent: HashMap<&str, Option<&str>> = communes_under
         .iter()
         .map(|(c, d)| (c.as_str(), d.as_deref()))
         .collect();
     let mut commune_sites: HashMap<&str, i64> = HashMap::new();
-    for r in &red_facts {
-        let Some(district) = commune_parent.get(r.area_code.as_str()) else {
+    for ((code, fact), n) in r.x_code.iter().zip(&r.x_fact).zip(&r.x_n) {
+        let Some(district) = commune_parent.get(code.as_str()) else {
             continue;
         };
-        let red = red_in.entry(r.area_code.clone()).or_default();
-        match r.fact.as_str() {
-            "clusters" => red.active_clusters += r.n,
-            "lockdowns" => red.active_lockdowns += r.n,
+        let red = red_in.entry(code.clone()).or_default();
+        match fact.as_str() {
+            "clusters" => red.active_clusters += n,
+            "lockdowns" => red.active_lockdowns += n,
             _ => {
-                red.active_lockdowns += r.n;
+                red.active_lockdowns += n;
                 if let Some(d) = district {
-                    *commune_sites.entry(d).or_default() += r.n;
+                    *commune_sites.entry(d).or_default() += n;
                 }
             }
         }
@@ -742,48 +751,37 @@ pub async fn compute(
         }
     }
 
-    // F0 under treatment by place, from their rollup.
+    // F0 under treatment by place.
     let mut treated: HashMap<String, Treatment> = HashMap::new();
-    for r in sqlx::query!(
-        r#"select t.area_code, t.treated_at, (t.n - coalesce(w.after, 0))::int8 as "n!"
-           from treatment_totals t left join lateral (
-             select sum(delta) as after from treatment_rollup r
-             where r.area_code = t.area_code and r.treated_at = t.treated_at and r.day > $2) w on true
-           where t.area_code = any($1)"#,
-        &codes,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let t = treated.entry(r.area_code).or_default();
-        match r.treated_at.as_str() {
-            "home" => t.home += r.n,
-            "commune_station" => t.commune_station += r.n,
-            "tier1" => t.tiers[0] += r.n,
-            "tier2" => t.tiers[1] += r.n,
-            "tier3" => t.tiers[2] += r.n,
-            _ => t.unknown += r.n,
+    for ((code, place), n) in r.g_code.iter().zip(&r.g_place).zip(&r.g_n) {
+        let t = treated.entry(code.clone()).or_default();
+        match place.as_str() {
+            "home" => t.home += n,
+            "commune_station" => t.commune_station += n,
+            "tier1" => t.tiers[0] += n,
+            "tier2" => t.tiers[1] += n,
+            "tier3" => t.tiers[2] += n,
+            _ => t.unknown += n,
         }
     }
 
-    let declarations = sqlx::query_as!(
-        Declaration,
-        r#"select distinct on (area_code) id, area_code, colour, level, reason,
-             effective_on as "effective_on: _", declared_name, declared_at as "declared_at: _", declared_level
-           from zone_declarations where area_code = any($1) and effective_on <= $2 and withdrawn_at is null
-           order by area_code,
-             case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
-             effective_on desc, id desc"#,
-        &codes,
-        date as _
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let declarations: HashMap<String, Declaration> = declarations
-        .into_iter()
-        .map(|d| (d.area_code.clone(), d))
+    let declarations: HashMap<String, Declaration> = (0..r.z_id.len())
+        .map(|i| {
+            let d = Declaration {
+                id: r.z_id[i],
+                area_code: r.z_code[i].clone(),
+                colour: r.z_colour[i].clone(),
+                level: r.z_level[i],
+                reason: r.z_reason[i].clone(),
+                effective_on: r.z_effective_on[i],
+                declared_name: r.z_declared_name[i].clone(),
+                declared_at: r.z_declared_at[i],
+                declared_level: r.z_declared_level[i].clone(),
+            };
+            (d.area_code.clone(), d)
+        })
         .collect();
+    let stamp = r.stamp;
 
     let red_codes: HashSet<&String> = red_in
         .iter()

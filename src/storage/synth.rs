@@ -625,6 +625,12 @@ pub async fn generate(
     sqlx::query!("select bump_city_stamp($1)", city)
         .execute(&mut conn)
         .await?;
+    // The small totals tables took many versions of each row in one long
+    // transaction, with no chance to prune them; compact them, as the
+    // small in-place updates of a live system keep them.
+    sqlx::query("vacuum (full) case_totals, report_totals, treatment_totals, area_fact_totals")
+        .execute(&mut conn)
+        .await?;
     sqlx::query("analyze").execute(&mut conn).await?;
     Ok(made)
 }
@@ -720,8 +726,9 @@ pub async fn rebuild_rollups(conn: &mut PgConnection) -> anyhow::Result<()> {
          from (select unnest(array[commune_code, district_code, city_code]) as area_code, * from daily_reports) x
          group by area_code, day;
          delete from case_totals;
-         insert into case_totals (area_code, detected, community, recovered, died, transferred)
-         select area_code, sum(detected), sum(community), sum(recovered), sum(died), sum(transferred)
+         insert into case_totals (area_code, detected, community, recovered, died, transferred, last_community)
+         select area_code, sum(detected), sum(community), sum(recovered), sum(died), sum(transferred),
+                max(day) filter (where community > 0)
          from case_rollup group by area_code;
          delete from treatment_totals;
          insert into treatment_totals (area_code, treated_at, n)

@@ -72,7 +72,7 @@ async fn every_figure_of_an_area_is_the_sum_over_its_children_at_every_date(db: 
         let area = area_ref(&t.db, code).await.unwrap().unwrap();
         for back in [0, 3, 20, 60, 200] {
             let date = today - Duration::days(back);
-            let b = compute(&mut conn, &area, date, &Thresholds::default(), 0)
+            let b = compute(&mut conn, &area, date, &Thresholds::default())
                 .await
                 .unwrap();
             for (i, (name, value)) in figures(&b.me).into_iter().enumerate() {
@@ -100,7 +100,6 @@ async fn every_figure_of_an_area_is_the_sum_over_its_children_at_every_date(db: 
         &area_ref(&t.db, "01").await.unwrap().unwrap(),
         today,
         &Thresholds::default(),
-        0,
     )
     .await
     .unwrap();
@@ -160,8 +159,8 @@ async fn the_rollups_kept_by_triggers_equal_a_rebuild_from_the_records(db: PgPoo
     };
     // The running totals the boards read, beside the days they sum.
     let totals = |db: PgPool| async move {
-        let cases = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64)>(
-            "select area_code, detected, community, recovered, died, transferred from case_totals
+        let cases = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, Option<NaiveDate>)>(
+            "select area_code, detected, community, recovered, died, transferred, last_community from case_totals
              where (detected, community, recovered, died, transferred) <> (0, 0, 0, 0, 0) order by 1",
         )
         .fetch_all(&db)
@@ -182,8 +181,24 @@ async fn the_rollups_kept_by_triggers_equal_a_rebuild_from_the_records(db: PgPoo
     assert_eq!(kept, snapshot(t.db.clone()).await);
     assert_eq!(kept_totals, totals(t.db.clone()).await);
     assert!(
-        kept_totals.0.contains(&("01".to_string(), 3, 1, 1, 0, 0)),
+        kept_totals.0.contains(&(
+            "01".to_string(),
+            3,
+            1,
+            1,
+            0,
+            0,
+            // The 30th's community case was voided: the 20th is the latest.
+            NaiveDate::from_ymd_opt(2021, 7, 20)
+        )),
         "the city's totals: {:?}",
+        kept_totals.0
+    );
+    assert!(
+        kept_totals
+            .0
+            .contains(&("00685".to_string(), 1, 0, 0, 0, 0, None)),
+        "a commune whose only community case was voided has none: {:?}",
         kept_totals.0
     );
     assert!(
@@ -773,7 +788,7 @@ async fn every_board_figure_equals_a_count_from_the_records_after_edits_of_every
         let area = area_ref(&t.db, code).await.unwrap().unwrap();
         for back in [0, 1, 4, 20, 60] {
             let date = today - Duration::days(back);
-            let b = compute(&mut conn, &area, date, &Thresholds::default(), 0)
+            let b = compute(&mut conn, &area, date, &Thresholds::default())
                 .await
                 .unwrap();
             assert_eq!(
