@@ -469,6 +469,13 @@ pub async fn compute(
     t: &Thresholds,
 ) -> Result<Board, AppError> {
     let city = Codes::of(area).city;
+    // One plan for every area and date: planning this statement afresh
+    // (PostgreSQL's choice for its first runs, and often after) costs more
+    // than running it.
+    use sqlx::Connection;
+    let mut tx = conn
+        .begin_with("begin read only; set local plan_cache_mode = force_generic_plan")
+        .await?;
     let r = sqlx::query!(
         r#"with k as (select array(select code from areas where parent_code = $1
                                    order by name collate "vi-x-icu", code) as kids),
@@ -484,7 +491,7 @@ pub async fn compute(
             array_agg(a.population_estimated) as "a_estimated!",
             array_agg(a.adult_population) as "a_adults!: Vec<Option<i64>>",
             array_agg((select count(*) from areas c where c.parent_code = a.code)) as "a_children!"
-          from areas a where a.code = any(q.codes)) a
+          from unnest(q.codes) u(code) join areas a on a.code = u.code) a
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "t_code!",
             coalesce(array_agg(t.detected), '{}') as "t_detected!",
@@ -492,7 +499,7 @@ pub async fn compute(
             coalesce(array_agg(t.recovered + t.died + t.transferred), '{}') as "t_finished!",
             coalesce(array_agg(t.recovered), '{}') as "t_recovered!",
             coalesce(array_agg(t.died), '{}') as "t_died!"
-          from case_totals t where t.area_code = any(q.codes)) t
+          from unnest(q.codes) u(code) join case_totals t on t.area_code = u.code) t
         cross join lateral (
           select coalesce(array_agg(c.area_code), '{}') as "d_code!",
             coalesce(array_agg(c.day), '{}') as "d_day!: Vec<NaiveDate>",
@@ -509,12 +516,11 @@ pub async fn compute(
             coalesce(array_agg(w.today), '{}') as "r_today!",
             coalesce(array_agg(t.dose1 - w.after_dose1), '{}') as "r_dose1!",
             coalesce(array_agg(t.reports - w.after_reports), '{}') as "r_ever!"
-          from report_totals t cross join lateral (
+          from unnest(q.codes) u(code) join report_totals t on t.area_code = u.code cross join lateral (
             select coalesce(sum(x.reports) filter (where x.day = $2), 0)::int8 as today,
               coalesce(sum(x.dose1) filter (where x.day > $2), 0)::int8 as after_dose1,
               coalesce(sum(x.reports) filter (where x.day > $2), 0)::int8 as after_reports
-            from report_rollup x where x.area_code = t.area_code and x.day >= $2) w
-          where t.area_code = any(q.codes)) r
+            from report_rollup x where x.area_code = t.area_code and x.day >= $2) w) r
         cross join lateral (
           select coalesce(array_agg(m.code), '{}') as "c_code!",
             coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>",
@@ -524,8 +530,10 @@ pub async fn compute(
               else exists(select 1 from case_rollup x where x.area_code = m.code
                             and x.day > $2::date - 14 and x.day <= $2 and x.community > 0)
             end), '{}') as "c_recent!"
-          from areas m left join case_totals t on t.area_code = m.code
-          where m.level = 'commune' and (m.parent_code = any(q.codes) or m.code = $1)) c
+          from (select m.code, m.parent_code from unnest(q.codes) u(code)
+                join areas m on m.parent_code = u.code where m.level = 'commune'
+                union all select code, parent_code from areas where code = $1 and level = 'commune') m
+          left join case_totals t on t.area_code = m.code) c
         cross join lateral (
           select coalesce(array_agg(y.area_code), '{}') as "x_code!",
             coalesce(array_agg(y.fact), '{}') as "x_fact!", coalesce(array_agg(y.n), '{}') as "x_n!"
@@ -579,8 +587,9 @@ pub async fn compute(
         date as _,
         city
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
 
     let mut areas: HashMap<String, crate::storage::areas::Area> = HashMap::new();
     for i in 0..r.a_code.len() {
