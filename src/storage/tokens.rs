@@ -7,8 +7,6 @@ use sqlx::PgConnection;
 use sqlx::PgPool;
 
 use crate::domain::error::AppError;
-use crate::domain::policy::CurrentUser;
-use crate::storage::users::load_user;
 
 /// Prefix that makes a token recognisable in logs and secret scanners.
 const PREFIX: &str = "vx_";
@@ -40,28 +38,22 @@ pub async fn issue(
     Ok((token, id, expires_at))
 }
 
-/// The user a live token belongs to.
-pub async fn user_for_token(
+/// A live token's id and the id of the user it belongs to; the caller
+/// loads the user (from the change feed's memory when it listens).
+pub async fn token_owner(
     db: &PgPool,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<CurrentUser>, AppError> {
-    let row = sqlx::query!(
+) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query!(
         "select id, user_id from api_tokens
          where token_hash = $1 and revoked_at is null and expires_at > $2",
         digest(token),
         now as _
     )
     .fetch_optional(db)
-    .await?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
-    let (token_id, user_id) = (r.id, r.user_id);
-    Ok(load_user(db, user_id).await?.map(|u| CurrentUser {
-        token_id: Some(token_id),
-        ..u
-    }))
+    .await?
+    .map(|r| (r.id, r.user_id)))
 }
 
 /// Revokes a token; returns whether it was live.

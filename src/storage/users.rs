@@ -11,11 +11,6 @@ use crate::storage::ResultExt;
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
 
-/// Loads an enabled user with their area.
-pub async fn load_user(db: &PgPool, id: i64) -> Result<Option<CurrentUser>, AppError> {
-    Ok(load_session_user(db, id).await?.map(|(u, _)| u))
-}
-
 /// Loads an enabled user with their area and session generation (a session
 /// signed in under another generation has ended).
 pub async fn load_session_user(

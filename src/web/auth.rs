@@ -65,7 +65,17 @@ pub async fn optional_user(
             .map(|u| u.path().to_string())
             .unwrap_or_else(|| parts.uri.path().to_string());
         let user = if let Some(token) = bearer(parts) {
-            tokens::user_for_token(&state.db, &token, state.clock.now()).await?
+            match tokens::token_owner(&state.db, &token, state.clock.now()).await? {
+                // An enabled user, as a session's: disabled or removed, the
+                // token no longer answers (the generation is the session's).
+                Some((token_id, uid)) => {
+                    session_user(state, uid).await?.map(|(u, _)| CurrentUser {
+                        token_id: Some(token_id),
+                        ..u
+                    })
+                }
+                None => None,
+            }
         } else if is_api_path(&path) {
             // The API takes tokens only, so a browser's cookie cannot be
             // used against it without CSRF protection.
