@@ -816,11 +816,56 @@ impl Paging {
     pub fn page_no(&self) -> i64 {
         self.number
     }
+
+    /// The length of the list when a page of `rows` shows its end: read by
+    /// offset (not cursor), not empty past the start, and shorter than
+    /// asked for. Then nothing needs counting (a search's one page, most
+    /// communes' lists).
+    pub fn whole_list(&self, rows: usize) -> Option<i64> {
+        let rows = rows as i64;
+        (self.after.is_none() && rows < self.limit && (rows > 0 || self.offset == 0))
+            .then_some(self.offset + rows)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_page_from_the_start_is_the_whole_list_and_needs_no_count() {
+        let first = Paging::first(50);
+        assert_eq!(first.whole_list(3), Some(3));
+        assert_eq!(first.whole_list(0), Some(0));
+        assert_eq!(
+            first.whole_list(50),
+            None,
+            "a full page may have more after it"
+        );
+        let third = Paging {
+            offset: 100,
+            number: 3,
+            ..Paging::first(50)
+        };
+        assert_eq!(third.whole_list(7), Some(107));
+        assert_eq!(
+            third.whole_list(0),
+            None,
+            "past the end says nothing of the length"
+        );
+        let after = Paging {
+            after: Some(Cursor::date(
+                NaiveDate::from_ymd_opt(2021, 7, 1).unwrap(),
+                9,
+            )),
+            ..Paging::first(50)
+        };
+        assert_eq!(
+            after.whole_list(3),
+            None,
+            "a cursor does not say what came before"
+        );
+    }
 
     fn raw(pairs: &[(&str, &str)]) -> Raw {
         Raw::from_form(

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, counted_up_to_cap, list_key, placed_at, writable_area};
+use super::{Stored, counted_up_to_cap, list_key, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
@@ -376,17 +376,15 @@ impl Stored for CaseRow {
         paging: Paging,
     ) -> Result<(Vec<Self>, i64), AppError> {
         // Counted up to just past the cap (see `Paging::COUNT_CAP`).
-        let total = if paging.count {
-            let mut count = QueryBuilder::new("select count(*) from (select 1 from cases c");
-            push_conditions(&mut count, area, f);
-            count
-                .push(" limit ")
-                .push_bind(Paging::COUNT_CAP + 1)
-                .push(") capped");
-            let count = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
-            counted_up_to_cap(list_key(db, area, f), count).await?
-        } else {
-            -1
+        let mut count = QueryBuilder::new("select count(*) from (select 1 from cases c");
+        push_conditions(&mut count, area, f);
+        count
+            .push(" limit ")
+            .push_bind(Paging::COUNT_CAP + 1)
+            .push(") capped");
+        let count = async {
+            let n = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
+            counted_up_to_cap(list_key(db, area, f), n).await
         };
         let mut rows = QueryBuilder::new(SELECT);
         push_conditions(&mut rows, area, f);
@@ -404,8 +402,8 @@ impl Stored for CaseRow {
             .push_bind(paging.limit)
             .push(" offset ")
             .push_bind(paging.offset);
-        let rows = rows.build_query_as().fetch_all(db).await?;
-        Ok((rows, total))
+        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
+        page_and_total(&paging, rows, count).await
     }
 
     fn cursor(&self) -> Option<Cursor> {

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, placed_at, writable_area};
+use super::{Stored, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
@@ -166,13 +166,9 @@ impl Stored for CheckpointRow {
                 qb.push(" and k.status = ").push_bind(st);
             }
         };
-        let total = if paging.count {
-            let mut count = QueryBuilder::new("select count(*) from checkpoints k");
-            conditions(&mut count);
-            count.build_query_scalar().fetch_one(db).await?
-        } else {
-            -1
-        };
+        let mut count = QueryBuilder::new("select count(*) from checkpoints k");
+        conditions(&mut count);
+        let count = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
         let mut rows = QueryBuilder::new(
             "select k.id, k.city_code, k.area_code, a.name as area_name, a.level as area_level,
                  a.parent_code as area_parent, k.name, k.kind, k.staffed_by, k.status,
@@ -195,8 +191,8 @@ impl Stored for CheckpointRow {
             .push_bind(paging.limit)
             .push(" offset ")
             .push_bind(paging.offset);
-        let rows = rows.build_query_as().fetch_all(db).await?;
-        Ok((rows, total))
+        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
+        page_and_total(&paging, rows, count).await
     }
 
     fn cursor(&self) -> Option<Cursor> {

@@ -315,6 +315,23 @@ pub async fn counted_up_to_cap(
     Ok(n)
 }
 
+/// A page's rows, then the list's total when `paging` asks for it: a page
+/// that shows the list's end is its own count (see [`Paging::whole_list`]),
+/// so `count` runs only for a full page.
+pub async fn page_and_total<R>(
+    paging: &Paging,
+    rows: impl Future<Output = Result<Vec<R>, AppError>>,
+    count: impl Future<Output = Result<i64, AppError>>,
+) -> Result<(Vec<R>, i64), AppError> {
+    let rows = rows.await?;
+    let total = match paging.whole_list(rows.len()) {
+        _ if !paging.count => -1,
+        Some(n) => n,
+        None => count.await?,
+    };
+    Ok((rows, total))
+}
+
 /// The 409 of a stale edit.
 pub fn stale() -> AppError {
     let mut f = FieldErrors::default();

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, placed_at, writable_area};
+use super::{Stored, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
@@ -206,13 +206,9 @@ impl Stored for SiteRow {
                 qb.push(" and s.status = ").push_bind(st);
             }
         };
-        let total = if paging.count {
-            let mut count = QueryBuilder::new("select count(*) from quarantine_sites s");
-            conditions(&mut count);
-            count.build_query_scalar().fetch_one(db).await?
-        } else {
-            -1
-        };
+        let mut count = QueryBuilder::new("select count(*) from quarantine_sites s");
+        conditions(&mut count);
+        let count = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
         let mut rows = QueryBuilder::new(
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
@@ -232,8 +228,8 @@ impl Stored for SiteRow {
             .push_bind(paging.limit)
             .push(" offset ")
             .push_bind(paging.offset);
-        let rows = rows.build_query_as().fetch_all(db).await?;
-        Ok((rows, total))
+        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
+        page_and_total(&paging, rows, count).await
     }
 
     fn cursor(&self) -> Option<Cursor> {
