@@ -188,7 +188,9 @@ impl std::ops::AddAssign for Counts {
 /// An area's facts on the day, by name (see migration 0016).
 type Facts = HashMap<String, FactVal>;
 
-/// One fact of an area on the day.
+/// One fact of an area on the day. The board reads only the days each
+/// figure needs, so `waiting` holds for the fact `waiting`, `week` for the
+/// testing facts and `today` for `violations`; `level` holds for all.
 #[derive(Debug, Clone, Copy, Default)]
 struct FactVal {
     /// Standing at the end of the day: the total less the changes after it.
@@ -558,6 +560,11 @@ pub async fn compute(
               sum(e.n) filter (where e.day > $2::date - 7 and e.day <= $2)::int8 as week,
               sum(e.n) filter (where e.day = $2)::int8 as today
             from area_facts e where e.area_code = any(q.codes) and e.day > $2::date - 7
+              -- Only the days a figure reads: after the day (levels), the
+              -- week (testing), two days (waiting), the day (violations).
+              and (e.day > $2 or e.fact in ('samples', 'results', 'positives')
+                   or (e.fact = 'waiting' and e.day > $2::date - 2)
+                   or (e.fact = 'violations' and e.day = $2))
             group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
           where t.area_code = any(q.codes)) f
         cross join lateral (
