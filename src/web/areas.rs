@@ -46,13 +46,13 @@ async fn own_area(user: CurrentUser) -> Redirect {
     Redirect::to(&format!("/areas/{}", user.area.code))
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "areas/show.html")]
 struct AreaPage {
     page: Page,
     v: Dash,
     /// The rendered board (`#board`), from [`board_html`].
-    board_html: String,
+    board_html: BoardHtml,
     area: Area,
     level: Level,
     breadcrumb: Vec<(String, String)>,
@@ -149,6 +149,45 @@ impl BoardFragment<'_> {
 /// Where the time of each request goes in a kept board fragment.
 const UPDATED_MARK: &str = "__VX_UPDATED__";
 
+/// A kept board fragment with this request's time in place of its mark,
+/// written straight into the page: the fragment (most of the page) is
+/// copied once per request, into the answer.
+struct BoardHtml {
+    kept: std::sync::Arc<String>,
+    updated: String,
+}
+
+impl BoardHtml {
+    fn len(&self) -> usize {
+        self.kept.len() + self.updated.len()
+    }
+}
+
+impl std::fmt::Display for BoardHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kept.split_once(UPDATED_MARK) {
+            Some((before, after)) => {
+                f.write_str(before)?;
+                f.write_str(&self.updated)?;
+                f.write_str(after)
+            }
+            None => f.write_str(&self.kept),
+        }
+    }
+}
+
+impl IntoResponse for AreaPage {
+    fn into_response(self) -> Response {
+        // Sized for the board, so writing it never regrows (and recopies)
+        // the buffer; the rest of the page is a few kilobytes.
+        let mut html = String::with_capacity(self.board_html.len() + 24 * 1024);
+        match self.render_into(&mut html) {
+            Ok(()) => axum::response::Html(html).into_response(),
+            Err(e) => AppError::Internal(anyhow::anyhow!("area page: {e}")).into_response(),
+        }
+    }
+}
+
 /// The rendered `#board` of `v`: from the kept copy when the board has not
 /// moved since it was rendered (same stamp, language, sort, date and
 /// today), else rendered now — with the units behind, which only the board
@@ -161,7 +200,7 @@ async fn board_html(
     level: Level,
     sort: &str,
     today: chrono::NaiveDate,
-) -> Result<String, AppError> {
+) -> Result<BoardHtml, AppError> {
     let key = format!(
         "{}|{}|{}|{}|{}|{}",
         area.code,
@@ -190,7 +229,10 @@ async fn board_html(
             html
         }
     };
-    Ok(html.replacen(UPDATED_MARK, &v.updated(), 1))
+    Ok(BoardHtml {
+        kept: html,
+        updated: v.updated(),
+    })
 }
 
 /// The wall view: one 1920×1080 screen, no scrolling.

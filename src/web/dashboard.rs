@@ -112,8 +112,11 @@ impl Words {
 pub struct Dash {
     pub lang: Lang,
     pub board: Arc<Board>,
-    /// The children, in the order asked for.
-    pub rows: Vec<Summary>,
+    /// The order of the children asked for.
+    sort: String,
+    /// The children in that order, sorted when first asked for: a page
+    /// whose board is kept rendered never needs them.
+    rows: std::sync::OnceLock<Vec<Summary>>,
     pub date: NaiveDate,
     pub is_today: bool,
     /// When the page was made: the figures include every write before it.
@@ -140,9 +143,8 @@ impl Dash {
         now: DateTime<Utc>,
         strain_share: f64,
     ) -> Self {
-        let mut rows = board.children.clone();
-        sort_rows(&mut rows, sort);
-        let spark_max = rows
+        let spark_max = board
+            .children
             .iter()
             .flat_map(|r| r.spark.iter().copied())
             .max()
@@ -150,7 +152,8 @@ impl Dash {
         Self {
             lang,
             board,
-            rows,
+            sort: sort.to_string(),
+            rows: std::sync::OnceLock::new(),
             date,
             is_today,
             now,
@@ -159,6 +162,15 @@ impl Dash {
             link_prefix: "/areas/",
             behind: Vec::new(),
         }
+    }
+
+    /// The children, in the order asked for.
+    pub fn rows(&self) -> &[Summary] {
+        self.rows.get_or_init(|| {
+            let mut rows = self.board.children.clone();
+            sort_rows(&mut rows, &self.sort);
+            rows
+        })
     }
 
     /// The area's own figures.
