@@ -329,6 +329,22 @@ pub struct ReportsFig {
     pub communes: i64,
 }
 
+/// What a board reads that only writes other than cases move (see
+/// migration 0019): kept with the board, and reused by the next
+/// computation of the same board while the city's `others` stands.
+#[derive(Debug)]
+pub struct Rest {
+    /// The city's `others` stamp when these were read.
+    others: i64,
+    me_area: crate::storage::areas::Area,
+    kids: Vec<crate::storage::areas::Area>,
+    reps: HashMap<String, (i64, Option<i64>)>,
+    facts: HashMap<String, Facts>,
+    /// (area, fact, level) of the red/green facts of every area.
+    red: Vec<(String, String, i64)>,
+    declarations: HashMap<String, Declaration>,
+}
+
 /// An area's dashboard: its own summary, its children's, and the records
 /// kept at its own level (a district's own sites, a city's gates).
 #[derive(Debug, Clone)]
@@ -339,6 +355,18 @@ pub struct Board {
     /// (day, new cases, new community cases) up to the date.
     pub series: Vec<(NaiveDate, i64, i64)>,
     pub stamp: i64,
+    /// The city's stamp of writes other than cases: what is kept beside a
+    /// board that cases do not move (open tasks, targets) is kept by it.
+    pub others: i64,
+    rest: Arc<Rest>,
+}
+
+impl Board {
+    /// The part of this board that only writes other than cases move, for
+    /// the next computation of the same board to keep (see [`compute`]).
+    pub fn kept_part(&self) -> &Arc<Rest> {
+        &self.rest
+    }
 }
 
 /// Boards computed, with the stamp they were computed at.
@@ -364,6 +392,13 @@ impl BoardCache {
         map.get(&(code.to_string(), date))
             .filter(|b| b.stamp >= stamp)
             .cloned()
+    }
+
+    /// The last board computed, whatever its stamp: its [`Rest`] may
+    /// still hold.
+    fn latest(&self, code: &str, date: NaiveDate) -> Option<Arc<Board>> {
+        let map = self.boards.lock().expect("board cache");
+        map.get(&(code.to_string(), date)).cloned()
     }
 
     fn gate(&self, code: &str, date: NaiveDate) -> Gate {
@@ -435,7 +470,8 @@ pub async fn board(
     }
     let started = std::time::Instant::now();
     let mut conn = db.acquire().await?;
-    let b = Arc::new(compute(&mut conn, area, date, thresholds).await?);
+    let kept = cache.latest(&area.code, date).map(|b| b.rest.clone());
+    let b = Arc::new(compute(&mut conn, area, date, thresholds, kept.as_ref()).await?);
     cache.put(&area.code, date, b.clone());
     let level = area.level.as_str();
     metrics::counter!("vx_board_computations_total", "level" => level).increment(1);
@@ -469,6 +505,7 @@ pub async fn compute(
     area: &AreaRef,
     date: NaiveDate,
     t: &Thresholds,
+    kept: Option<&Arc<Rest>>,
 ) -> Result<Board, AppError> {
     let city = Codes::of(area).city;
     // One plan for every area and date: planning this statement afresh
@@ -483,17 +520,19 @@ pub async fn compute(
                                    order by name collate "vi-x-icu", code) as kids),
            q as (select array[$1::text] || k.kids as codes, k.kids from k)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
+          coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
           q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, x.*, f.*, g.*, z.*
         from q
         cross join lateral (
-          select array_agg(a.code) as "a_code!", array_agg(a.name) as "a_name!",
-            array_agg(a.unit_type) as "a_unit_type!", array_agg(a.level) as "a_level!",
-            array_agg(a.parent_code) as "a_parent!: Vec<Option<String>>",
-            array_agg(a.population) as "a_population!: Vec<Option<i64>>",
-            array_agg(a.population_estimated) as "a_estimated!",
-            array_agg(a.adult_population) as "a_adults!: Vec<Option<i64>>",
-            array_agg((select count(*) from areas c where c.parent_code = a.code)) as "a_children!"
-          from unnest(q.codes) u(code) join areas a on a.code = u.code) a
+          select coalesce(array_agg(a.code), '{}') as "a_code!", coalesce(array_agg(a.name), '{}') as "a_name!",
+            coalesce(array_agg(a.unit_type), '{}') as "a_unit_type!", coalesce(array_agg(a.level), '{}') as "a_level!",
+            coalesce(array_agg(a.parent_code), '{}') as "a_parent!: Vec<Option<String>>",
+            coalesce(array_agg(a.population), '{}') as "a_population!: Vec<Option<i64>>",
+            coalesce(array_agg(a.population_estimated), '{}') as "a_estimated!",
+            coalesce(array_agg(a.adult_population), '{}') as "a_adults!: Vec<Option<i64>>",
+            coalesce(array_agg((select count(*) from areas c where c.parent_code = a.code)), '{}') as "a_children!"
+          from unnest(q.codes) u(code) join areas a on a.code = u.code
+          where (select others from city_stamps where city_code = $3) is distinct from $4) a
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "t_code!",
             coalesce(array_agg(t.detected), '{}') as "t_detected!",
@@ -522,7 +561,8 @@ pub async fn compute(
             select coalesce(sum(x.reports) filter (where x.day = $2), 0)::int8 as today,
               coalesce(sum(x.dose1) filter (where x.day > $2), 0)::int8 as after_dose1,
               coalesce(sum(x.reports) filter (where x.day > $2), 0)::int8 as after_reports
-            from report_rollup x where x.area_code = t.area_code and x.day >= $2) w) r
+            from report_rollup x where x.area_code = t.area_code and x.day >= $2) w
+          where (select others from city_stamps where city_code = $3) is distinct from $4) r
         cross join lateral (
           select coalesce(array_agg(m.code), '{}') as "c_code!",
             coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>",
@@ -545,7 +585,8 @@ pub async fn compute(
                   union all
                   select area_code, fact, -n from area_facts
                   where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
-                ) y group by area_code, fact having sum(n) <> 0) y) x
+                ) y group by area_code, fact having sum(n) <> 0) y
+          where (select others from city_stamps where city_code = $3) is distinct from $4) x
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "f_code!",
             coalesce(array_agg(t.fact), '{}') as "f_fact!",
@@ -566,7 +607,7 @@ pub async fn compute(
                    or (e.fact = 'waiting' and e.day > $2::date - 2)
                    or (e.fact = 'violations' and e.day = $2))
             group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
-          where t.area_code = any(q.codes)) f
+          where t.area_code = any(q.codes) and (select others from city_stamps where city_code = $3) is distinct from $4) f
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "g_code!",
             coalesce(array_agg(t.treated_at), '{}') as "g_place!",
@@ -589,37 +630,107 @@ pub async fn compute(
                 where area_code = any(q.codes) and effective_on <= $2 and withdrawn_at is null
                 order by area_code,
                   case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
-                  effective_on desc, id desc) z) z"#,
+                  effective_on desc, id desc) z
+          where (select others from city_stamps where city_code = $3) is distinct from $4) z"#,
         area.code,
         date as _,
-        city
+        city,
+        kept.map_or(-1, |k| k.others)
     )
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
 
-    let mut areas: HashMap<String, crate::storage::areas::Area> = HashMap::new();
-    for i in 0..r.a_code.len() {
-        let code = r.a_code[i].clone();
-        areas.insert(
-            code.clone(),
-            crate::storage::areas::Area {
-                code,
-                name: r.a_name[i].clone(),
-                unit_type: r.a_unit_type[i].clone(),
-                level: r.a_level[i].clone(),
-                parent_code: r.a_parent[i].clone(),
-                population: r.a_population[i],
-                population_estimated: r.a_estimated[i],
-                adult_population: r.a_adults[i],
-                children: r.a_children[i],
-            },
-        );
-    }
-    let me_area = areas.remove(&area.code).ok_or(AppError::NotFound)?;
-    let kids: Vec<crate::storage::areas::Area> =
-        r.kids.iter().filter_map(|c| areas.remove(c)).collect();
-
+    // The parts only other writes move: read again when `others` moved
+    // since the kept ones were read (then the statement read them), else
+    // kept.
+    let rest = match kept {
+        Some(k) if k.others == r.others => k.clone(),
+        _ => {
+            let mut areas: HashMap<String, crate::storage::areas::Area> = HashMap::new();
+            for i in 0..r.a_code.len() {
+                let code = r.a_code[i].clone();
+                areas.insert(
+                    code.clone(),
+                    crate::storage::areas::Area {
+                        code,
+                        name: r.a_name[i].clone(),
+                        unit_type: r.a_unit_type[i].clone(),
+                        level: r.a_level[i].clone(),
+                        parent_code: r.a_parent[i].clone(),
+                        population: r.a_population[i],
+                        population_estimated: r.a_estimated[i],
+                        adult_population: r.a_adults[i],
+                        children: r.a_children[i],
+                    },
+                );
+            }
+            let me_area = areas.remove(&area.code).ok_or(AppError::NotFound)?;
+            let kids: Vec<crate::storage::areas::Area> =
+                r.kids.iter().filter_map(|c| areas.remove(c)).collect();
+            // Daily reports filed on the day, and first doses so far: known only
+            // where some report was ever filed (none is unknown coverage, not 0).
+            let reps: HashMap<String, (i64, Option<i64>)> = (0..r.r_code.len())
+                .map(|i| {
+                    let doses = (r.r_ever[i] > 0).then_some(r.r_dose1[i]);
+                    (r.r_code[i].clone(), (r.r_today[i], doses))
+                })
+                .collect();
+            // Every other figure from the area facts: O(areas) rows.
+            let mut facts: HashMap<String, Facts> = HashMap::new();
+            for i in 0..r.f_code.len() {
+                let v = FactVal {
+                    level: r.f_level[i],
+                    waiting: r.f_waiting[i],
+                    week: r.f_week[i],
+                    today: r.f_today[i],
+                };
+                facts
+                    .entry(r.f_code[i].clone())
+                    .or_default()
+                    .insert(r.f_fact[i].clone(), v);
+            }
+            let declarations: HashMap<String, Declaration> = (0..r.z_id.len())
+                .map(|i| {
+                    let d = Declaration {
+                        id: r.z_id[i],
+                        area_code: r.z_code[i].clone(),
+                        colour: r.z_colour[i].clone(),
+                        level: r.z_level[i],
+                        reason: r.z_reason[i].clone(),
+                        effective_on: r.z_effective_on[i],
+                        declared_name: r.z_declared_name[i].clone(),
+                        declared_at: r.z_declared_at[i],
+                        declared_level: r.z_declared_level[i].clone(),
+                    };
+                    (d.area_code.clone(), d)
+                })
+                .collect();
+            let red = r
+                .x_code
+                .into_iter()
+                .zip(r.x_fact)
+                .zip(r.x_n)
+                .map(|((c, f), n)| (c, f, n))
+                .collect();
+            Arc::new(Rest {
+                others: r.others,
+                me_area,
+                kids,
+                reps,
+                facts,
+                red,
+                declarations,
+            })
+        }
+    };
+    let (me_area, kids, reps, facts, declarations) = (
+        &rest.me_area,
+        &rest.kids,
+        &rest.reps,
+        &rest.facts,
+        &rest.declarations,
+    );
     // F0: each area's total less what its days after `date` hold (nothing,
     // for today), and the fortnight's windows from the days themselves.
     let mut f0: HashMap<String, F0> = HashMap::new();
@@ -671,15 +782,6 @@ pub async fn compute(
     }
     series.sort_by_key(|s| s.0);
 
-    // Daily reports filed on the day, and first doses so far: known only
-    // where some report was ever filed (none is unknown coverage, not 0).
-    let reps: HashMap<String, (i64, Option<i64>)> = (0..r.r_code.len())
-        .map(|i| {
-            let doses = (r.r_ever[i] > 0).then_some(r.r_dose1[i]);
-            (r.r_code[i].clone(), (r.r_today[i], doses))
-        })
-        .collect();
-
     let communes_under: Vec<(String, Option<String>)> = r
         .c_code
         .iter()
@@ -701,25 +803,11 @@ pub async fn compute(
         }
     }
 
-    // Every other figure from the area facts: O(areas) rows.
-    let mut facts: HashMap<String, Facts> = HashMap::new();
-    for i in 0..r.f_code.len() {
-        let v = FactVal {
-            level: r.f_level[i],
-            waiting: r.f_waiting[i],
-            week: r.f_week[i],
-            today: r.f_today[i],
-        };
-        facts
-            .entry(r.f_code[i].clone())
-            .or_default()
-            .insert(r.f_fact[i].clone(), v);
-    }
     let none = Facts::new();
     let facts_of = |code: &str| facts.get(code).unwrap_or(&none);
     let mut counts: HashMap<Bucket, Counts> = HashMap::new();
     let mut own = facts_of(&area.code).clone();
-    for k in &kids {
+    for k in kids {
         let f = facts_of(&k.code);
         counts.insert(Bucket::Child(k.code.clone()), Counts::from_facts(f));
         for (name, v) in f {
@@ -736,7 +824,7 @@ pub async fn compute(
         .map(|(c, d)| (c.as_str(), d.as_deref()))
         .collect();
     let mut commune_sites: HashMap<&str, i64> = HashMap::new();
-    for ((code, fact), n) in r.x_code.iter().zip(&r.x_fact).zip(&r.x_n) {
+    for (code, fact, n) in &rest.red {
         let Some(district) = commune_parent.get(code.as_str()) else {
             continue;
         };
@@ -781,22 +869,6 @@ pub async fn compute(
         }
     }
 
-    let declarations: HashMap<String, Declaration> = (0..r.z_id.len())
-        .map(|i| {
-            let d = Declaration {
-                id: r.z_id[i],
-                area_code: r.z_code[i].clone(),
-                colour: r.z_colour[i].clone(),
-                level: r.z_level[i],
-                reason: r.z_reason[i].clone(),
-                effective_on: r.z_effective_on[i],
-                declared_name: r.z_declared_name[i].clone(),
-                declared_at: r.z_declared_at[i],
-                declared_level: r.z_declared_level[i].clone(),
-            };
-            (d.area_code.clone(), d)
-        })
-        .collect();
     let stamp = r.stamp;
 
     let red_codes: HashSet<&String> = red_in
@@ -923,7 +995,7 @@ pub async fn compute(
     for c in counts.values() {
         total += *c;
     }
-    for k in &kids {
+    for k in kids {
         let b = Bucket::Child(k.code.clone());
         let c = counts.get(&b).copied().unwrap_or_default();
         let reds = red_communes.get(&b).copied().unwrap_or(0);
@@ -973,6 +1045,8 @@ pub async fn compute(
         own_level,
         series,
         stamp,
+        others: rest.others,
+        rest,
     })
 }
 

@@ -214,7 +214,13 @@ async fn board_html(
     let html = match state.kept.get::<String>(&key, stamp) {
         Some(html) => html,
         None => {
-            v.behind = tasks::behind(&state.db, v.date, &area.code, 5).await?;
+            let behind = tasks::behind(&state.db, v.date, &area.code, 5);
+            let behind_key = format!("behind|{}|{}", area.code, v.date);
+            v.behind = (*state
+                .kept
+                .get_or(behind_key, v.board.others, behind)
+                .await?)
+                .clone();
             let html = BoardFragment {
                 page: Words { lang: v.lang },
                 v,
@@ -351,8 +357,9 @@ async fn area_page(
         state.config.treatment_max_pct / 100.0,
     );
     let board_html = board_html(state, &mut v, &area, area_ref.level, &sort, today).await?;
-    // Tasks and targets move the stamp: kept with the board's.
-    let stamp = v.board.stamp;
+    // Tasks and targets move the stamp of writes other than cases: kept
+    // with the board's (a run of case writes leaves them kept).
+    let stamp = v.board.others;
     let code = &area_ref.code;
     let tasks = state
         .kept

@@ -72,7 +72,7 @@ async fn every_figure_of_an_area_is_the_sum_over_its_children_at_every_date(db: 
         let area = area_ref(&t.db, code).await.unwrap().unwrap();
         for back in [0, 3, 20, 60, 200] {
             let date = today - Duration::days(back);
-            let b = compute(&mut conn, &area, date, &Thresholds::default())
+            let b = compute(&mut conn, &area, date, &Thresholds::default(), None)
                 .await
                 .unwrap();
             for (i, (name, value)) in figures(&b.me).into_iter().enumerate() {
@@ -100,6 +100,7 @@ async fn every_figure_of_an_area_is_the_sum_over_its_children_at_every_date(db: 
         &area_ref(&t.db, "01").await.unwrap().unwrap(),
         today,
         &Thresholds::default(),
+        None,
     )
     .await
     .unwrap();
@@ -478,6 +479,59 @@ async fn the_next_dashboard_after_a_write_shows_it(db: PgPool) {
     assert!(after.text.contains("Vùng đỏ"));
 }
 
+#[sqlx::test]
+async fn a_board_read_again_after_cases_alone_still_shows_the_next_cluster(db: PgPool) {
+    let t = setup(db).await;
+    t.start_listening().await;
+    let city = t.token("thanhpho").await;
+    let commune = t.token("lienninh").await;
+    let s = summary(&t, &city, "01").await;
+    assert_eq!(
+        (&s["clusters"]["active"], &s["f0"]["total"]),
+        (&json!(0), &json!(0))
+    );
+    // A case moves only what cases move; the rest of the board is kept.
+    case(&t, &commune, "00682", "BN1", "2021-08-01", "quarantine").await;
+    let s = summary(&t, &city, "01").await;
+    assert_eq!(
+        (&s["clusters"]["active"], &s["f0"]["total"]),
+        (&json!(0), &json!(1))
+    );
+    assert_eq!(
+        s["zone"]["red_communes"],
+        json!(0),
+        "a case in quarantine leaves it green"
+    );
+    // A cluster is another write: the kept part is read again.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/clusters",
+            Some(&commune),
+            Some(json!({"commune_code": "00682", "name": "Chùm chợ", "opened_on": "2021-07-30"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let s = summary(&t, &city, "01").await;
+    assert_eq!(
+        (&s["clusters"]["active"], &s["f0"]["total"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(
+        s["zone"]["red_communes"],
+        json!(1),
+        "an open cluster makes its commune red"
+    );
+    // More cases keep the part read with the cluster.
+    case(&t, &commune, "00682", "BN2", "2021-08-01", "quarantine").await;
+    let s = summary(&t, &city, "01").await;
+    assert_eq!(
+        (&s["clusters"]["active"], &s["f0"]["total"]),
+        (&json!(1), &json!(2))
+    );
+    assert_eq!(s["zone"]["red_communes"], json!(1));
+}
+
 /// Files a case through the API, answering 201.
 async fn case(t: &TestApp, token: &str, commune: &str, code: &str, day: &str, found: &str) {
     let r = t
@@ -788,7 +842,7 @@ async fn every_board_figure_equals_a_count_from_the_records_after_edits_of_every
         let area = area_ref(&t.db, code).await.unwrap().unwrap();
         for back in [0, 1, 4, 20, 60] {
             let date = today - Duration::days(back);
-            let b = compute(&mut conn, &area, date, &Thresholds::default())
+            let b = compute(&mut conn, &area, date, &Thresholds::default(), None)
                 .await
                 .unwrap();
             assert_eq!(
