@@ -1019,7 +1019,7 @@ pub async fn compute(
     let own = counts.get(&Bucket::Own).copied();
     let own_level = own.filter(|_| area.level != Level::Commune).map(|c| {
         let mut s = summarise(
-            &me_area,
+            me_area,
             c,
             F0::default(),
             (red_buckets.contains(&Bucket::Own), 0, 0),
@@ -1032,7 +1032,7 @@ pub async fn compute(
     let all_communes = communes_under.len() as i64;
     let all_reds: i64 = red_communes.values().sum();
     let me = summarise(
-        &me_area,
+        me_area,
         total,
         f0.get(&area.code).copied().unwrap_or_default(),
         (!red_buckets.is_empty(), all_reds, all_communes - all_reds),
