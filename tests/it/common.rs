@@ -291,6 +291,14 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// Saves the account form of user `id` with `fields`, as an
+    /// administrator would; the form answers 303.
+    pub async fn save_user(&mut self, id: i64, fields: &[(&str, &str)]) {
+        let path = format!("/admin/users/{id}");
+        let r = self.post(&path, &path, fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    }
+
     /// Uploads `file` (as `file`, a CSV) with `fields` and the CSRF token
     /// of the page at `form_page`, as a multipart form.
     pub async fn upload(

@@ -89,18 +89,6 @@ async fn the_language_switch_never_follows_next_off_site_and_a_line_break_is_no_
 
 // ---------------------------------------------------------------- 3. sessions and tokens
 
-async fn admin_saves(
-    t: &TestApp,
-    admin: &mut crate::common::Browser,
-    id: i64,
-    fields: &[(&str, &str)],
-) {
-    let path = format!("/admin/users/{id}");
-    let r = admin.post(&path, &path, fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let _ = t;
-}
-
 #[sqlx::test]
 async fn a_password_change_ends_every_session_and_token_of_the_user_at_once(db: PgPool) {
     let t = TestApp::new(db).await;
@@ -111,18 +99,17 @@ async fn a_password_change_ends_every_session_and_token_of_the_user_at_once(db: 
     let token = t.token("lienninh").await;
     let mut admin = t.signed_in("quantri").await;
     let before = t.audit_count().await;
-    admin_saves(
-        &t,
-        &mut admin,
-        id,
-        &[
-            ("display_name", "Cán bộ Liên Ninh"),
-            ("role", "commune"),
-            ("area_code", "00682"),
-            ("password", "mật-khẩu-mới-hoàn-toàn"),
-        ],
-    )
-    .await;
+    admin
+        .save_user(
+            id,
+            &[
+                ("display_name", "Cán bộ Liên Ninh"),
+                ("role", "commune"),
+                ("area_code", "00682"),
+                ("password", "mật-khẩu-mới-hoàn-toàn"),
+            ],
+        )
+        .await;
     assert_eq!(t.audit_count().await, before + 1);
     for b in [&mut laptop, &mut phone] {
         let r = b.get("/areas/00682").await;
@@ -143,17 +130,16 @@ async fn a_password_change_ends_every_session_and_token_of_the_user_at_once(db: 
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(b.get("/areas/00682").await.status, StatusCode::OK);
     // Saving without a new password ends nothing.
-    admin_saves(
-        &t,
-        &mut admin,
-        id,
-        &[
-            ("display_name", "Cán bộ Liên Ninh"),
-            ("role", "commune"),
-            ("area_code", "00682"),
-        ],
-    )
-    .await;
+    admin
+        .save_user(
+            id,
+            &[
+                ("display_name", "Cán bộ Liên Ninh"),
+                ("role", "commune"),
+                ("area_code", "00682"),
+            ],
+        )
+        .await;
     assert_eq!(b.get("/areas/00682").await.status, StatusCode::OK);
 }
 
@@ -172,8 +158,8 @@ async fn a_disabled_then_re_enabled_user_does_not_get_the_old_session_back(db: P
     let mut disabled = fields.to_vec();
     disabled.push(("disabled", "on"));
     // Disabled and enabled again without the official asking for a page in between.
-    admin_saves(&t, &mut admin, id, &disabled).await;
-    admin_saves(&t, &mut admin, id, &fields).await;
+    admin.save_user(id, &disabled).await;
+    admin.save_user(id, &fields).await;
     let r = official.get("/areas/00682").await;
     assert_eq!(
         r.status,
