@@ -518,7 +518,11 @@ pub async fn compute(
     let r = sqlx::query!(
         r#"with k as (select array(select code from areas where parent_code = $1
                                    order by name collate "vi-x-icu", code) as kids),
-           q as (select array[$1::text] || k.kids as codes, k.kids from k)
+           -- The parts only other writes move are read unless the kept
+           -- ones were read at the city's current `others`.
+           q as (select array[$1::text] || k.kids as codes, k.kids,
+                   (select others from city_stamps where city_code = $3) is distinct from $4 as read_rest
+                 from k)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
           q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, x.*, f.*, g.*, z.*
@@ -532,7 +536,7 @@ pub async fn compute(
             coalesce(array_agg(a.adult_population), '{}') as "a_adults!: Vec<Option<i64>>",
             coalesce(array_agg((select count(*) from areas c where c.parent_code = a.code)), '{}') as "a_children!"
           from unnest(q.codes) u(code) join areas a on a.code = u.code
-          where (select others from city_stamps where city_code = $3) is distinct from $4) a
+          where q.read_rest) a
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "t_code!",
             coalesce(array_agg(t.detected), '{}') as "t_detected!",
@@ -562,7 +566,7 @@ pub async fn compute(
               coalesce(sum(x.dose1) filter (where x.day > $2), 0)::int8 as after_dose1,
               coalesce(sum(x.reports) filter (where x.day > $2), 0)::int8 as after_reports
             from report_rollup x where x.area_code = t.area_code and x.day >= $2) w
-          where (select others from city_stamps where city_code = $3) is distinct from $4) r
+          where q.read_rest) r
         cross join lateral (
           select coalesce(array_agg(m.code), '{}') as "c_code!",
             coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>",
@@ -586,7 +590,7 @@ pub async fn compute(
                   select area_code, fact, -n from area_facts
                   where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
                 ) y group by area_code, fact having sum(n) <> 0) y
-          where (select others from city_stamps where city_code = $3) is distinct from $4) x
+          where q.read_rest) x
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "f_code!",
             coalesce(array_agg(t.fact), '{}') as "f_fact!",
@@ -607,7 +611,7 @@ pub async fn compute(
                    or (e.fact = 'waiting' and e.day > $2::date - 2)
                    or (e.fact = 'violations' and e.day = $2))
             group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
-          where t.area_code = any(q.codes) and (select others from city_stamps where city_code = $3) is distinct from $4) f
+          where t.area_code = any(q.codes) and q.read_rest) f
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "g_code!",
             coalesce(array_agg(t.treated_at), '{}') as "g_place!",
@@ -631,7 +635,7 @@ pub async fn compute(
                 order by area_code,
                   case declared_level when 'city' then 3 when 'district' then 2 else 1 end desc,
                   effective_on desc, id desc) z
-          where (select others from city_stamps where city_code = $3) is distinct from $4) z"#,
+          where q.read_rest) z"#,
         area.code,
         date as _,
         city,
