@@ -338,7 +338,8 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                     .context("no such area")?;
-                let mut conn = pool.acquire().await?;
+                let boards = vungxanh::storage::db::board_pool(pool);
+                let mut conn = boards.acquire().await?;
                 // Whole, and again after writes of cases alone (the part
                 // only other writes move is kept from the last computation).
                 let mut times = Vec::with_capacity(n);

@@ -23,6 +23,8 @@ use crate::storage::replica::Replica;
 pub struct AppState {
     /// The database pool.
     pub db: PgPool,
+    /// Connections for board computations ([`crate::storage::db::board_pool`]).
+    pub board_db: PgPool,
     /// Configuration.
     pub config: Arc<Config>,
     /// The clock ("now" comes from here).
@@ -45,6 +47,7 @@ impl AppState {
     /// State over a pool, with the given configuration and clock.
     pub fn new(db: PgPool, config: Config, clock: Clock) -> Self {
         Self {
+            board_db: crate::storage::db::board_pool(&db),
             db,
             config: Arc::new(config),
             clock,
@@ -78,7 +81,10 @@ impl AppState {
             Some(_) => None,
             None => self.feed.stamp(&Codes::of(area).city),
         };
-        let reads = self.reads().await;
+        let reads = match &self.replica {
+            Some(r) if r.usable().await => r.board_pool().clone(),
+            _ => self.board_db.clone(),
+        };
         crate::storage::board::board(&reads, &self.boards, &thresholds, area, date, known).await
     }
 

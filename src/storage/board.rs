@@ -338,6 +338,8 @@ pub struct Rest {
     others: i64,
     me_area: crate::storage::areas::Area,
     kids: Vec<crate::storage::areas::Area>,
+    /// The communes under the area (or the commune itself), with their parents.
+    communes: Vec<(String, Option<String>)>,
     reps: HashMap<String, (i64, Option<i64>)>,
     facts: HashMap<String, Facts>,
     /// (area, fact, level) of the red/green facts of every area.
@@ -499,7 +501,8 @@ fn bucket(shown: &AreaRef, district: Option<&str>, commune: Option<&str>) -> Buc
 /// Computes a board in one statement: one snapshot (the stamp and every
 /// figure agree) and one round trip. Each part of the statement is a set of
 /// parallel arrays, O(areas) long whatever the number of records (0015,
-/// 0016, 0017).
+/// 0016, 0017). Run it on a connection of [`crate::storage::db::board_pool`]:
+/// elsewhere the answer is the same, but it is planned afresh each time.
 pub async fn compute(
     conn: &mut PgConnection,
     area: &AreaRef,
@@ -508,24 +511,18 @@ pub async fn compute(
     kept: Option<&Arc<Rest>>,
 ) -> Result<Board, AppError> {
     let city = Codes::of(area).city;
-    // One plan for every area and date: planning this statement afresh
-    // (PostgreSQL's choice for its first runs, and often after) costs more
-    // than running it.
-    use sqlx::Connection;
-    let mut tx = conn
-        .begin_with("begin read only; set local plan_cache_mode = force_generic_plan")
-        .await?;
     let r = sqlx::query!(
-        r#"with k as (select array(select code from areas where parent_code = $1
+        r#"with k as materialized (select array(select code from areas where parent_code = $1
                                    order by name collate "vi-x-icu", code) as kids),
            -- The parts only other writes move are read unless the kept
-           -- ones were read at the city's current `others`.
-           q as (select array[$1::text] || k.kids as codes, k.kids,
+           -- ones were read at the city's current `others`. Materialized:
+           -- inlined, each part sorted the children again.
+           q as materialized (select array[$1::text] || k.kids as codes, k.kids,
                    (select others from city_stamps where city_code = $3) is distinct from $4 as read_rest
                  from k)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
-          q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, x.*, f.*, g.*, z.*
+          q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, e.*, x.*, f.*, g.*, z.*
         from q
         cross join lateral (
           select coalesce(array_agg(a.code), '{}') as "a_code!", coalesce(array_agg(a.name), '{}') as "a_name!",
@@ -553,9 +550,11 @@ pub async fn compute(
             coalesce(array_agg(c.recovered + c.died + c.transferred), '{}') as "d_finished!",
             coalesce(array_agg(c.recovered), '{}') as "d_recovered!",
             coalesce(array_agg(c.died), '{}') as "d_died!"
-          from case_rollup c
-          where (c.area_code = any(q.kids) and c.day > $2::date - 14)
-             or (c.area_code = $1 and c.day > $2::date - 240)) d
+          -- Two ranges of one covering index (0020), each read alone: as
+          -- one OR they were a bitmap scan visiting a heap page per row.
+          from (select * from case_rollup where area_code = any(q.kids) and day > $2::date - 14
+                union all
+                select * from case_rollup where area_code = $1 and day > $2::date - 240) c) d
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "r_code!",
             coalesce(array_agg(w.today), '{}') as "r_today!",
@@ -569,27 +568,32 @@ pub async fn compute(
           where q.read_rest) r
         cross join lateral (
           select coalesce(array_agg(m.code), '{}') as "c_code!",
-            coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>",
-            coalesce(array_agg(case
-              when t.last_community is null then false
-              when t.last_community <= $2 then t.last_community > $2::date - 14
-              else exists(select 1 from case_rollup x where x.area_code = m.code
-                            and x.day > $2::date - 14 and x.day <= $2 and x.community > 0)
-            end), '{}') as "c_recent!"
-          from (select m.code, m.parent_code from unnest(q.codes) u(code)
-                join areas m on m.parent_code = u.code where m.level = 'commune'
-                union all select code, parent_code from areas where code = $1 and level = 'commune') m
-          left join case_totals t on t.area_code = m.code) c
+            coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>"
+          from areas m
+          where (m.parent_code = any(q.codes) or m.code = $1) and m.level = 'commune'
+            and q.read_rest) c
+        cross join lateral (
+          -- Areas with a community case in the 14 days to the date, from
+          -- each area's last community day (a past date before it looks at
+          -- the area's days); which of them are communes under the area
+          -- shown is known from the kept part.
+          select coalesce(array_agg(t.area_code), '{}') as "e_recent!"
+          from case_totals t
+          where t.last_community > $2::date - 14
+            and (t.last_community <= $2
+                 or exists(select 1 from case_rollup x where x.area_code = t.area_code
+                             and x.day > $2::date - 14 and x.day <= $2 and x.community > 0))) e
         cross join lateral (
           select coalesce(array_agg(y.area_code), '{}') as "x_code!",
             coalesce(array_agg(y.fact), '{}') as "x_fact!", coalesce(array_agg(y.n), '{}') as "x_n!"
-          from (select area_code, fact, sum(n)::int8 as n from (
-                  select area_code, fact, n from area_fact_totals
-                  where fact in ('clusters', 'lockdowns', 'lockdown_sites')
-                  union all
-                  select area_code, fact, -n from area_facts
+          -- Each total less its days after the date (none, for today).
+          from (select t.area_code, t.fact, (t.n - coalesce(w.after, 0))::int8 as n
+                from area_fact_totals t left join (
+                  select area_code, fact, sum(n) as after from area_facts
                   where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
-                ) y group by area_code, fact having sum(n) <> 0) y
+                  group by 1, 2) w on w.area_code = t.area_code and w.fact = t.fact
+                where t.fact in ('clusters', 'lockdowns', 'lockdown_sites')
+                  and t.n <> coalesce(w.after, 0)) y
           where q.read_rest) x
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "f_code!",
@@ -641,9 +645,8 @@ pub async fn compute(
         city,
         kept.map_or(-1, |k| k.others)
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    tx.commit().await?;
 
     // The parts only other writes move: read again when `others` moved
     // since the kept ones were read (then the statement read them), else
@@ -721,6 +724,7 @@ pub async fn compute(
                 others: r.others,
                 me_area,
                 kids,
+                communes: r.c_code.into_iter().zip(r.c_parent).collect(),
                 reps,
                 facts,
                 red,
@@ -728,9 +732,10 @@ pub async fn compute(
             })
         }
     };
-    let (me_area, kids, reps, facts, declarations) = (
+    let (me_area, kids, communes_under, reps, facts, declarations) = (
         &rest.me_area,
         &rest.kids,
+        &rest.communes,
         &rest.reps,
         &rest.facts,
         &rest.declarations,
@@ -786,24 +791,23 @@ pub async fn compute(
     }
     series.sort_by_key(|s| s.0);
 
-    let communes_under: Vec<(String, Option<String>)> = r
-        .c_code
-        .iter()
-        .cloned()
-        .zip(r.c_parent.iter().cloned())
-        .collect();
     let mut commune_count: HashMap<Bucket, i64> = HashMap::new();
-    for (c, d) in &communes_under {
+    for (c, d) in communes_under {
         *commune_count
             .entry(bucket(area, d.as_deref(), Some(c)))
             .or_default() += 1;
     }
+    // Red/green inputs of each commune under the area, and of a district's
+    // or the city's own lockdown sites (those not in any commune).
+    let commune_parent: HashMap<&str, Option<&str>> = communes_under
+        .iter()
+        .map(|(c, d)| (c.as_str(), d.as_deref()))
+        .collect();
 
-    // Red/green inputs, per commune (or the district or city itself).
     let mut red_in: HashMap<String, RedInputs> = HashMap::new();
-    for (code, recent) in r.c_code.iter().zip(&r.c_recent) {
-        if *recent {
-            red_in.entry(code.clone()).or_default().community_case_14d = true;
+    for code in r.e_recent {
+        if commune_parent.contains_key(code.as_str()) {
+            red_in.entry(code).or_default().community_case_14d = true;
         }
     }
 
@@ -821,12 +825,6 @@ pub async fn compute(
     }
     counts.insert(Bucket::Own, Counts::from_facts(&own));
 
-    // Red/green inputs of each commune under the area, and of a district's
-    // or the city's own lockdown sites (those not in any commune).
-    let commune_parent: HashMap<&str, Option<&str>> = communes_under
-        .iter()
-        .map(|(c, d)| (c.as_str(), d.as_deref()))
-        .collect();
     let mut commune_sites: HashMap<&str, i64> = HashMap::new();
     for (code, fact, n) in &rest.red {
         let Some(district) = commune_parent.get(code.as_str()) else {

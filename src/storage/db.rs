@@ -40,6 +40,25 @@ pub fn connect_replica(url: &str, max_connections: u32) -> anyhow::Result<PgPool
         .context("reading VX_READ_DATABASE_URL")
 }
 
+/// Connections for board computations, opened on demand beside `of`'s
+/// and to the same database: generic plans forced for the whole session,
+/// so the board's one statement is planned once per connection without a
+/// transaction around it to set that (planning it afresh costs more than
+/// running it). Few are needed: one computation per board at a time.
+pub fn board_pool(of: &PgPool) -> PgPool {
+    let options = (*of.connect_options())
+        .clone()
+        .options([("plan_cache_mode", "force_generic_plan")]);
+    PgPoolOptions::new()
+        .max_connections(BOARD_CONNECTIONS)
+        .acquire_timeout(of.options().get_acquire_timeout())
+        .idle_timeout(Some(Duration::from_secs(60)))
+        .connect_lazy_with(options)
+}
+
+/// The most board computations that run at once.
+const BOARD_CONNECTIONS: u32 = 4;
+
 /// Applies every pending migration.
 pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(db).await.context("applying migrations")

@@ -19,6 +19,8 @@ const AWAY_FOR: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Replica {
     pool: PgPool,
+    /// Board computations' connections to it ([`crate::storage::db::board_pool`]).
+    boards: PgPool,
     /// How long a write waits for the replica to replay it.
     wait: Duration,
     /// A WAL position the replica had not replayed when a write stopped
@@ -32,6 +34,7 @@ impl Replica {
     /// A replica reached through `pool`; writes wait up to `wait` for it.
     pub fn new(pool: PgPool, wait: Duration) -> Self {
         Self {
+            boards: crate::storage::db::board_pool(&pool),
             pool,
             wait,
             behind: AtomicU64::new(0),
@@ -42,6 +45,11 @@ impl Replica {
     /// The replica's pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The replica's connections for board computations.
+    pub fn board_pool(&self) -> &PgPool {
+        &self.boards
     }
 
     /// Whether reads may go to the replica now: it answers, and it has
