@@ -360,6 +360,8 @@ pub struct Board {
     /// The city's stamp of writes other than cases: what is kept beside a
     /// board that cases do not move (open tasks, targets) is kept by it.
     pub others: i64,
+    /// How long its one statement took to answer (metrics, benchmarks).
+    pub read_in: std::time::Duration,
     rest: Arc<Rest>,
 }
 
@@ -479,6 +481,8 @@ pub async fn board(
     metrics::counter!("vx_board_computations_total", "level" => level).increment(1);
     metrics::histogram!("vx_board_computation_seconds", "level" => level)
         .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("vx_board_statement_seconds", "level" => level)
+        .record(b.read_in.as_secs_f64());
     Ok(b)
 }
 
@@ -511,6 +515,7 @@ pub async fn compute(
     kept: Option<&Arc<Rest>>,
 ) -> Result<Board, AppError> {
     let city = Codes::of(area).city;
+    let started = std::time::Instant::now();
     let r = sqlx::query!(
         r#"with k as materialized (select array(select code from areas where parent_code = $1
                                    order by name collate "vi-x-icu", code) as kids),
@@ -647,6 +652,7 @@ pub async fn compute(
     )
     .fetch_one(&mut *conn)
     .await?;
+    let read_in = started.elapsed();
 
     // The parts only other writes move: read again when `others` moved
     // since the kept ones were read (then the statement read them), else
@@ -1048,6 +1054,7 @@ pub async fn compute(
         series,
         stamp,
         others: rest.others,
+        read_in,
         rest,
     })
 }

@@ -182,6 +182,13 @@ impl PrivateCluster {
             shell_quote(&self.socket_dir.to_string_lossy()),
             shared_buffers_mb(memory),
         );
+        // The cache refilled after a restart from the list of pages it held
+        // (autoprewarm, of the pg_prewarm module PostgreSQL ships): without
+        // it the first export after a restart read its rows from the disk,
+        // one page per row (1,746 rows/s at ten million cases, 100,000 warm).
+        if self.bin_dir.join("../lib/pg_prewarm.so").exists() {
+            options.push_str(" -c shared_preload_libraries=pg_prewarm");
+        }
         if self.wal_archive {
             options.push_str(&format!(
                 " -c archive_mode=on -c {}",
