@@ -329,22 +329,64 @@ pub struct ReportsFig {
     pub communes: i64,
 }
 
-/// What a board reads that only writes other than cases move (see
-/// migration 0019): kept with the board, and reused by the next
-/// computation of the same board while the city's `others` stands.
+/// What a board reads that only writes of areas, daily reports and
+/// declarations move (migrations 0019, 0022): kept with the board, and
+/// reused by the next computation of the same board while the city's
+/// `rest` counter stands.
 #[derive(Debug)]
 pub struct Rest {
-    /// The city's `others` stamp when these were read.
-    others: i64,
+    /// The city's `rest` counter when these were read.
+    counter: i64,
     me_area: crate::storage::areas::Area,
     kids: Vec<crate::storage::areas::Area>,
     /// The communes under the area (or the commune itself), with their parents.
     communes: Vec<(String, Option<String>)>,
     reps: HashMap<String, (i64, Option<i64>)>,
-    facts: HashMap<String, Facts>,
-    /// (area, fact, level) of the red/green facts of every area.
-    red: Vec<(String, String, i64)>,
     declarations: HashMap<String, Declaration>,
+}
+
+/// The area facts a board reads (0016), kept while the city's `facts`
+/// counter stands (0022).
+#[derive(Debug)]
+pub struct FactsPart {
+    /// The city's `facts` counter when these were read.
+    counter: i64,
+    facts: HashMap<String, Facts>,
+}
+
+/// The red/green facts of every area (clusters, lockdowns, lockdown
+/// sites): only writes that move both the `rest` and the `facts` counters
+/// change them (0022), so they are kept while either stands.
+#[derive(Debug)]
+pub struct RedPart {
+    /// The city's `rest` and `facts` counters when these were read.
+    counters: (i64, i64),
+    /// (area, fact, level).
+    red: Vec<(String, String, i64)>,
+}
+
+/// The parts of a board that cases do not move, for the next computation
+/// of the same board to keep (see [`compute`]).
+#[derive(Debug, Clone)]
+pub struct Kept {
+    rest: Arc<Rest>,
+    facts: Arc<FactsPart>,
+    red: Arc<RedPart>,
+}
+
+impl Kept {
+    /// These parts as a write of facts alone would leave them: the rest
+    /// kept, the facts to read again (benchmarks).
+    pub fn after_facts(&self) -> Kept {
+        Kept {
+            rest: self.rest.clone(),
+            facts: Arc::new(FactsPart {
+                counter: -1,
+                facts: HashMap::new(),
+            }),
+            red: self.red.clone(),
+        }
+    }
 }
 
 /// An area's dashboard: its own summary, its children's, and the records
@@ -362,14 +404,14 @@ pub struct Board {
     pub others: i64,
     /// How long its one statement took to answer (metrics, benchmarks).
     pub read_in: std::time::Duration,
-    rest: Arc<Rest>,
+    kept: Kept,
 }
 
 impl Board {
-    /// The part of this board that only writes other than cases move, for
-    /// the next computation of the same board to keep (see [`compute`]).
-    pub fn kept_part(&self) -> &Arc<Rest> {
-        &self.rest
+    /// The parts of this board that cases do not move, for the next
+    /// computation of the same board to keep (see [`compute`]).
+    pub fn kept_part(&self) -> &Kept {
+        &self.kept
     }
 }
 
@@ -474,7 +516,7 @@ pub async fn board(
     }
     let started = std::time::Instant::now();
     let mut conn = db.acquire().await?;
-    let kept = cache.latest(&area.code, date).map(|b| b.rest.clone());
+    let kept = cache.latest(&area.code, date).map(|b| b.kept.clone());
     let b = Arc::new(compute(&mut conn, area, date, thresholds, kept.as_ref()).await?);
     cache.put(&area.code, date, b.clone());
     let level = area.level.as_str();
@@ -512,21 +554,26 @@ pub async fn compute(
     area: &AreaRef,
     date: NaiveDate,
     t: &Thresholds,
-    kept: Option<&Arc<Rest>>,
+    kept: Option<&Kept>,
 ) -> Result<Board, AppError> {
     let city = Codes::of(area).city;
     let started = std::time::Instant::now();
     let r = sqlx::query!(
         r#"with k as materialized (select array(select code from areas where parent_code = $1
                                    order by name collate "vi-x-icu", code) as kids),
-           -- The parts only other writes move are read unless the kept
-           -- ones were read at the city's current `others`. Materialized:
-           -- inlined, each part sorted the children again.
+           -- The parts cases do not move are read unless the kept ones were
+           -- read at the city's current counter of their kind (0022).
+           -- Materialized: inlined, each part sorted the children again.
            q as materialized (select array[$1::text] || k.kids as codes, k.kids,
-                   (select others from city_stamps where city_code = $3) is distinct from $4 as read_rest
+                   (select rest from city_stamps where city_code = $3) is distinct from $4 as read_rest,
+                   (select facts from city_stamps where city_code = $3) is distinct from $5 as read_facts,
+                   (select rest from city_stamps where city_code = $3) is distinct from $6
+                     and (select facts from city_stamps where city_code = $3) is distinct from $7 as read_red
                  from k)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
+          coalesce((select rest from city_stamps where city_code = $3), 0) as "rest!",
+          coalesce((select facts from city_stamps where city_code = $3), 0) as "facts!",
           q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, e.*, x.*, f.*, g.*, z.*
         from q
         cross join lateral (
@@ -599,7 +646,7 @@ pub async fn compute(
                   group by 1, 2) w on w.area_code = t.area_code and w.fact = t.fact
                 where t.fact in ('clusters', 'lockdowns', 'lockdown_sites')
                   and t.n <> coalesce(w.after, 0)) y
-          where q.read_rest) x
+          where q.read_red) x
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "f_code!",
             coalesce(array_agg(t.fact), '{}') as "f_fact!",
@@ -620,7 +667,7 @@ pub async fn compute(
                    or (e.fact = 'waiting' and e.day > $2::date - 2)
                    or (e.fact = 'violations' and e.day = $2))
             group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
-          where t.area_code = any(q.codes) and q.read_rest) f
+          where t.area_code = any(q.codes) and q.read_facts) f
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "g_code!",
             coalesce(array_agg(t.treated_at), '{}') as "g_place!",
@@ -648,17 +695,20 @@ pub async fn compute(
         area.code,
         date as _,
         city,
-        kept.map_or(-1, |k| k.others)
+        kept.map_or(-1, |k| k.rest.counter),
+        kept.map_or(-1, |k| k.facts.counter),
+        kept.map_or(-1, |k| k.red.counters.0),
+        kept.map_or(-1, |k| k.red.counters.1)
     )
     .fetch_one(&mut *conn)
     .await?;
     let read_in = started.elapsed();
 
-    // The parts only other writes move: read again when `others` moved
+    // The parts cases do not move: read again when their counter moved
     // since the kept ones were read (then the statement read them), else
     // kept.
     let rest = match kept {
-        Some(k) if k.others == r.others => k.clone(),
+        Some(k) if k.rest.counter == r.rest => k.rest.clone(),
         _ => {
             let mut areas: HashMap<String, crate::storage::areas::Area> = HashMap::new();
             for i in 0..r.a_code.len() {
@@ -689,20 +739,6 @@ pub async fn compute(
                     (r.r_code[i].clone(), (r.r_today[i], doses))
                 })
                 .collect();
-            // Every other figure from the area facts: O(areas) rows.
-            let mut facts: HashMap<String, Facts> = HashMap::new();
-            for i in 0..r.f_code.len() {
-                let v = FactVal {
-                    level: r.f_level[i],
-                    waiting: r.f_waiting[i],
-                    week: r.f_week[i],
-                    today: r.f_today[i],
-                };
-                facts
-                    .entry(r.f_code[i].clone())
-                    .or_default()
-                    .insert(r.f_fact[i].clone(), v);
-            }
             let declarations: HashMap<String, Declaration> = (0..r.z_id.len())
                 .map(|i| {
                     let d = Declaration {
@@ -719,31 +755,58 @@ pub async fn compute(
                     (d.area_code.clone(), d)
                 })
                 .collect();
-            let red = r
+            Arc::new(Rest {
+                counter: r.rest,
+                me_area,
+                kids,
+                communes: r.c_code.into_iter().zip(r.c_parent).collect(),
+                reps,
+                declarations,
+            })
+        }
+    };
+    let facts_part = match kept {
+        Some(k) if k.facts.counter == r.facts => k.facts.clone(),
+        _ => {
+            // Every other figure from the area facts: O(areas) rows.
+            let mut facts: HashMap<String, Facts> = HashMap::new();
+            for i in 0..r.f_code.len() {
+                let v = FactVal {
+                    level: r.f_level[i],
+                    waiting: r.f_waiting[i],
+                    week: r.f_week[i],
+                    today: r.f_today[i],
+                };
+                facts
+                    .entry(r.f_code[i].clone())
+                    .or_default()
+                    .insert(r.f_fact[i].clone(), v);
+            }
+            Arc::new(FactsPart {
+                counter: r.facts,
+                facts,
+            })
+        }
+    };
+    let red_part = match kept {
+        Some(k) if k.red.counters.0 == r.rest || k.red.counters.1 == r.facts => k.red.clone(),
+        _ => Arc::new(RedPart {
+            counters: (r.rest, r.facts),
+            red: r
                 .x_code
                 .into_iter()
                 .zip(r.x_fact)
                 .zip(r.x_n)
                 .map(|((c, f), n)| (c, f, n))
-                .collect();
-            Arc::new(Rest {
-                others: r.others,
-                me_area,
-                kids,
-                communes: r.c_code.into_iter().zip(r.c_parent).collect(),
-                reps,
-                facts,
-                red,
-                declarations,
-            })
-        }
+                .collect(),
+        }),
     };
     let (me_area, kids, communes_under, reps, facts, declarations) = (
         &rest.me_area,
         &rest.kids,
         &rest.communes,
         &rest.reps,
-        &rest.facts,
+        &facts_part.facts,
         &rest.declarations,
     );
     // F0: each area's total less what its days after `date` hold (nothing,
@@ -832,7 +895,7 @@ pub async fn compute(
     counts.insert(Bucket::Own, Counts::from_facts(&own));
 
     let mut commune_sites: HashMap<&str, i64> = HashMap::new();
-    for (code, fact, n) in &rest.red {
+    for (code, fact, n) in &red_part.red {
         let Some(district) = commune_parent.get(code.as_str()) else {
             continue;
         };
@@ -1053,9 +1116,13 @@ pub async fn compute(
         own_level,
         series,
         stamp,
-        others: rest.others,
+        others: r.others,
         read_in,
-        rest,
+        kept: Kept {
+            rest,
+            facts: facts_part,
+            red: red_part,
+        },
     })
 }
 

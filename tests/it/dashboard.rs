@@ -532,6 +532,69 @@ async fn a_board_read_again_after_cases_alone_still_shows_the_next_cluster(db: P
     assert_eq!(s["zone"]["red_communes"], json!(1));
 }
 
+#[sqlx::test]
+async fn a_shift_report_and_a_daily_report_each_show_on_the_next_board_and_keep_the_other(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    t.start_listening().await;
+    let city = t.token("thanhpho").await;
+    let commune = t.token("lienninh").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/checkpoints",
+            Some(&commune),
+            Some(json!({"area_code": "00682", "name": "Chốt cầu", "kind": "commune", "staffed_by": "police", "status": "active"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let checkpoint = r.json()["id"].clone();
+    let seen = |s: &serde_json::Value| {
+        (
+            s["checkpoints"]["violations_today"].clone(),
+            s["reports"]["reported"].clone(),
+            s["f0"]["total"].clone(),
+        )
+    };
+    let s = summary(&t, &city, "01").await;
+    assert_eq!(seen(&s), (json!(0), json!(0), json!(0)));
+    // A shift report moves the facts alone: read again, the rest kept.
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/checkpoints/{checkpoint}/reports"),
+            Some(&commune),
+            Some(json!({"date": "2021-08-01", "people_checked": 40, "vehicles_checked": 12, "violations": 3, "fines_vnd": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        seen(&summary(&t, &city, "01").await),
+        (json!(3), json!(0), json!(0))
+    );
+    // A daily report moves the rest alone: read again, the facts kept.
+    let r = t
+        .api(
+            "PUT",
+            "/api/v1/daily-reports/00682/2021-08-01",
+            Some(&commune),
+            Some(json!({"f1_traced": 4, "f1_quarantined": 4, "tests": 20, "dose1": 5, "dose2": 2, "dose3": 0})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.text);
+    assert_eq!(
+        seen(&summary(&t, &city, "01").await),
+        (json!(3), json!(1), json!(0))
+    );
+    // A case keeps both.
+    case(&t, &commune, "00682", "BN7", "2021-08-01", "quarantine").await;
+    assert_eq!(
+        seen(&summary(&t, &city, "01").await),
+        (json!(3), json!(1), json!(1))
+    );
+}
+
 /// Files a case through the API, answering 201.
 async fn case(t: &TestApp, token: &str, commune: &str, code: &str, day: &str, found: &str) {
     let r = t
@@ -771,6 +834,8 @@ async fn direct_figures(db: &PgPool, code: &str, date: NaiveDate) -> Vec<(&'stat
              and tested_on > $2::date - 7 and tested_on <= $2").await),
         ("testing.waiting", one("select coalesce(sum(samples - results), 0)::int8 from testing_rounds where (city_code = $1 or district_code = $1 or area_code = $1)
              and tested_on <= $2::date - 2").await),
+        ("reports.reported", one("select count(*) from daily_reports where (city_code = $1 or district_code = $1 or commune_code = $1)
+             and day = $2").await),
     ]
 }
 
@@ -790,6 +855,7 @@ fn fact_figures(s: &Summary) -> Vec<(&'static str, i64)> {
         ("lockdowns.people", s.lockdowns.people),
         ("testing.samples_7d", s.testing.samples_7d),
         ("testing.waiting", s.testing.waiting_over_48h),
+        ("reports.reported", s.reports.reported),
     ]
 }
 
@@ -819,25 +885,55 @@ async fn every_board_figure_equals_a_count_from_the_records_after_edits_of_every
     let t = setup(db).await;
     let today = t.clock.today();
     generate(&t.db, "01", &small(), today).await.unwrap();
-    // Edits of every kind the facts follow, straight through the triggers.
-    sqlx::raw_sql(
-        "update clusters set closed_on = opened_on + 2 where id in (select id from clusters where closed_on is null order by id limit 3);
-         update quarantine_sites set kind = 'treatment', treatment_tier = 2 where id = (select min(id) from quarantine_sites);
-         insert into quarantine_occupancy (site_id, at, occupancy, capacity, status)
-           select id, '2021-07-30 10:00+07', 5, 50, 'active' from quarantine_sites order by id limit 2;
-         update directive_targets set status = 'done' where (directive_id, area_code) in
-           (select directive_id, area_code from directive_targets where status is distinct from 'done' order by 1, 2 limit 5);
-         update directives set due_on = due_on + 5 where id = (select min(id) from directives where due_on is not null);
-         update lockdowns set lifted_on = started_on + 3 where id = (select min(id) from lockdowns);
-         update testing_rounds set results = samples where id = (select min(id) from testing_rounds);
-         update checkpoints set status = 'stood_down' where id = (select min(id) from checkpoints where status = 'active');
-         update checkpoints set area_code = '00685', district_code = '020' where id = (select max(id) from checkpoints);
-         delete from checkpoint_reports where id = (select min(id) from checkpoint_reports);",
-    )
-    .execute(&t.db)
-    .await
-    .unwrap();
     let mut conn = t.db.acquire().await.unwrap();
+    // Boards kept from before each edit: the next one keeps what that
+    // edit's kind of write leaves as it was (0019, 0022), so each edit alone
+    // must move the counter of every part it changes.
+    let watched: Vec<(String, NaiveDate)> = ["01", "020", "00685"]
+        .iter()
+        .flat_map(|c| [0, 1].map(|b| (c.to_string(), today - Duration::days(b))))
+        .collect();
+    let mut kept = std::collections::HashMap::new();
+    for (code, date) in &watched {
+        let area = area_ref(&t.db, code).await.unwrap().unwrap();
+        let b = compute(&mut conn, &area, *date, &Thresholds::default(), None)
+            .await
+            .unwrap();
+        kept.insert((code.clone(), *date), b);
+    }
+    // Edits of every kind the facts follow, straight through the triggers.
+    for edit in [
+        "update clusters set closed_on = opened_on + 2 where id in (select id from clusters where closed_on is null order by id limit 3)",
+        "update quarantine_sites set kind = 'treatment', treatment_tier = 2 where id = (select min(id) from quarantine_sites)",
+        "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status)
+           select id, '2021-07-30 10:00+07', 5, 50, 'active' from quarantine_sites order by id limit 2",
+        "update directive_targets set status = 'done' where (directive_id, area_code) in
+           (select directive_id, area_code from directive_targets where status is distinct from 'done' order by 1, 2 limit 5)",
+        "update directives set due_on = due_on + 5 where id = (select min(id) from directives where due_on is not null)",
+        "update lockdowns set lifted_on = started_on + 3 where id = (select min(id) from lockdowns)",
+        "update testing_rounds set results = samples where id = (select min(id) from testing_rounds)",
+        "update checkpoints set status = 'stood_down' where id = (select min(id) from checkpoints where status = 'active')",
+        "update checkpoints set area_code = '00685', district_code = '020' where id = (select max(id) from checkpoints)",
+        "delete from checkpoint_reports where id = (select max(id) from checkpoint_reports where violations > 0
+           and day = (select max(day) from checkpoint_reports))",
+        "delete from daily_reports where (commune_code, day) =
+           (select commune_code, day from daily_reports order by day desc, commune_code limit 1)",
+    ] {
+        sqlx::query(edit).execute(&t.db).await.unwrap();
+        for (code, date) in &watched {
+            let area = area_ref(&t.db, code).await.unwrap().unwrap();
+            let before = kept[&(code.clone(), *date)].kept_part().clone();
+            let b = compute(&mut conn, &area, *date, &Thresholds::default(), Some(&before))
+                .await
+                .unwrap();
+            assert_eq!(
+                fact_figures(&b.me),
+                direct_figures(&t.db, code, *date).await,
+                "{code} on {date} after {edit}"
+            );
+            kept.insert((code.clone(), *date), b);
+        }
+    }
     for code in ["01", "020", "00685", "001"] {
         let area = area_ref(&t.db, code).await.unwrap().unwrap();
         for back in [0, 1, 4, 20, 60] {
