@@ -333,7 +333,7 @@ pub struct ReportsFig {
 /// declarations move (migrations 0019, 0022): kept with the board, and
 /// reused by the next computation of the same board while the city's
 /// `rest` counter stands.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rest {
     /// The city's `rest` counter when these were read.
     counter: i64,
@@ -384,6 +384,19 @@ impl Kept {
                 counter: -1,
                 facts: HashMap::new(),
             }),
+            red: self.red.clone(),
+        }
+    }
+
+    /// These parts as a write of the rest alone (a daily report) would
+    /// leave them: the facts kept, the rest to read again (benchmarks).
+    pub fn after_rest(&self) -> Kept {
+        Kept {
+            rest: Arc::new(Rest {
+                counter: -1,
+                ..(*self.rest).clone()
+            }),
+            facts: self.facts.clone(),
             red: self.red.clone(),
         }
     }
