@@ -461,7 +461,7 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                     );
                 }
             };
-            let mut tx = pool.begin().await?;
+            let mut tx = vungxanh::storage::db::begin(pool).await?;
             let report =
                 areas::store(&mut tx, &rows, &Actor::system("import"), clock.now()).await?;
             tx.commit().await?;

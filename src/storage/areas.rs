@@ -166,7 +166,7 @@ pub async fn set_population(
     code: &str,
     population: Option<i64>,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let old = sqlx::query_scalar!(
         "select population from areas where code = $1 for update",
         code
@@ -313,7 +313,7 @@ pub async fn import_populations(
     root: &str,
     rows: &[crate::domain::area::PopulationRow],
 ) -> Result<PopulationReport, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let mut report = PopulationReport::default();
     let mut unknown = Vec::new();
     for r in rows {
@@ -391,7 +391,7 @@ pub async fn estimate_commune_populations(
     now: chrono::DateTime<chrono::Utc>,
     city: &str,
 ) -> Result<usize, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let districts = sqlx::query!(
         r#"select d.code, d.population as "population!",
              d.population - coalesce((select sum(c.population) from areas c where c.parent_code = d.code), 0)::int8 as "left!"

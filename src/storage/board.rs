@@ -1162,7 +1162,7 @@ pub async fn declare(
         return Err(AppError::Invalid(c.errors));
     };
     c.finish()?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let id: i64 = sqlx::query_scalar!(
         "insert into zone_declarations (city_code, area_code, colour, level, reason, effective_on, declared_by, declared_name, declared_at, declared_level)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
@@ -1205,7 +1205,7 @@ pub async fn withdraw(
     area: &AreaRef,
 ) -> Result<(), AppError> {
     user.authorize(Action::DeclareZone(area))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let standing: Vec<(i64, String)> = sqlx::query!(
         "select id, declared_level from zone_declarations
          where area_code = $1 and withdrawn_at is null order by id for update",

@@ -40,6 +40,21 @@ pub fn connect_replica(url: &str, max_connections: u32) -> anyhow::Result<PgPool
         .context("reading VX_READ_DATABASE_URL")
 }
 
+/// Begins a transaction on `db` whatever becomes of the caller. sqlx 0.8's
+/// BEGIN is not safe to cancel: a request dropped while its BEGIN is in
+/// flight (the client went away) returns the connection to the pool inside
+/// a transaction sqlx does not know of, and the next autocommit statements
+/// on it (a session saved, a user's write) stay uncommitted until some later
+/// transaction on that connection ends — or are rolled back with it. The
+/// BEGIN runs in a task of its own; a transaction its caller no longer
+/// awaits is dropped there, which rolls it back.
+pub async fn begin(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let db = db.clone();
+    tokio::spawn(async move { db.begin().await })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
+}
+
 /// Connections for board computations, opened on demand beside `of`'s
 /// and to the same database: generic plans forced for the whole session,
 /// so the board's one statement is planned once per connection without a

@@ -41,7 +41,7 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
     // older demo gains what the file gained since (the districts' census
     // populations).
     let tree = area::parse_csv(HANOI_CSV).map_err(|e| anyhow::anyhow!("shipped CSV: {e:?}"))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let report = areas::store(&mut tx, &tree, &actor, clock.now()).await?;
     tx.commit().await?;
     if !has_areas || report.updated > 0 {

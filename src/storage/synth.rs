@@ -755,7 +755,7 @@ pub async fn contacts(
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<u64> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let made = sqlx::query!(
         "insert into hotlines (city_code, district_code, area_code, label, phone, created_at, updated_at)
          select $1, case a.level when 'district' then a.code when 'commune' then a.parent_code end, a.code,

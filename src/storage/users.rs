@@ -153,7 +153,7 @@ pub async fn create_user(
     };
     errors.into_result()?;
     let hash = password::hash(input.password.clone()).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let id: i64 = sqlx::query_scalar!(
         "insert into users (username, display_name, password_hash, role, area_code, created_at, updated_at)
          values ($1, $2, $3, $4, $5, $6, $6) returning id",
@@ -280,7 +280,7 @@ pub async fn update_user(
         None
     };
     let disabled = input.disabled.as_deref() == Some("on");
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let old = select_users!("where u.id = $1 for update of u", id)
         .fetch_optional(&mut *tx)
         .await?

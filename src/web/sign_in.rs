@@ -175,7 +175,7 @@ async fn sign_in(
         .insert(CSRF_KEY, tokens::random_token())
         .await
         .map_err(session_error)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::storage::db::begin(&state.db).await?;
     audit::record(
         &mut tx,
         now,
@@ -207,7 +207,7 @@ async fn sign_out(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     if let Some(user) = &page.user {
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::storage::db::begin(&state.db).await?;
         audit::record(
             &mut tx,
             state.clock.now(),
@@ -251,7 +251,7 @@ async fn issue_token(
     let (user_id, _) = check_credentials(&state, &username, req.password, &address, now)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::storage::db::begin(&state.db).await?;
     let (token, token_id, expires_at) =
         tokens::issue(&mut tx, user_id, now, state.config.token_days).await?;
     audit::record(
@@ -284,7 +284,7 @@ async fn revoke_token(
 ) -> Result<StatusCode, AppError> {
     let token_id = user.token_id.ok_or(AppError::Unauthorized)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::storage::db::begin(&state.db).await?;
     tokens::revoke(&mut tx, token_id, now).await?;
     audit::record(
         &mut tx,

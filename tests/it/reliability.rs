@@ -293,3 +293,39 @@ async fn a_client_that_disconnects_mid_request_leaves_nothing_half_written(db: P
     assert_eq!(t.audit_count().await, before + 1, "one audit row, for H2");
     let _ = PASSWORD;
 }
+
+/// A request dropped while its transaction begins (the client went away)
+/// must not leave its pooled connection inside a transaction: the next
+/// statements on that connection would stay uncommitted, and a write
+/// acknowledged to the next user could vanish with a later rollback.
+#[sqlx::test]
+async fn a_request_dropped_while_its_transaction_begins_leaves_no_transaction_open(db: PgPool) {
+    // One connection, so the next statement surely runs on the same one.
+    let one = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with((*db.connect_options()).clone())
+        .await
+        .unwrap();
+    sqlx::query("create table written (n int)")
+        .execute(&db)
+        .await
+        .unwrap();
+    for n in 1..=20i64 {
+        // Dropped at its first wait, as hyper drops a handler whose client left.
+        let _ = tokio::time::timeout(Duration::ZERO, db::begin(&one)).await;
+        // The next user's write, on the same connection, without a transaction.
+        sqlx::query("insert into written values (1)")
+            .execute(&one)
+            .await
+            .unwrap();
+        let seen: i64 = sqlx::query_scalar("select count(*) from written")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            seen, n,
+            "a write stayed inside a transaction left open by a dropped BEGIN"
+        );
+    }
+    one.close().await;
+}

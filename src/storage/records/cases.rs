@@ -498,7 +498,7 @@ pub async fn void(
     old: &CaseRow,
     reason: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let done = sqlx::query!(
         "update cases set voided_at = $2, void_reason = $3, version = version + 1, updated_at = $2
          where id = $1 and voided_at is null",

@@ -280,7 +280,7 @@ pub async fn insert_report(
     cp: &CheckpointRow,
     r: &ShiftReport,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let id = sqlx::query_scalar!(
         "insert into checkpoint_reports (checkpoint_id, day, people_checked, vehicles_checked, violations, fines_vnd, created_at)
          values ($1, $2, $3, $4, $5, $6, $7) returning id",

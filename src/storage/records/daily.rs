@@ -82,7 +82,7 @@ pub async fn save(
 ) -> Result<bool, AppError> {
     let codes = Codes::of(area);
     let entity_id = format!("{}/{day}", area.code);
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     if let Some(e) = idempotency::claim(&mut tx, actor, key, "daily_report", now).await? {
         if e.entity_id != entity_id {
             return Err(AppError::BadRequest(

@@ -681,7 +681,7 @@ pub async fn save_report(
     if !user.can(Action::WriteRecord(RecordKind::Directive, &area)) {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let old = sqlx::query!(
         "select status, note from directive_targets where directive_id = $1 and area_code = $2 for update",
         id,

@@ -217,7 +217,7 @@ pub async fn save<R: Stored>(
     write: Write<'_, R>,
     v: &R::Values,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let id = save_in(&mut tx, actor, now, write, v).await?;
     tx.commit().await?;
     Ok(id)
@@ -234,7 +234,7 @@ pub async fn create_once<R: Stored>(
     key: Option<&IdempotencyKey>,
     v: &R::Values,
 ) -> Result<(i64, bool), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     if let Some(e) = idempotency::claim(&mut tx, actor, key, R::ENTITY, now).await? {
         return Ok((stored_id(&e.entity_id)?, false));
     }

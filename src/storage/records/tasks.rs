@@ -518,7 +518,7 @@ pub async fn record_report(
     note: &str,
     day: NaiveDate,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::storage::db::begin(db).await?;
     let old = sqlx::query!(
         r#"select owner_code, status, note, reported_on as "reported_on: NaiveDate"
            from tasks where id = $1 for update"#,

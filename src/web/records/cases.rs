@@ -538,7 +538,7 @@ pub async fn store_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::storage::db::begin(&state.db).await?;
     let actor = Actor::from(user);
     let now = state.clock.now();
     for v in rows {
