@@ -340,74 +340,41 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                     .context("no such area")?;
                 let boards = vungxanh::storage::db::board_pool(pool);
                 let mut conn = boards.acquire().await?;
-                // Whole, and again after writes of cases alone (the part
-                // only other writes move is kept from the last computation).
-                let mut times = Vec::with_capacity(n);
-                let mut case_times = Vec::with_capacity(n);
-                let (mut reads, mut case_reads) = (Vec::new(), Vec::new());
-                let (mut fact_times, mut fact_reads) = (Vec::new(), Vec::new());
-                let (mut rest_times, mut rest_reads) = (Vec::new(), Vec::new());
+                // Whole, then again as the next board after a case, a shift
+                // report and a daily report leaves it (the parts those writes
+                // do not move kept from the whole one): (computation, statement)
+                // times in ms for each of the four.
+                let mut timed: [(Vec<f64>, Vec<f64>); 4] = Default::default();
                 for _ in 0..n {
-                    let t = std::time::Instant::now();
-                    let board = vungxanh::storage::board::compute(
-                        &mut conn,
-                        &a,
-                        clock.today(),
-                        &thresholds,
-                        None,
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    reads.push(board.read_in.as_secs_f64() * 1000.0);
-                    let t = std::time::Instant::now();
-                    let again = vungxanh::storage::board::compute(
-                        &mut conn,
-                        &a,
-                        clock.today(),
-                        &thresholds,
-                        Some(board.kept_part()),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    case_times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    case_reads.push(again.read_in.as_secs_f64() * 1000.0);
-                    let t = std::time::Instant::now();
-                    let again = vungxanh::storage::board::compute(
-                        &mut conn,
-                        &a,
-                        clock.today(),
-                        &thresholds,
-                        Some(&board.kept_part().after_facts()),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    fact_times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    fact_reads.push(again.read_in.as_secs_f64() * 1000.0);
-                    let t = std::time::Instant::now();
-                    let again = vungxanh::storage::board::compute(
-                        &mut conn,
-                        &a,
-                        clock.today(),
-                        &thresholds,
-                        Some(&board.kept_part().after_rest()),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    rest_times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    rest_reads.push(again.read_in.as_secs_f64() * 1000.0);
+                    let mut whole = None;
+                    for (i, (times, reads)) in timed.iter_mut().enumerate() {
+                        let kept = whole.as_ref().map(|b: &vungxanh::storage::board::Board| {
+                            let k = b.kept_part();
+                            match i {
+                                2 => k.after_facts(),
+                                3 => k.after_rest(),
+                                _ => k.clone(),
+                            }
+                        });
+                        let t = std::time::Instant::now();
+                        let board = vungxanh::storage::board::compute(
+                            &mut conn,
+                            &a,
+                            clock.today(),
+                            &thresholds,
+                            kept.as_ref(),
+                        )
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                        times.push(t.elapsed().as_secs_f64() * 1000.0);
+                        reads.push(board.read_in.as_secs_f64() * 1000.0);
+                        whole.get_or_insert(board);
+                    }
                 }
-                for v in [
-                    &mut fact_times,
-                    &mut fact_reads,
-                    &mut rest_times,
-                    &mut rest_reads,
-                ] {
-                    v.sort_by(f64::total_cmp);
+                for (times, reads) in &mut timed {
+                    times.sort_by(f64::total_cmp);
+                    reads.sort_by(f64::total_cmp);
                 }
-                case_times.sort_by(f64::total_cmp);
-                reads.sort_by(f64::total_cmp);
-                case_reads.sort_by(f64::total_cmp);
                 let mut stamp_times = Vec::with_capacity(n);
                 for _ in 0..n {
                     let t = std::time::Instant::now();
@@ -418,21 +385,20 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                     .await?;
                     stamp_times.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
-                times.sort_by(f64::total_cmp);
                 stamp_times.sort_by(f64::total_cmp);
                 let q = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
                 println!(
                     "board {code}: full computation median {:.2} ms p99 {:.2} ms (its statement {:.2} ms); after cases alone median {:.2} ms p99 {:.2} ms (statement {:.2} ms); after facts (a shift report) median {:.2} ms (statement {:.2} ms); after the rest (a daily report) median {:.2} ms (statement {:.2} ms); freshness check median {:.3} ms",
-                    q(&times, 0.5),
-                    q(&times, 0.99),
-                    q(&reads, 0.5),
-                    q(&case_times, 0.5),
-                    q(&case_times, 0.99),
-                    q(&case_reads, 0.5),
-                    q(&fact_times, 0.5),
-                    q(&fact_reads, 0.5),
-                    q(&rest_times, 0.5),
-                    q(&rest_reads, 0.5),
+                    q(&timed[0].0, 0.5),
+                    q(&timed[0].0, 0.99),
+                    q(&timed[0].1, 0.5),
+                    q(&timed[1].0, 0.5),
+                    q(&timed[1].0, 0.99),
+                    q(&timed[1].1, 0.5),
+                    q(&timed[2].0, 0.5),
+                    q(&timed[2].1, 0.5),
+                    q(&timed[3].0, 0.5),
+                    q(&timed[3].1, 0.5),
                     q(&stamp_times, 0.5)
                 );
             }
