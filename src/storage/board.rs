@@ -587,7 +587,7 @@ pub async fn compute(
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
           coalesce((select rest from city_stamps where city_code = $3), 0) as "rest!",
           coalesce((select facts from city_stamps where city_code = $3), 0) as "facts!",
-          q.kids as "kids!", a.*, t.*, d.*, r.*, c.*, e.*, x.*, f.*, g.*, z.*
+          q.kids as "kids!", a.*, t.*, d.*, s.*, n.*, r.*, c.*, e.*, x.*, y.*, f.*, w.*, g.*, z.*
         from q
         cross join lateral (
           select coalesce(array_agg(a.code), '{}') as "a_code!", coalesce(array_agg(a.name), '{}') as "a_name!",
@@ -608,18 +608,33 @@ pub async fn compute(
             coalesce(array_agg(t.died), '{}') as "t_died!"
           from unnest(q.codes) u(code) join case_totals t on t.area_code = u.code) t
         cross join lateral (
+          -- The children's fortnight and the area's own 240 days, each a
+          -- range of one covering index (0020) read alone, with the two
+          -- figures a day's window needs; what the days after the date
+          -- hold comes summed per area below.
           select coalesce(array_agg(c.area_code), '{}') as "d_code!",
             coalesce(array_agg(c.day), '{}') as "d_day!: Vec<NaiveDate>",
             coalesce(array_agg(c.detected), '{}') as "d_detected!",
-            coalesce(array_agg(c.community), '{}') as "d_community!",
-            coalesce(array_agg(c.recovered + c.died + c.transferred), '{}') as "d_finished!",
-            coalesce(array_agg(c.recovered), '{}') as "d_recovered!",
-            coalesce(array_agg(c.died), '{}') as "d_died!"
-          -- Two ranges of one covering index (0020), each read alone: as
-          -- one OR they were a bitmap scan visiting a heap page per row.
-          from (select * from case_rollup where area_code = any(q.kids) and day > $2::date - 14
-                union all
-                select * from case_rollup where area_code = $1 and day > $2::date - 240) c) d
+            coalesce(array_agg(c.community), '{}') as "d_community!"
+          from case_rollup c where c.area_code = any(q.kids) and c.day > $2::date - 14) d
+        cross join lateral (
+          select coalesce(array_agg(c.day), '{}') as "s_day!: Vec<NaiveDate>",
+            coalesce(array_agg(c.detected), '{}') as "s_detected!",
+            coalesce(array_agg(c.community), '{}') as "s_community!"
+          from case_rollup c where c.area_code = $1 and c.day > $2::date - 240) s
+        cross join lateral (
+          -- What each total holds after the date (nothing, for today).
+          select coalesce(array_agg(n.area_code), '{}') as "n_code!",
+            coalesce(array_agg(n.detected), '{}') as "n_detected!",
+            coalesce(array_agg(n.community), '{}') as "n_community!",
+            coalesce(array_agg(n.finished), '{}') as "n_finished!",
+            coalesce(array_agg(n.recovered), '{}') as "n_recovered!",
+            coalesce(array_agg(n.died), '{}') as "n_died!"
+          from (select c.area_code, sum(c.detected)::int8 as detected, sum(c.community)::int8 as community,
+                  sum(c.recovered + c.died + c.transferred)::int8 as finished,
+                  sum(c.recovered)::int8 as recovered, sum(c.died)::int8 as died
+                from case_rollup c where c.area_code = any(q.codes) and c.day > $2
+                group by c.area_code) n) n
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "r_code!",
             coalesce(array_agg(w.today), '{}') as "r_today!",
@@ -634,9 +649,12 @@ pub async fn compute(
         cross join lateral (
           select coalesce(array_agg(m.code), '{}') as "c_code!",
             coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>"
-          from areas m
-          where (m.parent_code = any(q.codes) or m.code = $1) and m.level = 'commune'
-            and q.read_rest) c
+          -- Apart, each is an index scan; as one OR, a scan of every area.
+          from (select m.code, m.parent_code from areas m
+                where m.parent_code = any(q.codes) and m.level = 'commune'
+                union all
+                select m.code, m.parent_code from areas m where m.code = $1 and m.level = 'commune') m
+          where q.read_rest) c
         cross join lateral (
           -- Areas with a community case in the 14 days to the date, from
           -- each area's last community day (a past date before it looks at
@@ -649,38 +667,47 @@ pub async fn compute(
                  or exists(select 1 from case_rollup x where x.area_code = t.area_code
                              and x.day > $2::date - 14 and x.day <= $2 and x.community > 0))) e
         cross join lateral (
-          select coalesce(array_agg(y.area_code), '{}') as "x_code!",
-            coalesce(array_agg(y.fact), '{}') as "x_fact!", coalesce(array_agg(y.n), '{}') as "x_n!"
-          -- Each total less its days after the date (none, for today).
-          from (select t.area_code, t.fact, (t.n - coalesce(w.after, 0))::int8 as n
-                from area_fact_totals t left join (
-                  select area_code, fact, sum(n) as after from area_facts
-                  where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
-                  group by 1, 2) w on w.area_code = t.area_code and w.fact = t.fact
-                where t.fact in ('clusters', 'lockdowns', 'lockdown_sites')
-                  and t.n <> coalesce(w.after, 0)) y
-          where q.read_red) x
+          -- Each red/green fact's total, and apart from it what its days
+          -- after the date hold (none, for today): joined in the board.
+          select coalesce(array_agg(t.area_code), '{}') as "x_code!",
+            coalesce(array_agg(t.fact), '{}') as "x_fact!", coalesce(array_agg(t.n), '{}') as "x_n!"
+          from area_fact_totals t
+          where t.fact in ('clusters', 'lockdowns', 'lockdown_sites') and t.n <> 0 and q.read_red) x
         cross join lateral (
+          select coalesce(array_agg(w.area_code), '{}') as "y_code!",
+            coalesce(array_agg(w.fact), '{}') as "y_fact!", coalesce(array_agg(w.after), '{}') as "y_after!"
+          from (select area_code, fact, sum(n)::int8 as after from area_facts
+                where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
+                group by 1, 2) w
+          where q.read_red) y
+        cross join lateral (
+          -- Each fact's total, and apart from it (joined in the board:
+          -- joined here it cost more than both reads) what its days hold
+          -- after the date and in the windows the figures read.
           select coalesce(array_agg(t.area_code), '{}') as "f_code!",
             coalesce(array_agg(t.fact), '{}') as "f_fact!",
-            coalesce(array_agg(t.n - coalesce(w.after, 0)), '{}') as "f_level!",
-            coalesce(array_agg(t.n - coalesce(w.after2, 0)), '{}') as "f_waiting!",
-            coalesce(array_agg(coalesce(w.week, 0)), '{}') as "f_week!",
-            coalesce(array_agg(coalesce(w.today, 0)), '{}') as "f_today!"
-          from area_fact_totals t left join (
-            select e.area_code, e.fact,
-              sum(e.n) filter (where e.day > $2)::int8 as after,
-              sum(e.n) filter (where e.day > $2::date - 2)::int8 as after2,
-              sum(e.n) filter (where e.day > $2::date - 7 and e.day <= $2)::int8 as week,
-              sum(e.n) filter (where e.day = $2)::int8 as today
-            from area_facts e where e.area_code = any(q.codes) and e.day > $2::date - 7
-              -- Only the days a figure reads: after the day (levels), the
-              -- week (testing), two days (waiting), the day (violations).
-              and (e.day > $2 or e.fact in ('samples', 'results', 'positives')
-                   or (e.fact = 'waiting' and e.day > $2::date - 2)
-                   or (e.fact = 'violations' and e.day = $2))
-            group by e.area_code, e.fact) w on w.area_code = t.area_code and w.fact = t.fact
-          where t.area_code = any(q.codes) and q.read_facts) f
+            coalesce(array_agg(t.n), '{}') as "f_n!"
+          from area_fact_totals t where t.area_code = any(q.codes) and q.read_facts) f
+        cross join lateral (
+          select coalesce(array_agg(w.area_code), '{}') as "w_code!",
+            coalesce(array_agg(w.fact), '{}') as "w_fact!",
+            coalesce(array_agg(w.after), '{}') as "w_after!",
+            coalesce(array_agg(w.after2), '{}') as "w_after2!",
+            coalesce(array_agg(w.week), '{}') as "w_week!",
+            coalesce(array_agg(w.today), '{}') as "w_today!"
+          from (select e.area_code, e.fact,
+                  coalesce(sum(e.n) filter (where e.day > $2), 0)::int8 as after,
+                  coalesce(sum(e.n) filter (where e.day > $2::date - 2), 0)::int8 as after2,
+                  coalesce(sum(e.n) filter (where e.day > $2::date - 7 and e.day <= $2), 0)::int8 as week,
+                  coalesce(sum(e.n) filter (where e.day = $2), 0)::int8 as today
+                from area_facts e where e.area_code = any(q.codes) and e.day > $2::date - 7
+                  -- Only the days a figure reads: after the day (levels), the
+                  -- week (testing), two days (waiting), the day (violations).
+                  and (e.day > $2 or e.fact in ('samples', 'results', 'positives')
+                       or (e.fact = 'waiting' and e.day > $2::date - 2)
+                       or (e.fact = 'violations' and e.day = $2))
+                group by e.area_code, e.fact) w
+          where q.read_facts) w
         cross join lateral (
           select coalesce(array_agg(t.area_code), '{}') as "g_code!",
             coalesce(array_agg(t.treated_at), '{}') as "g_place!",
@@ -781,19 +808,30 @@ pub async fn compute(
     let facts_part = match kept {
         Some(k) if k.facts.counter == r.facts => k.facts.clone(),
         _ => {
-            // Every other figure from the area facts: O(areas) rows.
+            // Every other figure from the area facts: O(areas) rows, each
+            // total less what its days after the date hold.
             let mut facts: HashMap<String, Facts> = HashMap::new();
             for i in 0..r.f_code.len() {
-                let v = FactVal {
-                    level: r.f_level[i],
-                    waiting: r.f_waiting[i],
-                    week: r.f_week[i],
-                    today: r.f_today[i],
-                };
-                facts
-                    .entry(r.f_code[i].clone())
+                let n = r.f_n[i];
+                facts.entry(r.f_code[i].clone()).or_default().insert(
+                    r.f_fact[i].clone(),
+                    FactVal {
+                        level: n,
+                        waiting: n,
+                        ..FactVal::default()
+                    },
+                );
+            }
+            for i in 0..r.w_code.len() {
+                let v = facts
+                    .entry(r.w_code[i].clone())
                     .or_default()
-                    .insert(r.f_fact[i].clone(), v);
+                    .entry(r.w_fact[i].clone())
+                    .or_default();
+                v.level -= r.w_after[i];
+                v.waiting -= r.w_after2[i];
+                v.week = r.w_week[i];
+                v.today = r.w_today[i];
             }
             Arc::new(FactsPart {
                 counter: r.facts,
@@ -803,16 +841,23 @@ pub async fn compute(
     };
     let red_part = match kept {
         Some(k) if k.red.counters.0 == r.rest || k.red.counters.1 == r.facts => k.red.clone(),
-        _ => Arc::new(RedPart {
-            counters: (r.rest, r.facts),
-            red: r
-                .x_code
-                .into_iter()
-                .zip(r.x_fact)
-                .zip(r.x_n)
-                .map(|((c, f), n)| (c, f, n))
-                .collect(),
-        }),
+        _ => {
+            // Each total less its days after the date; a fact whose total
+            // is 0 may still have stood on the date.
+            let mut red: HashMap<(String, String), i64> =
+                r.x_code.into_iter().zip(r.x_fact).zip(r.x_n).collect();
+            for ((c, f), after) in r.y_code.into_iter().zip(r.y_fact).zip(r.y_after) {
+                *red.entry((c, f)).or_default() -= after;
+            }
+            Arc::new(RedPart {
+                counters: (r.rest, r.facts),
+                red: red
+                    .into_iter()
+                    .filter(|(_, n)| *n != 0)
+                    .map(|((c, f), n)| (c, f, n))
+                    .collect(),
+            })
+        }
     };
     let (me_area, kids, communes_under, reps, facts, declarations) = (
         &rest.me_area,
@@ -836,28 +881,36 @@ pub async fn compute(
         };
         f0.insert(r.t_code[i].clone(), f);
     }
+    // What the days after the date hold comes off the totals.
+    for i in 0..r.n_code.len() {
+        let f = f0.entry(r.n_code[i].clone()).or_default();
+        f.total -= r.n_detected[i];
+        f.active -= r.n_detected[i] - r.n_finished[i];
+        f.community_total -= r.n_community[i];
+        f.recovered -= r.n_recovered[i];
+        f.died -= r.n_died[i];
+    }
     let mut sparks: HashMap<String, Vec<i64>> = HashMap::new();
     let mut series = Vec::new();
-    for i in 0..r.d_code.len() {
-        let (code, day) = (&r.d_code[i], r.d_day[i]);
-        let (detected, community) = (i64::from(r.d_detected[i]), i64::from(r.d_community[i]));
+    let own_days = (r.s_day.iter().zip(&r.s_detected).zip(&r.s_community))
+        .map(|((day, n), c)| (&area.code, *day, *n, *c));
+    let kid_days = (r.d_code.iter().zip(&r.d_day))
+        .zip(r.d_detected.iter().zip(&r.d_community))
+        .map(|((code, day), (n, c))| (code, *day, *n, *c));
+    for (code, day, detected, community) in own_days.chain(kid_days) {
+        let (detected, community) = (i64::from(detected), i64::from(community));
         let ago = (date - day).num_days();
-        if code == &area.code && ago >= 0 && detected != 0 {
+        // Days after the date are in the sums above.
+        if ago < 0 {
+            continue;
+        }
+        if code == &area.code && detected != 0 {
             series.push((day, detected, community));
         }
         if ago >= 14 {
             continue;
         }
         let f = f0.entry(code.clone()).or_default();
-        if ago < 0 {
-            let finished = i64::from(r.d_finished[i]);
-            f.total -= detected;
-            f.active -= detected - finished;
-            f.community_total -= community;
-            f.recovered -= i64::from(r.d_recovered[i]);
-            f.died -= i64::from(r.d_died[i]);
-            continue;
-        }
         match ago {
             0 => f.new_today += detected,
             1 => f.new_yesterday += detected,
