@@ -533,6 +533,48 @@ async fn a_board_read_again_after_cases_alone_still_shows_the_next_cluster(db: P
 }
 
 #[sqlx::test]
+async fn a_cluster_closed_since_makes_its_commune_red_on_the_days_it_stood_and_not_after(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let city = t.token("thanhpho").await;
+    let commune = t.token("lienninh").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/clusters",
+            Some(&commune),
+            Some(json!({"commune_code": "00682", "name": "Chùm chợ", "opened_on": "2021-07-20", "closed_on": "2021-07-28"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // Its totals are back to nothing: only its days say it stood.
+    for (date, active, red) in [
+        ("2021-07-19", 0, 0),
+        ("2021-07-20", 1, 1),
+        ("2021-07-25", 1, 1),
+        ("2021-07-28", 0, 0),
+        ("2021-08-01", 0, 0),
+    ] {
+        let r = t
+            .api(
+                "GET",
+                &format!("/api/v1/areas/01/summary?date={date}"),
+                Some(&city),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let s = r.json();
+        assert_eq!(
+            (&s["clusters"]["active"], &s["zone"]["red_communes"]),
+            (&json!(active), &json!(red)),
+            "on {date}"
+        );
+    }
+}
+
+#[sqlx::test]
 async fn a_shift_report_and_a_daily_report_each_show_on_the_next_board_and_keep_the_other(
     db: PgPool,
 ) {
