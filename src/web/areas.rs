@@ -221,6 +221,7 @@ async fn board_html(
                 .get_or(behind_key, v.board.others, behind)
                 .await?)
                 .clone();
+            let started = std::time::Instant::now();
             let html = BoardFragment {
                 page: Words { lang: v.lang },
                 v,
@@ -230,6 +231,10 @@ async fn board_html(
             }
             .render()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("board: {e}")))?;
+            // Drawn again after every write: under a storm of cases it is
+            // CPU the writes share, so it is measured beside the computation.
+            metrics::histogram!("vx_board_render_seconds", "level" => level.as_str())
+                .record(started.elapsed().as_secs_f64());
             let html = std::sync::Arc::new(html);
             state.kept.put(key, stamp, html.clone());
             html

@@ -79,6 +79,11 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time to compute a dashboard, by level."
     );
+    describe_histogram!(
+        "vx_board_render_seconds",
+        metrics::Unit::Seconds,
+        "Time to draw a dashboard's board (figures, map, curves, table) after it was computed, by level."
+    );
     describe_counter!(
         "vx_board_cache_hits_total",
         "Dashboards served from the cache, still fresh."

@@ -115,6 +115,11 @@ async fn metrics_count_requests_per_route_boards_cache_hits_sign_in_failures_and
             .await;
         assert_eq!(r.status, StatusCode::OK);
     }
+    // The city's page draws its board (and then serves it drawn).
+    let mut b = t.signed_in("thanhpho").await;
+    for _ in 0..2 {
+        assert_eq!(b.get("/areas/01").await.status, StatusCode::OK);
+    }
     t.api("GET", "/api/v1/nowhere/at/all", Some(&city), None)
         .await;
     let r = t
@@ -166,6 +171,7 @@ async fn metrics_count_requests_per_route_boards_cache_hits_sign_in_failures_and
     assert!(grew("vx_board_computations_total", &[("level", "city")]) >= 1.0);
     assert!(grew("vx_board_computation_seconds_count", &[("level", "city")]) >= 1.0);
     assert!(grew("vx_board_cache_hits_total", &[]) >= 2.0);
+    assert!(grew("vx_board_render_seconds_count", &[("level", "city")]) >= 1.0);
     assert!(grew("vx_sign_in_failures_total", &[]) >= 1.0);
     assert!(grew("vx_idempotent_writes_total", &[("outcome", "stored")]) >= 1.0);
     assert!(grew("vx_idempotent_writes_total", &[("outcome", "repeat")]) >= 1.0);
