@@ -17,12 +17,14 @@ export DATABASE_URL
 # Connections and caches warm first (right after a start, autoprewarm is
 # still filling PostgreSQL's cache and the figures mean little).
 $BIN bench-board --area 01 --n 30 >/dev/null
-trap 'psql "$DATABASE_URL" -qAtc "alter system reset log_min_duration_statement" -c "select pg_reload_conf()" >/dev/null' EXIT
-psql "$DATABASE_URL" -qAtc "alter system set log_min_duration_statement = 0" -c "select pg_reload_conf()" >/dev/null
+logging() { # set … = 0 | reset …: every statement's duration in the log, or not
+  psql "$DATABASE_URL" -qAtc "alter system $1" -c "select pg_reload_conf()" >/dev/null
+}
+trap 'logging "reset log_min_duration_statement"' EXIT
+logging "set log_min_duration_statement = 0"
 from=$(wc -l < "$LOG")
 $BIN bench-board --area 01 --n "$N" | sed 's/; freshness.*//'
-psql "$DATABASE_URL" -qAtc "alter system reset log_min_duration_statement" -c "select pg_reload_conf()" >/dev/null
-trap - EXIT
+logging "reset log_min_duration_statement"
 # A yardstick of the machine's speed in the same minutes: this VM's CPU
 # was seen running at half its speed for a quarter of an hour and more.
 yard=$(psql "$DATABASE_URL" -qAtc "explain (analyze, timing off, summary on) select sum(i) from generate_series(1, 2000000) i" | sed -n 's/Execution Time: //p')

@@ -209,14 +209,21 @@ async fn the_rollups_kept_by_triggers_equal_a_rebuild_from_the_records(db: PgPoo
 }
 
 async fn summary(t: &TestApp, token: &str, code: &str) -> serde_json::Value {
-    let r = t
-        .api(
-            "GET",
-            &format!("/api/v1/areas/{code}/summary"),
-            Some(token),
-            None,
-        )
-        .await;
+    summary_at(t, token, &format!("/api/v1/areas/{code}/summary")).await
+}
+
+/// The summary of `code` as it stood on `date` (yyyy-mm-dd).
+async fn summary_on(t: &TestApp, token: &str, code: &str, date: &str) -> serde_json::Value {
+    summary_at(
+        t,
+        token,
+        &format!("/api/v1/areas/{code}/summary?date={date}"),
+    )
+    .await
+}
+
+async fn summary_at(t: &TestApp, token: &str, path: &str) -> serde_json::Value {
+    let r = t.api("GET", path, Some(token), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()
 }
@@ -556,16 +563,7 @@ async fn a_cluster_closed_since_makes_its_commune_red_on_the_days_it_stood_and_n
         ("2021-07-28", 0, 0),
         ("2021-08-01", 0, 0),
     ] {
-        let r = t
-            .api(
-                "GET",
-                &format!("/api/v1/areas/01/summary?date={date}"),
-                Some(&city),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let s = r.json();
+        let s = summary_on(&t, &city, "01", date).await;
         assert_eq!(
             (&s["clusters"]["active"], &s["zone"]["red_communes"]),
             (&json!(active), &json!(red)),
