@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::{Kind, Spec};
 
 /// Field name → value as typed. Forms and JSON bodies both become this, so
 /// pages and API share one validation.
@@ -83,6 +84,34 @@ impl Raw {
     }
 }
 
+impl Raw {
+    /// A record's fields as a form carries them, from its JSON answer: each
+    /// field of `table` the answer holds, as text (null as empty, a list
+    /// joined with ", "), and its `version`.
+    pub fn of_answer(table: &[Spec], json: &Value) -> Self {
+        let mut raw = Self::default();
+        let text = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        for f in table {
+            if let Some(v) = json.get(f.name) {
+                raw.set(f.name, text(v));
+            }
+        }
+        if let Some(v) = json.get("version") {
+            raw.set("version", text(v));
+        }
+        raw
+    }
+}
+
 /// A closed list of values, as sent and stored, each with a catalogue label.
 pub trait Vocab: Sized + Copy + 'static {
     /// Every value, in the order forms list them.
@@ -109,6 +138,14 @@ macro_rules! vocab {
                 #[serde(rename = $value)]
                 $variant,
             )+
+        }
+        // Not every vocabulary is a record's field (a zone colour is not).
+        #[allow(dead_code)]
+        impl $name {
+            /// Every value as sent and stored, for a field table.
+            pub const VALUES: &'static [&'static str] = &[$($value),+];
+            /// The catalogue prefix of the values' labels.
+            pub const PREFIX: &'static str = $prefix;
         }
         impl $crate::domain::forms::Vocab for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
@@ -369,6 +406,55 @@ impl<'a> Check<'a> {
         Some(v.to_string())
     }
 
+    /// A text field as its table describes it (length, required); `None`
+    /// when missing, wrong, or of another kind.
+    pub fn text_of(&mut self, f: &Spec) -> Option<String> {
+        self.text(f.name, f.required, f.max_len())
+    }
+
+    /// An optional text field as its table describes it ("" when empty).
+    pub fn opt_text_of(&mut self, f: &Spec) -> String {
+        self.text_of(f).unwrap_or_default()
+    }
+
+    /// A whole number (or a reference) as its table describes it.
+    pub fn int_of(&mut self, f: &Spec) -> Option<i64> {
+        let (min, max) = match f.kind {
+            Kind::Int { min, max } => (min, max),
+            _ => (1, i64::MAX),
+        };
+        self.int(f.name, f.required, min, max)
+    }
+
+    /// A date as its table describes it: not after today when it must have happened.
+    pub fn date_of(&mut self, f: &Spec) -> Option<NaiveDate> {
+        let latest = match f.kind {
+            Kind::Date { past: true } => self.today,
+            _ => None,
+        };
+        self.date(f.name, f.required, latest)
+    }
+
+    /// A choice of `T` as its table describes it.
+    pub fn choice_of<T: Vocab>(&mut self, f: &Spec) -> Option<T> {
+        debug_assert!(
+            matches!(f.kind, Kind::Choice { values, .. } if values.len() == T::ALL.len()),
+            "{} is not a choice of this vocabulary",
+            f.name
+        );
+        self.choice(f.name, f.required)
+    }
+
+    /// A phone number as its table describes it ("" when optional and empty).
+    pub fn phone_of(&mut self, f: &Spec) -> Option<String> {
+        self.phone(f.name, f.required)
+    }
+
+    /// An area code as typed (the caller resolves it).
+    pub fn code_of(&mut self, f: &Spec) -> Option<String> {
+        self.code(f.name)
+    }
+
     /// Whether no error was found.
     pub fn ok(&self) -> bool {
         self.errors.is_empty()
@@ -593,6 +679,67 @@ impl<'a> FormBuilder<'a> {
         required: bool,
     ) -> &mut Self {
         self.push(name, label_key, Widget::Select(options), required, 40)
+    }
+
+    /// A field as its table describes it; `options` replace a select's
+    /// (an area or a reference is picked from what the database offers).
+    pub fn spec(&mut self, f: &Spec, options: Option<Vec<(String, String)>>) -> &mut Self {
+        let max = f.max_len();
+        match (options, f.kind) {
+            (Some(o), _) => self.select(f.name, f.label, o, f.required),
+            (None, Kind::Text { lines: true, .. }) => {
+                self.push(f.name, f.label, Widget::TextArea, f.required, max)
+            }
+            (None, Kind::Text { .. }) => self.text(f.name, f.label, f.required, max),
+            (None, Kind::Int { .. } | Kind::Ref) => self.number(f.name, f.label, f.required),
+            (None, Kind::Date { .. }) => self.date(f.name, f.label, f.required),
+            (None, Kind::Choice { values, prefix }) => {
+                let mut options = Vec::new();
+                if !f.required {
+                    options.push((String::new(), "—".to_string()));
+                }
+                options.extend(values.iter().map(|v| {
+                    let label = self.lang.t(&format!("{prefix}.{v}")).to_string();
+                    (v.to_string(), label)
+                }));
+                self.select(f.name, f.label, options, f.required)
+            }
+            (None, Kind::Phone) => self.push(f.name, f.label, Widget::Tel, f.required, max),
+            (None, Kind::Bool) => {
+                let options = vec![
+                    ("true".to_string(), self.lang.t("common.yes").to_string()),
+                    ("false".to_string(), self.lang.t("common.no").to_string()),
+                ];
+                self.select(f.name, f.label, options, f.required)
+            }
+            (None, Kind::Area { .. } | Kind::Areas { .. } | Kind::Refs { .. }) => {
+                self.push(f.name, f.label, Widget::Text, f.required, max)
+            }
+        };
+        if let Some(h) = f.hint {
+            self.hint(h);
+        }
+        self
+    }
+
+    /// A record's form: its version, then every writable field of `table`
+    /// the reader may see, in order, with the selects' options looked up
+    /// by field name in `options`.
+    pub fn specs(
+        &mut self,
+        table: &[Spec],
+        personal: bool,
+        mut options: Vec<(&str, Vec<(String, String)>)>,
+    ) -> &mut Self {
+        self.hidden("version");
+        for f in table.iter().filter(|f| f.writable && f.visible(personal)) {
+            let o = options
+                .iter()
+                .position(|(n, _)| *n == f.name)
+                .map(|i| options.swap_remove(i).1);
+            self.spec(f, o);
+        }
+        self
     }
 
     /// Adds a hint under the last field.

@@ -7,6 +7,7 @@ pub mod body;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fields;
 pub mod forms;
 pub mod i18n;
 pub mod password;

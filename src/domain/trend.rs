@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
+use crate::domain::i18n::Lang;
+
 /// A count now and the same count one period earlier (today against
 /// yesterday, the last 7 days against the 7 before).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -69,6 +71,28 @@ pub fn worse_first(a: &Worsening, b: &Worsening) -> Ordering {
             rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
         })
         .then_with(|| b.week.now.cmp(&a.week.now))
+}
+
+/// The two periods change is shown over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Today against yesterday.
+    Day,
+    /// The last 7 days against the 7 before.
+    Week,
+}
+
+/// A change in words a screen reader reads: "tăng 12 so với hôm qua".
+pub fn change_words(lang: Lang, c: Change, period: Period) -> String {
+    let p = match period {
+        Period::Day => "day",
+        Period::Week => "week",
+    };
+    match c.direction() {
+        Direction::Up => lang.tf(&format!("chg.up_{p}"), &[&lang.int(c.delta())]),
+        Direction::Down => lang.tf(&format!("chg.down_{p}"), &[&lang.int(-c.delta())]),
+        Direction::Same => lang.t(&format!("chg.same_{p}")).to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Areas as stored: look-ups with ancestors, listings, and the import.
 
+use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::domain::area::{AreaRef, ImportReport, Level, NewArea, fold};
+use crate::domain::body::usual_units;
 use crate::domain::error::AppError;
+use crate::domain::forms::Vocab;
 use crate::storage::audit::{self, Actor, Entry};
 
 /// An area row with its grandparent, as the look-ups below read it.
@@ -291,8 +294,40 @@ pub async fn store(
     }
     // A new area starts with the usual departments (DESIGN §3, tasks),
     // listed in its own audit row above.
-    crate::storage::records::units::seed_usual(conn, now, &new_areas).await?;
+    seed_usual(conn, now, &new_areas).await?;
     Ok(report)
+}
+
+/// Gives each new area (code, name, level) the usual departments, in one
+/// statement; the caller's audit row of each area lists them.
+pub async fn seed_usual(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    areas: &[(String, String, Level)],
+) -> Result<u64, AppError> {
+    let (mut codes, mut kinds, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for (code, name, level) in areas {
+        for (kind, unit) in usual_units(name, *level) {
+            codes.push(code.clone());
+            kinds.push(kind.as_str().to_string());
+            names.push(unit);
+        }
+    }
+    if codes.is_empty() {
+        return Ok(0);
+    }
+    let done = sqlx::query!(
+        "insert into units (area_code, kind, name, created_at, updated_at)
+         select c, k, n, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as x(c, k, n)
+         on conflict (area_code, name) do nothing",
+        &codes,
+        &kinds,
+        &names,
+        now as _
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// What a populations import did.

@@ -2,32 +2,9 @@
 //! bearer tokens only, errors as `{"error": {"code", "message", "fields"}}`.
 
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
-use serde::de::DeserializeOwned;
 
-use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::error::AppError;
 use crate::state::AppState;
-
-/// A JSON body; a malformed one is 400, one with wrong types or missing
-/// fields is 422 with the parser's explanation.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                let mut f = FieldErrors::default();
-                f.add_with("body", "err.json_data", &[&e.body_text()]);
-                Err(AppError::Invalid(f))
-            }
-            Err(e) => Err(AppError::BadRequest(e.body_text())),
-        }
-    }
-}
 
 /// Every API route, to be nested under `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -35,6 +12,6 @@ pub fn router() -> Router<AppState> {
         .merge(crate::web::sign_in::api_router())
         .merge(crate::web::areas::api_router())
         .merge(crate::web::users::api_router())
-        .merge(crate::web::records::api_router())
+        .merge(crate::web::records::routes::api_router())
         .fallback(|| async { AppError::NotFound })
 }

@@ -631,7 +631,7 @@ async fn api_declare(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
-    crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
+    crate::web::json::ApiJson(body): crate::web::json::ApiJson<serde_json::Value>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), AppError> {
     let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     let raw = crate::domain::forms::Raw::from_json(body)?;

@@ -176,7 +176,7 @@ struct AuditPage {
 
 impl AuditPage {
     fn page_href(&self, n: i64) -> String {
-        use crate::web::page::url_encode as e;
+        use crate::web::error::url_encode as e;
         format!(
             "/audit?user={}&area={}&from={}&to={}&page={n}",
             e(&self.filter.user),

@@ -18,7 +18,15 @@ use crate::state::AppState;
 use crate::storage::tokens::{self, constant_time_eq};
 use crate::storage::users::load_session_user;
 use crate::web::error::is_api_path;
-use crate::web::page::{CSRF_KEY, session_error};
+
+/// Session key of the CSRF token.
+pub const CSRF_KEY: &str = "csrf";
+
+/// A session store failure: the store is PostgreSQL, so the database is
+/// away (503, try again) rather than a fault of ours.
+pub fn session_error(e: tower_sessions::session::Error) -> AppError {
+    AppError::Unavailable(anyhow::anyhow!("session store: {e}"))
+}
 
 /// Session keys.
 pub(crate) const USER_KEY: &str = "uid";

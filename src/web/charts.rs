@@ -265,10 +265,10 @@ pub fn tile_map_svg(tiles: &[MapTile], lang: Lang) -> String {
                 &t.name,
                 &level_word,
                 &lang.int(t.new_7d),
-                &crate::web::dashboard::change_words(
+                &crate::domain::trend::change_words(
                     lang,
                     crate::domain::trend::Change::new(t.week_delta, 0),
-                    crate::web::dashboard::Period::Week,
+                    crate::domain::trend::Period::Week,
                 ),
             ],
         );

@@ -8,33 +8,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::i18n::Lang;
 use crate::domain::tiles;
-use crate::domain::trend::{Change, Direction};
+use crate::domain::trend::{Change, Direction, Period, change_words};
 use crate::domain::zone::Criterion;
 use crate::storage::areas::Area;
 use crate::storage::board::{Board, Summary};
 use crate::web::charts;
-
-/// The two periods change is shown over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    /// Today against yesterday.
-    Day,
-    /// The last 7 days against the 7 before.
-    Week,
-}
-
-/// A change in words a screen reader reads: "tăng 12 so với hôm qua".
-pub fn change_words(lang: Lang, c: Change, period: Period) -> String {
-    let p = match period {
-        Period::Day => "day",
-        Period::Week => "week",
-    };
-    match c.direction() {
-        Direction::Up => lang.tf(&format!("chg.up_{p}"), &[&lang.int(c.delta())]),
-        Direction::Down => lang.tf(&format!("chg.down_{p}"), &[&lang.int(-c.delta())]),
-        Direction::Same => lang.t(&format!("chg.same_{p}")).to_string(),
-    }
-}
 
 /// A change as shown: a class for its colour, the arrow and number seen,
 /// and the words read aloud.

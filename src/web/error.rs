@@ -3,6 +3,8 @@
 //! friendly page in the user's language, or into the JSON error of the API.
 //! Details of 5xx errors go to the log only.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
@@ -200,14 +202,10 @@ pub async fn render_errors(uri: OriginalUri, req: Request, next: Next) -> Respon
         (info.status, axum::Json(body)).into_response()
     } else if info.status == StatusCode::UNAUTHORIZED {
         let next = format!("{path}{query}");
-        Redirect::to(&format!(
-            "/sign-in?next={}",
-            crate::web::page::url_encode(&next)
-        ))
-        .into_response()
+        Redirect::to(&format!("/sign-in?next={}", url_encode(&next))).into_response()
     } else {
         let args: Vec<&str> = info.args.iter().map(String::as_str).collect();
-        let page = crate::web::page::ErrorPage {
+        let page = ErrorPage {
             lang,
             status: info.status.as_u16(),
             message: lang.tf(info.message_key, &args),
@@ -258,4 +256,34 @@ fn framework_error(status: StatusCode) -> ErrorInfo {
         args: vec![],
         fields: FieldErrors::default(),
     }
+}
+
+/// The error page, in the user's language.
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub lang: Lang,
+    pub status: u16,
+    pub message: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl ErrorPage {
+    fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lang.t(key)
+    }
+}
+
+/// Percent-encodes a string for a URL query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

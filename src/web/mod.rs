@@ -8,6 +8,7 @@ pub mod auth;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
+pub mod json;
 pub mod metrics;
 pub mod page;
 pub mod public;
@@ -63,7 +64,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(areas::router())
         .merge(users::router())
         .merge(audit::router())
-        .merge(records::router())
+        .merge(records::routes::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { error::AppError::NotFound });
     if let Some(dir) = state.config.files_dir.clone() {

@@ -1,8 +1,6 @@
 //! What every page shares: the layout context, the language switch,
 //! security headers and static files.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
@@ -12,11 +10,9 @@ use tower_sessions::Session;
 use crate::domain::error::AppError;
 use crate::domain::i18n::Lang;
 use crate::state::AppState;
-use crate::web::auth::CurrentUser;
-use crate::web::error::request_lang;
+use crate::web::auth::{CSRF_KEY, CurrentUser, session_error};
+use crate::web::error::{request_lang, url_encode};
 
-/// Session key of the CSRF token.
-pub const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 /// The shared layout context every page template fills.
@@ -156,42 +152,6 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
-/// A session store failure: the store is PostgreSQL, so the database is
-/// away (503, try again) rather than a fault of ours.
-pub fn session_error(e: tower_sessions::session::Error) -> AppError {
-    AppError::Unavailable(anyhow::anyhow!("session store: {e}"))
-}
-
-/// The error page, in the user's language.
-#[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub lang: Lang,
-    pub status: u16,
-    pub message: String,
-    pub fields: Vec<(String, String)>,
-}
-
-impl ErrorPage {
-    fn t<'a>(&self, key: &'a str) -> &'a str {
-        self.lang.t(key)
-    }
-}
-
-/// Percent-encodes a string for a URL query value.
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// A path on this site to go back to, or `/`: never another site. Only a
 /// path that starts with one `/` followed by anything but `/` or `\` is
 /// taken (`//evil.example` and `/\evil.example` are other sites to a
@@ -285,6 +245,7 @@ mod tests {
 
     #[test]
     fn url_encode_keeps_paths_readable_and_escapes_the_rest() {
+        use crate::web::error::url_encode;
         assert_eq!(
             url_encode("/areas/020?q=a b&x"),
             "/areas/020%3Fq%3Da%20b%26x"

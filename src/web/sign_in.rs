@@ -18,9 +18,10 @@ use crate::domain::password;
 use crate::state::AppState;
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::{throttle, tokens};
-use crate::web::api::ApiJson;
+use crate::web::auth::{CSRF_KEY, session_error};
 use crate::web::auth::{CsrfForm, CurrentUser, GENERATION_KEY, SIGNED_IN_AT_KEY, USER_KEY};
-use crate::web::page::{CSRF_KEY, Page, local_path, session_error};
+use crate::web::json::ApiJson;
+use crate::web::page::{Page, local_path};
 
 /// Routes of the sign-in pages.
 pub fn router() -> Router<AppState> {

@@ -15,8 +15,8 @@ use crate::domain::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::users::{UserRow, create_user, update_user};
-use crate::web::api::ApiJson;
 use crate::web::auth::{Action, CsrfForm, CurrentUser, Role};
+use crate::web::json::ApiJson;
 use crate::web::page::Page;
 
 /// Routes of the user administration pages.

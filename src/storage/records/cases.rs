@@ -9,11 +9,62 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use super::{Stored, counted_up_to_cap, list_key, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::{COMMUNE, DISTRICT_CODE, Spec, Table};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
 use crate::storage::ResultExt;
 use crate::storage::audit::{self, Actor, Entry};
+
+/// The case's code, as the city numbers them ("BN-TT-0001"): letters,
+/// digits and `._/-`, stored upper-case without spaces.
+pub const CASE_CODE: Spec = Spec::text("case_code", "cases.case_code", 30)
+    .required()
+    .pattern("^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$");
+const DETECTED_ON: Spec = Spec::past_date("detected_on", "cases.detected_on").required();
+const DETECTED_IN: Spec = Spec::choice(
+    "detected_in",
+    "cases.detected_in",
+    DetectedIn::VALUES,
+    DetectedIn::PREFIX,
+)
+.required();
+const STATUS: Spec = Spec::choice(
+    "status",
+    "cases.status",
+    CaseStatus::VALUES,
+    CaseStatus::PREFIX,
+)
+.required();
+const STATUS_ON: Spec = Spec::past_date("status_on", "cases.status_on").always();
+const TREATED_AT: Spec = Spec::choice(
+    "treated_at",
+    "cases.treated_at",
+    TreatedAt::VALUES,
+    TreatedAt::PREFIX,
+);
+const CLUSTER: Spec = Spec::reference("cluster_id", "cases.cluster");
+const VILLAGE: Spec = Spec::text("village", "cases.village", 100);
+const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
+/// The year of birth. The check takes years up to this one; the API
+/// document promises those every today takes.
+const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
+const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
+    .impersonal()
+    .read_only();
+const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
+    .personal()
+    .hint("cases.personal_hint");
+const PHONE: Spec = Spec::phone("phone", "cases.phone").personal();
+const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
+const VOIDED: Spec = Spec::boolean("voided", "rec.voided")
+    .read_only()
+    .always()
+    .unexported();
+const VOID_REASON: Spec = Spec::text("void_reason", "rec.void_reason", 300)
+    .read_only()
+    .or_null()
+    .unexported();
 
 /// A case as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -196,6 +247,26 @@ impl Stored for CaseRow {
     type Filter = CaseFilter;
     const KIND: RecordKind = RecordKind::Case;
     const ENTITY: &'static str = "case";
+    const FIELDS: Table = &[
+        COMMUNE,
+        DISTRICT_CODE,
+        CASE_CODE,
+        DETECTED_ON,
+        DETECTED_IN,
+        STATUS,
+        STATUS_ON,
+        TREATED_AT,
+        CLUSTER,
+        VILLAGE,
+        SEX,
+        BIRTH_YEAR,
+        AGE_BAND,
+        FULL_NAME,
+        PHONE,
+        ADDRESS,
+        VOIDED,
+        VOID_REASON,
+    ];
 
     row_accessors!();
 
@@ -260,8 +331,8 @@ impl Stored for CaseRow {
         _existing: Option<&Self>,
     ) -> Result<CaseValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("commune_code");
-        let case_code = match c.text("case_code", true, 30) {
+        let code = c.code_of(&COMMUNE);
+        let case_code = match c.text_of(&CASE_CODE) {
             Some(s) => {
                 let parsed = parse_case_code(&s);
                 if parsed.is_none() {
@@ -271,25 +342,26 @@ impl Stored for CaseRow {
             }
             None => None,
         };
-        let detected_on = c.date("detected_on", true, Some(today));
-        let detected_in = c.choice::<DetectedIn>("detected_in", true);
-        let status = c.choice::<CaseStatus>("status", true);
-        let status_on = c.date("status_on", false, Some(today)).or(detected_on);
+        let detected_on = c.date_of(&DETECTED_ON);
+        let detected_in = c.choice_of::<DetectedIn>(&DETECTED_IN);
+        let status = c.choice_of::<CaseStatus>(&STATUS);
+        let status_on = c.date_of(&STATUS_ON).or(detected_on);
         if let (Some(d), Some(s)) = (detected_on, status_on)
             && s < d
         {
             c.fail("status_on", "err.date_before_detected");
         }
-        let treated_at = c.choice::<TreatedAt>("treated_at", false);
-        let cluster_id = c.int("cluster_id", false, 1, i64::MAX);
-        let village = c.opt_text("village", 100);
-        let sex = c.choice::<Sex>("sex", false);
+        let treated_at = c.choice_of::<TreatedAt>(&TREATED_AT);
+        let cluster_id = c.int_of(&CLUSTER);
+        let village = c.opt_text_of(&VILLAGE);
+        let sex = c.choice_of::<Sex>(&SEX);
+        // Up to this year: the table's bound is the document's, for any today.
         let birth_year = c
-            .int("birth_year", false, 1900, today.year() as i64)
+            .int(BIRTH_YEAR.name, false, 1900, today.year() as i64)
             .map(|y| y as i32);
-        let full_name = c.opt_text("full_name", 100);
-        let phone = c.phone("phone", false).unwrap_or_default();
-        let address = c.opt_text("address", 200);
+        let full_name = c.opt_text_of(&FULL_NAME);
+        let phone = c.phone_of(&PHONE).unwrap_or_default();
+        let address = c.opt_text_of(&ADDRESS);
         let mut errors = std::mem::take(&mut c.errors);
         let commune = writable_area(
             db,

@@ -7,10 +7,38 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use super::{Stored, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
+use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{CheckpointKind, CheckpointStatus, StaffedBy};
 use crate::storage::audit::{self, Actor, Entry};
+
+const NAME: Spec = Spec::text("name", "checkpoints.name", NAME_MAX).required();
+const KIND: Spec = Spec::choice(
+    "kind",
+    "checkpoints.kind",
+    CheckpointKind::VALUES,
+    CheckpointKind::PREFIX,
+)
+.required();
+const STAFFED_BY: Spec = Spec::choice(
+    "staffed_by",
+    "checkpoints.staffed_by",
+    StaffedBy::VALUES,
+    StaffedBy::PREFIX,
+)
+.required();
+const STATUS: Spec = Spec::choice(
+    "status",
+    "checkpoints.status",
+    CheckpointStatus::VALUES,
+    CheckpointStatus::PREFIX,
+)
+.required();
+const STATUS_ON: Spec = Spec::past_date("status_on", "checkpoints.status_on").always();
+const VIOLATIONS_TODAY: Spec = Spec::count("violations_today", "checkpoints.violations")
+    .read_only()
+    .always();
 
 /// A checkpoint with today's figures.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -64,6 +92,16 @@ impl Stored for CheckpointRow {
     type Filter = CheckpointFilter;
     const KIND: RecordKind = RecordKind::Checkpoint;
     const ENTITY: &'static str = "checkpoint";
+    const FIELDS: Table = &[
+        AREA,
+        AREA_NAME,
+        NAME,
+        KIND,
+        STAFFED_BY,
+        STATUS,
+        STATUS_ON,
+        VIOLATIONS_TODAY,
+    ];
 
     row_accessors!(serialize);
 
@@ -111,12 +149,12 @@ impl Stored for CheckpointRow {
         _existing: Option<&Self>,
     ) -> Result<CheckpointValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("area_code");
-        let name = c.text("name", true, 200);
-        let kind = c.choice::<CheckpointKind>("kind", true);
-        let staffed_by = c.choice::<StaffedBy>("staffed_by", true);
-        let status = c.choice::<CheckpointStatus>("status", true);
-        let status_on = c.date("status_on", false, Some(today)).unwrap_or(today);
+        let code = c.code_of(&AREA);
+        let name = c.text_of(&NAME);
+        let kind = c.choice_of::<CheckpointKind>(&KIND);
+        let staffed_by = c.choice_of::<StaffedBy>(&STAFFED_BY);
+        let status = c.choice_of::<CheckpointStatus>(&STATUS);
+        let status_on = c.date_of(&STATUS_ON).unwrap_or(today);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;

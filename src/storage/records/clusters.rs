@@ -8,8 +8,18 @@ use sqlx::{PgConnection, PgPool};
 use super::{Stored, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
+use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw};
 use crate::domain::policy::{CurrentUser, RecordKind};
+
+const NAME: Spec = Spec::text("name", "clusters.name", NAME_MAX).required();
+const OPENED_ON: Spec = Spec::past_date("opened_on", "clusters.opened_on").required();
+const CLOSED_ON: Spec = Spec::past_date("closed_on", "clusters.closed_on");
+const CASES: Spec = Spec::count("cases", "clusters.cases").read_only().always();
+const CLUSTER_NOTE: Spec = Spec {
+    label: "clusters.note",
+    ..NOTE
+};
 
 /// A cluster with its derived case count.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -58,6 +68,16 @@ impl Stored for ClusterRow {
     type Filter = ClusterFilter;
     const KIND: RecordKind = RecordKind::Cluster;
     const ENTITY: &'static str = "cluster";
+    const FIELDS: Table = &[
+        COMMUNE,
+        DISTRICT_CODE,
+        COMMUNE_NAME,
+        NAME,
+        OPENED_ON,
+        CLOSED_ON,
+        CASES,
+        CLUSTER_NOTE,
+    ];
 
     row_accessors!(serialize);
 
@@ -102,16 +122,16 @@ impl Stored for ClusterRow {
         existing: Option<&Self>,
     ) -> Result<ClusterValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("commune_code");
-        let name = c.text("name", true, 200);
-        let opened_on = c.date("opened_on", true, Some(today));
-        let closed_on = c.date("closed_on", false, Some(today));
+        let code = c.code_of(&COMMUNE);
+        let name = c.text_of(&NAME);
+        let opened_on = c.date_of(&OPENED_ON);
+        let closed_on = c.date_of(&CLOSED_ON);
         if let (Some(o), Some(cl)) = (opened_on, closed_on)
             && cl < o
         {
             c.fail("closed_on", "err.date_order");
         }
-        let note = c.opt_text("note", 1000);
+        let note = c.opt_text_of(&CLUSTER_NOTE);
         let mut errors = std::mem::take(&mut c.errors);
         let commune = writable_area(
             db,

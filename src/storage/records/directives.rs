@@ -11,12 +11,72 @@ use super::{Stored, placed_at};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::body::body_name;
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::{NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::{Body, DirectiveKind, ReportStatus};
 use crate::storage::ResultExt;
 use crate::storage::areas::{area_ref, area_refs};
 use crate::storage::audit::{self, Actor, Entry};
+
+/// The area issuing the directive.
+pub const ISSUER: Spec = Spec::area("issuer_code", "directives.issuer").required();
+const ISSUER_NAME: Spec = Spec::text("issuer_name", "directives.issuer", NAME_MAX)
+    .read_only()
+    .always()
+    .unexported();
+/// Its number, as printed ("15/CT-UBND").
+pub const NUMBER: Spec = Spec::text("number", "directives.number", 60).required();
+/// Its kind.
+pub const KIND: Spec = Spec::choice(
+    "kind",
+    "directives.kind",
+    DirectiveKind::VALUES,
+    DirectiveKind::PREFIX,
+)
+.required();
+/// Its title.
+pub const TITLE: Spec = Spec::text("title", "directives.title_field", 300).required();
+/// What it says, in short.
+pub const SUMMARY: Spec = Spec::lines("summary", "directives.summary", 4000).unexported();
+/// When it was signed.
+pub const ISSUED_ON: Spec = Spec::past_date("issued_on", "directives.issued_on").required();
+/// From when it holds.
+pub const EFFECTIVE_FROM: Spec =
+    Spec::date("effective_from", "directives.effective_from").unexported();
+/// Until when it holds.
+pub const EFFECTIVE_TO: Spec = Spec::date("effective_to", "directives.effective_to").unexported();
+/// When what it orders must be done.
+pub const DUE_ON: Spec = Spec::date("due_on", "directives.due_on");
+/// The areas it is sent to (all those under the issuer when none).
+pub const TARGET_CODES: Spec = Spec::areas("target_codes", "directives.targets", 1000)
+    .write_only()
+    .hint("directives.targets_hint");
+/// The directive of the level above that it implements.
+pub const IMPLEMENTS: Spec = Spec::reference("implements_id", "directives.implements");
+/// The body of the issuer that signed it (the People's Committee when not said).
+pub const BODY: Spec = Spec::choice("body", "directives.body", Body::VALUES, Body::PREFIX).always();
+/// The signing body's name ("UBND huyện Thanh Trì"), made up from the above.
+const BODY_NAME: Spec = Spec::text("body_name", "directives.body", NAME_MAX)
+    .read_only()
+    .always()
+    .unexported();
+/// The department that signed it, when the body is a department.
+pub const BODY_UNIT: Spec =
+    Spec::reference("body_unit_id", "directives.body_unit").hint("directives.body_unit_hint");
+/// Directives it cites.
+pub const CITED: Spec = Spec::refs("cited_ids", "directives.cites", 50)
+    .always()
+    .hint("directives.cites_hint");
+const TARGETS: Spec = Spec::count("targets", "directives.targets")
+    .read_only()
+    .always();
+const DONE: Spec = Spec::count("done", "directives.done_rate")
+    .read_only()
+    .always();
+const OVERDUE: Spec = Spec::count("overdue", "directives.overdue")
+    .read_only()
+    .always();
 
 /// A directive with its completion.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -143,6 +203,27 @@ impl Stored for DirectiveRow {
     type Filter = NoFilter;
     const KIND: RecordKind = RecordKind::Directive;
     const ENTITY: &'static str = "directive";
+    const FIELDS: Table = &[
+        ISSUER,
+        ISSUER_NAME,
+        NUMBER,
+        KIND,
+        TITLE,
+        SUMMARY,
+        ISSUED_ON,
+        EFFECTIVE_FROM,
+        EFFECTIVE_TO,
+        DUE_ON,
+        TARGET_CODES,
+        IMPLEMENTS,
+        BODY,
+        BODY_NAME,
+        BODY_UNIT,
+        CITED,
+        TARGETS,
+        DONE,
+        OVERDUE,
+    ];
 
     row_accessors!();
 
@@ -208,16 +289,16 @@ impl Stored for DirectiveRow {
         let mut c = Check::on(raw, today);
         let code = match existing {
             Some(d) => Some(d.issuer_code.clone()),
-            None => c.code("issuer_code"),
+            None => c.code_of(&ISSUER),
         };
-        let number = c.text("number", true, 60);
-        let kind = c.choice::<DirectiveKind>("kind", true);
-        let title = c.text("title", true, 300);
-        let summary = c.opt_text("summary", 4000);
-        let issued_on = c.date("issued_on", true, Some(today));
-        let effective_from = c.date("effective_from", false, None);
-        let effective_to = c.date("effective_to", false, None);
-        let due_on = c.date("due_on", false, None);
+        let number = c.text_of(&NUMBER);
+        let kind = c.choice_of::<DirectiveKind>(&KIND);
+        let title = c.text_of(&TITLE);
+        let summary = c.opt_text_of(&SUMMARY);
+        let issued_on = c.date_of(&ISSUED_ON);
+        let effective_from = c.date_of(&EFFECTIVE_FROM);
+        let effective_to = c.date_of(&EFFECTIVE_TO);
+        let due_on = c.date_of(&DUE_ON);
         if let (Some(i), Some(d)) = (issued_on, due_on)
             && d < i
         {
@@ -230,15 +311,15 @@ impl Stored for DirectiveRow {
         }
         let implements_id = match existing {
             Some(d) => d.implements_id,
-            None => c.int("implements_id", false, 1, i64::MAX),
+            None => c.int_of(&IMPLEMENTS),
         };
         // Directives filed before bodies were recorded came from the People's Committee.
         let body = if raw.get("body").is_empty() {
             Some(Body::PeopleCommittee)
         } else {
-            c.choice::<Body>("body", true)
+            c.choice_of::<Body>(&BODY)
         };
-        let body_unit_id = c.int("body_unit_id", false, 1, i64::MAX);
+        let body_unit_id = c.int_of(&BODY_UNIT);
         if body == Some(Body::Department)
             && body_unit_id.is_none()
             && raw.get("body_unit_id").is_empty()

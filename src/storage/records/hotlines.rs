@@ -9,8 +9,15 @@ use sqlx::{PgConnection, PgPool};
 use super::{Stored, writable_area};
 use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
+use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw};
 use crate::domain::policy::{CurrentUser, RecordKind};
+
+const H_LABEL: Spec = Spec::text("label", "hotlines.label", NAME_MAX).required();
+const PHONE: Spec = Spec::phone("phone", "hotlines.phone").required();
+const D_DAY: Spec = Spec::date("day", "duty.day").required();
+const D_NAME: Spec = Spec::text("name", "duty.name", NAME_MAX).required();
+const D_POSITION: Spec = Spec::text("position", "duty.role", NAME_MAX).required();
 
 /// A hotline of an area.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -43,6 +50,7 @@ impl Stored for HotlineRow {
     type Filter = ();
     const KIND: RecordKind = RecordKind::Hotline;
     const ENTITY: &'static str = "hotline";
+    const FIELDS: Table = &[AREA, AREA_NAME, H_LABEL, PHONE];
 
     row_accessors!(serialize);
 
@@ -76,9 +84,9 @@ impl Stored for HotlineRow {
         _existing: Option<&Self>,
     ) -> Result<HotlineValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("area_code");
-        let label = c.text("label", true, 200);
-        let phone = c.phone("phone", true);
+        let code = c.code_of(&AREA);
+        let label = c.text_of(&H_LABEL);
+        let phone = c.phone_of(&PHONE);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
@@ -212,6 +220,7 @@ impl Stored for DutyRow {
     type Filter = DutyFilter;
     const KIND: RecordKind = RecordKind::Duty;
     const ENTITY: &'static str = "duty";
+    const FIELDS: Table = &[AREA, AREA_NAME, D_DAY, D_NAME, D_POSITION, PHONE];
 
     row_accessors!(serialize);
 
@@ -245,12 +254,12 @@ impl Stored for DutyRow {
         _existing: Option<&Self>,
     ) -> Result<DutyValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("area_code");
+        let code = c.code_of(&AREA);
         // A roster is written ahead: up to the window's end, not only today.
-        let day = c.date("day", true, None);
-        let name = c.text("name", true, 200);
-        let position = c.text("position", true, 200);
-        let phone = c.phone("phone", true);
+        let day = c.date_of(&D_DAY);
+        let name = c.text_of(&D_NAME);
+        let position = c.text_of(&D_POSITION);
+        let phone = c.phone_of(&PHONE);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;

@@ -8,14 +8,40 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::directives::DirectiveRow;
-use super::tasks::{Assignee, TaskRow, TaskValues, owner_of, read_assignee, split};
+use super::tasks::{
+    ASSIGNED_AREA, ASSIGNED_UNIT, Assignee, DIRECTIVE, DIRECTIVE_NUMBER, ISSUER_CODE, OWNER_CODE,
+    TaskRow, TaskValues, owner_of, read_assignee, split,
+};
 use super::{Stored, placed_at};
 use crate::domain::area::AreaRef;
 use crate::domain::error::AppError;
+use crate::domain::fields::{NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::Verdict;
 use crate::storage::audit::{self, Actor, Entry};
+
+const UNIT_NAME: Spec = Spec::text("unit_name", "inspections.unit", NAME_MAX)
+    .read_only()
+    .always();
+/// Who inspected.
+pub const TEAM: Spec = Spec::text("team", "inspections.team", NAME_MAX).required();
+/// When.
+pub const VISITED_ON: Spec = Spec::past_date("visited_on", "inspections.visited_on").required();
+/// What was found.
+pub const FINDINGS: Spec = Spec::lines("findings", "inspections.findings", 4000).required();
+/// Met or not met.
+pub const VERDICT: Spec = Spec::choice(
+    "verdict",
+    "inspections.verdict",
+    Verdict::VALUES,
+    Verdict::PREFIX,
+)
+.required();
+/// When the unit must have put right what was not met (required then).
+pub const FOLLOW_UP_DUE: Spec =
+    Spec::date("follow_up_due", "inspections.follow_up_due").hint("inspections.follow_up_hint");
+const TASK: Spec = Spec::reference("task_id", "tasks.title").read_only();
 
 /// An inspection with its unit.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -105,6 +131,21 @@ impl Stored for InspectionRow {
     type Filter = NoFilter;
     const KIND: RecordKind = RecordKind::Inspection;
     const ENTITY: &'static str = "inspection";
+    const FIELDS: Table = &[
+        DIRECTIVE,
+        DIRECTIVE_NUMBER,
+        ISSUER_CODE,
+        ASSIGNED_AREA,
+        ASSIGNED_UNIT,
+        UNIT_NAME,
+        OWNER_CODE,
+        TEAM,
+        VISITED_ON,
+        FINDINGS,
+        VERDICT,
+        FOLLOW_UP_DUE,
+        TASK,
+    ];
 
     row_accessors!(serialize);
 
@@ -151,14 +192,14 @@ impl Stored for InspectionRow {
         let mut c = Check::on(raw, today);
         let directive_id = match existing {
             Some(n) => Some(n.directive_id),
-            None => c.int("directive_id", true, 1, i64::MAX),
+            None => c.int_of(&DIRECTIVE),
         };
         let (field, unit) = read_assignee(&mut c, raw);
-        let team = c.text("team", true, 200);
-        let visited_on = c.date("visited_on", true, Some(today));
-        let findings = c.text("findings", true, 4000);
-        let verdict = c.choice::<Verdict>("verdict", true);
-        let follow_up_due = c.date("follow_up_due", false, None);
+        let team = c.text_of(&TEAM);
+        let visited_on = c.date_of(&VISITED_ON);
+        let findings = c.text_of(&FINDINGS);
+        let verdict = c.choice_of::<Verdict>(&VERDICT);
+        let follow_up_due = c.date_of(&FOLLOW_UP_DUE);
         // "Not met" must say by when it is put right.
         if verdict == Some(Verdict::NotMet)
             && follow_up_due.is_none()

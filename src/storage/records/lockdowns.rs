@@ -9,9 +9,34 @@ use sqlx::{PgConnection, PgPool};
 use super::{Stored, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes};
 use crate::domain::error::AppError;
+use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{LockdownKind, LockdownStatus};
+
+const NAME: Spec = Spec::text("name", "lockdowns.name", NAME_MAX).required();
+const KIND: Spec = Spec::choice(
+    "kind",
+    "lockdowns.kind",
+    LockdownKind::VALUES,
+    LockdownKind::PREFIX,
+)
+.required();
+const STARTED_ON: Spec = Spec::past_date("started_on", "lockdowns.started_on").required();
+const HOUSEHOLDS: Spec = Spec::int("households", "lockdowns.households", 0, 1_000_000);
+const PEOPLE: Spec = Spec::count("people", "lockdowns.people").required();
+const CLUSTER: Spec = Spec::reference("cluster_id", "lockdowns.cluster_id");
+const CLUSTER_NAME: Spec = Spec::text("cluster_name", "lockdowns.cluster_id", NAME_MAX)
+    .read_only()
+    .unexported();
+const STATUS: Spec = Spec::choice(
+    "status",
+    "lockdowns.status",
+    LockdownStatus::VALUES,
+    LockdownStatus::PREFIX,
+)
+.required();
+const LIFTED_ON: Spec = Spec::past_date("lifted_on", "lockdowns.lifted_on");
 
 /// A lockdown area.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -60,6 +85,21 @@ impl Stored for LockdownRow {
     type Filter = LockdownFilter;
     const KIND: RecordKind = RecordKind::Lockdown;
     const ENTITY: &'static str = "lockdown";
+    const FIELDS: Table = &[
+        COMMUNE,
+        DISTRICT_CODE,
+        COMMUNE_NAME,
+        NAME,
+        KIND,
+        STARTED_ON,
+        HOUSEHOLDS,
+        PEOPLE,
+        CLUSTER,
+        CLUSTER_NAME,
+        STATUS,
+        LIFTED_ON,
+        NOTE,
+    ];
 
     row_accessors!(serialize);
 
@@ -107,15 +147,15 @@ impl Stored for LockdownRow {
         _existing: Option<&Self>,
     ) -> Result<LockdownValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("commune_code");
-        let name = c.text("name", true, 200);
-        let kind = c.choice::<LockdownKind>("kind", true);
-        let started_on = c.date("started_on", true, Some(today));
-        let households = c.int("households", false, 0, 1_000_000).map(|n| n as i32);
-        let people = c.int("people", true, 0, 10_000_000).map(|n| n as i32);
-        let cluster_id = c.int("cluster_id", false, 1, i64::MAX);
-        let status = c.choice::<LockdownStatus>("status", true);
-        let lifted_on = c.date("lifted_on", false, Some(today));
+        let code = c.code_of(&COMMUNE);
+        let name = c.text_of(&NAME);
+        let kind = c.choice_of::<LockdownKind>(&KIND);
+        let started_on = c.date_of(&STARTED_ON);
+        let households = c.int_of(&HOUSEHOLDS).map(|n| n as i32);
+        let people = c.int_of(&PEOPLE).map(|n| n as i32);
+        let cluster_id = c.int_of(&CLUSTER);
+        let status = c.choice_of::<LockdownStatus>(&STATUS);
+        let lifted_on = c.date_of(&LIFTED_ON);
         match (status, lifted_on) {
             (Some(LockdownStatus::Lifted), None) => c.fail("lifted_on", "err.required"),
             (Some(LockdownStatus::Active), Some(_)) => {
@@ -128,7 +168,7 @@ impl Stored for LockdownRow {
         {
             c.fail("lifted_on", "err.date_order");
         }
-        let note = c.opt_text("note", 1000);
+        let note = c.opt_text_of(&NOTE);
         let mut errors = std::mem::take(&mut c.errors);
         let commune = writable_area(
             db,

@@ -59,6 +59,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::Table;
 use crate::domain::forms::{Cursor, Paging, Raw};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::storage::areas::area_ref;
@@ -76,6 +77,9 @@ pub trait Stored: Sized + Send + Sync + Unpin + 'static {
     const KIND: RecordKind;
     /// Its name in the audit log.
     const ENTITY: &'static str;
+    /// Its fields, described once: the form, the check's limits, the
+    /// export's columns and the API document's schemas follow this table.
+    const FIELDS: Table;
 
     /// The record's id.
     fn id(&self) -> i64;

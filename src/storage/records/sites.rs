@@ -8,9 +8,27 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use super::{Stored, page_and_total, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
+use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
+
+const NAME: Spec = Spec::text("name", "sites.name", NAME_MAX).required();
+const KIND: Spec =
+    Spec::choice("kind", "sites.kind", SiteKind::VALUES, SiteKind::PREFIX).required();
+const TIER: Spec = Spec::int("treatment_tier", "sites.treatment_tier", 1, 3);
+const RUN_BY: Spec =
+    Spec::choice("run_by", "sites.run_by", RunBy::VALUES, RunBy::PREFIX).required();
+const CAPACITY: Spec = Spec::int("capacity", "sites.capacity", 0, 1_000_000).required();
+const OCCUPANCY: Spec = Spec::int("occupancy", "sites.occupancy", 0, 1_000_000).required();
+const STATUS: Spec = Spec::choice(
+    "status",
+    "sites.status",
+    SiteStatus::VALUES,
+    SiteStatus::PREFIX,
+)
+.required();
+const STATUS_ON: Spec = Spec::past_date("status_on", "sites.status_on").always();
 
 /// A site as stored.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -88,6 +106,9 @@ impl Stored for SiteRow {
     type Filter = SiteFilter;
     const KIND: RecordKind = RecordKind::Site;
     const ENTITY: &'static str = "quarantine_site";
+    const FIELDS: Table = &[
+        AREA, AREA_NAME, NAME, KIND, TIER, RUN_BY, CAPACITY, OCCUPANCY, STATUS, STATUS_ON,
+    ];
 
     row_accessors!(serialize);
 
@@ -133,23 +154,23 @@ impl Stored for SiteRow {
         _existing: Option<&Self>,
     ) -> Result<SiteValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("area_code");
-        let name = c.text("name", true, 200);
-        let kind = c.choice::<SiteKind>("kind", true);
-        let treatment_tier = c.int("treatment_tier", false, 1, 3).map(|t| t as i16);
+        let code = c.code_of(&AREA);
+        let name = c.text_of(&NAME);
+        let kind = c.choice_of::<SiteKind>(&KIND);
+        let treatment_tier = c.int_of(&TIER).map(|t| t as i16);
         if treatment_tier.is_some() && kind.is_some_and(|k| k != SiteKind::Treatment) {
             c.fail("treatment_tier", "err.tier_for_treatment_only");
         }
-        let run_by = c.choice::<RunBy>("run_by", true);
-        let capacity = c.int("capacity", true, 0, 1_000_000);
-        let occupancy = c.int("occupancy", true, 0, 1_000_000);
+        let run_by = c.choice_of::<RunBy>(&RUN_BY);
+        let capacity = c.int_of(&CAPACITY);
+        let occupancy = c.int_of(&OCCUPANCY);
         if let (Some(cap), Some(occ)) = (capacity, occupancy)
             && occ > cap
         {
             c.fail("occupancy", "err.occupancy_over_capacity");
         }
-        let status = c.choice::<SiteStatus>("status", true);
-        let status_on = c.date("status_on", false, Some(today)).unwrap_or(today);
+        let status = c.choice_of::<SiteStatus>(&STATUS);
+        let status_on = c.date_of(&STATUS_ON).unwrap_or(today);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;

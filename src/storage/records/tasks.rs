@@ -12,11 +12,51 @@ use super::directives::DirectiveRow;
 use super::{Stored, placed_at};
 use crate::domain::area::AreaRef;
 use crate::domain::error::AppError;
+use crate::domain::fields::{NAME_MAX, NOTE_MAX, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::ReportStatus;
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
+
+/// The directive a task or an inspection follows.
+pub const DIRECTIVE: Spec = Spec::reference("directive_id", "tasks.directive_id").required();
+/// The directive's number, looked up.
+pub const DIRECTIVE_NUMBER: Spec = Spec::text("directive_number", "tasks.directive", 60)
+    .read_only()
+    .always();
+/// The directive's issuer, looked up.
+pub const ISSUER_CODE: Spec = Spec::area("issuer_code", "directives.issuer")
+    .read_only()
+    .always()
+    .unexported();
+/// An area below the issuer that answers for it (or `unit_id`).
+pub const ASSIGNED_AREA: Spec = Spec::area("area_code", "tasks.assignee").unexported();
+/// A department of the issuer's area that answers for it (or `area_code`).
+pub const ASSIGNED_UNIT: Spec = Spec::reference("unit_id", "tasks.assignee").unexported();
+/// The area that answers for it: the assigned area, or the issuer for a department.
+pub const OWNER_CODE: Spec = Spec::area("owner_code", "tasks.of_area")
+    .read_only()
+    .always();
+const ASSIGNEE_NAME: Spec = Spec::text("assignee_name", "tasks.assignee", NAME_MAX)
+    .read_only()
+    .always();
+pub const WHAT: Spec = Spec::lines("what", "tasks.what", 2000).required();
+pub const DUE_ON: Spec = Spec::date("due_on", "tasks.due_on");
+const STATUS: Spec = Spec::choice(
+    "status",
+    "tasks.status",
+    ReportStatus::VALUES,
+    ReportStatus::PREFIX,
+)
+.read_only();
+const NOTE: Spec = Spec::text("note", "tasks.note", NOTE_MAX)
+    .read_only()
+    .always();
+const REPORTED_ON: Spec = Spec::date("reported_on", "tasks.reported_on").read_only();
+const OVERDUE: Spec = Spec::boolean("overdue", "tasks.overdue")
+    .read_only()
+    .always();
 
 /// A task with its unit and its latest report.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -126,6 +166,21 @@ impl Stored for TaskRow {
     type Filter = TaskFilter;
     const KIND: RecordKind = RecordKind::Task;
     const ENTITY: &'static str = "task";
+    const FIELDS: Table = &[
+        DIRECTIVE,
+        DIRECTIVE_NUMBER,
+        ISSUER_CODE,
+        ASSIGNED_AREA,
+        ASSIGNED_UNIT,
+        ASSIGNEE_NAME,
+        OWNER_CODE,
+        WHAT,
+        DUE_ON,
+        STATUS,
+        NOTE,
+        REPORTED_ON,
+        OVERDUE,
+    ];
 
     row_accessors!(serialize);
 
@@ -174,10 +229,10 @@ impl Stored for TaskRow {
         let mut c = Check::on(raw, today);
         let directive_id = match existing {
             Some(t) => Some(t.directive_id),
-            None => c.int("directive_id", true, 1, i64::MAX),
+            None => c.int_of(&DIRECTIVE),
         };
-        let what = c.text("what", true, 2000);
-        let due_on = c.date("due_on", false, None);
+        let what = c.text_of(&WHAT);
+        let due_on = c.date_of(&DUE_ON);
         let (field, assignee) = read_assignee(&mut c, raw);
         let mut errors = std::mem::take(&mut c.errors);
         let Some(directive_id) = directive_id else {

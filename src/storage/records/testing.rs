@@ -9,9 +9,26 @@ use sqlx::{PgConnection, PgPool};
 use super::{Stored, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::AppError;
+use crate::domain::fields::{AREA_NAME, COUNT_MAX, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::TestMethod;
+
+/// A round is of a commune or a district (not of the city).
+const AREA: Spec = Spec::area("area_code", "testing.area").required();
+const TESTED_ON: Spec = Spec::past_date("tested_on", "testing.tested_on").required();
+const TARGET: Spec = Spec::text("target", "testing.target", NAME_MAX).required();
+const METHOD: Spec = Spec::choice(
+    "method",
+    "testing.method",
+    TestMethod::VALUES,
+    TestMethod::PREFIX,
+)
+.required();
+const SAMPLES: Spec = Spec::int("samples", "testing.samples", 1, COUNT_MAX).required();
+const RESULTS: Spec = Spec::count("results", "testing.results").always();
+const RESULTS_ON: Spec = Spec::past_date("results_on", "testing.results_on");
+const POSITIVES: Spec = Spec::count("positives", "testing.positives").always();
 
 /// A testing round.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -55,6 +72,19 @@ impl Stored for TestingRow {
     type Filter = ();
     const KIND: RecordKind = RecordKind::TestingRound;
     const ENTITY: &'static str = "testing_round";
+    const FIELDS: Table = &[
+        AREA,
+        DISTRICT_CODE,
+        AREA_NAME,
+        TESTED_ON,
+        TARGET,
+        METHOD,
+        SAMPLES,
+        RESULTS,
+        RESULTS_ON,
+        POSITIVES,
+        NOTE,
+    ];
 
     row_accessors!(serialize);
 
@@ -91,18 +121,14 @@ impl Stored for TestingRow {
         _existing: Option<&Self>,
     ) -> Result<TestingValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code("area_code");
-        let tested_on = c.date("tested_on", true, Some(today));
-        let target = c.text("target", true, 200);
-        let method = c.choice::<TestMethod>("method", true);
-        let samples = c.int("samples", true, 1, 10_000_000).map(|n| n as i32);
-        let results = c
-            .int("results", false, 0, 10_000_000)
-            .map_or(0, |n| n as i32);
-        let results_on = c.date("results_on", false, Some(today));
-        let positives = c
-            .int("positives", false, 0, 10_000_000)
-            .map_or(0, |n| n as i32);
+        let code = c.code_of(&AREA);
+        let tested_on = c.date_of(&TESTED_ON);
+        let target = c.text_of(&TARGET);
+        let method = c.choice_of::<TestMethod>(&METHOD);
+        let samples = c.int_of(&SAMPLES).map(|n| n as i32);
+        let results = c.int_of(&RESULTS).map_or(0, |n| n as i32);
+        let results_on = c.date_of(&RESULTS_ON);
+        let positives = c.int_of(&POSITIVES).map_or(0, |n| n as i32);
         if samples.is_some_and(|s| results > s) {
             c.fail("results", "err.results_over_samples");
         }
@@ -117,7 +143,7 @@ impl Stored for TestingRow {
         {
             c.fail("results_on", "err.date_order");
         }
-        let note = c.opt_text("note", 1000);
+        let note = c.opt_text_of(&NOTE);
         let mut errors = std::mem::take(&mut c.errors);
         let area =
             writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;

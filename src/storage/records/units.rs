@@ -9,13 +9,23 @@ use sqlx::{PgConnection, PgPool};
 
 use super::{Stored, placed_at};
 use crate::domain::area::{AreaRef, Level};
-use crate::domain::body::usual_units;
 use crate::domain::error::AppError;
+use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Paging, Raw, Vocab};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::UnitKind;
 use crate::storage::ResultExt;
 use crate::storage::areas::area_ref;
+
+/// Where a department belongs; it does not move once made.
+pub const UNIT_AREA: Spec = Spec {
+    label: "units.area",
+    ..AREA
+};
+const KIND: Spec =
+    Spec::choice("kind", "units.kind", UnitKind::VALUES, UnitKind::PREFIX).required();
+const NAME: Spec = Spec::text("name", "units.name", NAME_MAX).required();
+const ACTIVE: Spec = Spec::boolean("active", "units.active").always();
 
 /// A department of an area.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -65,6 +75,7 @@ impl Stored for UnitRow {
     type Filter = UnitFilter;
     const KIND: RecordKind = RecordKind::Unit;
     const ENTITY: &'static str = "unit";
+    const FIELDS: Table = &[UNIT_AREA, AREA_NAME, KIND, NAME, ACTIVE];
 
     row_accessors!(serialize);
 
@@ -102,10 +113,10 @@ impl Stored for UnitRow {
         let mut c = Check::on(raw, today);
         let code = match existing {
             Some(u) => Some(u.area_code.clone()),
-            None => c.code("area_code"),
+            None => c.code_of(&UNIT_AREA),
         };
-        let kind = c.choice::<UnitKind>("kind", true);
-        let name = c.text("name", true, 200);
+        let kind = c.choice_of::<UnitKind>(&KIND);
+        let name = c.text_of(&NAME);
         let active = match raw.get("active") {
             "" | "true" | "1" | "on" => true,
             "false" | "0" => false,
@@ -211,38 +222,6 @@ impl Stored for UnitRow {
     }
 }
 
-/// Gives each new area (code, name, level) the usual departments, in one
-/// statement; the caller's audit row of each area lists them.
-pub async fn seed_usual(
-    conn: &mut PgConnection,
-    now: DateTime<Utc>,
-    areas: &[(String, String, Level)],
-) -> Result<u64, AppError> {
-    let (mut codes, mut kinds, mut names) = (Vec::new(), Vec::new(), Vec::new());
-    for (code, name, level) in areas {
-        for (kind, unit) in usual_units(name, *level) {
-            codes.push(code.clone());
-            kinds.push(kind.as_str().to_string());
-            names.push(unit);
-        }
-    }
-    if codes.is_empty() {
-        return Ok(0);
-    }
-    let done = sqlx::query!(
-        "insert into units (area_code, kind, name, created_at, updated_at)
-         select c, k, n, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as x(c, k, n)
-         on conflict (area_code, name) do nothing",
-        &codes,
-        &kinds,
-        &names,
-        now as _
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
-}
-
 /// Gives the usual departments to every area that has none yet (a tree
 /// loaded before departments were kept), with one audit row for the lot.
 pub async fn seed_where_none(
@@ -260,7 +239,7 @@ pub async fn seed_where_none(
         .into_iter()
         .filter_map(|r| Some((r.code, r.name, Level::parse(&r.level)?)))
         .collect();
-    let n = seed_usual(conn, now, &areas).await?;
+    let n = crate::storage::areas::seed_usual(conn, now, &areas).await?;
     if n > 0 {
         let entry = crate::storage::audit::Entry {
             area_code: None,

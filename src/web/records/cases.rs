@@ -16,7 +16,7 @@ use super::record::{self, Extras, Record, Viewer, load_for_edit};
 use super::{EmbeddedForm, label, saved};
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Check, Field, FormBuilder, Raw};
+use crate::domain::forms::{Check, Field, FormBuilder, Raw, Vocab};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
@@ -42,25 +42,15 @@ pub fn api_router() -> Router<AppState> {
     record::api::<CaseRow>()
 }
 
-/// The columns of the import template and of every export, in order.
-pub const CSV_COLUMNS: [&str; 14] = [
-    "commune_code",
-    "case_code",
-    "detected_on",
-    "detected_in",
-    "status",
-    "status_on",
-    "treated_at",
-    "cluster_id",
-    "village",
-    "sex",
-    "birth_year",
-    "full_name",
-    "phone",
-    "address",
-];
-/// Shown only to those who may read personal details (DESIGN §3).
-const PERSONAL: [&str; 3] = ["full_name", "phone", "address"];
+/// The columns of the import template, in order: what a case takes, from
+/// its table.
+pub static CSV_COLUMNS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    CaseRow::FIELDS
+        .iter()
+        .filter(|f| f.writable && f.exported)
+        .map(|f| f.name)
+        .collect()
+});
 
 impl Record for CaseRow {
     const PAGES: &'static str = "/cases";
@@ -69,7 +59,7 @@ impl Record for CaseRow {
     const NEW_TITLE: &'static str = "cases.new";
     const EDIT_TITLE: &'static str = "cases.edit";
     const EXPORT_NAME: &'static str = "ca-benh";
-    const EXPORT_COLUMNS: &'static [&'static str] = &CSV_COLUMNS;
+    const EXPORT_ID: bool = false;
 
     async fn fields(
         db: &PgPool,
@@ -91,26 +81,21 @@ impl Record for CaseRow {
                 .into_iter()
                 .map(|(id, name, commune)| (id.to_string(), format!("{name} ({commune})"))),
         );
-        let mut fb = FormBuilder::new(v.lang, raw, errors);
-        fb.hidden("version")
-            .select("commune_code", "rec.commune", communes, true)
-            .text("case_code", "cases.case_code", true, 30)
-            .date("detected_on", "cases.detected_on", true)
-            .choice::<DetectedIn>("detected_in", "cases.detected_in", true, true)
-            .choice::<CaseStatus>("status", "cases.status", true, false)
-            .date("status_on", "cases.status_on", false)
-            .choice::<TreatedAt>("treated_at", "cases.treated_at", false, true)
-            .select("cluster_id", "cases.cluster", clusters, false)
-            .text("village", "cases.village", false, 100)
-            .choice::<Sex>("sex", "cases.sex", false, true)
-            .number("birth_year", "cases.birth_year", false);
-        if v.personal {
-            fb.text("full_name", "cases.full_name", false, 100)
-                .hint("cases.personal_hint")
-                .tel("phone", "cases.phone", 20)
-                .text("address", "cases.address", false, 200);
-        }
-        Ok(fb.build())
+        // Where a case was found is asked, not assumed: the choice starts blank.
+        let mut detected_in = vec![(String::new(), "—".to_string())];
+        detected_in.extend(
+            DetectedIn::ALL
+                .iter()
+                .map(|d| (d.as_str().to_string(), v.lang.t(d.label_key()).to_string())),
+        );
+        let options = vec![
+            ("commune_code", communes),
+            ("cluster_id", clusters),
+            ("detected_in", detected_in),
+        ];
+        Ok(FormBuilder::new(v.lang, raw, errors)
+            .specs(CaseRow::FIELDS, v.personal, options)
+            .build())
     }
 
     const KEEP_FOR_NEXT: &'static [&'static str] = &[
@@ -139,36 +124,6 @@ impl Record for CaseRow {
         raw.set("status", "treating");
         raw.set("detected_on", today.to_string());
         raw
-    }
-
-    fn to_raw(&self, v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("commune_code", &self.commune_code);
-        r.set("case_code", &self.case_code);
-        r.set("detected_on", self.detected_on.to_string());
-        r.set("detected_in", &self.detected_in);
-        r.set("status", &self.status);
-        r.set("status_on", self.status_on.to_string());
-        r.set("treated_at", self.treated_at.clone().unwrap_or_default());
-        r.set(
-            "cluster_id",
-            self.cluster_id.map(|i| i.to_string()).unwrap_or_default(),
-        );
-        r.set("village", &self.village);
-        r.set("sex", self.sex.clone().unwrap_or_default());
-        if v.personal {
-            r.set(
-                "birth_year",
-                self.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-            );
-            r.set("full_name", &self.full_name);
-            r.set("phone", &self.phone);
-            r.set("address", &self.address);
-        } else {
-            r.set("age_band", self.age_band().unwrap_or_default());
-        }
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -228,19 +183,6 @@ impl Record for CaseRow {
 
     fn muted(&self) -> bool {
         self.voided_at.is_some()
-    }
-
-    /// Personal columns only for those who may read them; the others get
-    /// an age band where the year of birth stands.
-    fn export_headers(v: Viewer<'_>) -> Vec<&'static str> {
-        CSV_COLUMNS
-            .into_iter()
-            .filter(|c| v.personal || !PERSONAL.contains(c))
-            .map(|c| match c {
-                "birth_year" if !v.personal => "age_band",
-                c => c,
-            })
-            .collect()
     }
 
     fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {

@@ -23,8 +23,8 @@ use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::Stored;
 use crate::storage::records::checkpoints::{CheckpointRow, check_report, insert_report, reports};
-use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
+use crate::web::json::ApiJson;
 use crate::web::page::Page;
 
 /// The checkpoint pages, with shift reports.
@@ -57,16 +57,6 @@ impl Record for CheckpointRow {
     const NEW_TITLE: &'static str = "checkpoints.new";
     const EDIT_TITLE: &'static str = "checkpoints.edit";
     const EXPORT_NAME: &'static str = "chot-kiem-soat";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "area_code",
-        "name",
-        "kind",
-        "staffed_by",
-        "status",
-        "status_on",
-        "violations_today",
-    ];
 
     async fn fields(
         _db: &PgPool,
@@ -76,13 +66,7 @@ impl Record for CheckpointRow {
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .text("area_code", "rec.area", true, 5)
-            .text("name", "checkpoints.name", true, 200)
-            .choice::<CheckpointKind>("kind", "checkpoints.kind", true, false)
-            .choice::<StaffedBy>("staffed_by", "checkpoints.staffed_by", true, false)
-            .choice::<CheckpointStatus>("status", "checkpoints.status", true, false)
-            .date("status_on", "checkpoints.status_on", false)
+            .specs(Self::FIELDS, v.personal, vec![])
             .build())
     }
 
@@ -98,19 +82,6 @@ impl Record for CheckpointRow {
         };
         raw.set("kind", kind);
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("name", &self.name);
-        r.set("kind", &self.kind);
-        r.set("staffed_by", &self.staffed_by);
-        r.set("status", &self.status);
-        r.set("status_on", self.status_on.to_string());
-        r.set("violations_today", self.violations_today.to_string());
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {

@@ -12,6 +12,7 @@ use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::CaseStatus;
 use crate::state::AppState;
+use crate::storage::records::Stored;
 use crate::storage::records::clusters::{ClusterRow, cases_of};
 use crate::storage::records::{placed_at, writable_communes};
 
@@ -22,15 +23,6 @@ impl Record for ClusterRow {
     const NEW_TITLE: &'static str = "clusters.new";
     const EDIT_TITLE: &'static str = "clusters.edit";
     const EXPORT_NAME: &'static str = "chum-ca-benh";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "commune_code",
-        "name",
-        "opened_on",
-        "closed_on",
-        "cases",
-        "note",
-    ];
 
     async fn fields(
         db: &PgPool,
@@ -44,12 +36,7 @@ impl Record for ClusterRow {
             communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
         }
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .select("commune_code", "rec.commune", communes, true)
-            .text("name", "clusters.name", true, 200)
-            .date("opened_on", "clusters.opened_on", true)
-            .date("closed_on", "clusters.closed_on", false)
-            .textarea("note", "clusters.note", 1000)
+            .specs(Self::FIELDS, v.personal, vec![("commune_code", communes)])
             .build())
     }
 
@@ -58,21 +45,6 @@ impl Record for ClusterRow {
         raw.set("opened_on", today.to_string());
         raw.set("commune_code", user.area.code.clone());
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("commune_code", &self.commune_code);
-        r.set("name", &self.name);
-        r.set("opened_on", self.opened_on.to_string());
-        r.set(
-            "closed_on",
-            self.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("note", &self.note);
-        r.set("cases", self.cases.to_string());
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {

@@ -422,7 +422,7 @@ async fn api_put(
     user: CurrentUser,
     Path((commune, date)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
-    crate::web::api::ApiJson(body): crate::web::api::ApiJson<serde_json::Value>,
+    crate::web::json::ApiJson(body): crate::web::json::ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<DayRow>), AppError> {
     let (area, day) = target(&state, &user, &commune, &date).await?;
     let raw = Raw::from_json(body)?;

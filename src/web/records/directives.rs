@@ -23,19 +23,22 @@ use super::{EmbeddedForm, Section, TreeNode, columns, label, opt_date, saved};
 use crate::domain::area::AreaRef;
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::Spec;
 use crate::domain::forms::{Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
-use crate::domain::vocab::{Body, DirectiveKind, ReportStatus};
+use crate::domain::vocab::{DirectiveKind, ReportStatus};
 use crate::state::AppState;
 use crate::storage::areas::area_refs;
 use crate::storage::records::Stored;
 use crate::storage::records::directives::{
-    DirectiveRow, TargetRow, cascade, citations, root_of, save_report,
+    BODY, BODY_UNIT, CITED, DUE_ON, DirectiveRow, EFFECTIVE_FROM, EFFECTIVE_TO, IMPLEMENTS,
+    ISSUED_ON, ISSUER, KIND, NUMBER, SUMMARY, TARGET_CODES, TITLE, TargetRow, cascade, citations,
+    root_of, save_report,
 };
 use crate::storage::records::tasks::tasks_of;
-use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
+use crate::web::json::ApiJson;
 use crate::web::page::Page;
 
 /// The directive pages, with reports.
@@ -285,22 +288,6 @@ impl Record for DirectiveRow {
     const NEW_TITLE: &'static str = "directives.new";
     const EDIT_TITLE: &'static str = "directives.edit";
     const EXPORT_NAME: &'static str = "van-ban";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "issuer_code",
-        "number",
-        "kind",
-        "title",
-        "issued_on",
-        "due_on",
-        "implements_id",
-        "body",
-        "body_unit_id",
-        "cited_ids",
-        "targets",
-        "done",
-        "overdue",
-    ];
 
     async fn fields(
         _db: &PgPool,
@@ -312,28 +299,26 @@ impl Record for DirectiveRow {
         let new = existing.is_none();
         let mut fb = FormBuilder::new(v.lang, raw, errors);
         fb.hidden("version");
-        if new {
-            fb.text("issuer_code", "directives.issuer", true, 5);
-        }
-        fb.choice::<Body>("body", "directives.body", true, false)
-            .number("body_unit_id", "directives.body_unit", false)
-            .hint("directives.body_unit_hint");
-        fb.text("number", "directives.number", true, 60)
-            .choice::<DirectiveKind>("kind", "directives.kind", true, false)
-            .text("title", "directives.title_field", true, 300)
-            .textarea("summary", "directives.summary", 4000)
-            .date("issued_on", "directives.issued_on", true)
-            .date("effective_from", "directives.effective_from", false)
-            .date("effective_to", "directives.effective_to", false)
-            .date("due_on", "directives.due_on", false);
-        if new {
-            fb.text("target_codes", "directives.targets", false, 4000)
-                .hint("directives.targets_hint")
-                .number("implements_id", "directives.implements", false);
-        }
-        fb.text("cited_ids", "directives.cites", false, 400)
-            .hint("directives.cites_hint");
-        Ok(fb.build())
+        // Who issued it, where it goes and what it implements are fixed
+        // once issued; the body leads the form, as it heads the paper.
+        let mut order = vec![&ISSUER, &BODY, &BODY_UNIT, &NUMBER, &KIND, &TITLE];
+        order.extend([
+            &SUMMARY,
+            &ISSUED_ON,
+            &EFFECTIVE_FROM,
+            &EFFECTIVE_TO,
+            &DUE_ON,
+        ]);
+        order.extend([&TARGET_CODES, &IMPLEMENTS, &CITED]);
+        let fixed = [ISSUER.name, TARGET_CODES.name, IMPLEMENTS.name];
+        let table: Vec<Spec> = order
+            .into_iter()
+            .filter(|f| new || !fixed.contains(&f.name))
+            .copied()
+            .collect();
+        Ok(FormBuilder::new(v.lang, raw, errors)
+            .specs(&table, v.personal, vec![])
+            .build())
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
@@ -343,44 +328,6 @@ impl Record for DirectiveRow {
         raw.set("kind", "directive");
         raw.set("body", "people_committee");
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        let mut r = Raw::default();
-        r.set("issuer_code", &self.issuer_code);
-        r.set("number", &self.number);
-        r.set("kind", &self.kind);
-        r.set("title", &self.title);
-        r.set("summary", &self.summary);
-        r.set("issued_on", self.issued_on.to_string());
-        r.set("effective_from", day(self.effective_from));
-        r.set("effective_to", day(self.effective_to));
-        r.set("due_on", day(self.due_on));
-        r.set(
-            "implements_id",
-            self.implements_id
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
-        );
-        r.set("body", &self.body);
-        r.set(
-            "body_unit_id",
-            self.body_unit_id.map(|i| i.to_string()).unwrap_or_default(),
-        );
-        r.set(
-            "cited_ids",
-            self.cited_ids
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        r.set("targets", self.targets.to_string());
-        r.set("done", self.done.to_string());
-        r.set("overdue", self.overdue.to_string());
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {

@@ -3,7 +3,7 @@
 //!
 //! A list's export is read from the database in chunks of
 //! [`Paging::EXPORT_CHUNK`] rows, each starting after the last row of the
-//! one before (keyset, for records with a [`Stored::cursor`]; by OFFSET for
+//! one before (keyset, for records with a cursor; by OFFSET for
 //! the short lists of the others), up to [`Paging::EXPORT_ROWS`]. A CSV is
 //! written to the response chunk by chunk as the client takes it, so the
 //! server holds one chunk at a time and a database connection only while
@@ -16,18 +16,11 @@ use std::io::Write;
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use futures_util::StreamExt as _;
-use sqlx::PgPool;
 use tokio::sync::mpsc;
 
-use super::record::{Record, Viewer};
-use crate::domain::area::AreaRef;
 use crate::domain::error::AppError;
-use crate::domain::forms::{Paging, Raw};
-use crate::domain::i18n::Lang;
-use crate::domain::policy::CurrentUser;
-use crate::storage::records::Stored;
+use crate::domain::forms::Raw;
 
 /// A file format for export.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,102 +65,23 @@ pub fn respond(
 const CSV_TYPE: &str = "text/csv; charset=utf-8";
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The rows of a list's export, read chunk by chunk: the list's own query
-/// (its area, filters and order) over a reader's view of the records.
-pub struct Rows<R: Record> {
-    db: PgPool,
-    today: NaiveDate,
-    area: AreaRef,
-    filter: R::Filter,
-    user: CurrentUser,
-    lang: Lang,
-    personal: bool,
-    /// Where the next chunk starts.
-    next: Paging,
-    /// Rows still allowed under [`Paging::EXPORT_ROWS`].
-    left: i64,
-    done: bool,
-}
-
-impl<R: Record> Rows<R> {
-    /// The rows `v` may export of the list of `area` with `filter`.
-    pub fn new(
-        db: PgPool,
-        today: NaiveDate,
-        area: AreaRef,
-        filter: R::Filter,
-        v: Viewer<'_>,
-    ) -> Self {
-        Self {
-            db,
-            today,
-            area,
-            filter,
-            user: v.user.clone(),
-            lang: v.lang,
-            personal: v.personal,
-            next: Paging::first(Paging::EXPORT_CHUNK),
-            left: Paging::EXPORT_ROWS,
-            done: false,
-        }
-    }
-
-    fn viewer(&self) -> Viewer<'_> {
-        Viewer {
-            user: &self.user,
-            lang: self.lang,
-            personal: self.personal,
-            today: Some(self.today),
-        }
-    }
-
+/// What an export reads, chunk by chunk: its column names, then rows until
+/// `None` (a list's records, see `record::Rows`).
+pub trait Chunks: Send + 'static {
     /// The export's column names.
-    pub fn headers(&self) -> Vec<&'static str> {
-        R::export_headers(self.viewer())
-    }
-
+    fn headers(&self) -> Vec<&'static str>;
     /// The next chunk of rows as exported; `None` after the last.
-    pub async fn chunk(&mut self) -> Result<Option<Vec<Vec<String>>>, AppError> {
-        if self.done || self.left <= 0 {
-            return Ok(None);
-        }
-        let mut paging = self.next.clone();
-        paging.limit = paging.limit.min(self.left);
-        paging.count = false;
-        let limit = paging.limit;
-        let (rows, _) = match R::query(&self.db, self.today, &self.area, &self.filter, paging).await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
-        };
-        self.left -= rows.len() as i64;
-        if (rows.len() as i64) < limit {
-            self.done = true;
-        } else {
-            match rows.last().and_then(Stored::cursor) {
-                Some(c) => self.next.after = Some(c),
-                None => self.next.offset += rows.len() as i64,
-            }
-        }
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let v = self.viewer();
-        Ok(Some(rows.iter().map(|r| r.export_row(v)).collect()))
-    }
+    fn chunk(&mut self) -> impl Future<Output = Result<Option<Vec<Vec<String>>>, AppError>> + Send;
 }
 
 /// A list's export as a download named `name.csv` / `name.xlsx`, streamed.
 /// The first chunk is read before answering, so a failure to read the list
 /// is an error page; a failure after that cuts the download short (the
 /// client sees an incomplete transfer, never a complete-looking file).
-pub async fn stream<R: Record>(
+pub async fn stream<C: Chunks>(
     format: Format,
     name: &str,
-    mut rows: Rows<R>,
+    mut rows: C,
 ) -> Result<Response, AppError> {
     let headers = rows.headers();
     let first = rows.chunk().await?;
@@ -219,10 +133,10 @@ pub async fn stream<R: Record>(
 /// Fills a constant-memory sheet with `first` and the chunks after it,
 /// then zips it into `out`, the body of the answer. A failure is logged
 /// and cuts the transfer.
-async fn xlsx<R: Record>(
+async fn xlsx<C: Chunks>(
     headers: Vec<&'static str>,
     first: Option<Vec<Vec<String>>>,
-    mut rows: Rows<R>,
+    mut rows: C,
     out: mpsc::Sender<std::io::Result<Bytes>>,
 ) {
     let (tx, rx) = mpsc::channel::<Vec<Vec<String>>>(2);

@@ -14,8 +14,10 @@ use crate::domain::vocab::Verdict;
 use crate::state::AppState;
 use crate::storage::records::Stored;
 use crate::storage::records::directives::DirectiveRow;
-use crate::storage::records::inspections::InspectionRow;
-use crate::storage::records::tasks::assignable;
+use crate::storage::records::inspections::{
+    FINDINGS, FOLLOW_UP_DUE, InspectionRow, TEAM, VERDICT, VISITED_ON,
+};
+use crate::storage::records::tasks::{DIRECTIVE, assignable};
 
 impl Record for InspectionRow {
     const PAGES: &'static str = "/inspections";
@@ -24,17 +26,6 @@ impl Record for InspectionRow {
     const NEW_TITLE: &'static str = "inspections.new";
     const EDIT_TITLE: &'static str = "inspections.edit";
     const EXPORT_NAME: &'static str = "kiem-tra";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "directive_id",
-        "unit_name",
-        "team",
-        "visited_on",
-        "findings",
-        "verdict",
-        "follow_up_due",
-        "task_id",
-    ];
 
     async fn fields(
         db: &PgPool,
@@ -51,7 +42,7 @@ impl Record for InspectionRow {
         let mut fb = FormBuilder::new(v.lang, raw, errors);
         fb.hidden("version");
         if existing.is_none() {
-            fb.number("directive_id", "tasks.directive_id", true);
+            fb.spec(&DIRECTIVE, None);
         }
         match directive {
             Some(d) => {
@@ -63,12 +54,9 @@ impl Record for InspectionRow {
                 fb.text("assignee", "inspections.unit", true, 40);
             }
         }
-        fb.text("team", "inspections.team", true, 200)
-            .date("visited_on", "inspections.visited_on", true)
-            .textarea("findings", "inspections.findings", 4000)
-            .choice::<Verdict>("verdict", "inspections.verdict", true, false)
-            .date("follow_up_due", "inspections.follow_up_due", false)
-            .hint("inspections.follow_up_hint");
+        for f in [&TEAM, &VISITED_ON, &FINDINGS, &VERDICT, &FOLLOW_UP_DUE] {
+            fb.spec(f, None);
+        }
         Ok(fb.build())
     }
 
@@ -79,9 +67,9 @@ impl Record for InspectionRow {
         raw
     }
 
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("directive_id", self.directive_id.to_string());
+    fn to_raw(&self, v: Viewer<'_>) -> Raw {
+        let mut r = Raw::of_answer(Self::FIELDS, &self.to_json(v));
+        // The form names the unit in one select ("a:CODE", "u:ID").
         r.set(
             "assignee",
             match (&self.area_code, self.unit_id) {
@@ -90,22 +78,6 @@ impl Record for InspectionRow {
                 (None, None) => String::new(),
             },
         );
-        r.set("unit_name", &self.unit_name);
-        r.set("team", &self.team);
-        r.set("visited_on", self.visited_on.to_string());
-        r.set("findings", &self.findings);
-        r.set("verdict", &self.verdict);
-        r.set(
-            "follow_up_due",
-            self.follow_up_due
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        );
-        r.set(
-            "task_id",
-            self.task_id.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("version", self.version.to_string());
         r
     }
 

@@ -12,13 +12,13 @@ pub mod openapi;
 pub mod operations;
 pub mod paste;
 pub mod record;
+pub mod routes;
 pub mod sites;
 pub mod tasks;
 pub mod units;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use sqlx::PgPool;
 
 use crate::domain::area::AreaRef;
@@ -26,55 +26,9 @@ use crate::domain::area::fold;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Cursor, Paging};
 use crate::domain::forms::{Field, Raw};
-use crate::state::AppState;
 use crate::storage::areas::{area_ref, named_areas};
-use crate::storage::records::clusters::ClusterRow;
-use crate::storage::records::hotlines::{DutyRow, HotlineRow};
-use crate::storage::records::inspections::InspectionRow;
-use crate::storage::records::lockdowns::LockdownRow;
-use crate::storage::records::sites::SiteRow;
-use crate::storage::records::testing::TestingRow;
-use crate::storage::records::units::UnitRow;
 use crate::web::auth::{Action, CurrentUser};
 use crate::web::page::Page;
-
-/// Every record's pages.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(cases::router())
-        .merge(paste::router())
-        .merge(record::pages::<ClusterRow>())
-        .merge(record::pages::<SiteRow>())
-        .merge(record::pages::<LockdownRow>())
-        .merge(record::pages::<TestingRow>())
-        .merge(record::pages::<HotlineRow>())
-        .merge(record::pages::<DutyRow>())
-        .merge(checkpoints::router())
-        .merge(directives::router())
-        .merge(tasks::router())
-        .merge(record::pages::<UnitRow>())
-        .merge(record::pages::<InspectionRow>())
-        .merge(daily::router())
-}
-
-/// Every record's API routes.
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .merge(cases::api_router())
-        .merge(record::api::<ClusterRow>())
-        .merge(record::api::<SiteRow>())
-        .merge(record::api::<LockdownRow>())
-        .merge(record::api::<TestingRow>())
-        .merge(record::api::<HotlineRow>())
-        .merge(record::api::<DutyRow>())
-        .merge(checkpoints::api_router())
-        .merge(directives::api_router())
-        .merge(tasks::api_router())
-        .merge(record::api::<UnitRow>())
-        .merge(record::api::<InspectionRow>())
-        .merge(daily::api_router())
-        .merge(openapi::router())
-}
 
 /// The area a list is about: `?area=` if given (and readable), else the
 /// user's own. `area` is a code or a name, accents optional ("tu hiep"
@@ -181,8 +135,8 @@ impl ListPage {
             .map(|(k, v)| {
                 format!(
                     "{}={}",
-                    crate::web::page::url_encode(k),
-                    crate::web::page::url_encode(v)
+                    crate::web::error::url_encode(k),
+                    crate::web::error::url_encode(v)
                 )
             })
             .collect::<Vec<_>>()

@@ -1,14 +1,33 @@
 //! `GET /api/v1/openapi.json`: the API described for other systems.
 
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
+use crate::domain::fields::{Kind, Shown, Spec, Table};
+use crate::domain::forms::{EARLIEST_DATE, latest_date};
 use crate::state::AppState;
+use crate::storage::records::Stored;
+use crate::storage::records::cases::CaseRow;
+use crate::storage::records::checkpoints::CheckpointRow;
+use crate::storage::records::clusters::ClusterRow;
+use crate::storage::records::directives::DirectiveRow;
+use crate::storage::records::hotlines::{DutyRow, HotlineRow};
+use crate::storage::records::inspections::InspectionRow;
+use crate::storage::records::lockdowns::LockdownRow;
+use crate::storage::records::sites::SiteRow;
+use crate::storage::records::tasks::TaskRow;
+use crate::storage::records::testing::TestingRow;
+use crate::storage::records::units::UnitRow;
 
 /// `GET /openapi.json` (nested under `/api/v1`).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/openapi.json", get(|| async { Json(document()) }))
+    Router::new().route(
+        "/openapi.json",
+        get(|State(state): State<AppState>| async move { Json(document(state.clock.today())) }),
+    )
 }
 
 fn s(t: &str) -> Value {
@@ -89,13 +108,28 @@ fn param_schema(name: &str) -> Value {
 /// An area's statistics-office code.
 const AREA_CODE: &str = "^[0-9]{2,5}$";
 
+/// A phone number as the check takes it.
+static PHONE: std::sync::LazyLock<Value> = std::sync::LazyLock::new(
+    || json!({ "type": "string", "pattern": "^[+]?[0-9]{3}[0-9 .]{0,16}$", "example": "0243 825 1234" }),
+);
+
 fn code() -> Value {
     json!({ "type": "string", "pattern": AREA_CODE })
 }
 
-/// A text field of at most `max` characters; `required` ones may not be blank.
+/// Characters no text takes: control characters but tab and line breaks,
+/// and the bidirectional overrides that make text read as another.
+const NOT_TEXT: &str = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069";
+
+/// A text field of at most `max` characters, as the check takes it: no
+/// control or bidirectional characters; with `min` > 0, not blank.
 fn text(min: usize, max: usize) -> Value {
-    json!({ "type": "string", "minLength": min, "maxLength": max, "pattern": if min > 0 { "\\S" } else { "" } })
+    let pattern = if min > 0 {
+        format!("^[^{NOT_TEXT}]*[^\\s{NOT_TEXT}][^{NOT_TEXT}]*$")
+    } else {
+        format!("^[^{NOT_TEXT}]*$")
+    };
+    json!({ "type": "string", "minLength": min, "maxLength": max, "pattern": pattern })
 }
 
 /// A count: zero or more.
@@ -188,6 +222,102 @@ fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
+/// A date's schema: the day as `YYYY-MM-DD`, within the window the checks
+/// take (from 2019 to a year after today; not after today for a date that
+/// must have happened). The pattern admits years the window holds whole
+/// and days every month has, so what it admits is always taken.
+fn window_date(today: NaiveDate, past: bool) -> Value {
+    let last_year = if past { today.year() - 1 } else { today.year() };
+    let years: Vec<String> = (EARLIEST_DATE.year()..=last_year.max(EARLIEST_DATE.year()))
+        .map(|y| y.to_string())
+        .collect();
+    let latest = if past { today } else { latest_date(today) };
+    json!({ "type": "string", "format": "date",
+            "pattern": format!("^({})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$", years.join("|")),
+            "description": format!("From {} to {}", EARLIEST_DATE, latest) })
+}
+
+/// What a field takes in a request, with the limits its check enforces.
+fn input_schema(f: &Spec, today: NaiveDate) -> Value {
+    let mut v = match f.kind {
+        Kind::Text { max, .. } if f.required => text(1, max),
+        Kind::Text { max, .. } => text(0, max),
+        Kind::Int { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Kind::Ref => json!({ "type": "integer", "minimum": 1, "maximum": i64::MAX }),
+        Kind::Date { past } => window_date(today, past),
+        Kind::Choice { values, .. } => en(values),
+        Kind::Phone if f.required => PHONE.clone(),
+        Kind::Phone => json!({ "type": "string", "pattern": "^([+]?[0-9]{3}[0-9 .]{0,16})?$" }),
+        Kind::Area { commune: true } => json!({ "type": "string", "pattern": "^[0-9]{5}$" }),
+        Kind::Area { commune: false } => code(),
+        Kind::Bool => s("boolean"),
+        Kind::Areas { max } => json!({ "type": "array", "items": code(), "maxItems": max }),
+        Kind::Refs { max } => {
+            json!({ "type": "array", "items": { "type": "integer", "minimum": 1 }, "maxItems": max })
+        }
+    };
+    if let Some(re) = f.pattern {
+        v["pattern"] = re.into();
+    }
+    if !f.required && !matches!(f.kind, Kind::Text { .. } | Kind::Phone) {
+        // Null is taken as "not given".
+        v["nullable"] = true.into();
+    }
+    v
+}
+
+/// How a field is answered: its type, null where it may be left empty.
+fn answer_schema(f: &Spec) -> Value {
+    let mut v = match f.kind {
+        Kind::Text { .. } | Kind::Phone | Kind::Area { .. } => s("string"),
+        Kind::Int { .. } | Kind::Ref => s("integer"),
+        Kind::Date { .. } => date(),
+        Kind::Choice { values, .. } => en(values),
+        Kind::Bool => s("boolean"),
+        Kind::Areas { .. } => json!({ "type": "array", "items": s("string") }),
+        Kind::Refs { .. } => json!({ "type": "array", "items": s("integer") }),
+    };
+    if f.nullable() {
+        v["nullable"] = true.into();
+    }
+    v
+}
+
+/// A record's request body as its table says: every writable field, the
+/// version an edit carries, and which a new record must have.
+fn request_of(table: Table, today: NaiveDate) -> (Vec<&'static str>, Value) {
+    let mut props = serde_json::Map::new();
+    for f in table.iter().filter(|f| f.writable) {
+        props.insert(f.name.into(), input_schema(f, today));
+    }
+    props.insert(
+        "version".into(),
+        json!({ "type": "integer", "minimum": 1, "maximum": i32::MAX }),
+    );
+    let required = table
+        .iter()
+        .filter(|f| f.writable && f.required)
+        .map(|f| f.name)
+        .collect();
+    (required, Value::Object(props))
+}
+
+/// A record as the API answers it, from its table: `id`, `version` and
+/// every field; those always there for every reader are required.
+pub fn answer_of(table: Table) -> Value {
+    let mut props = serde_json::Map::new();
+    props.insert("id".into(), s("integer"));
+    props.insert("version".into(), s("integer"));
+    let mut required = vec!["id", "version"];
+    for f in table.iter().filter(|f| f.answered) {
+        props.insert(f.name.into(), answer_schema(f));
+        if f.always && f.shown == Shown::Always {
+            required.push(f.name);
+        }
+    }
+    answer(&required, Value::Object(props))
+}
+
 const LIST: &[&str] = &["area", "limit", "offset"];
 
 /// The parameters of a list paged by cursor as well (cases, sites, checkpoints).
@@ -198,68 +328,35 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key:header";
 
 /// What the API answers for each record, and the other shapes.
 fn schemas() -> Value {
-    let directive = json!({
-        "id": s("integer"), "version": s("integer"), "issuer_code": s("string"), "issuer_name": s("string"),
-        "number": s("string"), "kind": s("string"), "title": s("string"), "summary": s("string"),
-        "issued_on": date(), "effective_from": null_date(), "effective_to": null_date(), "due_on": null_date(),
-        "implements_id": opt("integer"), "targets": s("integer"), "done": s("integer"), "overdue": s("integer"),
-    });
+    let directive = answer_of(DirectiveRow::FIELDS);
     let mut cascade = directive.clone();
-    cascade["done_rate"] = s("number");
-    cascade["targets"] = json!({ "type": "array", "items": answer(
+    cascade["properties"]["done_rate"] = s("number");
+    cascade["properties"]["followed_by"] =
+        json!({ "type": "array", "items": reference("DirectiveCascade") });
+    cascade["properties"]["tasks"] = json!({ "type": "array", "items": reference("Task") });
+    cascade["properties"]["targets"] = json!({ "type": "array", "items": answer(
         &["area_code", "name", "implemented_by"],
         json!({ "area_code": s("string"), "name": s("string"), "status": opt("string"),
                 "note": s("string"), "reported_on": null_date(), "overdue": s("boolean"),
                 "implemented_by": { "type": "array", "items": reference("DirectiveCascade") },
                 "plan_targets": s("integer"), "plan_targets_done": s("integer") })) });
-    let directive_fields = [
-        "id",
-        "version",
-        "issuer_code",
-        "issuer_name",
-        "number",
-        "kind",
-        "title",
-        "summary",
-        "issued_on",
-    ];
+    // A cascade answers its targets as a list instead of their count.
+    cascade["required"] = cascade["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| !matches!(n.as_str(), Some("done" | "overdue")))
+        .cloned()
+        .collect();
     json!({
-        "Directive": answer(&[&directive_fields[..], &["targets", "done", "overdue"]].concat(), directive),
+        "Directive": directive,
         // One directive, with its targets and, under each target the reader
         // may read, the directives implementing it.
-        "DirectiveCascade": answer(&[&directive_fields[..], &["targets"]].concat(), cascade),
-        "Case": answer(
-            &["id", "version", "commune_code", "district_code", "case_code", "detected_on", "detected_in", "status", "status_on", "voided"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "commune_code": s("string"), "district_code": s("string"),
-                "case_code": s("string"), "detected_on": date(), "detected_in": s("string"), "status": s("string"),
-                "status_on": date(), "treated_at": opt("string"), "cluster_id": opt("integer"), "village": s("string"),
-                "sex": opt("string"), "voided": s("boolean"), "void_reason": opt("string"),
-                "birth_year": opt("integer"), "full_name": s("string"), "phone": s("string"), "address": s("string"),
-                "age_band": opt("string"),
-            })),
-        "Cluster": answer(
-            &["id", "version", "district_code", "commune_code", "commune_name", "name", "opened_on", "note", "cases"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "commune_code": s("string"),
-                "commune_name": s("string"), "name": s("string"), "opened_on": date(), "closed_on": null_date(),
-                "note": s("string"), "cases": s("integer"),
-            })),
-        "QuarantineSite": answer(
-            &["id", "version", "area_code", "area_name", "name", "kind", "run_by", "capacity", "occupancy", "status", "status_on"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
-                "name": s("string"), "kind": s("string"), "run_by": s("string"), "capacity": s("integer"),
-                "occupancy": s("integer"), "status": s("string"), "status_on": date(),
-                "treatment_tier": opt("integer"),
-            })),
-        "Checkpoint": answer(
-            &["id", "version", "area_code", "area_name", "name", "kind", "staffed_by", "status", "status_on", "violations_today"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
-                "name": s("string"), "kind": s("string"), "staffed_by": s("string"), "status": s("string"),
-                "status_on": date(), "violations_today": s("integer"),
-            })),
+        "DirectiveCascade": cascade,
+        "Case": answer_of(CaseRow::FIELDS),
+        "Cluster": answer_of(ClusterRow::FIELDS),
+        "QuarantineSite": answer_of(SiteRow::FIELDS),
+        "Checkpoint": answer_of(CheckpointRow::FIELDS),
         "DailyReport": answer(
             &["commune_code", "commune_name", "day", "reported", "new_f0"],
             json!({
@@ -281,65 +378,19 @@ fn schemas() -> Value {
         "Token": answer(
             &["token", "expires_at"],
             json!({ "token": s("string"), "expires_at": { "type": "string", "format": "date-time" } })),
-        "Lockdown": answer(
-            &["id", "version", "district_code", "commune_code", "commune_name", "name", "kind", "started_on", "people", "status"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "commune_code": s("string"),
-                "commune_name": s("string"), "name": s("string"), "kind": s("string"), "started_on": date(),
-                "households": opt("integer"), "people": s("integer"), "cluster_id": opt("integer"),
-                "cluster_name": opt("string"), "status": s("string"), "lifted_on": null_date(), "note": s("string"),
-            })),
-        "TestingRound": answer(
-            &["id", "version", "district_code", "area_code", "area_name", "tested_on", "target", "method", "samples", "results", "positives"],
-            json!({
-                "id": s("integer"), "version": s("integer"), "district_code": s("string"), "area_code": s("string"),
-                "area_name": s("string"), "tested_on": date(), "target": s("string"), "method": s("string"),
-                "samples": s("integer"), "results": s("integer"), "results_on": null_date(),
-                "positives": s("integer"), "note": s("string"),
-            })),
-        "Hotline": answer(
-            &["id", "version", "area_code", "area_name", "label", "phone"],
-            json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
-                    "label": s("string"), "phone": s("string") })),
-        "Duty": answer(
-            &["id", "version", "area_code", "area_name", "day", "name", "position", "phone"],
-            json!({ "id": s("integer"), "version": s("integer"), "area_code": s("string"), "area_name": s("string"),
-                    "day": date(), "name": s("string"), "position": s("string"), "phone": s("string") })),
-        "Task": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
-        "Inspection": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
-        "Unit": answer(&["id", "version"], json!({ "id": s("integer"), "version": s("integer") })),
+        "Lockdown": answer_of(LockdownRow::FIELDS),
+        "TestingRound": answer_of(TestingRow::FIELDS),
+        "Hotline": answer_of(HotlineRow::FIELDS),
+        "Duty": answer_of(DutyRow::FIELDS),
+        "Task": answer_of(TaskRow::FIELDS),
+        "Inspection": answer_of(InspectionRow::FIELDS),
+        "Unit": answer_of(UnitRow::FIELDS),
         "ShiftReport": answer(&["id", "checkpoint_id"], json!({ "id": s("integer"), "checkpoint_id": s("integer") })),
     })
 }
 
 /// The whole document.
-pub fn document() -> Value {
-    let case_props = json!({
-        "commune_code": code(), "case_code": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$", "example": "BN-TT-0001" }, "detected_on": date(),
-        "detected_in": en(&["community", "quarantine", "lockdown", "screening"]),
-        "status": en(&["treating", "recovered", "died", "transferred"]), "status_on": date(),
-        "treated_at": en(&["home", "commune_station", "tier1", "tier2", "tier3"]),
-        "cluster_id": { "type": "integer", "minimum": 1 }, "village": text(0, 200), "sex": en(&["m", "f"]),
-        "birth_year": { "type": "integer", "minimum": 1900, "maximum": 2021 },
-        "full_name": text(0, 200), "phone": text(0, 30), "address": text(0, 300), "version": { "type": "integer", "minimum": 1 },
-    });
-    let cluster_props = json!({"commune_code": code(), "name": text(1, 200), "opened_on": date(), "closed_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
-    let checkpoint_props = json!({"area_code": code(), "name": text(1, 200), "kind": en(&["city_gate", "district_border", "commune", "lane"]), "staffed_by": en(&["police", "militia", "community_team", "volunteers"]), "status": en(&["active", "stood_down"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 }});
-    let directive_props = json!({"issuer_code": code(), "number": text(1, 60), "kind": en(&["directive", "conclusion", "letter", "decision", "plan"]), "title": text(1, 300), "summary": text(0, 5000), "issued_on": date(), "effective_from": date(), "effective_to": date(), "due_on": date(), "target_codes": {"type": "array", "items": code(), "maxItems": 1000}, "implements_id": { "type": "integer", "minimum": 1 }, "body": en(&["people_committee", "party_committee", "command", "department"]), "body_unit_id": { "type": "integer", "minimum": 1 }, "cited_ids": {"type": "array", "items": { "type": "integer", "minimum": 1 }, "maxItems": 50}, "version": { "type": "integer", "minimum": 1 }});
-    let phone = json!({ "type": "string", "pattern": "^[+]?[0-9][0-9 .]{2,19}$", "example": "0243 825 1234" });
-    let lockdown_props = json!({"commune_code": code(), "name": text(1, 200), "kind": en(&["isolation_area", "lockdown_point"]), "started_on": date(), "households": count(), "people": count(), "cluster_id": { "type": "integer", "minimum": 1 }, "status": en(&["active", "lifted"]), "lifted_on": date(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
-    let testing_props = json!({"area_code": code(), "tested_on": date(), "target": text(1, 200), "method": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "samples": { "type": "integer", "minimum": 1, "maximum": 10_000_000 }, "results": count(), "results_on": date(), "positives": count(), "note": text(0, 1000), "version": { "type": "integer", "minimum": 1 }});
-    let hotline_props = json!({"area_code": code(), "label": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
-    let duty_props = json!({"area_code": code(), "day": date(), "name": text(1, 200), "position": text(1, 200), "phone": phone, "version": { "type": "integer", "minimum": 1 }});
-    let task_props = json!({"directive_id": { "type": "integer", "minimum": 1 }, "area_code": code(), "unit_id": { "type": "integer", "minimum": 1 }, "what": text(1, 2000), "due_on": date(), "version": { "type": "integer", "minimum": 1 }});
-    let inspection_props = json!({"directive_id": { "type": "integer", "minimum": 1 }, "area_code": code(), "unit_id": { "type": "integer", "minimum": 1 }, "team": text(1, 200), "visited_on": date(), "findings": text(1, 5000), "verdict": en(&["met", "not_met"]), "follow_up_due": date(), "version": { "type": "integer", "minimum": 1 }});
-    let unit_props = json!({"area_code": code(), "kind": en(&["health_office", "health_centre", "police", "military", "home_affairs", "culture_centre", "community_team", "other"]), "name": text(1, 200), "active": s("boolean"), "version": { "type": "integer", "minimum": 1 }});
-    let site_props = json!({
-        "area_code": code(), "name": text(1, 200), "kind": en(&["centralised", "treatment"]),
-        "treatment_tier": { "type": "integer", "minimum": 1, "maximum": 3 },
-        "run_by": en(&["city", "district", "commune", "military"]), "capacity": count(),
-        "occupancy": count(), "status": en(&["standby", "active", "closed"]), "status_on": date(), "version": { "type": "integer", "minimum": 1 },
-    });
+pub fn document(today: NaiveDate) -> Value {
     let day_props = json!({"f1_traced": count(), "f1_quarantined": count(), "tests": count(), "dose1": count(), "dose2": count(), "dose3": count(), "notes": text(0, 2000), "version": { "type": "integer", "minimum": 1 }});
     let mut token_op = op(
         "Issue a token",
@@ -387,11 +438,11 @@ pub fn document() -> Value {
     let record = |tag: &str,
                   name: &str,
                   create_summary: &str,
-                  required: &[&str],
-                  props: &Value,
+                  table: Table,
                   example: Value,
                   list_params: &[&str]|
      -> (Value, Value) {
+        let (required, props) = request_of(table, today);
         let plural = operation_id("", &format!("/{tag}"));
         let list = op(
             &format!("List {tag}"),
@@ -405,7 +456,7 @@ pub fn document() -> Value {
             op(
                 create_summary,
                 tag,
-                Some(body(required, props.clone(), example.clone())),
+                Some(body(&required, props.clone(), example.clone())),
                 "201",
                 reference(name),
                 &[IDEMPOTENCY_KEY],
@@ -447,14 +498,7 @@ pub fn document() -> Value {
         "cases",
         "Case",
         "Log a case",
-        &[
-            "commune_code",
-            "case_code",
-            "detected_on",
-            "detected_in",
-            "status",
-        ],
-        &case_props,
+        CaseRow::FIELDS,
         json!({"commune_code": "00682", "case_code": "BN-TT-0001", "detected_on": "2021-07-30", "detected_in": "community", "status": "treating", "village": "Thôn Thọ Am"}),
         &[
             "area",
@@ -472,8 +516,7 @@ pub fn document() -> Value {
         "clusters",
         "Cluster",
         "Open a cluster",
-        &["commune_code", "name", "opened_on"],
-        &cluster_props,
+        ClusterRow::FIELDS,
         json!({"commune_code": "00682", "name": "Ổ dịch thôn Thọ Am", "opened_on": "2021-07-28"}),
         LIST,
     );
@@ -481,16 +524,7 @@ pub fn document() -> Value {
         "quarantine-sites",
         "QuarantineSite",
         "Add a quarantine site",
-        &[
-            "area_code",
-            "name",
-            "kind",
-            "run_by",
-            "capacity",
-            "occupancy",
-            "status",
-        ],
-        &site_props,
+        SiteRow::FIELDS,
         json!({"area_code": "020", "name": "Ký túc xá Học viện", "kind": "centralised", "run_by": "district", "capacity": 400, "occupancy": 35, "status": "active", "status_on": "2021-07-20"}),
         KEYSET_LIST,
     );
@@ -498,8 +532,7 @@ pub fn document() -> Value {
         "checkpoints",
         "Checkpoint",
         "Add a checkpoint",
-        &["area_code", "name", "kind", "staffed_by", "status"],
-        &checkpoint_props,
+        CheckpointRow::FIELDS,
         json!({"area_code": "020", "name": "Chốt cầu Văn Điển", "kind": "district_border", "staffed_by": "police", "status": "active", "status_on": "2021-07-25"}),
         KEYSET_LIST,
     );
@@ -507,8 +540,7 @@ pub fn document() -> Value {
         "directives",
         "Directive",
         "Issue a directive",
-        &["issuer_code", "number", "kind", "title", "issued_on"],
-        &directive_props,
+        DirectiveRow::FIELDS,
         json!({"issuer_code": "020", "number": "15/KH-UBND", "kind": "plan", "title": "Kế hoạch xét nghiệm diện rộng", "issued_on": "2021-07-30", "due_on": "2021-08-10", "target_codes": ["00682"]}),
         LIST,
     );
@@ -516,15 +548,7 @@ pub fn document() -> Value {
         "lockdowns",
         "Lockdown",
         "File a lockdown area",
-        &[
-            "commune_code",
-            "name",
-            "kind",
-            "started_on",
-            "people",
-            "status",
-        ],
-        &lockdown_props,
+        LockdownRow::FIELDS,
         json!({"commune_code": "00682", "name": "Thôn Thọ Am", "kind": "isolation_area", "started_on": "2021-07-28", "households": 120, "people": 410, "status": "active"}),
         LIST,
     );
@@ -532,8 +556,7 @@ pub fn document() -> Value {
         "testing-rounds",
         "TestingRound",
         "File a testing round",
-        &["area_code", "tested_on", "target", "method", "samples"],
-        &testing_props,
+        TestingRow::FIELDS,
         json!({"area_code": "00682", "tested_on": "2021-07-30", "target": "Toàn xã", "method": "pooled_pcr", "samples": 1200, "results": 800, "results_on": "2021-07-31", "positives": 3}),
         LIST,
     );
@@ -541,8 +564,7 @@ pub fn document() -> Value {
         "hotlines",
         "Hotline",
         "Publish a hotline",
-        &["area_code", "label", "phone"],
-        &hotline_props,
+        HotlineRow::FIELDS,
         json!({"area_code": "020", "label": "Ban Chỉ đạo phòng, chống dịch huyện", "phone": "0243 861 2345"}),
         LIST,
     );
@@ -550,8 +572,7 @@ pub fn document() -> Value {
         "duty-roster",
         "Duty",
         "Put someone on duty",
-        &["area_code", "day", "name", "position", "phone"],
-        &duty_props,
+        DutyRow::FIELDS,
         json!({"area_code": "020", "day": "2021-08-01", "name": "Nguyễn Văn Trực", "position": "Phó Chủ tịch UBND huyện", "phone": "0912 345 678"}),
         LIST,
     );
@@ -559,8 +580,7 @@ pub fn document() -> Value {
         "tasks",
         "Task",
         "Assign a task of a directive to an area below its issuer (area_code) or a department of the issuer's area (unit_id)",
-        &["directive_id", "what"],
-        &task_props,
+        TaskRow::FIELDS,
         json!({"directive_id": 1, "area_code": "00682", "what": "Kiểm tra việc chấp hành Chỉ thị 17 tại các cơ sở kinh doanh", "due_on": "2021-08-06"}),
         &["area", "limit", "offset", "directive_id", "open"],
     );
@@ -568,8 +588,7 @@ pub fn document() -> Value {
         "inspections",
         "Inspection",
         "Record an inspection of a unit against a directive (by its issuer); not_met opens a task for the unit, due at follow_up_due",
-        &["directive_id", "team", "visited_on", "findings", "verdict"],
-        &inspection_props,
+        InspectionRow::FIELDS,
         json!({"directive_id": 1, "area_code": "00682", "team": "Đoàn kiểm tra số 3", "visited_on": "2021-07-31", "findings": "Chợ Văn Điển còn tụ tập đông người", "verdict": "not_met", "follow_up_due": "2021-08-05"}),
         LIST,
     );
@@ -577,9 +596,8 @@ pub fn document() -> Value {
         "units",
         "Unit",
         "Add a department to an area (administrator)",
-        &["area_code", "kind", "name"],
-        &unit_props,
-        json!({"area_code": "020", "kind": "health_office", "name": "Phòng Y tế huyện Thanh Trì"}),
+        UnitRow::FIELDS,
+        json!({"area_code": "020", "kind": "community_team", "name": "Tổ truy vết cộng đồng huyện Thanh Trì", "active": true}),
         LIST,
     );
     let mut doc = json!({
@@ -683,7 +701,7 @@ mod tests {
 
     #[test]
     fn every_link_names_an_operation_of_the_document() {
-        let doc = document();
+        let doc = document(NaiveDate::from_ymd_opt(2021, 8, 1).unwrap());
         let mut ids = std::collections::HashSet::new();
         for item in doc["paths"].as_object().unwrap().values() {
             for o in item.as_object().unwrap().values() {

@@ -11,6 +11,7 @@ use crate::domain::forms::{Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
 use crate::domain::vocab::{LockdownKind, LockdownStatus, TestMethod};
+use crate::storage::records::Stored;
 use crate::storage::records::hotlines::{DutyRow, HotlineRow};
 use crate::storage::records::lockdowns::LockdownRow;
 use crate::storage::records::testing::TestingRow;
@@ -23,19 +24,6 @@ impl Record for LockdownRow {
     const NEW_TITLE: &'static str = "lockdowns.new";
     const EDIT_TITLE: &'static str = "lockdowns.edit";
     const EXPORT_NAME: &'static str = "phong-toa";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "commune_code",
-        "name",
-        "kind",
-        "started_on",
-        "households",
-        "people",
-        "cluster_id",
-        "status",
-        "lifted_on",
-        "note",
-    ];
 
     async fn fields(
         db: &PgPool,
@@ -64,18 +52,9 @@ impl Record for LockdownRow {
         {
             clusters.push((id.to_string(), name));
         }
+        let options = vec![("commune_code", communes), ("cluster_id", clusters)];
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .select("commune_code", "rec.commune", communes, true)
-            .text("name", "lockdowns.name", true, 200)
-            .choice::<LockdownKind>("kind", "lockdowns.kind", true, false)
-            .date("started_on", "lockdowns.started_on", true)
-            .number("households", "lockdowns.households", false)
-            .number("people", "lockdowns.people", true)
-            .select("cluster_id", "lockdowns.cluster_id", clusters, false)
-            .choice::<LockdownStatus>("status", "lockdowns.status", true, false)
-            .date("lifted_on", "lockdowns.lifted_on", false)
-            .textarea("note", "rec.note", 1000)
+            .specs(Self::FIELDS, v.personal, options)
             .build())
     }
 
@@ -86,31 +65,6 @@ impl Record for LockdownRow {
         raw.set("status", "active");
         raw.set("started_on", today.to_string());
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("commune_code", &self.commune_code);
-        r.set("name", &self.name);
-        r.set("kind", &self.kind);
-        r.set("started_on", self.started_on.to_string());
-        r.set(
-            "households",
-            self.households.map(|h| h.to_string()).unwrap_or_default(),
-        );
-        r.set("people", self.people.to_string());
-        r.set(
-            "cluster_id",
-            self.cluster_id.map(|c| c.to_string()).unwrap_or_default(),
-        );
-        r.set("status", &self.status);
-        r.set(
-            "lifted_on",
-            self.lifted_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("note", &self.note);
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -204,18 +158,6 @@ impl Record for TestingRow {
     const NEW_TITLE: &'static str = "testing.new";
     const EDIT_TITLE: &'static str = "testing.edit";
     const EXPORT_NAME: &'static str = "xet-nghiem";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "area_code",
-        "tested_on",
-        "target",
-        "method",
-        "samples",
-        "results",
-        "results_on",
-        "positives",
-        "note",
-    ];
 
     async fn fields(
         _db: &PgPool,
@@ -225,16 +167,7 @@ impl Record for TestingRow {
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .text("area_code", "testing.area", true, 5)
-            .date("tested_on", "testing.tested_on", true)
-            .text("target", "testing.target", true, 200)
-            .choice::<TestMethod>("method", "testing.method", true, false)
-            .number("samples", "testing.samples", true)
-            .number("results", "testing.results", false)
-            .date("results_on", "testing.results_on", false)
-            .number("positives", "testing.positives", false)
-            .textarea("note", "rec.note", 1000)
+            .specs(Self::FIELDS, v.personal, vec![])
             .build())
     }
 
@@ -244,24 +177,6 @@ impl Record for TestingRow {
         raw.set("tested_on", today.to_string());
         raw.set("method", "pooled_pcr");
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("tested_on", self.tested_on.to_string());
-        r.set("target", &self.target);
-        r.set("method", &self.method);
-        r.set("samples", self.samples.to_string());
-        r.set("results", self.results.to_string());
-        r.set(
-            "results_on",
-            self.results_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("positives", self.positives.to_string());
-        r.set("note", &self.note);
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -335,7 +250,6 @@ impl Record for HotlineRow {
     const NEW_TITLE: &'static str = "hotlines.new";
     const EDIT_TITLE: &'static str = "hotlines.edit";
     const EXPORT_NAME: &'static str = "duong-day-nong";
-    const EXPORT_COLUMNS: &'static [&'static str] = &["id", "area_code", "label", "phone"];
 
     async fn fields(
         _db: &PgPool,
@@ -345,10 +259,7 @@ impl Record for HotlineRow {
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .text("area_code", "rec.area", true, 5)
-            .text("label", "hotlines.label", true, 200)
-            .tel("phone", "hotlines.phone", 20)
+            .specs(Self::FIELDS, v.personal, vec![])
             .build())
     }
 
@@ -356,15 +267,6 @@ impl Record for HotlineRow {
         let mut raw = Raw::default();
         raw.set("area_code", user.area.code.clone());
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("label", &self.label);
-        r.set("phone", &self.phone);
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -413,8 +315,6 @@ impl Record for DutyRow {
     const NEW_TITLE: &'static str = "duty.new";
     const EDIT_TITLE: &'static str = "duty.edit";
     const EXPORT_NAME: &'static str = "truc-ban";
-    const EXPORT_COLUMNS: &'static [&'static str] =
-        &["id", "area_code", "day", "name", "position", "phone"];
     const KEEP_FOR_NEXT: &'static [&'static str] = &["area_code", "day"];
 
     async fn fields(
@@ -425,12 +325,7 @@ impl Record for DutyRow {
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .text("area_code", "rec.area", true, 5)
-            .date("day", "duty.day", true)
-            .text("name", "duty.name", true, 200)
-            .text("position", "duty.role", true, 200)
-            .tel("phone", "hotlines.phone", 20)
+            .specs(Self::FIELDS, v.personal, vec![])
             .build())
     }
 
@@ -439,17 +334,6 @@ impl Record for DutyRow {
         raw.set("area_code", user.area.code.clone());
         raw.set("day", today.to_string());
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("day", self.day.to_string());
-        r.set("name", &self.name);
-        r.set("position", &self.position);
-        r.set("phone", &self.phone);
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {

@@ -226,7 +226,8 @@ fn preview(
                 RowCheck::Bad(e) => e,
             };
             let shown: Vec<&str> = CSV_COLUMNS
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|c| personal || !PERSONAL.contains(c))
                 .collect();
             let cells = shown
@@ -496,7 +497,7 @@ fn header(cells: &[String]) -> Option<Vec<Option<&'static str>>> {
         .iter()
         .map(|cell| {
             let cell = fold(cell);
-            CSV_COLUMNS.into_iter().find(|&c| {
+            CSV_COLUMNS.iter().copied().find(|&c| {
                 cell == c
                     || [Lang::Vi, Lang::En].iter().any(|l| {
                         fold(l.t(label_key(c))) == cell

@@ -14,7 +14,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::export::{self, Format};
+use super::export::{self, Chunks, Format};
 use super::{
     EmbeddedForm, FormPage, ListPage, ListRow, QueryPairs, Section, ShowPage, TreeNode, columns,
     items_json, list_area, saved,
@@ -28,9 +28,10 @@ use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::idempotency::IdempotencyKey;
 use crate::storage::records::{Stored, Write, create_once, created_under, save};
-use crate::web::api::ApiJson;
 use crate::web::auth::CsrfForm;
-use crate::web::page::{Page, url_encode};
+use crate::web::error::url_encode;
+use crate::web::json::ApiJson;
+use crate::web::page::Page;
 
 /// Who is looking, in what language, and whether they may see personal
 /// details of the records in view (decided by the policy).
@@ -113,8 +114,11 @@ pub trait Record: Stored {
         async { Ok(()) }
     }
 
-    /// The stored values as the form (and a PATCH's base) carries them.
-    fn to_raw(&self, v: Viewer<'_>) -> Raw;
+    /// The stored values as the form (and a PATCH's base and an export)
+    /// carries them: the fields of its table, read from its answer.
+    fn to_raw(&self, v: Viewer<'_>) -> Raw {
+        Raw::of_answer(Self::FIELDS, &self.to_json(v))
+    }
 
     /// The list's filter fields, with their errors.
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field>;
@@ -130,12 +134,17 @@ pub trait Record: Stored {
         false
     }
 
-    /// Columns of an export: `id` and keys of [`Record::to_raw`].
-    const EXPORT_COLUMNS: &'static [&'static str];
+    /// Whether an export starts with the record's `id` (a case export
+    /// does not: it is the import's own columns, to be loaded again).
+    const EXPORT_ID: bool = true;
 
-    /// Column names of an export for this viewer.
-    fn export_headers(_v: Viewer<'_>) -> Vec<&'static str> {
-        Self::EXPORT_COLUMNS.to_vec()
+    /// Column names of an export for this viewer: `id` and the exported
+    /// fields of [`Stored::FIELDS`] they may see, which
+    /// [`Record::to_raw`] fills in.
+    fn export_headers(v: Viewer<'_>) -> Vec<&'static str> {
+        let fields = crate::domain::fields::export_columns(Self::FIELDS, v.personal);
+        let id = Self::EXPORT_ID.then_some("id");
+        id.into_iter().chain(fields).collect()
     }
 
     /// A row of an export: the values [`Record::to_raw`] gives, in column order.
@@ -278,7 +287,7 @@ async fn list<R: Record>(
     let reads = state.reads().await;
     if let Some(format) = Format::from_raw(&raw) {
         let name = format!("{}-{}", R::EXPORT_NAME, area.code);
-        let rows = export::Rows::<R>::new(reads, state.clock.today(), area, filter, v);
+        let rows = Rows::<R>::new(reads, state.clock.today(), area, filter, v);
         return export::stream(format, &name, rows).await;
     }
     let mut paging = Paging::from_raw(&raw)?;
@@ -649,4 +658,92 @@ async fn create_record<R: Record>(
     let v = R::check(&state.db, user, raw, state.clock.today(), None).await?;
     let (id, _) = create_once::<R>(&state.db, &actor, state.clock.now(), key.as_ref(), &v).await?;
     Ok(id)
+}
+
+/// The rows of a list's export, read chunk by chunk: the list's own query
+/// (its area, filters and order) over a reader's view of the records.
+pub struct Rows<R: Record> {
+    db: PgPool,
+    today: NaiveDate,
+    area: AreaRef,
+    filter: R::Filter,
+    user: CurrentUser,
+    lang: Lang,
+    personal: bool,
+    /// Where the next chunk starts.
+    next: Paging,
+    /// Rows still allowed under [`Paging::EXPORT_ROWS`].
+    left: i64,
+    done: bool,
+}
+
+impl<R: Record> Rows<R> {
+    /// The rows `v` may export of the list of `area` with `filter`.
+    pub fn new(
+        db: PgPool,
+        today: NaiveDate,
+        area: AreaRef,
+        filter: R::Filter,
+        v: Viewer<'_>,
+    ) -> Self {
+        Self {
+            db,
+            today,
+            area,
+            filter,
+            user: v.user.clone(),
+            lang: v.lang,
+            personal: v.personal,
+            next: Paging::first(Paging::EXPORT_CHUNK),
+            left: Paging::EXPORT_ROWS,
+            done: false,
+        }
+    }
+
+    fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            user: &self.user,
+            lang: self.lang,
+            personal: self.personal,
+            today: Some(self.today),
+        }
+    }
+}
+
+impl<R: Record> Chunks for Rows<R> {
+    fn headers(&self) -> Vec<&'static str> {
+        R::export_headers(self.viewer())
+    }
+
+    async fn chunk(&mut self) -> Result<Option<Vec<Vec<String>>>, AppError> {
+        if self.done || self.left <= 0 {
+            return Ok(None);
+        }
+        let mut paging = self.next.clone();
+        paging.limit = paging.limit.min(self.left);
+        paging.count = false;
+        let limit = paging.limit;
+        let (rows, _) = match R::query(&self.db, self.today, &self.area, &self.filter, paging).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        self.left -= rows.len() as i64;
+        if (rows.len() as i64) < limit {
+            self.done = true;
+        } else {
+            match rows.last().and_then(Stored::cursor) {
+                Some(c) => self.next.after = Some(c),
+                None => self.next.offset += rows.len() as i64,
+            }
+        }
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let v = self.viewer();
+        Ok(Some(rows.iter().map(|r| r.export_row(v)).collect()))
+    }
 }

@@ -13,6 +13,7 @@ use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
 use crate::state::AppState;
+use crate::storage::records::Stored;
 use crate::storage::records::sites::{SiteRow, occupancy_history};
 
 impl Record for SiteRow {
@@ -22,18 +23,6 @@ impl Record for SiteRow {
     const NEW_TITLE: &'static str = "sites.new";
     const EDIT_TITLE: &'static str = "sites.edit";
     const EXPORT_NAME: &'static str = "khu-cach-ly";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "area_code",
-        "name",
-        "kind",
-        "treatment_tier",
-        "run_by",
-        "capacity",
-        "occupancy",
-        "status",
-        "status_on",
-    ];
 
     async fn fields(
         _db: &PgPool,
@@ -42,27 +31,14 @@ impl Record for SiteRow {
         errors: &FieldErrors,
         _existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
+        let tiers = vec![
+            (String::new(), "—".into()),
+            ("1".into(), v.lang.tf("dash.tier_n", &["1"])),
+            ("2".into(), v.lang.tf("dash.tier_n", &["2"])),
+            ("3".into(), v.lang.tf("dash.tier_n", &["3"])),
+        ];
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .hidden("version")
-            .text("area_code", "rec.area", true, 5)
-            .text("name", "sites.name", true, 200)
-            .choice::<SiteKind>("kind", "sites.kind", true, false)
-            .select(
-                "treatment_tier",
-                "sites.treatment_tier",
-                vec![
-                    (String::new(), "—".into()),
-                    ("1".into(), v.lang.tf("dash.tier_n", &["1"])),
-                    ("2".into(), v.lang.tf("dash.tier_n", &["2"])),
-                    ("3".into(), v.lang.tf("dash.tier_n", &["3"])),
-                ],
-                false,
-            )
-            .choice::<RunBy>("run_by", "sites.run_by", true, false)
-            .number("capacity", "sites.capacity", true)
-            .number("occupancy", "sites.occupancy", true)
-            .choice::<SiteStatus>("status", "sites.status", true, false)
-            .date("status_on", "sites.status_on", false)
+            .specs(Self::FIELDS, v.personal, vec![("treatment_tier", tiers)])
             .build())
     }
 
@@ -79,26 +55,6 @@ impl Record for SiteRow {
         raw.set("run_by", crate::domain::forms::Vocab::as_str(run_by));
         raw.set("status_on", today.to_string());
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("name", &self.name);
-        r.set("kind", &self.kind);
-        r.set(
-            "treatment_tier",
-            self.treatment_tier
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-        );
-        r.set("run_by", &self.run_by);
-        r.set("capacity", self.capacity.to_string());
-        r.set("occupancy", self.occupancy.to_string());
-        r.set("status", &self.status);
-        r.set("status_on", self.status_on.to_string());
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {

@@ -21,9 +21,11 @@ use crate::domain::vocab::ReportStatus;
 use crate::state::AppState;
 use crate::storage::records::Stored;
 use crate::storage::records::directives::DirectiveRow;
-use crate::storage::records::tasks::{TaskRow, assignable, reports_of, save_report};
-use crate::web::api::ApiJson;
+use crate::storage::records::tasks::{
+    DIRECTIVE, DUE_ON, TaskRow, WHAT, assignable, reports_of, save_report,
+};
 use crate::web::auth::CsrfForm;
+use crate::web::json::ApiJson;
 use crate::web::page::Page;
 
 /// The task pages, with reports.
@@ -94,19 +96,6 @@ impl Record for TaskRow {
     const NEW_TITLE: &'static str = "tasks.new";
     const EDIT_TITLE: &'static str = "tasks.edit";
     const EXPORT_NAME: &'static str = "nhiem-vu";
-    const EXPORT_COLUMNS: &'static [&'static str] = &[
-        "id",
-        "directive_id",
-        "directive_number",
-        "assignee_name",
-        "owner_code",
-        "what",
-        "due_on",
-        "status",
-        "note",
-        "reported_on",
-        "overdue",
-    ];
 
     async fn fields(
         db: &PgPool,
@@ -124,7 +113,7 @@ impl Record for TaskRow {
         let mut fb = FormBuilder::new(v.lang, raw, errors);
         fb.hidden("version");
         if existing.is_none() {
-            fb.number("directive_id", "tasks.directive_id", true);
+            fb.spec(&DIRECTIVE, None);
         }
         match directive {
             Some(d) => {
@@ -136,8 +125,9 @@ impl Record for TaskRow {
                 fb.text("assignee", "tasks.assignee", true, 40);
             }
         }
-        fb.textarea("what", "tasks.what", 2000)
-            .date("due_on", "tasks.due_on", false);
+        for f in [&WHAT, &DUE_ON] {
+            fb.spec(f, None);
+        }
         Ok(fb.build())
     }
 
@@ -145,10 +135,9 @@ impl Record for TaskRow {
         Raw::default()
     }
 
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("directive_id", self.directive_id.to_string());
-        r.set("directive_number", &self.directive_number);
+    fn to_raw(&self, v: Viewer<'_>) -> Raw {
+        let mut r = Raw::of_answer(Self::FIELDS, &self.to_json(v));
+        // The form names the unit in one select ("a:CODE", "u:ID").
         r.set(
             "assignee",
             match (&self.area_code, self.unit_id) {
@@ -157,21 +146,6 @@ impl Record for TaskRow {
                 (None, None) => String::new(),
             },
         );
-        r.set("assignee_name", &self.assignee_name);
-        r.set("owner_code", &self.owner_code);
-        r.set("what", &self.what);
-        r.set(
-            "due_on",
-            self.due_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("status", self.status.clone().unwrap_or_default());
-        r.set("note", &self.note);
-        r.set(
-            "reported_on",
-            self.reported_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        r.set("overdue", self.overdue.to_string());
-        r.set("version", self.version.to_string());
         r
     }
 

@@ -7,11 +7,13 @@ use sqlx::PgPool;
 use super::label;
 use super::record::{Record, Viewer};
 use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::Spec;
 use crate::domain::forms::{Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
 use crate::domain::vocab::UnitKind;
-use crate::storage::records::units::UnitRow;
+use crate::storage::records::Stored;
+use crate::storage::records::units::{UNIT_AREA, UnitRow};
 
 fn yes_no(lang: Lang) -> Vec<(String, String)> {
     vec![
@@ -27,7 +29,6 @@ impl Record for UnitRow {
     const NEW_TITLE: &'static str = "units.new";
     const EDIT_TITLE: &'static str = "units.edit";
     const EXPORT_NAME: &'static str = "phong-ban";
-    const EXPORT_COLUMNS: &'static [&'static str] = &["id", "area_code", "kind", "name", "active"];
 
     async fn fields(
         _db: &PgPool,
@@ -36,15 +37,15 @@ impl Record for UnitRow {
         errors: &FieldErrors,
         existing: Option<&Self>,
     ) -> Result<Vec<Field>, AppError> {
-        let mut fb = FormBuilder::new(v.lang, raw, errors);
-        fb.hidden("version");
-        if existing.is_none() {
-            fb.text("area_code", "units.area", true, 5);
-        }
-        fb.choice::<UnitKind>("kind", "units.kind", true, false)
-            .text("name", "units.name", true, 200)
-            .select("active", "units.active", yes_no(v.lang), true);
-        Ok(fb.build())
+        // A department does not move: its area is chosen once.
+        let table: Vec<Spec> = Self::FIELDS
+            .iter()
+            .filter(|f| existing.is_none() || f.name != UNIT_AREA.name)
+            .copied()
+            .collect();
+        Ok(FormBuilder::new(v.lang, raw, errors)
+            .specs(&table, v.personal, vec![("active", yes_no(v.lang))])
+            .build())
     }
 
     fn defaults(user: &CurrentUser, _today: NaiveDate) -> Raw {
@@ -52,16 +53,6 @@ impl Record for UnitRow {
         raw.set("area_code", user.area.code.clone());
         raw.set("active", "true");
         raw
-    }
-
-    fn to_raw(&self, _v: Viewer<'_>) -> Raw {
-        let mut r = Raw::default();
-        r.set("area_code", &self.area_code);
-        r.set("kind", &self.kind);
-        r.set("name", &self.name);
-        r.set("active", self.active.to_string());
-        r.set("version", self.version.to_string());
-        r
     }
 
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
