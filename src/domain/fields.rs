@@ -73,6 +73,11 @@ pub struct Spec {
     pub always: bool,
     /// A catalogue key of a hint drawn under the field.
     pub hint: Option<&'static str>,
+    /// The field whose value pages show for this one (a commune's name for
+    /// its code); that field is then not shown on its own.
+    pub shown_by: Option<&'static str>,
+    /// Whether the show page lists it (a derived code is not).
+    pub on_page: bool,
     /// The shape the record's own check gives the text (a case code), as
     /// the API document states it (an anchored regular expression).
     pub pattern: Option<&'static str>,
@@ -86,14 +91,18 @@ pub const NOTE_MAX: usize = 1000;
 pub const COUNT_MAX: i64 = 10_000_000;
 
 /// The area a record is placed at, at any level (typed by code).
-pub const AREA: Spec = Spec::area("area_code", "rec.area").required();
+pub const AREA: Spec = Spec::area("area_code", "rec.area")
+    .required()
+    .shown_by("area_name");
 /// The placed area's name, looked up.
 pub const AREA_NAME: Spec = Spec::text("area_name", "rec.area", NAME_MAX)
     .read_only()
     .always()
     .unexported();
 /// The commune a record is placed in.
-pub const COMMUNE: Spec = Spec::commune("commune_code", "rec.commune").required();
+pub const COMMUNE: Spec = Spec::commune("commune_code", "rec.commune")
+    .required()
+    .shown_by("commune_name");
 /// The commune's name, looked up.
 pub const COMMUNE_NAME: Spec = Spec::text("commune_name", "rec.commune", NAME_MAX)
     .read_only()
@@ -103,7 +112,8 @@ pub const COMMUNE_NAME: Spec = Spec::text("commune_name", "rec.commune", NAME_MA
 pub const DISTRICT_CODE: Spec = Spec::area("district_code", "rec.district")
     .read_only()
     .always()
-    .unexported();
+    .unexported()
+    .off_page();
 /// A note of a record.
 pub const NOTE: Spec = Spec::lines("note", "rec.note", NOTE_MAX);
 
@@ -121,6 +131,8 @@ impl Spec {
             null: false,
             always: false,
             hint: None,
+            shown_by: None,
+            on_page: true,
             pattern: None,
         }
     }
@@ -256,6 +268,18 @@ impl Spec {
         self
     }
 
+    /// Shown on pages by the value of the field `name`.
+    pub const fn shown_by(mut self, name: &'static str) -> Self {
+        self.shown_by = Some(name);
+        self
+    }
+
+    /// Not listed on the show page.
+    pub const fn off_page(mut self) -> Self {
+        self.on_page = false;
+        self
+    }
+
     /// With a shape the text must have.
     pub const fn pattern(mut self, re: &'static str) -> Self {
         self.pattern = Some(re);
@@ -306,6 +330,21 @@ pub fn export_columns(table: Table, personal: bool) -> Vec<&'static str> {
         .iter()
         .filter(|f| f.exported && f.visible(personal))
         .map(|f| f.name)
+        .collect()
+}
+
+/// The fields a page shows, in this order: those named in `first` (a
+/// list's columns), then the rest of the table; without the fields another
+/// is shown by, those off the page and those the reader may not see.
+pub fn on_page<'a>(table: &'a [Spec], first: &[&str], personal: bool) -> Vec<&'a Spec> {
+    let by: Vec<&str> = table.iter().filter_map(|f| f.shown_by).collect();
+    let named = first
+        .iter()
+        .filter_map(|n| table.iter().find(|f| f.name == *n));
+    let rest = table.iter().filter(|f| !first.contains(&f.name));
+    named
+        .chain(rest)
+        .filter(|f| f.on_page && f.answered && f.visible(personal) && !by.contains(&f.name))
         .collect()
 }
 

@@ -571,6 +571,9 @@ impl Field {
     }
 }
 
+/// The choices of a form's selects, by field name: (value, label) pairs.
+pub type Options = Vec<(&'static str, Vec<(String, String)>)>;
+
 /// Builds the fields of a form in the user's language, filled from `raw`
 /// with the errors beside them.
 pub struct FormBuilder<'a> {
@@ -725,12 +728,7 @@ impl<'a> FormBuilder<'a> {
     /// A record's form: its version, then every writable field of `table`
     /// the reader may see, in order, with the selects' options looked up
     /// by field name in `options`.
-    pub fn specs(
-        &mut self,
-        table: &[Spec],
-        personal: bool,
-        mut options: Vec<(&str, Vec<(String, String)>)>,
-    ) -> &mut Self {
+    pub fn specs(&mut self, table: &[Spec], personal: bool, mut options: Options) -> &mut Self {
         self.hidden("version");
         for f in table.iter().filter(|f| f.writable && f.visible(personal)) {
             let o = options

@@ -13,19 +13,17 @@ use tower_sessions::Session;
 
 use super::export::{self, Format};
 use super::record::{self, Extras, Record, Viewer, load_for_edit};
-use super::{EmbeddedForm, label, saved};
+use super::{Column, EmbeddedForm, cluster_choices, columns, commune_choices, label, saved};
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Check, Field, FormBuilder, Raw, Vocab};
+use crate::domain::forms::{Check, Field, FormBuilder, Options, Raw, Vocab};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::{CaseStatus, DetectedIn, Sex, TreatedAt};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
-use crate::storage::records::cases::{
-    CaseRow, CaseValues, next_case_code, open_clusters, taken_codes, void,
-};
-use crate::storage::records::{Stored, Write, save_in, writable_communes};
+use crate::storage::records::cases::{CaseRow, CaseValues, next_case_code, taken_codes, void};
+use crate::storage::records::{Stored, Write, save_in};
 use crate::web::auth::{CsrfForm, CsrfMultipart};
 use crate::web::page::Page;
 
@@ -61,26 +59,11 @@ impl Record for CaseRow {
     const EXPORT_NAME: &'static str = "ca-benh";
     const EXPORT_ID: bool = false;
 
-    async fn fields(
+    async fn options(
         db: &PgPool,
         v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
         _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        let mut communes = writable_communes(db, v.user).await?;
-        // A district official must choose: a first commune chosen for them
-        // puts cases in the wrong place.
-        if communes.len() > 1 {
-            communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
-        }
-        let mut clusters = vec![(String::new(), "—".to_string())];
-        clusters.extend(
-            open_clusters(db, v.user.scope())
-                .await?
-                .into_iter()
-                .map(|(id, name, commune)| (id.to_string(), format!("{name} ({commune})"))),
-        );
+    ) -> Result<Options, AppError> {
         // Where a case was found is asked, not assumed: the choice starts blank.
         let mut detected_in = vec![(String::new(), "—".to_string())];
         detected_in.extend(
@@ -88,14 +71,11 @@ impl Record for CaseRow {
                 .iter()
                 .map(|d| (d.as_str().to_string(), v.lang.t(d.label_key()).to_string())),
         );
-        let options = vec![
-            ("commune_code", communes),
-            ("cluster_id", clusters),
+        Ok(vec![
+            ("commune_code", commune_choices(db, v.user, v.lang).await?),
+            ("cluster_id", cluster_choices(db, v.user, None).await?),
             ("detected_in", detected_in),
-        ];
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(CaseRow::FIELDS, v.personal, options)
-            .build())
+        ])
     }
 
     const KEEP_FOR_NEXT: &'static [&'static str] = &[
@@ -146,7 +126,7 @@ impl Record for CaseRow {
             .build()
     }
 
-    fn columns(v: Viewer<'_>) -> Vec<&'static str> {
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
         let mut keys = vec![
             "cases.case_code",
             "rec.commune",
@@ -160,7 +140,7 @@ impl Record for CaseRow {
         if v.personal {
             keys.push("cases.full_name");
         }
-        keys
+        columns(v.lang, &keys)
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {

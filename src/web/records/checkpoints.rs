@@ -8,17 +8,16 @@ use axum::routing::post;
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde_json::Value;
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, load, show_page};
-use super::{EmbeddedForm, Section, columns, items_json, label, saved};
+use super::{EmbeddedForm, Section, columns, items_json, saved};
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
-use crate::domain::vocab::{CheckpointKind, CheckpointStatus, StaffedBy};
+use crate::domain::vocab::CheckpointStatus;
 use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::Stored;
@@ -57,18 +56,14 @@ impl Record for CheckpointRow {
     const NEW_TITLE: &'static str = "checkpoints.new";
     const EDIT_TITLE: &'static str = "checkpoints.edit";
     const EXPORT_NAME: &'static str = "chot-kiem-soat";
-
-    async fn fields(
-        _db: &PgPool,
-        v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
-        _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, vec![])
-            .build())
-    }
+    const LIST: &'static [&'static str] = &[
+        "name",
+        "area_code",
+        "kind",
+        "staffed_by",
+        "status",
+        "violations_today",
+    ];
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
         let mut raw = Raw::default();
@@ -91,57 +86,12 @@ impl Record for CheckpointRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "checkpoints.name",
-            "rec.area",
-            "checkpoints.kind",
-            "checkpoints.staffed_by",
-            "checkpoints.status",
-            "#checkpoints.violations",
-        ]
-    }
-
-    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
-        let lang = v.lang;
-        vec![
-            self.name.clone(),
-            self.area_name.clone(),
-            label::<CheckpointKind>(lang, Some(&self.kind)),
-            label::<StaffedBy>(lang, Some(&self.staffed_by)),
-            label::<CheckpointStatus>(lang, Some(&self.status)),
-            lang.int(self.violations_today),
-        ]
-    }
-
     fn muted(&self) -> bool {
         self.status != "active"
     }
 
     fn title(&self, _lang: Lang) -> String {
         self.name.clone()
-    }
-
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
-        let lang = v.lang;
-        let l = |k: &str| lang.t(k).to_string();
-        vec![
-            (l("checkpoints.name"), self.name.clone()),
-            (l("rec.area"), self.area_name.clone()),
-            (
-                l("checkpoints.kind"),
-                label::<CheckpointKind>(lang, Some(&self.kind)),
-            ),
-            (
-                l("checkpoints.staffed_by"),
-                label::<StaffedBy>(lang, Some(&self.staffed_by)),
-            ),
-            (
-                l("checkpoints.status"),
-                label::<CheckpointStatus>(lang, Some(&self.status)),
-            ),
-            (l("checkpoints.status_on"), lang.date(self.status_on)),
-        ]
     }
 
     async fn extras(

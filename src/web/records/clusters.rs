@@ -5,16 +5,15 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::record::{Extras, Record, Viewer};
-use super::{Section, columns, label, opt_date};
+use super::{Section, columns, commune_choices, label};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Field, FormBuilder, Raw};
+use crate::domain::forms::{Field, FormBuilder, Options, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::CaseStatus;
 use crate::state::AppState;
-use crate::storage::records::Stored;
 use crate::storage::records::clusters::{ClusterRow, cases_of};
-use crate::storage::records::{placed_at, writable_communes};
+use crate::storage::records::placed_at;
 
 impl Record for ClusterRow {
     const PAGES: &'static str = "/clusters";
@@ -23,21 +22,18 @@ impl Record for ClusterRow {
     const NEW_TITLE: &'static str = "clusters.new";
     const EDIT_TITLE: &'static str = "clusters.edit";
     const EXPORT_NAME: &'static str = "chum-ca-benh";
+    const LIST: &'static [&'static str] =
+        &["name", "commune_code", "opened_on", "closed_on", "cases"];
 
-    async fn fields(
+    async fn options(
         db: &PgPool,
         v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
         _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        let mut communes = writable_communes(db, v.user).await?;
-        if communes.len() > 1 {
-            communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
-        }
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, vec![("commune_code", communes)])
-            .build())
+    ) -> Result<Options, AppError> {
+        Ok(vec![(
+            "commune_code",
+            commune_choices(db, v.user, v.lang).await?,
+        )])
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
@@ -62,50 +58,12 @@ impl Record for ClusterRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "clusters.name",
-            "rec.commune",
-            "clusters.opened_on",
-            "clusters.closed_on",
-            "#clusters.cases",
-        ]
-    }
-
-    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.commune_name.clone(),
-            v.lang.date(self.opened_on),
-            opt_date(v.lang, self.closed_on),
-            v.lang.int(self.cases),
-        ]
-    }
-
     fn muted(&self) -> bool {
         self.closed_on.is_some()
     }
 
     fn title(&self, _lang: Lang) -> String {
         self.name.clone()
-    }
-
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
-        let lang = v.lang;
-        vec![
-            (lang.t("clusters.name").to_string(), self.name.clone()),
-            (lang.t("rec.commune").to_string(), self.commune_name.clone()),
-            (
-                lang.t("clusters.opened_on").to_string(),
-                lang.date(self.opened_on),
-            ),
-            (
-                lang.t("clusters.closed_on").to_string(),
-                opt_date(lang, self.closed_on),
-            ),
-            (lang.t("clusters.cases").to_string(), lang.int(self.cases)),
-            (lang.t("clusters.note").to_string(), self.note.clone()),
-        ]
     }
 
     async fn extras(

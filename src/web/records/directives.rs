@@ -19,7 +19,7 @@ use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, load, show_page};
 use super::tasks::task_section;
-use super::{EmbeddedForm, Section, TreeNode, columns, label, opt_date, saved};
+use super::{Column, EmbeddedForm, Section, TreeNode, columns, label, opt_date, saved};
 use crate::domain::area::AreaRef;
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
@@ -336,17 +336,20 @@ impl Record for DirectiveRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "directives.number",
-            "directives.kind",
-            "directives.title_field",
-            "directives.body",
-            "directives.issued_on",
-            "directives.due_on",
-            "#directives.done_rate",
-            "#directives.overdue",
-        ]
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        columns(
+            v.lang,
+            &[
+                "directives.number",
+                "directives.kind",
+                "directives.title_field",
+                "directives.body",
+                "directives.issued_on",
+                "directives.due_on",
+                "#directives.done_rate",
+                "#directives.overdue",
+            ],
+        )
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {

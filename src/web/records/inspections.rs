@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::record::{Extras, Record, Viewer};
-use super::{label, opt_date};
+use super::{Column, columns, label, opt_date};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{EARLIEST_DATE, Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
@@ -87,14 +87,17 @@ impl Record for InspectionRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "inspections.unit",
-            "inspections.team",
-            "inspections.visited_on",
-            "inspections.verdict",
-            "inspections.follow_up_due",
-        ]
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        columns(
+            v.lang,
+            &[
+                "inspections.unit",
+                "inspections.team",
+                "inspections.visited_on",
+                "inspections.verdict",
+                "inspections.follow_up_due",
+            ],
+        )
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {

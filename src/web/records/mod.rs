@@ -68,6 +68,43 @@ pub async fn area_names(
     state.area_names(&user.area).await
 }
 
+/// The communes `user` may write in, for a form's select. One who may write
+/// in several must choose: a first commune chosen for them puts records in
+/// the wrong place.
+pub async fn commune_choices(
+    db: &PgPool,
+    user: &CurrentUser,
+    lang: crate::domain::i18n::Lang,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut communes = crate::storage::records::writable_communes(db, user).await?;
+    if communes.len() > 1 {
+        communes.insert(0, (String::new(), lang.t("rec.choose_commune").into()));
+    }
+    Ok(communes)
+}
+
+/// The open clusters `user` can see, named with their commune, after a
+/// blank choice; `keep` (a record's own cluster, closed since) stays offered.
+pub async fn cluster_choices(
+    db: &PgPool,
+    user: &CurrentUser,
+    keep: Option<(i64, String)>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut clusters = vec![(String::new(), "—".to_string())];
+    clusters.extend(
+        crate::storage::records::cases::open_clusters(db, user.scope())
+            .await?
+            .into_iter()
+            .map(|(id, name, commune)| (id.to_string(), format!("{name} ({commune})"))),
+    );
+    if let Some((id, name)) = keep
+        && !clusters.iter().any(|(k, _)| *k == id.to_string())
+    {
+        clusters.push((id.to_string(), name));
+    }
+    Ok(clusters)
+}
+
 /// A column of a generic list.
 pub struct Column {
     pub label: String,

@@ -5,17 +5,16 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::record::{Record, Viewer};
-use super::{label, opt_date};
+use super::{Column, cluster_choices, columns, commune_choices, label, opt_date};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Field, FormBuilder, Raw};
+use crate::domain::forms::{Field, FormBuilder, Options, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
-use crate::domain::vocab::{LockdownKind, LockdownStatus, TestMethod};
+use crate::domain::vocab::TestMethod;
 use crate::storage::records::Stored;
 use crate::storage::records::hotlines::{DutyRow, HotlineRow};
 use crate::storage::records::lockdowns::LockdownRow;
 use crate::storage::records::testing::TestingRow;
-use crate::storage::records::writable_communes;
 
 impl Record for LockdownRow {
     const PAGES: &'static str = "/lockdowns";
@@ -24,38 +23,27 @@ impl Record for LockdownRow {
     const NEW_TITLE: &'static str = "lockdowns.new";
     const EDIT_TITLE: &'static str = "lockdowns.edit";
     const EXPORT_NAME: &'static str = "phong-toa";
+    const LIST: &'static [&'static str] = &[
+        "name",
+        "commune_code",
+        "kind",
+        "started_on",
+        "households",
+        "people",
+        "status",
+    ];
 
-    async fn fields(
+    async fn options(
         db: &PgPool,
         v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
         existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        let mut communes = writable_communes(db, v.user).await?;
-        if communes.len() > 1 {
-            communes.insert(0, (String::new(), v.lang.t("rec.choose_commune").into()));
-        }
-        // The open clusters the user can see, named with their commune.
-        let clusters: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
-            .chain(
-                crate::storage::records::cases::open_clusters(db, v.user.scope())
-                    .await?
-                    .into_iter()
-                    .map(|(id, name, commune)| (id.to_string(), format!("{name} ({commune})"))),
-            )
-            .collect();
+    ) -> Result<Options, AppError> {
         // A cluster closed since keeps its place on the lockdown's own form.
-        let mut clusters = clusters;
-        if let Some((id, name)) = existing.and_then(|e| e.cluster_id.zip(e.cluster_name.clone()))
-            && !clusters.iter().any(|(k, _)| *k == id.to_string())
-        {
-            clusters.push((id.to_string(), name));
-        }
-        let options = vec![("commune_code", communes), ("cluster_id", clusters)];
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, options)
-            .build())
+        let keep = existing.and_then(|e| e.cluster_id.zip(e.cluster_name.clone()));
+        Ok(vec![
+            ("commune_code", commune_choices(db, v.user, v.lang).await?),
+            ("cluster_id", cluster_choices(db, v.user, keep).await?),
+        ])
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
@@ -82,72 +70,12 @@ impl Record for LockdownRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "lockdowns.name",
-            "rec.commune",
-            "lockdowns.kind",
-            "lockdowns.started_on",
-            "#lockdowns.households",
-            "#lockdowns.people",
-            "lockdowns.status",
-        ]
-    }
-
-    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.commune_name.clone(),
-            label::<LockdownKind>(v.lang, Some(&self.kind)),
-            v.lang.date(self.started_on),
-            v.lang.opt_int(self.households.map(i64::from)),
-            v.lang.int(i64::from(self.people)),
-            label::<LockdownStatus>(v.lang, Some(&self.status)),
-        ]
-    }
-
     fn muted(&self) -> bool {
         self.status == "lifted"
     }
 
     fn title(&self, _lang: Lang) -> String {
         self.name.clone()
-    }
-
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
-        let lang = v.lang;
-        vec![
-            (lang.t("rec.commune").into(), self.commune_name.clone()),
-            (
-                lang.t("lockdowns.kind").into(),
-                label::<LockdownKind>(lang, Some(&self.kind)),
-            ),
-            (
-                lang.t("lockdowns.started_on").into(),
-                lang.date(self.started_on),
-            ),
-            (
-                lang.t("lockdowns.households").into(),
-                lang.opt_int(self.households.map(i64::from)),
-            ),
-            (
-                lang.t("lockdowns.people").into(),
-                lang.int(i64::from(self.people)),
-            ),
-            (
-                lang.t("lockdowns.cluster_id").into(),
-                self.cluster_name.clone().unwrap_or_else(|| "—".into()),
-            ),
-            (
-                lang.t("lockdowns.status").into(),
-                label::<LockdownStatus>(lang, Some(&self.status)),
-            ),
-            (
-                lang.t("lockdowns.lifted_on").into(),
-                opt_date(lang, self.lifted_on),
-            ),
-            (lang.t("rec.note").into(), self.note.clone()),
-        ]
     }
 }
 
@@ -185,16 +113,19 @@ impl Record for TestingRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "testing.tested_on",
-            "rec.area",
-            "testing.target",
-            "testing.method",
-            "#testing.samples",
-            "#testing.waiting",
-            "#testing.positives",
-        ]
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        columns(
+            v.lang,
+            &[
+                "testing.tested_on",
+                "rec.area",
+                "testing.target",
+                "testing.method",
+                "#testing.samples",
+                "#testing.waiting",
+                "#testing.positives",
+            ],
+        )
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {
@@ -250,18 +181,7 @@ impl Record for HotlineRow {
     const NEW_TITLE: &'static str = "hotlines.new";
     const EDIT_TITLE: &'static str = "hotlines.edit";
     const EXPORT_NAME: &'static str = "duong-day-nong";
-
-    async fn fields(
-        _db: &PgPool,
-        v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
-        _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, vec![])
-            .build())
-    }
+    const LIST: &'static [&'static str] = &["area_code", "label", "phone"];
 
     fn defaults(user: &CurrentUser, _today: NaiveDate) -> Raw {
         let mut raw = Raw::default();
@@ -275,10 +195,6 @@ impl Record for HotlineRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec!["rec.area", "hotlines.label", "hotlines.phone"]
-    }
-
     fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {
         vec![
             ("/duty".into(), v.lang.t("nav.duty").into()),
@@ -286,25 +202,8 @@ impl Record for HotlineRow {
         ]
     }
 
-    fn cells(&self, _v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.area_name.clone(),
-            self.label.clone(),
-            self.phone.clone(),
-        ]
-    }
-
     fn title(&self, _lang: Lang) -> String {
         format!("{} · {}", self.label, self.area_name)
-    }
-
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
-        let lang = v.lang;
-        vec![
-            (lang.t("rec.area").into(), self.area_name.clone()),
-            (lang.t("hotlines.label").into(), self.label.clone()),
-            (lang.t("hotlines.phone").into(), self.phone.clone()),
-        ]
     }
 }
 
@@ -315,19 +214,8 @@ impl Record for DutyRow {
     const NEW_TITLE: &'static str = "duty.new";
     const EDIT_TITLE: &'static str = "duty.edit";
     const EXPORT_NAME: &'static str = "truc-ban";
+    const LIST: &'static [&'static str] = &["day", "area_code", "name", "position", "phone"];
     const KEEP_FOR_NEXT: &'static [&'static str] = &["area_code", "day"];
-
-    async fn fields(
-        _db: &PgPool,
-        v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
-        _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, vec![])
-            .build())
-    }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
         let mut raw = Raw::default();
@@ -343,38 +231,7 @@ impl Record for DutyRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "duty.day",
-            "rec.area",
-            "duty.name",
-            "duty.role",
-            "hotlines.phone",
-        ]
-    }
-
-    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
-        vec![
-            v.lang.date(self.day),
-            self.area_name.clone(),
-            self.name.clone(),
-            self.position.clone(),
-            self.phone.clone(),
-        ]
-    }
-
     fn title(&self, lang: Lang) -> String {
         format!("{} · {}", self.name, lang.date(self.day))
-    }
-
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
-        let lang = v.lang;
-        vec![
-            (lang.t("rec.area").into(), self.area_name.clone()),
-            (lang.t("duty.day").into(), lang.date(self.day)),
-            (lang.t("duty.name").into(), self.name.clone()),
-            (lang.t("duty.role").into(), self.position.clone()),
-            (lang.t("hotlines.phone").into(), self.phone.clone()),
-        ]
     }
 }

@@ -16,12 +16,13 @@ use tower_sessions::Session;
 
 use super::export::{self, Chunks, Format};
 use super::{
-    EmbeddedForm, FormPage, ListPage, ListRow, QueryPairs, Section, ShowPage, TreeNode, columns,
+    Column, EmbeddedForm, FormPage, ListPage, ListRow, QueryPairs, Section, ShowPage, TreeNode,
     items_json, list_area, saved,
 };
 use crate::domain::area::AreaRef;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Cursor, Field, Paging, Raw};
+use crate::domain::fields::{Kind, Spec, find, on_page};
+use crate::domain::forms::{Cursor, Field, FormBuilder, Options, Paging, Raw, parse_date};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
 use crate::state::AppState;
@@ -92,14 +93,32 @@ pub trait Record: Stored {
     /// File name of an export, before the area code (`chum-ca-benh`).
     const EXPORT_NAME: &'static str;
 
-    /// The form's fields over `raw`; `existing` when editing.
+    /// The form's fields over `raw`; `existing` when editing: by default
+    /// every writable field of the table, with [`Record::options`].
     fn fields(
         db: &PgPool,
         v: Viewer<'_>,
         raw: &Raw,
         errors: &FieldErrors,
         existing: Option<&Self>,
-    ) -> impl Future<Output = Result<Vec<Field>, AppError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Field>, AppError>> + Send {
+        async move {
+            let options = Self::options(db, v, existing).await?;
+            Ok(FormBuilder::new(v.lang, raw, errors)
+                .specs(Self::FIELDS, v.personal, options)
+                .build())
+        }
+    }
+
+    /// The choices of the form's selects the database offers, by field
+    /// name (the communes a user may write in).
+    fn options(
+        _db: &PgPool,
+        _v: Viewer<'_>,
+        _existing: Option<&Self>,
+    ) -> impl Future<Output = Result<Options, AppError>> + Send {
+        async { Ok(Vec::new()) }
+    }
 
     /// What a new form starts with.
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw;
@@ -123,11 +142,31 @@ pub trait Record: Stored {
     /// The list's filter fields, with their errors.
     fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field>;
 
-    /// Catalogue keys of the list's columns (`#` marks a number).
-    fn columns(v: Viewer<'_>) -> Vec<&'static str>;
+    /// The fields the list shows, in order; the show page starts with them
+    /// (none for a record that draws its list itself).
+    const LIST: &'static [&'static str] = &[];
 
-    /// A row of the list.
-    fn cells(&self, v: Viewer<'_>) -> Vec<String>;
+    /// The list's columns: the labels of [`Record::LIST`], numbers marked.
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        on_page(Self::FIELDS, Self::LIST, v.personal)
+            .into_iter()
+            .take_while(|f| Self::LIST.contains(&f.name))
+            .map(|f| Column {
+                label: v.lang.t(f.label).to_string(),
+                numeric: matches!(f.kind, Kind::Int { .. }) && f.shown_by.is_none(),
+            })
+            .collect()
+    }
+
+    /// A row of the list: the values of [`Record::LIST`] as pages show them.
+    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
+        let raw = self.to_raw(v);
+        on_page(Self::FIELDS, Self::LIST, v.personal)
+            .into_iter()
+            .take_while(|f| Self::LIST.contains(&f.name))
+            .map(|f| shown(v.lang, Self::FIELDS, f, &raw))
+            .collect()
+    }
 
     /// Whether the row is drawn muted (closed, voided, done).
     fn muted(&self) -> bool {
@@ -172,8 +211,17 @@ pub trait Record: Stored {
         lang.t(Self::EDIT_TITLE).to_string()
     }
 
-    /// The show page's label–value pairs.
-    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)>;
+    /// The show page's label–value pairs: the list's fields, then the rest.
+    fn facts(&self, v: Viewer<'_>) -> Vec<(String, String)> {
+        let raw = self.to_raw(v);
+        on_page(Self::FIELDS, Self::LIST, v.personal)
+            .into_iter()
+            .map(|f| {
+                let label = v.lang.t(f.label).to_string();
+                (label, shown(v.lang, Self::FIELDS, f, &raw))
+            })
+            .collect()
+    }
 
     /// Whether the record can still be edited (a voided case cannot).
     fn editable(&self) -> bool {
@@ -203,6 +251,32 @@ pub trait Record: Stored {
     ) -> impl Future<Output = Result<Value, AppError>> + Send {
         let json = self.to_json(v);
         async move { Ok(json) }
+    }
+}
+
+/// A field's value as pages show it, from the form values `raw`: a choice
+/// by its label, a date as dd/mm/yyyy, a number grouped, yes or no, and a
+/// code by the field it is [`Spec::shown_by`].
+pub fn shown(lang: Lang, table: &'static [Spec], f: &Spec, raw: &Raw) -> String {
+    if let Some(by) = f.shown_by.and_then(|n| find(table, n)) {
+        return shown(lang, table, by, raw);
+    }
+    let v = raw.get(f.name);
+    if v.is_empty() {
+        // A number not given is not known (not 0); other blanks stay blank.
+        return match f.kind {
+            Kind::Int { .. } => lang.opt_int(None),
+            Kind::Choice { .. } | Kind::Ref => "—".into(),
+            _ => String::new(),
+        };
+    }
+    match f.kind {
+        Kind::Choice { prefix, .. } => lang.t(&format!("{prefix}.{v}")).to_string(),
+        Kind::Date { .. } => parse_date(v).map_or_else(|| v.to_string(), |d| lang.date(d)),
+        Kind::Int { .. } => v.parse().map_or_else(|_| v.to_string(), |n| lang.int(n)),
+        Kind::Bool if v == "true" => lang.t("common.yes").to_string(),
+        Kind::Bool => lang.t("common.no").to_string(),
+        _ => v.to_string(),
     }
 }
 
@@ -315,7 +389,7 @@ async fn list<R: Record>(
         R::PAGES,
         &raw,
         R::filter_fields(v.lang, &raw, &area_errors),
-        columns(v.lang, &R::columns(v)),
+        R::columns(v),
         list_rows,
         total,
         paging,

@@ -5,15 +5,14 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::record::{Extras, Record, Viewer};
-use super::{Section, columns, label};
+use super::{Column, Section, columns, label};
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Field, FormBuilder, Raw};
+use crate::domain::forms::{Field, FormBuilder, Options, Raw};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
 use crate::state::AppState;
-use crate::storage::records::Stored;
 use crate::storage::records::sites::{SiteRow, occupancy_history};
 
 impl Record for SiteRow {
@@ -24,22 +23,14 @@ impl Record for SiteRow {
     const EDIT_TITLE: &'static str = "sites.edit";
     const EXPORT_NAME: &'static str = "khu-cach-ly";
 
-    async fn fields(
+    async fn options(
         _db: &PgPool,
         v: Viewer<'_>,
-        raw: &Raw,
-        errors: &FieldErrors,
         _existing: Option<&Self>,
-    ) -> Result<Vec<Field>, AppError> {
-        let tiers = vec![
-            (String::new(), "—".into()),
-            ("1".into(), v.lang.tf("dash.tier_n", &["1"])),
-            ("2".into(), v.lang.tf("dash.tier_n", &["2"])),
-            ("3".into(), v.lang.tf("dash.tier_n", &["3"])),
-        ];
-        Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(Self::FIELDS, v.personal, vec![("treatment_tier", tiers)])
-            .build())
+    ) -> Result<Options, AppError> {
+        let tier = |n: &str| (n.to_string(), v.lang.tf("dash.tier_n", &[n]));
+        let tiers = vec![(String::new(), "—".into()), tier("1"), tier("2"), tier("3")];
+        Ok(vec![("treatment_tier", tiers)])
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
@@ -64,17 +55,20 @@ impl Record for SiteRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "sites.name",
-            "rec.area",
-            "sites.kind",
-            "sites.run_by",
-            "#sites.capacity",
-            "#sites.occupancy",
-            "#sites.free",
-            "sites.status",
-        ]
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        columns(
+            v.lang,
+            &[
+                "sites.name",
+                "rec.area",
+                "sites.kind",
+                "sites.run_by",
+                "#sites.capacity",
+                "#sites.occupancy",
+                "#sites.free",
+                "sites.status",
+            ],
+        )
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {

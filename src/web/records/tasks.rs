@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, load, show_page};
-use super::{EmbeddedForm, Section, columns, label, opt_date, saved};
+use super::{Column, EmbeddedForm, Section, columns, label, opt_date, saved};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{EARLIEST_DATE, Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
@@ -165,14 +165,17 @@ impl Record for TaskRow {
             .build()
     }
 
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec![
-            "tasks.assignee",
-            "tasks.what",
-            "tasks.directive",
-            "tasks.due_on",
-            "tasks.status",
-        ]
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        columns(
+            v.lang,
+            &[
+                "tasks.assignee",
+                "tasks.what",
+                "tasks.directive",
+                "tasks.due_on",
+                "tasks.status",
+            ],
+        )
     }
 
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {

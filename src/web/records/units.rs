@@ -29,6 +29,7 @@ impl Record for UnitRow {
     const NEW_TITLE: &'static str = "units.new";
     const EDIT_TITLE: &'static str = "units.edit";
     const EXPORT_NAME: &'static str = "phong-ban";
+    const LIST: &'static [&'static str] = &["name", "kind", "area_code", "active"];
 
     async fn fields(
         _db: &PgPool,
@@ -59,25 +60,6 @@ impl Record for UnitRow {
         FormBuilder::new(lang, raw, errors)
             .area("area", "rec.area")
             .build()
-    }
-
-    fn columns(_v: Viewer<'_>) -> Vec<&'static str> {
-        vec!["units.name", "units.kind", "units.area", "units.active"]
-    }
-
-    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            label::<UnitKind>(v.lang, Some(&self.kind)),
-            self.area_name.clone(),
-            v.lang
-                .t(if self.active {
-                    "common.yes"
-                } else {
-                    "common.no"
-                })
-                .to_string(),
-        ]
     }
 
     fn muted(&self) -> bool {
