@@ -99,7 +99,15 @@ async fn each_records_schema_lists_exactly_the_fields_its_answer_carries(db: PgP
                 .api("GET", &format!("/api/v1{path}/{id}"), Some(reader), None)
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
-            let got = keys(&r.json());
+            let json = r.json();
+            let got = keys(&json);
+            for (name, value) in json.as_object().unwrap() {
+                let documented = &schema["properties"][name];
+                assert!(
+                    !value.is_null() || documented["nullable"] == true,
+                    "{path}: {name} answered null but documented as never null"
+                );
+            }
             assert!(
                 required.is_subset(&got),
                 "{path}: answered without {:?}",

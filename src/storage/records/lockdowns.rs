@@ -28,6 +28,7 @@ const PEOPLE: Spec = Spec::count("people", "lockdowns.people").required();
 const CLUSTER: Spec = Spec::reference("cluster_id", "lockdowns.cluster_id");
 const CLUSTER_NAME: Spec = Spec::text("cluster_name", "lockdowns.cluster_id", NAME_MAX)
     .read_only()
+    .or_null()
     .unexported();
 const STATUS: Spec = Spec::choice(
     "status",

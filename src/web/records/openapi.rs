@@ -691,6 +691,7 @@ pub fn document(today: NaiveDate) -> Value {
     // Links from a checkpoint or a directive to their reports.
     doc["paths"]["/checkpoints"]["post"]["responses"]["201"]["links"]["report"] = json!({ "operationId": "postCheckpointsByIdReports", "parameters": { "id": "$response.body#/id" } });
     doc["paths"]["/directives"]["post"]["responses"]["201"]["links"]["report"] = json!({ "operationId": "postDirectivesByIdReports", "parameters": { "id": "$response.body#/id" } });
+    doc["paths"]["/tasks"]["post"]["responses"]["201"]["links"]["report"] = json!({ "operationId": "postTasksByIdReports", "parameters": { "id": "$response.body#/id" } });
     name_operations(&mut doc);
     doc
 }
