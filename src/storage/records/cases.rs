@@ -51,7 +51,8 @@ const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
 const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
 const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
     .impersonal()
-    .read_only();
+    .read_only()
+    .or_null();
 const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
     .personal()
     .hint("cases.personal_hint");
