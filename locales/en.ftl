@@ -209,6 +209,7 @@ err-occupancy_over_capacity = Occupancy cannot exceed capacity.
 err-phone_format = Phone numbers are digits, spaces and +.
 err-stale = Someone else changed this record while you were editing. The current values are shown below; your input is kept — check it and save again.
 err-version_required = The version read last is missing.
+err-idempotency_reused = This idempotency key was already used for another request with other values; nothing was saved. Send again with a new key (reload the form).
 err-number_taken = This document number already exists.
 err-target_not_under_issuer = Targets must lie under the issuing area.
 err-unknown_directive = No such directive.

@@ -209,6 +209,7 @@ err-occupancy_over_capacity = Số người đang cách ly không được vư�
 err-phone_format = Số điện thoại chỉ gồm chữ số, dấu cách và +.
 err-stale = Bản ghi đã được người khác sửa trong lúc bạn sửa. Giá trị hiện tại được ghi bên dưới; dữ liệu bạn nhập vẫn còn nguyên — xem lại rồi lưu lần nữa.
 err-version_required = Thiếu phiên bản bản ghi đã đọc.
+err-idempotency_reused = Mã chống gửi trùng này đã dùng cho một lần gửi khác, với nội dung khác; không có gì được lưu. Hãy gửi lại với mã mới (tải lại biểu mẫu).
 err-number_taken = Số văn bản này đã có.
 err-target_not_under_issuer = Địa bàn nhận phải trực thuộc đơn vị ban hành.
 err-unknown_directive = Không có văn bản này.

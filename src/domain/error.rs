@@ -40,6 +40,21 @@ impl FieldErrors {
             })
     }
 
+    /// The messages of errors on fields a form does not draw (`drawn` are
+    /// those it does): a hidden key's error is shown above the form.
+    pub fn others(&self, drawn: &[&str], lang: Lang) -> Vec<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for (f, _, _) in &self.0 {
+            if !drawn.contains(&f.as_str()) && !names.contains(&f.as_str()) {
+                names.push(f);
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|n| self.get(n, lang))
+            .collect()
+    }
+
     /// `Ok(())` when empty, else the errors as an [`AppError::Invalid`].
     pub fn into_result(self) -> Result<(), AppError> {
         if self.is_empty() {

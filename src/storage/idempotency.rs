@@ -7,13 +7,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::error::AppError;
+use crate::domain::error::{AppError, FieldErrors};
 use crate::storage::audit::Actor;
 
 /// A client's idempotency key: 8 to 100 letters, digits, `-` or `_`
-/// (a UUID, a random token).
+/// (a UUID, a random token), with the digest of the request it came with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdempotencyKey(String);
+pub struct IdempotencyKey(String, Option<String>);
 
 impl IdempotencyKey {
     /// The key as sent; none when empty, 400 when malformed.
@@ -30,12 +30,33 @@ impl IdempotencyKey {
                 "Idempotency-Key: 8 to 100 letters, digits, '-' or '_'".into(),
             ));
         }
-        Ok(Some(Self(s.to_string())))
+        Ok(Some(Self(s.to_string(), None)))
     }
 
     /// The key as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The key sent with the request of `digest` (see `Raw::digest`): a
+    /// repeat must ask for the same, or it is refused.
+    pub fn for_request(self, digest: String) -> Self {
+        Self(self.0, Some(digest))
+    }
+
+    /// The 422 of a key used again for another request: nothing is
+    /// written, and the client learns that the key, not the record, is wrong.
+    fn reused(&self, stored: Option<&str>) -> Result<(), AppError> {
+        match (stored, self.1.as_deref()) {
+            (Some(first), Some(now)) if first != now => {
+                metrics::counter!("vx_idempotent_writes_total", "outcome" => "refused")
+                    .increment(1);
+                let mut f = FieldErrors::default();
+                f.add("idempotency_key", "err.idempotency_reused");
+                Err(AppError::Invalid(f))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -75,24 +96,23 @@ pub async fn earlier(
         return Ok(None);
     };
     let row = sqlx::query!(
-        "select entity, entity_id, action from idempotency_keys where user_id = $1 and key = $2",
+        "select entity, entity_id, action, request_digest from idempotency_keys
+         where user_id = $1 and key = $2",
         user_id,
         key.as_str()
     )
     .fetch_optional(db)
     .await?;
-    if row.is_some() {
-        metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
+    let Some(r) = row else { return Ok(None) };
+    let earlier = Earlier {
+        entity: r.entity,
+        entity_id: r.entity_id,
+        created: r.action == "create",
     }
-    row.map(|r| {
-        Earlier {
-            entity: r.entity,
-            entity_id: r.entity_id,
-            created: r.action == "create",
-        }
-        .of(entity)
-    })
-    .transpose()
+    .of(entity)?;
+    key.reused(r.request_digest.as_deref())?;
+    metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
+    Ok(Some(earlier))
 }
 
 /// Claims `key` for a write of `entity` inside the write's transaction.
@@ -111,14 +131,15 @@ pub async fn claim(
         return Ok(None);
     };
     let taken = sqlx::query_scalar!(
-        "insert into idempotency_keys (user_id, key, entity, entity_id, action, created_at)
-         values ($1, $2, $3, '', 'create', $4)
+        "insert into idempotency_keys (user_id, key, entity, entity_id, action, created_at, request_digest)
+         values ($1, $2, $3, '', 'create', $4, $5)
          on conflict (user_id, key) do nothing
          returning true as \"taken!\"",
         user_id,
         key.as_str(),
         entity,
-        now as _
+        now as _,
+        key.1.as_deref()
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -126,20 +147,22 @@ pub async fn claim(
         return Ok(None);
     }
     let r = sqlx::query!(
-        "select entity, entity_id, action from idempotency_keys where user_id = $1 and key = $2",
+        "select entity, entity_id, action, request_digest from idempotency_keys
+         where user_id = $1 and key = $2",
         user_id,
         key.as_str()
     )
     .fetch_one(&mut *conn)
     .await?;
-    metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
-    Earlier {
+    let earlier = Earlier {
         entity: r.entity,
         entity_id: r.entity_id,
         created: r.action == "create",
     }
-    .of(entity)
-    .map(Some)
+    .of(entity)?;
+    key.reused(r.request_digest.as_deref())?;
+    metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
+    Ok(Some(earlier))
 }
 
 /// Records what the write under a claimed `key` stored.

@@ -64,10 +64,22 @@ async fn the_same_idempotency_key_twice_on_the_api_stores_one_case_and_answers_a
     assert_eq!(again.json()["case_code"], "BN700");
     assert_eq!(cases_with_code(&t, "BN700").await, 1);
     assert_eq!(t.audit_count().await, audit, "nothing more was written");
-    // A new key is a new case; the old key with another body still answers with the first.
+    // The old key with another case is refused, never answered as the
+    // first (case BN701 would be lost without a word); a new key is a new case.
     let other = send_keyed(&t, "POST", "/api/v1/cases", &token, key, case_json("BN701")).await;
-    assert_eq!(other.json()["id"], first.json()["id"]);
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
+    let said = other.json()["error"]["fields"]["idempotency_key"].clone();
+    assert!(
+        said.as_str().is_some_and(|m| m.contains("mã mới")),
+        "the message says to send with a new key: {said}"
+    );
     assert_eq!(cases_with_code(&t, "BN701").await, 0);
+    assert_eq!(t.audit_count().await, audit, "nothing was written");
     let fresh = send_keyed(
         &t,
         "POST",
@@ -159,6 +171,21 @@ async fn the_new_case_form_sent_twice_with_its_key_stores_one_case(db: PgPool) {
         "the repeat goes to the same case"
     );
     assert_eq!(cases_with_code(&t, "BN720").await, 1);
+    // The same form's key with another case (the official changed the code
+    // after the first send went through): refused on the form, not dropped.
+    let mut changed = fields;
+    changed[3] = ("case_code", "BN721");
+    let other = b.post_raw("/cases", &changed).await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
+    assert!(other.text.contains("Mã chống gửi trùng"), "{}", other.text);
+    assert!(other.text.contains("BN721"), "the input is kept");
+    assert_eq!(cases_with_code(&t, "BN721").await, 0);
+    assert_eq!(cases_with_code(&t, "BN720").await, 1);
 }
 
 #[sqlx::test]
@@ -197,6 +224,24 @@ async fn the_daily_report_form_sent_twice_with_its_key_is_filed_once(db: PgPool)
     .await
     .unwrap();
     assert_eq!(version, 1);
+    // The key again with other figures is refused; the report stays as filed.
+    let mut changed = fields;
+    changed[3] = ("f1_traced", "30");
+    let other = b.post_raw("/daily/00682/2021-07-31", &changed).await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
+    let traced: i32 = sqlx::query_scalar(
+        "select f1_traced from daily_reports where commune_code = '00682' and day = '2021-07-31'",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(traced, 3);
+    assert_eq!(t.audit_count().await, audit);
 }
 
 #[sqlx::test]
@@ -213,7 +258,8 @@ async fn a_daily_report_sent_again_with_its_key_is_stored_once(db: PgPool) {
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
     assert_eq!(again.json()["version"], 1);
     assert_eq!(t.audit_count().await, audit);
-    // The key of one report is not the key of another.
+    // The key of one report is not the key of another: refused as a key
+    // used for another request.
     let other = send_keyed(
         &t,
         "PUT",
@@ -223,7 +269,12 @@ async fn a_daily_report_sent_again_with_its_key_is_stored_once(db: PgPool) {
         body,
     )
     .await;
-    assert_eq!(other.status, StatusCode::BAD_REQUEST, "{}", other.text);
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
 }
 
 // ---------------------------------------------------------------- in a browser

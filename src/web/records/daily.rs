@@ -358,7 +358,11 @@ async fn upsert(
     key: &str,
 ) -> Result<bool, AppError> {
     user.authorize(Action::WriteRecord(RecordKind::DailyReport, area))?;
-    let key = IdempotencyKey::parse(key)?;
+    let digest = raw.digest(
+        &format!("daily_report {} {day}", area.code),
+        &["csrf", "idempotency_key", "version"],
+    );
+    let key = IdempotencyKey::parse(key)?.map(|k| k.for_request(digest));
     let mut c = Check::on(raw, crate::domain::clock::local_date(now));
     let nums: Vec<Option<i64>> = NUMBERS
         .iter()

@@ -256,6 +256,8 @@ pub struct FormPage {
     pub action: String,
     pub fields: Vec<Field>,
     pub has_errors: bool,
+    /// Errors of what the form does not draw (a reused idempotency key).
+    pub notes: Vec<String>,
     pub conflict: Vec<(String, String)>,
     pub cancel_href: String,
     /// Offer "save and add another" (a new record whose kind keeps fields for the next).
@@ -372,6 +374,7 @@ impl FormPage {
             action,
             fields,
             has_errors: false,
+            notes: vec![],
             conflict: vec![],
             cancel_href: cancel_href.into(),
             another: false,
@@ -403,12 +406,15 @@ pub fn form_again(
     use axum::response::IntoResponse;
     let (status, errors) = refused_fields(e)?;
     let fields = fields(page.lang, &errors);
+    let drawn: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let notes = errors.others(&drawn, page.lang);
     let p = FormPage {
         page,
         title,
         action,
         fields,
         has_errors: true,
+        notes,
         conflict: vec![],
         cancel_href: cancel_href.into(),
         another: false,

@@ -425,12 +425,15 @@ async fn form_page<R: Record>(
         Some(r) => (r.edit_title(page.lang), show_href::<R>(r.id())),
         None => (page.t(R::NEW_TITLE).to_string(), R::PAGES.to_string()),
     };
+    let drawn: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let notes = errors.others(&drawn, page.lang);
     Ok(FormPage {
         page,
         title,
         action,
         fields,
         has_errors: !errors.is_empty(),
+        notes,
         conflict,
         cancel_href: R::PAGES.into(),
         another: existing.is_none() && !R::KEEP_FOR_NEXT.is_empty(),
@@ -715,16 +718,22 @@ async fn api_patch<R: Record>(
     Ok(Json(r.api_json(&state, v).await?))
 }
 
+/// Fields of a form that are not part of what it asks for.
+const NOT_ASKED: &[&str] = &["csrf", "idempotency_key", "next"];
+
 /// Checks and stores a new record, once per idempotency `key` (the form's
-/// `idempotency_key`, the API's `Idempotency-Key`): a key this user already
-/// used answers with the record stored under it, whatever was sent.
+/// `idempotency_key`, the API's `Idempotency-Key`): the same request again
+/// answers with the record stored under its key; another request under a
+/// key already used is refused (422), never dropped.
 async fn create_record<R: Record>(
     state: &AppState,
     user: &CurrentUser,
     raw: &Raw,
     key: &str,
 ) -> Result<i64, AppError> {
-    let key = IdempotencyKey::parse(key)?;
+    // What the key is for: this kind of record with these values.
+    let digest = raw.digest(R::ENTITY, NOT_ASKED);
+    let key = IdempotencyKey::parse(key)?.map(|k| k.for_request(digest));
     let actor = Actor::from(user);
     if let Some(id) = created_under::<R>(&state.db, &actor, key.as_ref()).await? {
         return Ok(id);
