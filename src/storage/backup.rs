@@ -101,6 +101,9 @@ pub async fn backup(url: &str, cluster: Option<&PrivateCluster>, dir: &Path) -> 
         .arg(format!("--dbname={conn_str}"));
     run(cmd, password.as_deref(), "pg_dump").await?;
     snap.commit().await?;
+    // A backup holds names and phone numbers: its owner's alone, even
+    // when copied out of its private folder.
+    make_private(&partial)?;
     std::fs::rename(&partial, &dump)?;
     let sha256 = sha256_file(&dump)?;
     let bytes = std::fs::metadata(&dump)?.len();
@@ -168,6 +171,7 @@ async fn base_backup(
         ])
         .arg(format!("--dbname={}", cluster.database_url("postgres")));
     run(cmd, None, "pg_basebackup").await?;
+    make_private(&target)?;
     let finished_at: DateTime<Utc> = sqlx::query_scalar("select clock_timestamp()")
         .fetch_one(&mut *conn)
         .await?;
@@ -649,11 +653,38 @@ fn folder_size(dir: &Path) -> Result<u64> {
     Ok(total)
 }
 
-/// Writes through a temporary file and a rename, so a reader sees all or nothing.
+/// Writes through a temporary file and a rename, so a reader sees all or
+/// nothing; readable by its owner alone.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(bytes)?;
+    drop(f);
+    make_private(&tmp)?;
     std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Makes a file its owner's alone (0600), or a folder and all in it (0700
+/// for folders): whoever else is on the machine reads none of a backup.
+fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+        for e in std::fs::read_dir(path)?.flatten() {
+            make_private(&e.path())?;
+        }
+    } else {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
     Ok(())
 }
 

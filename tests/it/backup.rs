@@ -104,6 +104,25 @@ async fn backup_restore_and_recover(cluster: PrivateCluster, base: std::path::Pa
         m.base_backup.is_some(),
         "the private cluster gets a base backup"
     );
+    // Names and phone numbers: no other local user reads any of it, even
+    // once copied out of the private folder.
+    let mut files = vec![
+        dump.clone(),
+        dump.with_extension("sha256"),
+        dump.with_extension("json"),
+    ];
+    let base_dir = dir.join(&m.base_backup.as_ref().unwrap().dir);
+    files.extend(
+        std::fs::read_dir(&base_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    assert!(files.len() > 3, "the base backup has files");
+    for f in files {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
+    }
     file_cases(&t, &commune, 5..8).await;
     let between: DateTime<Utc> = sqlx::query_scalar("select clock_timestamp()")
         .fetch_one(&t.db)
