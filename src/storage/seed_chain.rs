@@ -197,6 +197,7 @@ pub async fn load(db: &PgPool, actor: &Actor) -> anyhow::Result<bool> {
         let v = TaskValues {
             directive_id: id1862,
             issuer: ntl.clone(),
+            by_code: None,
             assignee,
             owner_code,
             what,

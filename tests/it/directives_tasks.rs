@@ -723,18 +723,17 @@ async fn a_not_met_inspection_opens_a_task_for_the_inspected_unit_and_a_met_one_
         "team": "Đoàn 4", "visited_on": "2021-07-30", "verdict": "not_met", "findings": "Chưa đạt"}))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json()["error"]["fields"]["follow_up_due"].is_string());
-    for token in [&district, &commune] {
-        let r = t
-            .api(
-                "POST",
-                "/api/v1/inspections",
-                Some(token),
-                Some(json!({"directive_id": d17, "area_code": "00592",
-            "team": "Đoàn", "visited_on": "2021-07-30", "verdict": "met", "findings": "x"})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
-    }
+    // A ward the directive does not reach inspects nothing under it.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/inspections",
+            Some(&commune),
+            Some(json!({"directive_id": d17, "area_code": "00592",
+        "team": "Đoàn", "visited_on": "2021-07-30", "verdict": "met", "findings": "x"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Nam Từ Liêm's home lists the task the inspection opened.
     let mut b = t.signed_in("namtuliem").await;
     let home = b.get("/areas/019").await;
@@ -744,4 +743,87 @@ async fn a_not_met_inspection_opens_a_task_for_the_inspected_unit_and_a_met_one_
     );
     let page = b.get(&format!("/inspections/{}", inspection["id"])).await;
     assert!(page.text.contains("Chưa đạt") && page.text.contains("Nhiệm vụ khắc phục"));
+}
+
+#[sqlx::test]
+async fn a_district_a_city_directive_reaches_inspects_its_wards_and_follows_what_it_found(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let (d17, _, d2434, _) = chain(&t).await;
+    let city = t.token("thanhpho").await;
+    let district = t.token("namtuliem").await;
+    let other = t.token("thanhtri").await;
+    // Directive 17 reaches Nam Từ Liêm, which checks its ward Cầu Diễn on it.
+    let inspection = |d: i64, ward: &str| {
+        json!({"directive_id": d, "area_code": ward, "team": "Đoàn kiểm tra của quận",
+               "visited_on": "2021-07-30", "verdict": "not_met", "follow_up_due": "2021-08-03",
+               "findings": "Chợ dân sinh chưa bố trí lối đi một chiều"})
+    };
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/inspections",
+            Some(&district),
+            Some(inspection(d17, "00592")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let made = r.json();
+    assert_eq!(made["issuer_code"], "019", "made by the district");
+    assert_eq!(made["directive_number"], "17/CT-UBND");
+    // The task it opened is the district's: it gives it and may change it.
+    let task_id = made["task_id"].as_i64().expect("not met opens a task");
+    let task = t
+        .api(
+            "GET",
+            &format!("/api/v1/tasks/{task_id}"),
+            Some(&district),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(task["issuer_code"], "019");
+    assert_eq!(task["owner_code"], "00592");
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/tasks/{task_id}"),
+            Some(&district),
+            Some(json!({"version": task["version"], "due_on": "2021-08-05"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The city still reads both.
+    let r = t
+        .api(
+            "GET",
+            &format!("/api/v1/inspections/{}", made["id"]),
+            Some(&city),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Over its own wards only: Thanh Trì, also reached, cannot inspect Cầu Diễn …
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/inspections",
+            Some(&other),
+            Some(inspection(d17, "00592")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // … and nothing under a directive that is not sent to it.
+    let before = t.audit_count().await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/inspections",
+            Some(&other),
+            Some(inspection(d2434, "00682")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(t.audit_count().await, before, "nothing written");
 }

@@ -94,7 +94,11 @@ impl InspectionRow {
 /// An inspection that passed every check.
 pub struct InspectionValues {
     pub directive_id: i64,
+    /// The area that inspected: the directive's issuer, or an area the
+    /// directive reaches, over the areas below it.
     pub issuer: AreaRef,
+    /// That area, where it is not the directive's issuer.
+    pub by_code: Option<String>,
     pub unit: Assignee,
     pub owner_code: String,
     pub team: String,
@@ -111,14 +115,15 @@ macro_rules! select_inspections {
     ($tail:tt, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             InspectionRow,
-            r#"select n.id, n.directive_id, d.number as directive_number, d.city_code, d.issuer_code,
+            r#"select n.id, n.directive_id, d.number as directive_number, d.city_code,
+                 coalesce(n.by_code, d.issuer_code) as "issuer_code!",
                  i.name as issuer_name, i.level as issuer_level, i.parent_code as issuer_parent,
                  n.area_code, n.unit_id, coalesce(u.name, ta.name) as "unit_name!",
                  n.owner_code, o.name as owner_name, o.level as owner_level, o.parent_code as owner_parent,
                  n.team, n.visited_on as "visited_on: _", n.findings, n.verdict,
                  n.follow_up_due as "follow_up_due: _", n.task_id, n.version
                from inspections n join directives d on d.id = n.directive_id
-               join areas i on i.code = d.issuer_code left join areas ip on ip.code = i.parent_code
+               join areas i on i.code = coalesce(n.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = n.owner_code left join areas op on op.code = o.parent_code
                left join areas ta on ta.code = n.area_code left join units u on u.id = n.unit_id "# + $tail,
             $($arg),*
@@ -220,10 +225,14 @@ impl Stored for InspectionRow {
             errors.add("directive_id", "err.unknown_directive");
             return Err(AppError::Invalid(errors));
         };
-        let issuer = directive.area();
+        let issuer = match existing {
+            Some(n) => n.area(),
+            None => inspecting_area(db, user, &directive).await?,
+        };
         if !user.can(Action::WriteRecord(Self::KIND, &issuer)) {
             return Err(AppError::Forbidden);
         }
+        let by_code = (issuer.code != directive.issuer_code).then(|| issuer.code.clone());
         let owner_code = owner_of(db, &issuer, unit.as_ref()).await?;
         if unit.is_some() && owner_code.is_none() {
             errors.add(field, "err.assignee");
@@ -239,6 +248,7 @@ impl Stored for InspectionRow {
             ) if errors.is_empty() => Ok(InspectionValues {
                 directive_id,
                 issuer,
+                by_code,
                 unit,
                 owner_code,
                 team,
@@ -269,7 +279,7 @@ impl Stored for InspectionRow {
     ) -> Result<(Vec<Self>, i64), AppError> {
         let total = sqlx::query_scalar!(
             r#"select count(*) as "n!" from inspections n join directives d on d.id = n.directive_id
-               join areas i on i.code = d.issuer_code left join areas ip on ip.code = i.parent_code
+               join areas i on i.code = coalesce(n.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = n.owner_code left join areas op on op.code = o.parent_code
                where $1 in (i.code, i.parent_code, ip.parent_code, o.code, o.parent_code, op.parent_code)"#,
             area.code
@@ -296,8 +306,8 @@ impl Stored for InspectionRow {
         let (area_code, unit_id) = split(&v.unit);
         Ok(sqlx::query_scalar!(
             "insert into inspections (directive_id, area_code, unit_id, owner_code, team, visited_on, findings,
-               verdict, follow_up_due, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning id",
+               verdict, follow_up_due, created_at, updated_at, by_code)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) returning id",
             v.directive_id,
             area_code,
             unit_id,
@@ -307,7 +317,8 @@ impl Stored for InspectionRow {
             v.findings,
             v.verdict.as_str(),
             v.follow_up_due as _,
-            now as _
+            now as _,
+            v.by_code
         )
         .fetch_one(conn)
         .await?)
@@ -328,9 +339,11 @@ impl Stored for InspectionRow {
         if v.verdict != Verdict::NotMet || opened.is_some() {
             return Ok(());
         }
+        // The inspecting area follows what it found.
         let task = TaskValues {
             directive_id: v.directive_id,
             issuer: v.issuer.clone(),
+            by_code: v.by_code.clone(),
             assignee: v.unit.clone(),
             owner_code: v.owner_code.clone(),
             what: format!(
@@ -392,5 +405,33 @@ impl Stored for InspectionRow {
         .execute(conn)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The area a new inspection against `directive` is made by: its issuer,
+/// when the user may write there; else the user's own area, when the
+/// directive is sent to it (it then inspects the areas below it). 403
+/// when neither.
+async fn inspecting_area(
+    db: &PgPool,
+    user: &CurrentUser,
+    directive: &DirectiveRow,
+) -> Result<AreaRef, AppError> {
+    let issuer = directive.area();
+    if user.can(Action::WriteRecord(RecordKind::Inspection, &issuer)) {
+        return Ok(issuer);
+    }
+    let reached = sqlx::query_scalar!(
+        r#"select exists (select 1 from directive_targets
+             where directive_id = $1 and area_code = $2) as "e!""#,
+        directive.id,
+        user.area.code
+    )
+    .fetch_one(db)
+    .await?;
+    if reached && user.can(Action::WriteRecord(RecordKind::Inspection, &user.area)) {
+        Ok(user.area.clone())
+    } else {
+        Err(AppError::Forbidden)
     }
 }

@@ -123,8 +123,11 @@ pub enum Assignee {
 /// A task that passed every check.
 pub struct TaskValues {
     pub directive_id: i64,
-    /// The directive's issuer: who assigns and edits the task.
+    /// Who assigns and edits the task: the directive's issuer, or the area
+    /// whose inspection opened it.
     pub issuer: AreaRef,
+    /// That area, where it is not the directive's issuer.
+    pub by_code: Option<String>,
     pub assignee: Assignee,
     /// The area that answers for it.
     pub owner_code: String,
@@ -145,7 +148,8 @@ macro_rules! select_tasks {
     ($tail:tt, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             TaskRow,
-            r#"select t.id, t.directive_id, d.number as directive_number, d.city_code, d.issuer_code,
+            r#"select t.id, t.directive_id, d.number as directive_number, d.city_code,
+                 coalesce(t.by_code, d.issuer_code) as "issuer_code!",
                  i.name as issuer_name, i.level as issuer_level, i.parent_code as issuer_parent,
                  t.area_code, t.unit_id, coalesce(u.name, ta.name) as "assignee_name!",
                  t.owner_code, o.name as owner_name, o.level as owner_level, o.parent_code as owner_parent,
@@ -153,7 +157,7 @@ macro_rules! select_tasks {
                  coalesce(t.due_on < $1 and t.status is distinct from 'done', false) as "overdue!",
                  t.version
                from tasks t join directives d on d.id = t.directive_id
-               join areas i on i.code = d.issuer_code left join areas ip on ip.code = i.parent_code
+               join areas i on i.code = coalesce(t.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = t.owner_code left join areas op on op.code = o.parent_code
                left join areas ta on ta.code = t.area_code left join units u on u.id = t.unit_id "# + $tail,
             $($arg),*
@@ -242,10 +246,13 @@ impl Stored for TaskRow {
             errors.add("directive_id", "err.unknown_directive");
             return Err(AppError::Invalid(errors));
         };
-        let issuer = directive.area();
+        // A task stays with the area that gave it (an inspection's may be
+        // given by an area the directive reaches).
+        let issuer = existing.map_or_else(|| directive.area(), |t| t.area());
         if !user.can(Action::WriteRecord(Self::KIND, &issuer)) {
             return Err(AppError::Forbidden);
         }
+        let by_code = (issuer.code != directive.issuer_code).then(|| issuer.code.clone());
         if let Some(d) = due_on
             && d < directive.issued_on
         {
@@ -259,6 +266,7 @@ impl Stored for TaskRow {
             (Some(assignee), Some(owner_code), Some(what)) if errors.is_empty() => Ok(TaskValues {
                 directive_id,
                 issuer,
+                by_code,
                 assignee,
                 owner_code,
                 what,
@@ -289,7 +297,7 @@ impl Stored for TaskRow {
     ) -> Result<(Vec<Self>, i64), AppError> {
         let total = sqlx::query_scalar!(
             r#"select count(*) as "n!" from tasks t join directives d on d.id = t.directive_id
-               join areas i on i.code = d.issuer_code left join areas ip on ip.code = i.parent_code
+               join areas i on i.code = coalesce(t.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = t.owner_code left join areas op on op.code = o.parent_code
                where $1 in (i.code, i.parent_code, ip.parent_code, o.code, o.parent_code, op.parent_code)
                  and ($2::bigint is null or t.directive_id = $2)
@@ -325,15 +333,16 @@ impl Stored for TaskRow {
     ) -> Result<i64, AppError> {
         let (area_code, unit_id) = split(&v.assignee);
         Ok(sqlx::query_scalar!(
-            "insert into tasks (directive_id, area_code, unit_id, owner_code, what, due_on, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+            "insert into tasks (directive_id, area_code, unit_id, owner_code, what, due_on, created_at, updated_at, by_code)
+             values ($1, $2, $3, $4, $5, $6, $7, $7, $8) returning id",
             v.directive_id,
             area_code,
             unit_id,
             v.owner_code,
             v.what,
             v.due_on as _,
-            now as _
+            now as _,
+            v.by_code
         )
         .fetch_one(conn)
         .await?)

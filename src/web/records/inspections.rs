@@ -9,7 +9,7 @@ use super::{Column, columns, label, opt_date};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{EARLIEST_DATE, Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
-use crate::domain::policy::CurrentUser;
+use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::domain::vocab::Verdict;
 use crate::state::AppState;
 use crate::storage::records::Stored;
@@ -46,7 +46,19 @@ impl Record for InspectionRow {
         }
         match directive {
             Some(d) => {
-                let mut units = assignable(db, &d.issuer_code).await?;
+                // The units of the inspecting area: the issuer, or the
+                // reader's own area that the directive reaches.
+                let by = match existing {
+                    Some(n) => n.issuer_code.clone(),
+                    None if v
+                        .user
+                        .can(Action::WriteRecord(RecordKind::Inspection, &d.area())) =>
+                    {
+                        d.issuer_code.clone()
+                    }
+                    None => v.user.area.code.clone(),
+                };
+                let mut units = assignable(db, &by).await?;
                 units.insert(0, (String::new(), "—".into()));
                 fb.select("assignee", "inspections.unit", units, true);
             }
