@@ -553,7 +553,9 @@ async fn every_task_inspection_and_department_write_route_answers_each_role_on_i
         (
             "/api/v1/inspections".into(),
             json!({"directive_id": top, "area_code": "020", "team": "Đoàn kiểm tra", "visited_on": "2021-07-30", "verdict": "met", "findings": "Đạt"}),
-            [no, no, made, no, no],
+            // The district the directive reaches may inspect, but only the
+            // areas below it: itself is a field error, not a refusal.
+            [no, StatusCode::UNPROCESSABLE_ENTITY, made, no, no],
         ),
         (
             "/api/v1/units".into(),

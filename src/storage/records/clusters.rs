@@ -63,6 +63,20 @@ pub struct ClusterCase {
     pub status: String,
 }
 
+/// A cluster as read: its columns and joins, stated once for every read (sqlx
+/// checks each use at build time).
+macro_rules! select_clusters {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            ClusterRow,
+            r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
+                 k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
+                 (select count(*) from cases c "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
 impl Stored for ClusterRow {
     type Values = ClusterValues;
     type Filter = ClusterFilter;
@@ -101,11 +115,8 @@ impl Stored for ClusterRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(sqlx::query_as!(
-            ClusterRow,
-            r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
-                 k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
-                 (select count(*) from cases c where c.cluster_id = k.id and c.voided_at is null) as "cases!"
+        Ok(select_clusters!(
+            r#"where c.cluster_id = k.id and c.voided_at is null) as "cases!"
                from clusters k join areas a on a.code = k.commune_code
                where k.id = $1"#,
             id
@@ -195,11 +206,8 @@ impl Stored for ClusterRow {
         )
         .fetch_one(db)
         .await?;
-        let rows = sqlx::query_as!(
-            ClusterRow,
-            r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
-                 k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
-                 (select count(*) from cases c where c.cluster_id = k.id and c.voided_at is null) as "cases!"
+        let rows = select_clusters!(
+            r#"where c.cluster_id = k.id and c.voided_at is null) as "cases!"
                from clusters k join areas a on a.code = k.commune_code
                where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
                  and (not $2 or k.closed_on is null)

@@ -45,6 +45,20 @@ pub struct HotlineValues {
     pub phone: String,
 }
 
+/// A hotline as read: its columns and joins, stated once for every read (sqlx
+/// checks each use at build time).
+macro_rules! select_hotlines {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            HotlineRow,
+            r#"select h.id, h.city_code, h.district_code, h.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code, h.label, h.phone, h.version
+               from hotlines h join areas a on a.code = h.area_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
 impl Stored for HotlineRow {
     type Values = HotlineValues;
     type Filter = ();
@@ -65,15 +79,9 @@ impl Stored for HotlineRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(sqlx::query_as!(
-            HotlineRow,
-            r#"select h.id, h.city_code, h.district_code, h.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, h.label, h.phone, h.version
-               from hotlines h join areas a on a.code = h.area_code where h.id = $1"#,
-            id
-        )
-        .fetch_optional(db)
-        .await?)
+        Ok(select_hotlines!(r#"where h.id = $1"#, id)
+            .fetch_optional(db)
+            .await?)
     }
 
     async fn check(
@@ -116,12 +124,8 @@ impl Stored for HotlineRow {
         )
         .fetch_one(db)
         .await?;
-        let rows = sqlx::query_as!(
-            HotlineRow,
-            r#"select h.id, h.city_code, h.district_code, h.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, h.label, h.phone, h.version
-               from hotlines h join areas a on a.code = h.area_code
-               where h.city_code = $1 or h.district_code = $1 or h.area_code = $1
+        let rows = select_hotlines!(
+            r#"where h.city_code = $1 or h.district_code = $1 or h.area_code = $1
                order by length(h.area_code), a.name collate "vi-x-icu", h.id
                limit $2 offset $3"#,
             area.code,
@@ -215,6 +219,20 @@ pub struct DutyFilter {
     pub day: Option<NaiveDate>,
 }
 
+/// A duty as read: its columns and joins, stated once for every read (sqlx
+/// checks each use at build time).
+macro_rules! select_duty {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            DutyRow,
+            r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
+               from duty_roster d join areas a on a.code = d.area_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
 impl Stored for DutyRow {
     type Values = DutyValues;
     type Filter = DutyFilter;
@@ -235,15 +253,9 @@ impl Stored for DutyRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(sqlx::query_as!(
-            DutyRow,
-            r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
-               from duty_roster d join areas a on a.code = d.area_code where d.id = $1"#,
-            id
-        )
-        .fetch_optional(db)
-        .await?)
+        Ok(select_duty!(r#"where d.id = $1"#, id)
+            .fetch_optional(db)
+            .await?)
     }
 
     async fn check(
@@ -301,12 +313,8 @@ impl Stored for DutyRow {
         )
         .fetch_one(db)
         .await?;
-        let rows = sqlx::query_as!(
-            DutyRow,
-            r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
-               from duty_roster d join areas a on a.code = d.area_code
-               where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
+        let rows = select_duty!(
+            r#"where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
                  and ($2::date is null or d.day = $2)
                order by d.day desc, length(d.area_code), a.name collate "vi-x-icu", d.id
                limit $3 offset $4"#,

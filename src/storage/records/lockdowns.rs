@@ -81,6 +81,22 @@ pub struct LockdownFilter {
     pub active_only: bool,
 }
 
+/// A lockdown area as read: its columns and joins, stated once for every read (sqlx
+/// checks each use at build time).
+macro_rules! select_lockdowns {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            LockdownRow,
+            r#"select l.id, l.city_code, l.district_code, l.commune_code, a.name as commune_name,
+                 l.name, l.kind, l.started_on as "started_on: _", l.households, l.people, l.cluster_id,
+                 k.name as "cluster_name?", l.status, l.lifted_on as "lifted_on: _", l.note, l.version
+               from lockdowns l join areas a on a.code = l.commune_code
+               left join clusters k on k.id = l.cluster_id "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
 impl Stored for LockdownRow {
     type Values = LockdownValues;
     type Filter = LockdownFilter;
@@ -126,18 +142,9 @@ impl Stored for LockdownRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(sqlx::query_as!(
-            LockdownRow,
-            r#"select l.id, l.city_code, l.district_code, l.commune_code, a.name as commune_name,
-                 l.name, l.kind, l.started_on as "started_on: _", l.households, l.people, l.cluster_id,
-                 k.name as "cluster_name?", l.status, l.lifted_on as "lifted_on: _", l.note, l.version
-               from lockdowns l join areas a on a.code = l.commune_code
-               left join clusters k on k.id = l.cluster_id
-               where l.id = $1"#,
-            id
-        )
-        .fetch_optional(db)
-        .await?)
+        Ok(select_lockdowns!(r#"where l.id = $1"#, id)
+            .fetch_optional(db)
+            .await?)
     }
 
     async fn check(
@@ -240,14 +247,8 @@ impl Stored for LockdownRow {
         )
         .fetch_one(db)
         .await?;
-        let rows = sqlx::query_as!(
-            LockdownRow,
-            r#"select l.id, l.city_code, l.district_code, l.commune_code, a.name as commune_name,
-                 l.name, l.kind, l.started_on as "started_on: _", l.households, l.people, l.cluster_id,
-                 k.name as "cluster_name?", l.status, l.lifted_on as "lifted_on: _", l.note, l.version
-               from lockdowns l join areas a on a.code = l.commune_code
-               left join clusters k on k.id = l.cluster_id
-               where (l.city_code = $1 or l.district_code = $1 or l.commune_code = $1)
+        let rows = select_lockdowns!(
+            r#"where (l.city_code = $1 or l.district_code = $1 or l.commune_code = $1)
                  and (not $2 or l.status = 'active')
                order by l.status, l.started_on desc, l.id desc limit $3 offset $4"#,
             area.code,

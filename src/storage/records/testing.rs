@@ -67,6 +67,21 @@ pub struct TestingValues {
     pub note: String,
 }
 
+/// A testing round as read: its columns and joins, stated once for every read (sqlx
+/// checks each use at build time).
+macro_rules! select_rounds {
+    ($tail:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            TestingRow,
+            r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
+                 a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
+                 t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
+               from testing_rounds t join areas a on a.code = t.area_code "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
 impl Stored for TestingRow {
     type Values = TestingValues;
     type Filter = ();
@@ -101,16 +116,9 @@ impl Stored for TestingRow {
     }
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(sqlx::query_as!(
-            TestingRow,
-            r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
-                 t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
-               from testing_rounds t join areas a on a.code = t.area_code where t.id = $1"#,
-            id
-        )
-        .fetch_optional(db)
-        .await?)
+        Ok(select_rounds!(r#"where t.id = $1"#, id)
+            .fetch_optional(db)
+            .await?)
     }
 
     async fn check(
@@ -188,13 +196,8 @@ impl Stored for TestingRow {
         )
         .fetch_one(db)
         .await?;
-        let rows = sqlx::query_as!(
-            TestingRow,
-            r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
-                 a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
-                 t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
-               from testing_rounds t join areas a on a.code = t.area_code
-               where t.city_code = $1 or t.district_code = $1 or t.area_code = $1
+        let rows = select_rounds!(
+            r#"where t.city_code = $1 or t.district_code = $1 or t.area_code = $1
                order by t.tested_on desc, t.id desc limit $2 offset $3"#,
             area.code,
             paging.limit,
