@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh --browser
+# axe-core (npm) checks every kind of page for WCAG 2.1 A and AA in Chromium.
+AXE=var/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  mkdir -p var/axe
+  (cd var/axe && npm install --silent --no-audit --no-fund axe-core@4.10.3 >/dev/null)
+fi
+export VX_AXE="$PWD/$AXE"
 # Queries are checked against .sqlx/ (see scripts/sqlx-prepare.sh), so no
 # build needs a database; the check below keeps .sqlx/ true to the migrations.
 export SQLX_OFFLINE=true

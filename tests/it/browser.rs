@@ -52,7 +52,11 @@ pub(crate) fn driver() -> Driver {
 
 pub(crate) async fn browser(d: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
-    let profile = std::env::temp_dir().join(format!("vx-chrome-{}-{}", std::process::id(), d.port));
+    // A profile of its own: a second browser of one driver starts signed out.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile =
+        std::env::temp_dir().join(format!("vx-chrome-{}-{}-{n}", std::process::id(), d.port));
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({

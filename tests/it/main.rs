@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod access_records;
+mod accessibility;
 mod api_document;
 mod areas;
 mod auth;
