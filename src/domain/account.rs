@@ -56,6 +56,39 @@ pub fn check_password(s: &str) -> Result<(), &'static str> {
     }
 }
 
+/// The ten thousand commonest passwords, most common first, lower-case
+/// (data/PROVENANCE.md says where they come from).
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    });
+
+/// A password a user chooses for themselves: long enough
+/// ([`check_password`]), not one of the ten thousand commonest, and not
+/// made of their own username or name (a guess anyone near them would try).
+pub fn check_new_password(s: &str, username: &str, display_name: &str) -> Result<(), &'static str> {
+    check_password(s)?;
+    let lower = s.trim().to_lowercase();
+    if COMMON.contains(lower.as_str()) {
+        return Err("err.password_common");
+    }
+    let folded = crate::domain::area::fold(s).replace(' ', "");
+    let own = [username, display_name]
+        .into_iter()
+        .map(|n| crate::domain::area::fold(n).replace(' ', ""))
+        .filter(|n| n.chars().count() >= 3);
+    for n in own {
+        if folded.contains(&n) || n.contains(&folded) {
+            return Err("err.password_personal");
+        }
+    }
+    Ok(())
+}
+
 /// What a form or API call asks for a user.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct UserInput {
@@ -92,6 +125,21 @@ mod tests {
             Err("err.username_format")
         );
         assert_eq!(Username::parse("admin\u{202E}"), Err("err.bidi_chars"));
+    }
+
+    #[test]
+    fn a_chosen_password_is_neither_common_nor_the_users_own_name() {
+        let ok = |p| check_new_password(p, "lienninh", "Cán bộ Xã Liên Ninh");
+        assert_eq!(ok("1234567890"), Err("err.password_common"));
+        assert_eq!(ok("QWERTYUIOP"), Err("err.password_common"), "in any case");
+        assert_eq!(ok("lienninh2021"), Err("err.password_personal"));
+        assert_eq!(
+            ok("Liên Ninh 2021!"),
+            Err("err.password_personal"),
+            "accents or not"
+        );
+        assert_eq!(ok("ngắn"), Err("err.password_short"));
+        assert_eq!(ok("rau muống xào tỏi"), Ok(()));
     }
 
     #[test]

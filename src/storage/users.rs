@@ -333,6 +333,34 @@ pub async fn update_user(
     Ok(())
 }
 
+/// Ends every session and API token of `user` (their own "sign out
+/// everywhere", from a computer left signed in), with an audit row.
+pub async fn sign_out_everywhere(
+    db: &PgPool,
+    actor: &Actor,
+    user: &crate::domain::policy::CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = crate::storage::db::begin(db).await?;
+    end_sessions(&mut tx, user.id, now).await?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            area_code: Some(&user.area.code),
+            action: "update",
+            entity: "user",
+            entity_id: user.id.to_string(),
+            old: None,
+            new: Some(serde_json::json!({ "signed_out_everywhere": true })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Operator command: sets a user's password, ends the user's sessions and
 /// revokes their tokens, with an audit row, in one transaction.
 pub async fn set_password(

@@ -1,6 +1,7 @@
 //! The web layer: extractors, pages, the JSON API, error rendering and the
 //! router. It may use every layer below it; nothing below uses it.
 
+pub mod account;
 pub mod api;
 pub mod areas;
 pub mod audit;
@@ -63,6 +64,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(public::router())
         .merge(areas::router())
         .merge(users::router())
+        .merge(account::router())
         .merge(audit::router())
         .merge(records::routes::router())
         .nest("/api/v1", api::router())

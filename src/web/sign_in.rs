@@ -67,11 +67,14 @@ struct SignInPage {
     username: String,
     next: String,
     error: Option<String>,
+    /// A password just changed: sign in with the new one.
+    changed: bool,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    changed: Option<String>,
 }
 
 async fn sign_in_page(page: Page, Query(q): Query<NextQuery>) -> Response {
@@ -83,6 +86,7 @@ async fn sign_in_page(page: Page, Query(q): Query<NextQuery>) -> Response {
         username: String::new(),
         next: local_path(q.next.as_deref()),
         error: None,
+        changed: q.changed.is_some(),
     }
     .into_response()
 }
@@ -97,7 +101,7 @@ struct SignInForm {
 
 /// Checks a username and password under the rate limits; the user's id and
 /// session generation when right.
-async fn check_credentials(
+pub async fn check_credentials(
     state: &AppState,
     username: &str,
     password: String,
@@ -141,6 +145,7 @@ async fn sign_in(
                 username,
                 next,
                 error: Some(error),
+                changed: false,
             },
         )
             .into_response()

@@ -448,3 +448,124 @@ async fn text_from_users_comes_back_escaped(db: PgPool) {
         "escaped"
     );
 }
+
+#[sqlx::test]
+async fn a_user_changes_their_own_password_and_every_session_and_token_of_theirs_ends(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    let mut b = t.signed_in("lienninh").await;
+    let mut elsewhere = t.signed_in("lienninh").await;
+    let token = t.token("lienninh").await;
+    let page = b.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Đổi mật khẩu"));
+    let audit = t.audit_count().await;
+    let good = "rau muống xào tỏi 2021";
+    // Refused, each with its reason beside its field, and nothing changes.
+    for (current, new, repeat, said) in [
+        (
+            "sai-mật-khẩu-rồi",
+            good,
+            good,
+            "Mật khẩu hiện tại không đúng",
+        ),
+        (
+            PASSWORD,
+            "1234567890",
+            "1234567890",
+            "mười nghìn mật khẩu phổ biến",
+        ),
+        (
+            PASSWORD,
+            "Liên Ninh 2021!",
+            "Liên Ninh 2021!",
+            "tên đăng nhập",
+        ),
+        (PASSWORD, good, "rau muống xào tỏi", "không khớp"),
+    ] {
+        let r = b
+            .post(
+                "/account",
+                "/account/password",
+                &[("current", current), ("new", new), ("repeat", repeat)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{said}");
+        assert!(r.text.contains(said), "{said}: {}", r.text);
+    }
+    assert_eq!(t.audit_count().await, audit, "nothing written");
+    // Changed: every session ends, this one too, and the token is revoked.
+    let r = b
+        .post(
+            "/account",
+            "/account/password",
+            &[("current", PASSWORD), ("new", good), ("repeat", good)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location(), "/sign-in?changed=1");
+    assert!(
+        b.get("/sign-in?changed=1")
+            .await
+            .text
+            .contains("Đã đổi mật khẩu")
+    );
+    assert_eq!(t.audit_count().await, audit + 1, "the change is audited");
+    assert!(
+        b.get("/areas/00682")
+            .await
+            .location()
+            .starts_with("/sign-in")
+    );
+    assert!(
+        elsewhere
+            .get("/areas/00682")
+            .await
+            .location()
+            .starts_with("/sign-in")
+    );
+    let r = t
+        .api("GET", "/api/v1/areas/00682", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // The old password no longer opens the account; the new one does.
+    let mut again = t.browser();
+    assert_eq!(
+        again.sign_in("lienninh", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        again.sign_in("lienninh", good).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[sqlx::test]
+async fn signing_out_everywhere_ends_the_sessions_on_other_devices_and_the_tokens(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    let mut here = t.signed_in("lienninh").await;
+    let mut shared_computer = t.signed_in("lienninh").await;
+    let token = t.token("lienninh").await;
+    let r = here
+        .post("/account", "/account/sign-out-everywhere", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(
+        shared_computer
+            .get("/areas/00682")
+            .await
+            .location()
+            .starts_with("/sign-in"),
+        "the forgotten session is over"
+    );
+    let r = t
+        .api("GET", "/api/v1/areas/00682", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Without the form's CSRF token nothing happens.
+    let mut other = t.signed_in("lienninh").await;
+    let r = other.post_raw("/account/sign-out-everywhere", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(other.get("/areas/00682").await.status, StatusCode::OK);
+}
