@@ -3,15 +3,15 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde_json::Value;
 use tower_sessions::Session;
 
-use super::record::{self, Extras, Record, Viewer, load, show_page};
-use super::{EmbeddedForm, Section, columns, items_json, saved};
+use super::record::{self, Extras, Record, Viewer, embedded_saved, load};
+use super::{EmbeddedForm, Section, columns, items_json};
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Raw};
@@ -172,14 +172,8 @@ async fn add_report(
 ) -> Result<Response, AppError> {
     let cp = load::<CheckpointRow>(&state, &user, id).await?;
     let raw = Raw::from_form(form);
-    match save_report(&state, &user, &cp, &raw).await {
-        Ok(_) => saved(&session, &page, "rec.saved", &format!("/checkpoints/{id}")).await,
-        Err(AppError::Invalid(errors)) => {
-            let p = show_page(&state, page, &user, &cp, Some((&raw, &errors))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let result = save_report(&state, &user, &cp, &raw).await;
+    embedded_saved(&state, page, &user, &session, &cp, &raw, result).await
 }
 
 async fn api_report(

@@ -8,8 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -17,9 +16,9 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::record::{self, Extras, Record, Viewer, load, show_page};
+use super::record::{self, Extras, Record, Viewer, embedded_saved, load};
 use super::tasks::task_section;
-use super::{Column, EmbeddedForm, Section, TreeNode, columns, label, opt_date, saved};
+use super::{Column, EmbeddedForm, Section, TreeNode, columns, label, opt_date};
 use crate::domain::area::AreaRef;
 use crate::domain::area::Level;
 use crate::domain::error::{AppError, FieldErrors};
@@ -568,14 +567,8 @@ async fn report(
     let d = load::<DirectiveRow>(&state, &user, id).await?;
     let raw = Raw::from_form(form);
     let (now, today) = (state.clock.now(), state.clock.today());
-    match save_report(&state.db, &user, now, today, id, &raw).await {
-        Ok(()) => saved(&session, &page, "rec.saved", &format!("/directives/{id}")).await,
-        Err(AppError::Invalid(errors)) => {
-            let p = show_page(&state, page, &user, &d, Some((&raw, &errors))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let result = save_report(&state.db, &user, now, today, id, &raw).await;
+    embedded_saved(&state, page, &user, &session, &d, &raw, result).await
 }
 
 async fn api_report(

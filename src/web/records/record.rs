@@ -599,6 +599,28 @@ async fn show<R: Record>(
     show_page(&state, page, &user, &r, None).await
 }
 
+/// The answer to a form embedded in `r`'s show page (a report): back to
+/// the page with "saved", or the page again with the form's errors and
+/// input (422); any other error goes on up.
+pub async fn embedded_saved<R: Record, T>(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    session: &Session,
+    r: &R,
+    raw: &Raw,
+    result: Result<T, AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => saved(session, &page, "rec.saved", &show_href::<R>(r.id())).await,
+        Err(AppError::Invalid(errors)) => {
+            let p = show_page(state, page, user, r, Some((raw, &errors))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The show page of `r`; `input` redraws an embedded form with its errors.
 pub async fn show_page<R: Record>(
     state: &AppState,

@@ -2,8 +2,7 @@
 //! table of tasks a directive's page and an area's page show.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -11,8 +10,8 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::record::{self, Extras, Record, Viewer, load, show_page};
-use super::{Column, EmbeddedForm, Section, columns, label, opt_date, saved};
+use super::record::{self, Extras, Record, Viewer, embedded_saved, load};
+use super::{Column, EmbeddedForm, Section, columns, label, opt_date};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{EARLIEST_DATE, Field, FormBuilder, Raw};
 use crate::domain::i18n::Lang;
@@ -292,14 +291,8 @@ async fn report(
     let t = load::<TaskRow>(&state, &user, id).await?;
     let raw = Raw::from_form(form);
     let (now, today) = (state.clock.now(), state.clock.today());
-    match save_report(&state.db, &user, now, today, &t, &raw).await {
-        Ok(()) => saved(&session, &page, "rec.saved", &format!("/tasks/{id}")).await,
-        Err(AppError::Invalid(errors)) => {
-            let p = show_page(&state, page, &user, &t, Some((&raw, &errors))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let result = save_report(&state.db, &user, now, today, &t, &raw).await;
+    embedded_saved(&state, page, &user, &session, &t, &raw, result).await
 }
 
 async fn api_report(
