@@ -333,6 +333,71 @@ pub async fn update_user(
     Ok(())
 }
 
+/// Where a user is signed in: one sign-in still open.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub id: i64,
+    pub signed_in_at: DateTime<Utc>,
+    pub address: String,
+    pub user_agent: String,
+}
+
+/// Notes a sign-in, in the sign-in's own transaction; its id (kept in the
+/// session, so sign-out removes it).
+pub async fn record_sign_in(
+    conn: &mut PgConnection,
+    user_id: i64,
+    generation: i32,
+    now: DateTime<Utc>,
+    address: &str,
+    user_agent: &str,
+) -> Result<i64, AppError> {
+    let agent: String = user_agent.chars().take(300).collect();
+    Ok(sqlx::query_scalar!(
+        "insert into sign_ins (user_id, generation, signed_in_at, address, user_agent)
+         values ($1, $2, $3, $4, $5) returning id",
+        user_id,
+        generation,
+        now as _,
+        address,
+        agent
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Forgets a sign-in at sign-out.
+pub async fn forget_sign_in(db: &PgPool, user_id: i64, id: i64) -> Result<(), AppError> {
+    sqlx::query!(
+        "delete from sign_ins where id = $1 and user_id = $2",
+        id,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The sign-ins of a user still open: of the current session generation,
+/// since `since` (the oldest a session may be), newest first.
+pub async fn open_sign_ins(
+    db: &PgPool,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<SignIn>, AppError> {
+    Ok(sqlx::query_as!(
+        SignIn,
+        r#"select s.id, s.signed_in_at as "signed_in_at: _", s.address, s.user_agent
+           from sign_ins s join users u on u.id = s.user_id
+           where s.user_id = $1 and s.generation = u.session_generation and s.signed_in_at > $2
+           order by s.signed_in_at desc, s.id desc limit 50"#,
+        user_id,
+        since as _
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Ends every session and API token of `user` (their own "sign out
 /// everywhere", from a computer left signed in), with an audit row.
 pub async fn sign_out_everywhere(

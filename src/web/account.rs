@@ -15,10 +15,10 @@ use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::password;
 use crate::state::AppState;
 use crate::storage::audit::Actor;
-use crate::storage::users::{set_password, sign_out_everywhere};
+use crate::storage::users::{open_sign_ins, set_password, sign_out_everywhere};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::page::Page;
-use crate::web::sign_in::{ClientAddress, check_credentials};
+use crate::web::sign_in::{ClientAddress, SIGN_IN_KEY, check_credentials};
 
 /// The account pages.
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,8 @@ struct AccountPage {
     page: Page,
     username: String,
     errors: Vec<(&'static str, String)>,
+    /// Where the user is signed in: (when, address, device, this one).
+    sign_ins: Vec<(String, String, String, bool)>,
 }
 
 impl AccountPage {
@@ -45,12 +47,46 @@ impl AccountPage {
     }
 }
 
-async fn show(page: Page, user: CurrentUser) -> AccountPage {
-    AccountPage {
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+) -> Result<AccountPage, AppError> {
+    let sign_ins = sign_ins(&state, &page, &user, &session).await?;
+    Ok(AccountPage {
         page,
         username: user.username,
         errors: vec![],
-    }
+        sign_ins,
+    })
+}
+
+/// The user's open sign-ins as the page lists them, this one marked.
+async fn sign_ins(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    session: &Session,
+) -> Result<Vec<(String, String, String, bool)>, AppError> {
+    let this = session
+        .get::<i64>(SIGN_IN_KEY)
+        .await
+        .map_err(crate::web::auth::session_error)?;
+    let since = state.clock.now() - chrono::Duration::hours(state.config.session_max_hours);
+    Ok(open_sign_ins(&state.db, user.id, since)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let device: String = s.user_agent.chars().take(80).collect();
+            (
+                page.lang.datetime(s.signed_in_at),
+                s.address,
+                device,
+                Some(s.id) == this,
+            )
+        })
+        .collect())
 }
 
 /// The password form's fields.
@@ -65,6 +101,7 @@ async fn change_password(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    session: Session,
     ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
@@ -94,10 +131,12 @@ async fn change_password(
             .into_iter()
             .filter_map(|f| errors.get(f, lang).map(|m| (f, m)))
             .collect();
+        let sign_ins = sign_ins(&state, &page, &user, &session).await?;
         let p = AccountPage {
             page,
             username: user.username,
             errors,
+            sign_ins,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }

@@ -35,6 +35,10 @@ pub fn api_router() -> Router<AppState> {
     Router::new().route("/auth/token", post(issue_token).delete(revoke_token))
 }
 
+/// Session key of this sign-in's row (`sign_ins`), so the account page can
+/// mark it and sign-out remove it.
+pub const SIGN_IN_KEY: &str = "sign_in";
+
 /// The client's address, for rate limits and logs.
 pub struct ClientAddress(pub String);
 
@@ -130,6 +134,7 @@ async fn sign_in(
     page: Page,
     session: Session,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
     let username = form.username.trim().to_lowercase();
@@ -182,6 +187,17 @@ async fn sign_in(
         .await
         .map_err(session_error)?;
     let mut tx = crate::storage::db::begin(&state.db).await?;
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let sign_in_id =
+        crate::storage::users::record_sign_in(&mut tx, user_id, generation, now, &address, agent)
+            .await?;
+    session
+        .insert(SIGN_IN_KEY, sign_in_id)
+        .await
+        .map_err(session_error)?;
     audit::record(
         &mut tx,
         now,
@@ -213,6 +229,13 @@ async fn sign_out(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     if let Some(user) = &page.user {
+        if let Some(id) = session
+            .get::<i64>(SIGN_IN_KEY)
+            .await
+            .map_err(session_error)?
+        {
+            crate::storage::users::forget_sign_in(&state.db, user.id, id).await?;
+        }
         let mut tx = crate::storage::db::begin(&state.db).await?;
         audit::record(
             &mut tx,

@@ -569,3 +569,30 @@ async fn signing_out_everywhere_ends_the_sessions_on_other_devices_and_the_token
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(other.get("/areas/00682").await.status, StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn the_account_page_lists_where_the_user_is_signed_in_until_they_sign_out(db: PgPool) {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("tuhiep", "commune", "00685").await;
+    let mut phone = t.signed_in("lienninh").await;
+    let mut desk = t.signed_in("lienninh").await;
+    let _someone_else = t.signed_in("tuhiep").await;
+    let page = desk.get("/account").await.text;
+    let rows = page.matches("<tr><td>").count();
+    assert_eq!(rows, 2, "both of mine and nobody else's: {page}");
+    assert_eq!(page.matches("(phiên này)").count(), 1, "this one marked");
+    // Signing out on the phone takes it off the list.
+    let r = phone.post("/account", "/sign-out", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = desk.get("/account").await.text;
+    assert_eq!(page.matches("<tr><td>").count(), 1, "{page}");
+    // Signing out everywhere empties it; a new sign-in is the only one.
+    let r = desk
+        .post("/account", "/account/sign-out-everywhere", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut again = t.signed_in("lienninh").await;
+    let page = again.get("/account").await.text;
+    assert_eq!(page.matches("<tr><td>").count(), 1, "{page}");
+}
