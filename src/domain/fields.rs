@@ -348,6 +348,14 @@ pub fn on_page<'a>(table: &'a [Spec], first: &[&str], personal: bool) -> Vec<&'a
         .collect()
 }
 
+/// The fields a list shows: those of `list` the reader may see, in order.
+pub fn listed<'a>(table: &'a [Spec], list: &[&str], personal: bool) -> Vec<&'a Spec> {
+    on_page(table, list, personal)
+        .into_iter()
+        .take_while(|f| list.contains(&f.name))
+        .collect()
+}
+
 /// The field of `table` named `name`.
 pub fn find(table: Table, name: &str) -> Option<&'static Spec> {
     table.iter().find(|f| f.name == name)

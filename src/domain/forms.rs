@@ -98,13 +98,6 @@ impl Raw {
         hex::encode(h.finalize())
     }
 
-    /// Sets a value (to fill a form from a stored record).
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.insert(name.to_string(), value.into());
-    }
-}
-
-impl Raw {
     /// A record's fields as a form carries them, from its JSON answer: each
     /// field of `table` the answer holds, as text (null as empty, a list
     /// joined with ", "), and its `version`.
@@ -129,6 +122,11 @@ impl Raw {
             raw.set("version", text(v));
         }
         raw
+    }
+
+    /// Sets a value (to fill a form from a stored record).
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.insert(name.to_string(), value.into());
     }
 }
 

@@ -95,6 +95,17 @@ pub async fn earlier(
     let (Some(key), Some(user_id)) = (key, actor.user_id) else {
         return Ok(None);
     };
+    stored(db, user_id, key, entity).await
+}
+
+/// What was stored under `key` by `user_id`: refused when it was another
+/// kind of record (400) or another request (422), counted as a repeat else.
+async fn stored<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    user_id: i64,
+    key: &IdempotencyKey,
+    entity: &str,
+) -> Result<Option<Earlier>, AppError> {
     let row = sqlx::query!(
         "select entity, entity_id, action, request_digest from idempotency_keys
          where user_id = $1 and key = $2",
@@ -146,23 +157,11 @@ pub async fn claim(
     if taken.is_some() {
         return Ok(None);
     }
-    let r = sqlx::query!(
-        "select entity, entity_id, action, request_digest from idempotency_keys
-         where user_id = $1 and key = $2",
-        user_id,
-        key.as_str()
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let earlier = Earlier {
-        entity: r.entity,
-        entity_id: r.entity_id,
-        created: r.action == "create",
+    // Taken by the send that committed first: its row is there now.
+    match stored(&mut *conn, user_id, key, entity).await? {
+        Some(earlier) => Ok(Some(earlier)),
+        None => Err(AppError::NotFound),
     }
-    .of(entity)?;
-    key.reused(r.request_digest.as_deref())?;
-    metrics::counter!("vx_idempotent_writes_total", "outcome" => "repeat").increment(1);
-    Ok(Some(earlier))
 }
 
 /// Records what the write under a claimed `key` stored.

@@ -360,6 +360,17 @@ pub fn opt_date(lang: crate::domain::i18n::Lang, d: Option<chrono::NaiveDate>) -
 }
 
 impl FormPage {
+    /// The errors of what `fields` do not draw (a reused idempotency key),
+    /// to show above the form.
+    pub fn notes(
+        fields: &[Field],
+        errors: &FieldErrors,
+        lang: crate::domain::i18n::Lang,
+    ) -> Vec<String> {
+        let drawn: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        errors.others(&drawn, lang)
+    }
+
     /// A form page with no error yet.
     pub fn blank(
         page: Page,
@@ -406,8 +417,7 @@ pub fn form_again(
     use axum::response::IntoResponse;
     let (status, errors) = refused_fields(e)?;
     let fields = fields(page.lang, &errors);
-    let drawn: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let notes = errors.others(&drawn, page.lang);
+    let notes = FormPage::notes(&fields, &errors, page.lang);
     let p = FormPage {
         page,
         title,

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::domain::area::AreaRef;
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::fields::{Kind, Spec, find, on_page};
+use crate::domain::fields::{Kind, Spec, find, listed, on_page};
 use crate::domain::forms::{Cursor, Field, FormBuilder, Options, Paging, Raw, parse_date};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::{Action, CurrentUser};
@@ -148,9 +148,8 @@ pub trait Record: Stored {
 
     /// The list's columns: the labels of [`Record::LIST`], numbers marked.
     fn columns(v: Viewer<'_>) -> Vec<Column> {
-        on_page(Self::FIELDS, Self::LIST, v.personal)
+        listed(Self::FIELDS, Self::LIST, v.personal)
             .into_iter()
-            .take_while(|f| Self::LIST.contains(&f.name))
             .map(|f| Column {
                 label: v.lang.t(f.label).to_string(),
                 numeric: matches!(f.kind, Kind::Int { .. }) && f.shown_by.is_none(),
@@ -161,9 +160,8 @@ pub trait Record: Stored {
     /// A row of the list: the values of [`Record::LIST`] as pages show them.
     fn cells(&self, v: Viewer<'_>) -> Vec<String> {
         let raw = self.to_raw(v);
-        on_page(Self::FIELDS, Self::LIST, v.personal)
+        listed(Self::FIELDS, Self::LIST, v.personal)
             .into_iter()
-            .take_while(|f| Self::LIST.contains(&f.name))
             .map(|f| shown(v.lang, Self::FIELDS, f, &raw))
             .collect()
     }
@@ -425,8 +423,7 @@ async fn form_page<R: Record>(
         Some(r) => (r.edit_title(page.lang), show_href::<R>(r.id())),
         None => (page.t(R::NEW_TITLE).to_string(), R::PAGES.to_string()),
     };
-    let drawn: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let notes = errors.others(&drawn, page.lang);
+    let notes = FormPage::notes(&fields, errors, page.lang);
     Ok(FormPage {
         page,
         title,

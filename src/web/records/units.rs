@@ -15,13 +15,6 @@ use crate::domain::vocab::UnitKind;
 use crate::storage::records::Stored;
 use crate::storage::records::units::{UNIT_AREA, UnitRow};
 
-fn yes_no(lang: Lang) -> Vec<(String, String)> {
-    vec![
-        ("true".into(), lang.t("common.yes").into()),
-        ("false".into(), lang.t("common.no").into()),
-    ]
-}
-
 impl Record for UnitRow {
     const PAGES: &'static str = "/units";
     const API: &'static str = "/units";
@@ -45,7 +38,7 @@ impl Record for UnitRow {
             .copied()
             .collect();
         Ok(FormBuilder::new(v.lang, raw, errors)
-            .specs(&table, v.personal, vec![("active", yes_no(v.lang))])
+            .specs(&table, v.personal, vec![])
             .build())
     }
 
