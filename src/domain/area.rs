@@ -351,6 +351,12 @@ pub fn apportion(total: i64, weights: &[u64]) -> Vec<i64> {
     parts.into_iter().map(|p| p.1).collect()
 }
 
+/// An area written as its code alone (`#[serde(serialize_with)]`): where
+/// a record's checked values place it, as its audit row keeps it.
+pub fn code_only<S: serde::Serializer>(a: &AreaRef, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&a.code)
+}
+
 /// The city, district and commune codes of an area (those above it and itself).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Codes {

@@ -160,6 +160,23 @@ async fn quarantine_occupancy_never_exceeds_capacity_and_every_change_is_kept(db
     .await
     .unwrap();
     assert_eq!(hist, vec![120, 150, 180]);
+    // A new name is not a change of occupancy: the history keeps its three rows.
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{id}"),
+            Some(&token),
+            Some(json!({"name": "KTX Đại học Y Hà Nội", "version": 3})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let kept: i64 =
+        sqlx::query_scalar("select count(*) from quarantine_occupancy where site_id = $1")
+            .bind(id)
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+    assert_eq!(kept, 3);
     // The page shows the history; a commune official may not write sites.
     let mut b = t.signed_in("thanhtri").await;
     let page = b.get(&format!("/sites/{id}")).await;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, counted_up_to_cap, list_key, page_and_total, placed_at, writable_area};
+use super::{Stored, area_of, counted_up_to_cap, list_key, page_and_total, placed_at};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::fields::{COMMUNE, DISTRICT_CODE, Spec, Table};
@@ -332,7 +332,7 @@ impl Stored for CaseRow {
         _existing: Option<&Self>,
     ) -> Result<CaseValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&COMMUNE);
+        let commune = area_of(db, user, Self::KIND, &mut c, &COMMUNE).await?;
         let case_code = match c.text_of(&CASE_CODE) {
             Some(s) => {
                 let parsed = parse_case_code(&s);
@@ -363,17 +363,6 @@ impl Stored for CaseRow {
         let full_name = c.opt_text_of(&FULL_NAME);
         let phone = c.phone_of(&PHONE).unwrap_or_default();
         let address = c.opt_text_of(&ADDRESS);
-        let mut errors = std::mem::take(&mut c.errors);
-        let commune = writable_area(
-            db,
-            user,
-            Self::KIND,
-            code,
-            "commune_code",
-            true,
-            &mut errors,
-        )
-        .await?;
         if let (Some(id), Some(a)) = (cluster_id, &commune) {
             let exists = sqlx::query_scalar!(
                 r#"select exists (select 1 from clusters where id = $1 and commune_code = $2) as "e!""#,
@@ -383,47 +372,20 @@ impl Stored for CaseRow {
             .fetch_one(db)
             .await?;
             if !exists {
-                errors.add("cluster_id", "err.unknown_cluster");
+                c.errors.add("cluster_id", "err.unknown_cluster");
             }
         }
-        errors.clone().into_result()?;
-        let (
-            Some(commune),
-            Some(case_code),
-            Some(detected_on),
-            Some(detected_in),
-            Some(status),
-            Some(status_on),
-        ) = (
-            commune,
-            case_code,
-            detected_on,
-            detected_in,
-            status,
-            status_on,
-        )
-        else {
-            return Err(AppError::Invalid(errors));
-        };
         // Personal details are only written by those allowed to read them.
-        let personal = user.can(Action::ReadPersonal(&commune));
+        let personal = commune
+            .as_ref()
+            .is_some_and(|a| user.can(Action::ReadPersonal(a)));
         let keep = |s: String| if personal { s } else { String::new() };
-        Ok(CaseValues {
-            commune,
-            case_code,
-            detected_on,
-            detected_in,
-            status,
-            status_on,
-            treated_at,
-            cluster_id,
-            village,
-            sex,
-            birth_year,
-            personal,
+        checked!(c => CaseValues {
+            commune, case_code, detected_on, detected_in, status, status_on;
+            treated_at, cluster_id, village, sex, birth_year, personal,
             full_name: keep(full_name),
             phone: keep(phone),
-            address: keep(address),
+            address: keep(address)
         })
     }
 

@@ -1,11 +1,10 @@
 //! Checkpoints (chốt kiểm soát) and their shift reports.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, page_and_total, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use super::{Stored, area_of, page_and_total, placed_at};
+use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
@@ -62,7 +61,9 @@ pub struct CheckpointRow {
 }
 
 /// A checkpoint that passed every check.
+#[derive(serde::Serialize)]
 pub struct CheckpointValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub name: String,
     pub kind: CheckpointKind,
@@ -119,10 +120,7 @@ impl Stored for CheckpointRow {
         &v.area
     }
 
-    fn values_json(v: &CheckpointValues) -> Value {
-        json!({"area_code": v.area.code, "name": v.name, "kind": v.kind.as_str(),
-            "staffed_by": v.staffed_by.as_str(), "status": v.status.as_str(), "status_on": v.status_on})
-    }
+    values_serialized!();
 
     async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
         Ok(sqlx::query_as!(
@@ -149,30 +147,13 @@ impl Stored for CheckpointRow {
         _existing: Option<&Self>,
     ) -> Result<CheckpointValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&AREA);
+        let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
         let name = c.text_of(&NAME);
         let kind = c.choice_of::<CheckpointKind>(&KIND);
         let staffed_by = c.choice_of::<StaffedBy>(&STAFFED_BY);
         let status = c.choice_of::<CheckpointStatus>(&STATUS);
         let status_on = c.date_of(&STATUS_ON).unwrap_or(today);
-        let mut errors = std::mem::take(&mut c.errors);
-        let area =
-            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        match (area, name, kind, staffed_by, status) {
-            (Some(area), Some(name), Some(kind), Some(staffed_by), Some(status))
-                if errors.is_empty() =>
-            {
-                Ok(CheckpointValues {
-                    area,
-                    name,
-                    kind,
-                    staffed_by,
-                    status,
-                    status_on,
-                })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => CheckpointValues { area, name, kind, staffed_by, status; status_on })
     }
 
     fn filter(raw: &Raw, today: NaiveDate) -> Result<CheckpointFilter, AppError> {
@@ -237,56 +218,9 @@ impl Stored for CheckpointRow {
         Some(Cursor::text(&self.name, self.id))
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &CheckpointValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.area);
-        Ok(sqlx::query_scalar!(
-            "insert into checkpoints (city_code, district_code, area_code, name, kind, staffed_by, status, status_on, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.name,
-            v.kind.as_str(),
-            v.staffed_by.as_str(),
-            v.status.as_str(),
-            v.status_on as _,
-            now as _
-        )
-        .fetch_one(conn)
-        .await?)
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &CheckpointValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.area);
-        let done = sqlx::query!(
-            "update checkpoints set city_code = $3, district_code = $4, area_code = $5, name = $6, kind = $7,
-               staffed_by = $8, status = $9, status_on = $10, version = version + 1, updated_at = $11
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.name,
-            v.kind.as_str(),
-            v.staffed_by.as_str(),
-            v.status.as_str(),
-            v.status_on as _,
-            now as _
-        )
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    written_as! {
+        "checkpoints" ("city_code, district_code, area_code, name, kind, staffed_by, status, status_on") = ("$1, $2, $3, $4, $5, $6, $7, $8"), now "$9", id "$10", version "$11";
+        |v, codes| codes.city, codes.district, v.area.code, v.name, v.kind.as_str(), v.staffed_by.as_str(), v.status.as_str(), v.status_on as _
     }
 }
 

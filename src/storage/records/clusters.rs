@@ -1,15 +1,14 @@
 //! Clusters (chùm ca bệnh): a named chain of cases in a commune; the case
 //! count is derived from the cases linked to it.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use chrono::NaiveDate;
+use sqlx::PgPool;
 
-use super::{Stored, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes};
+use super::{Stored, area_of, placed_at};
+use crate::domain::area::{AreaRef, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
-use crate::domain::forms::{Check, Paging, Raw};
+use crate::domain::forms::{Check, Raw};
 use crate::domain::policy::{CurrentUser, RecordKind};
 
 const NAME: Spec = Spec::text("name", "clusters.name", NAME_MAX).required();
@@ -39,7 +38,9 @@ pub struct ClusterRow {
 }
 
 /// A cluster that passed every check.
+#[derive(serde::Serialize)]
 pub struct ClusterValues {
+    #[serde(rename = "commune_code", serialize_with = "code_only")]
     pub commune: AreaRef,
     pub name: String,
     pub opened_on: NaiveDate,
@@ -66,12 +67,13 @@ pub struct ClusterCase {
 /// A cluster as read: its columns and joins, stated once for every read (sqlx
 /// checks each use at build time).
 macro_rules! select_clusters {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             ClusterRow,
             r#"select k.id, k.city_code, k.district_code, k.commune_code, a.name as commune_name,
                  k.name, k.opened_on as "opened_on: _", k.closed_on as "closed_on: _", k.note, k.version,
-                 (select count(*) from cases c "# + $tail,
+                 (select count(*) from cases c where c.cluster_id = k.id and c.voided_at is null) as "cases!"
+               from clusters k join areas a on a.code = k.commune_code "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -105,25 +107,9 @@ impl Stored for ClusterRow {
         )
     }
 
-    fn values_area(v: &ClusterValues) -> &AreaRef {
-        &v.commune
-    }
+    values_serialized!();
 
-    fn values_json(v: &ClusterValues) -> Value {
-        json!({"commune_code": v.commune.code, "name": v.name,
-            "opened_on": v.opened_on, "closed_on": v.closed_on, "note": v.note})
-    }
-
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_clusters!(
-            r#"where c.cluster_id = k.id and c.voided_at is null) as "cases!"
-               from clusters k join areas a on a.code = k.commune_code
-               where k.id = $1"#,
-            id
-        )
-        .fetch_optional(db)
-        .await?)
-    }
+    placed_and_loaded!(commune, select_clusters, r#"where k.id = $1"#);
 
     async fn check(
         db: &PgPool,
@@ -133,7 +119,7 @@ impl Stored for ClusterRow {
         existing: Option<&Self>,
     ) -> Result<ClusterValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&COMMUNE);
+        let commune = area_of(db, user, Self::KIND, &mut c, &COMMUNE).await?;
         let name = c.text_of(&NAME);
         let opened_on = c.date_of(&OPENED_ON);
         let closed_on = c.date_of(&CLOSED_ON);
@@ -143,17 +129,6 @@ impl Stored for ClusterRow {
             c.fail("closed_on", "err.date_order");
         }
         let note = c.opt_text_of(&CLUSTER_NOTE);
-        let mut errors = std::mem::take(&mut c.errors);
-        let commune = writable_area(
-            db,
-            user,
-            Self::KIND,
-            code,
-            "commune_code",
-            true,
-            &mut errors,
-        )
-        .await?;
         // Its cases stay in their commune: a cluster with cases cannot move,
         // or another commune would read them through it.
         if let (Some(old), Some(new)) = (existing, &commune)
@@ -166,21 +141,10 @@ impl Stored for ClusterRow {
             .fetch_one(db)
             .await?;
             if has_cases {
-                errors.add("commune_code", "err.cluster_has_cases");
+                c.fail("commune_code", "err.cluster_has_cases");
             }
         }
-        match (commune, name, opened_on) {
-            (Some(commune), Some(name), Some(opened_on)) if errors.is_empty() => {
-                Ok(ClusterValues {
-                    commune,
-                    name,
-                    opened_on,
-                    closed_on,
-                    note,
-                })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => ClusterValues { commune, name, opened_on; closed_on, note })
     }
 
     fn filter(raw: &Raw, _today: NaiveDate) -> Result<ClusterFilter, AppError> {
@@ -190,86 +154,17 @@ impl Stored for ClusterRow {
         })
     }
 
-    async fn query(
-        db: &PgPool,
-        _today: NaiveDate,
-        area: &AreaRef,
-        f: &ClusterFilter,
-        paging: Paging,
-    ) -> Result<(Vec<Self>, i64), AppError> {
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from clusters k
-               where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
-                 and (not $2 or k.closed_on is null)"#,
-            area.code,
-            f.active_only
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = select_clusters!(
-            r#"where c.cluster_id = k.id and c.voided_at is null) as "cases!"
-               from clusters k join areas a on a.code = k.commune_code
-               where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
-                 and (not $2 or k.closed_on is null)
-               order by k.opened_on desc, k.id desc limit $3 offset $4"#,
-            area.code,
-            f.active_only,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
-        Ok((rows, total))
+    listed_where! {
+        select_clusters, "clusters k",
+        "where (k.city_code = $1 or k.district_code = $1 or k.commune_code = $1)
+            and (not $2 or k.closed_on is null)",
+        "order by k.opened_on desc, k.id desc limit $3 offset $4";
+        |area, f| area.code, f.active_only
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &ClusterValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.commune);
-        Ok(sqlx::query_scalar!(
-            "insert into clusters (city_code, district_code, commune_code, name, opened_on, closed_on, note, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
-            codes.city,
-            codes.district,
-            v.commune.code,
-            v.name,
-            v.opened_on as _,
-            v.closed_on as _,
-            v.note,
-            now as _
-        )
-        .fetch_one(conn)
-        .await?)
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &ClusterValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.commune);
-        let done = sqlx::query!(
-            "update clusters set city_code = $3, district_code = $4, commune_code = $5, name = $6,
-               opened_on = $7, closed_on = $8, note = $9, version = version + 1, updated_at = $10
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.commune.code,
-            v.name,
-            v.opened_on as _,
-            v.closed_on as _,
-            v.note,
-            now as _
-        )
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    written_as! {
+        "clusters" ("city_code, district_code, commune_code, name, opened_on, closed_on, note") = ("$1, $2, $3, $4, $5, $6, $7"), now "$8", id "$9", version "$10";
+        |v, codes| codes.city, codes.district, v.commune.code, v.name, v.opened_on as _, v.closed_on as _, v.note
     }
 }
 

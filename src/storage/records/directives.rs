@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
-use super::{Stored, placed_at};
+use super::{Stored, placed_at, writable_area};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::body::body_name;
 use crate::domain::error::{AppError, FieldErrors};
@@ -176,7 +176,7 @@ pub struct NoFilter;
 /// Selects directives with their completion; `$1` is today, `$tail` the
 /// rest of the query (sqlx's macros take only literals joined by `+`).
 macro_rules! select_directives {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             DirectiveRow,
             r#"select d.id, d.city_code, d.issuer_code, a.name as issuer_name,
@@ -192,7 +192,7 @@ macro_rules! select_directives {
                  (select count(*) from directive_targets t where t.directive_id = d.id
                     and t.status is distinct from 'done' and d.due_on < $1) as "overdue!"
                from directives d join areas a on a.code = d.issuer_code
-               left join units u on u.id = d.body_unit_id "# + $tail,
+               left join units u on u.id = d.body_unit_id "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -244,10 +244,6 @@ impl Stored for DirectiveRow {
         )
     }
 
-    fn values_area(v: &DirectiveValues) -> &AreaRef {
-        &v.issuer
-    }
-
     fn values_json(v: &DirectiveValues) -> Value {
         json!({"issuer_code": v.issuer.code, "number": v.number, "kind": v.kind.as_str(),
             "title": v.title, "summary": v.summary, "issued_on": v.issued_on,
@@ -256,11 +252,7 @@ impl Stored for DirectiveRow {
             "body_unit_id": v.body_unit.as_ref().map(|u| u.0), "cited_ids": v.cited_ids})
     }
 
-    async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_directives!("where d.id = $2", today as _, id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(issuer, select_directives, "where d.id = $2", with today);
 
     /// Read by those who may read the issuer, and by those it was sent to.
     async fn readable(&self, db: &PgPool, user: &CurrentUser) -> Result<bool, AppError> {
@@ -327,25 +319,21 @@ impl Stored for DirectiveRow {
             c.fail("body_unit_id", "err.required");
         }
         let cited_ids = ids(&mut c, raw, "cited_ids");
-        let mut errors = std::mem::take(&mut c.errors);
-        let issuer = match code {
-            Some(code) => match area_ref(db, &code).await? {
-                None => {
-                    errors.add("issuer_code", "err.unknown_area");
-                    None
-                }
-                Some(a) if !user.can(Action::WriteRecord(Self::KIND, &a)) => {
-                    return Err(AppError::Forbidden);
-                }
-                Some(a) => Some(a),
-            },
-            None => None,
-        };
+        let issuer = writable_area(
+            db,
+            user,
+            Self::KIND,
+            code,
+            "issuer_code",
+            false,
+            &mut c.errors,
+        )
+        .await?;
         let mut targets = Vec::new();
         if let (Some(issuer), None) = (&issuer, existing) {
-            targets = check_targets(db, issuer, raw.get("target_codes"), &mut errors).await?;
+            targets = check_targets(db, issuer, raw.get("target_codes"), &mut c.errors).await?;
             if let Some(parent) = implements_id {
-                check_parent(db, issuer, parent, issued_on, &mut errors).await?;
+                check_parent(db, issuer, parent, issued_on, &mut c.errors).await?;
             }
         }
         let mut body_unit = None;
@@ -359,35 +347,17 @@ impl Stored for DirectiveRow {
             .await?
             .map(|name| (unit, name));
             if body_unit.is_none() {
-                errors.add("body_unit_id", "err.unit_not_of_issuer");
+                c.errors.add("body_unit_id", "err.unit_not_of_issuer");
             }
         }
         if !cited_ids.is_empty() {
-            check_citations(db, existing.map(|d| d.id), &cited_ids, &mut errors).await?;
+            check_citations(db, existing.map(|d| d.id), &cited_ids, &mut c.errors).await?;
         }
-        match (issuer, number, kind, title, issued_on, body) {
-            (Some(issuer), Some(number), Some(kind), Some(title), Some(issued_on), Some(body))
-                if errors.is_empty() =>
-            {
-                Ok(DirectiveValues {
-                    issuer,
-                    number,
-                    kind,
-                    title,
-                    summary,
-                    issued_on,
-                    effective_from,
-                    effective_to,
-                    due_on,
-                    targets,
-                    implements_id,
-                    body,
-                    body_unit,
-                    cited_ids,
-                })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => DirectiveValues {
+            issuer, number, kind, title, issued_on, body;
+            summary, effective_from, effective_to, due_on, targets, implements_id, body_unit,
+            cited_ids
+        })
     }
 
     fn filter(_raw: &Raw, _today: NaiveDate) -> Result<NoFilter, AppError> {

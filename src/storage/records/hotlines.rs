@@ -2,15 +2,14 @@
 //! public by the seeds' own rule, kept by the area's officials and the
 //! levels above it.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use chrono::NaiveDate;
+use sqlx::PgPool;
 
-use super::{Stored, writable_area};
-use crate::domain::area::{AreaRef, Codes};
+use super::{Stored, area_of};
+use crate::domain::area::{AreaRef, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
-use crate::domain::forms::{Check, Paging, Raw};
+use crate::domain::forms::{Check, Raw};
 use crate::domain::policy::{CurrentUser, RecordKind};
 
 const H_LABEL: Spec = Spec::text("label", "hotlines.label", NAME_MAX).required();
@@ -39,7 +38,9 @@ pub struct HotlineRow {
 }
 
 /// A hotline that passed every check.
+#[derive(serde::Serialize)]
 pub struct HotlineValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub label: String,
     pub phone: String,
@@ -48,12 +49,12 @@ pub struct HotlineValues {
 /// A hotline as read: its columns and joins, stated once for every read (sqlx
 /// checks each use at build time).
 macro_rules! select_hotlines {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             HotlineRow,
             r#"select h.id, h.city_code, h.district_code, h.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code, h.label, h.phone, h.version
-               from hotlines h join areas a on a.code = h.area_code "# + $tail,
+               from hotlines h join areas a on a.code = h.area_code "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -70,19 +71,9 @@ impl Stored for HotlineRow {
 
     placed_by_area_fields!();
 
-    fn values_area(v: &HotlineValues) -> &AreaRef {
-        &v.area
-    }
+    values_serialized!();
 
-    fn values_json(v: &HotlineValues) -> Value {
-        json!({"area_code": v.area.code, "label": v.label, "phone": v.phone})
-    }
-
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_hotlines!(r#"where h.id = $1"#, id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(area, select_hotlines, r#"where h.id = $1"#);
 
     async fn check(
         db: &PgPool,
@@ -92,95 +83,26 @@ impl Stored for HotlineRow {
         _existing: Option<&Self>,
     ) -> Result<HotlineValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&AREA);
+        let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
         let label = c.text_of(&H_LABEL);
         let phone = c.phone_of(&PHONE);
-        let mut errors = std::mem::take(&mut c.errors);
-        let area =
-            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        match (area, label, phone) {
-            (Some(area), Some(label), Some(phone)) if errors.is_empty() => {
-                Ok(HotlineValues { area, label, phone })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => HotlineValues { area, label, phone; })
     }
 
     fn filter(_raw: &Raw, _today: NaiveDate) -> Result<(), AppError> {
         Ok(())
     }
 
-    async fn query(
-        db: &PgPool,
-        _today: NaiveDate,
-        area: &AreaRef,
-        _f: &(),
-        paging: Paging,
-    ) -> Result<(Vec<Self>, i64), AppError> {
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from hotlines h
-               where h.city_code = $1 or h.district_code = $1 or h.area_code = $1"#,
-            area.code
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = select_hotlines!(
-            r#"where h.city_code = $1 or h.district_code = $1 or h.area_code = $1
-               order by length(h.area_code), a.name collate "vi-x-icu", h.id
-               limit $2 offset $3"#,
-            area.code,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
-        Ok((rows, total))
+    listed_where! {
+        select_hotlines, "hotlines h",
+        "where h.city_code = $1 or h.district_code = $1 or h.area_code = $1",
+        r#"order by length(h.area_code), a.name collate "vi-x-icu", h.id limit $2 offset $3"#;
+        |area, _f| area.code
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &HotlineValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.area);
-        Ok(sqlx::query_scalar!(
-            "insert into hotlines (city_code, district_code, area_code, label, phone, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $6) returning id",
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.label,
-            v.phone,
-            now as _
-        )
-        .fetch_one(conn)
-        .await?)
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &HotlineValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.area);
-        let done = sqlx::query!(
-            "update hotlines set city_code = $3, district_code = $4, area_code = $5, label = $6,
-               phone = $7, version = version + 1, updated_at = $8
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.label,
-            v.phone,
-            now as _
-        )
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    written_as! {
+        "hotlines" ("city_code, district_code, area_code, label, phone") = ("$1, $2, $3, $4, $5"), now "$6", id "$7", version "$8";
+        |v, codes| codes.city, codes.district, v.area.code, v.label, v.phone
     }
 }
 
@@ -206,7 +128,9 @@ pub struct DutyRow {
 }
 
 /// A duty that passed every check.
+#[derive(serde::Serialize)]
 pub struct DutyValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub day: NaiveDate,
     pub name: String,
@@ -222,12 +146,12 @@ pub struct DutyFilter {
 /// A duty as read: its columns and joins, stated once for every read (sqlx
 /// checks each use at build time).
 macro_rules! select_duty {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             DutyRow,
             r#"select d.id, d.city_code, d.district_code, d.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code, d.day as "day: _", d.name, d.position, d.phone, d.version
-               from duty_roster d join areas a on a.code = d.area_code "# + $tail,
+               from duty_roster d join areas a on a.code = d.area_code "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -244,19 +168,9 @@ impl Stored for DutyRow {
 
     placed_by_area_fields!();
 
-    fn values_area(v: &DutyValues) -> &AreaRef {
-        &v.area
-    }
+    values_serialized!();
 
-    fn values_json(v: &DutyValues) -> Value {
-        json!({"area_code": v.area.code, "day": v.day, "name": v.name, "position": v.position, "phone": v.phone})
-    }
-
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_duty!(r#"where d.id = $1"#, id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(area, select_duty, r#"where d.id = $1"#);
 
     async fn check(
         db: &PgPool,
@@ -266,29 +180,13 @@ impl Stored for DutyRow {
         _existing: Option<&Self>,
     ) -> Result<DutyValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&AREA);
+        let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
         // A roster is written ahead: up to the window's end, not only today.
         let day = c.date_of(&D_DAY);
         let name = c.text_of(&D_NAME);
         let position = c.text_of(&D_POSITION);
         let phone = c.phone_of(&PHONE);
-        let mut errors = std::mem::take(&mut c.errors);
-        let area =
-            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        match (area, day, name, position, phone) {
-            (Some(area), Some(day), Some(name), Some(position), Some(phone))
-                if errors.is_empty() =>
-            {
-                Ok(DutyValues {
-                    area,
-                    day,
-                    name,
-                    position,
-                    phone,
-                })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => DutyValues { area, day, name, position, phone; })
     }
 
     fn filter(raw: &Raw, today: NaiveDate) -> Result<DutyFilter, AppError> {
@@ -297,85 +195,18 @@ impl Stored for DutyRow {
         })
     }
 
-    async fn query(
-        db: &PgPool,
-        _today: NaiveDate,
-        area: &AreaRef,
-        f: &DutyFilter,
-        paging: Paging,
-    ) -> Result<(Vec<Self>, i64), AppError> {
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from duty_roster d
-               where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
-                 and ($2::date is null or d.day = $2)"#,
-            area.code,
-            f.day as _
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = select_duty!(
-            r#"where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
-                 and ($2::date is null or d.day = $2)
-               order by d.day desc, length(d.area_code), a.name collate "vi-x-icu", d.id
-               limit $3 offset $4"#,
-            area.code,
-            f.day as _,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
-        Ok((rows, total))
+    listed_where! {
+        select_duty, "duty_roster d",
+        r#"where (d.city_code = $1 or d.district_code = $1 or d.area_code = $1)
+            and ($2::date is null or d.day = $2)"#,
+        r#"order by d.day desc, length(d.area_code), a.name collate "vi-x-icu", d.id
+            limit $3 offset $4"#;
+        |area, f| area.code, f.day as _
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &DutyValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.area);
-        Ok(sqlx::query_scalar!(
-            "insert into duty_roster (city_code, district_code, area_code, day, name, position, phone, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.day as _,
-            v.name,
-            v.position,
-            v.phone,
-            now as _
-        )
-        .fetch_one(conn)
-        .await?)
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &DutyValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.area);
-        let done = sqlx::query!(
-            "update duty_roster set city_code = $3, district_code = $4, area_code = $5, day = $6,
-               name = $7, position = $8, phone = $9, version = version + 1, updated_at = $10
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.day as _,
-            v.name,
-            v.position,
-            v.phone,
-            now as _
-        )
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    written_as! {
+        "duty_roster" ("city_code, district_code, area_code, day, name, position, phone") = ("$1, $2, $3, $4, $5, $6, $7"), now "$8", id "$9", version "$10";
+        |v, codes| codes.city, codes.district, v.area.code, v.day as _, v.name, v.position, v.phone
     }
 }
 

@@ -112,7 +112,7 @@ pub struct InspectionValues {
 pub struct NoFilter;
 
 macro_rules! select_inspections {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             InspectionRow,
             r#"select n.id, n.directive_id, d.number as directive_number, d.city_code,
@@ -125,7 +125,7 @@ macro_rules! select_inspections {
                from inspections n join directives d on d.id = n.directive_id
                join areas i on i.code = coalesce(n.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = n.owner_code left join areas op on op.code = o.parent_code
-               left join areas ta on ta.code = n.area_code left join units u on u.id = n.unit_id "# + $tail,
+               left join areas ta on ta.code = n.area_code left join units u on u.id = n.unit_id "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -165,10 +165,6 @@ impl Stored for InspectionRow {
         )
     }
 
-    fn values_area(v: &InspectionValues) -> &AreaRef {
-        &v.issuer
-    }
-
     fn values_json(v: &InspectionValues) -> Value {
         let (area_code, unit_id) = split(&v.unit);
         json!({"directive_id": v.directive_id, "area_code": area_code, "unit_id": unit_id,
@@ -176,11 +172,7 @@ impl Stored for InspectionRow {
             "verdict": v.verdict.as_str(), "follow_up_due": v.follow_up_due})
     }
 
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_inspections!("where n.id = $1", id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(issuer, select_inspections, "where n.id = $1");
 
     /// Read by those who may read the issuer, and by the inspected unit's area.
     async fn readable(&self, _db: &PgPool, user: &CurrentUser) -> Result<bool, AppError> {
@@ -217,13 +209,12 @@ impl Stored for InspectionRow {
         {
             c.fail("follow_up_due", "err.date_order");
         }
-        let mut errors = std::mem::take(&mut c.errors);
         let Some(directive_id) = directive_id else {
-            return Err(AppError::Invalid(errors));
+            return Err(AppError::Invalid(c.errors));
         };
         let Some(directive) = DirectiveRow::load(db, today, directive_id).await? else {
-            errors.add("directive_id", "err.unknown_directive");
-            return Err(AppError::Invalid(errors));
+            c.errors.add("directive_id", "err.unknown_directive");
+            return Err(AppError::Invalid(c.errors));
         };
         let issuer = match existing {
             Some(n) => n.area(),
@@ -235,34 +226,13 @@ impl Stored for InspectionRow {
         let by_code = (issuer.code != directive.issuer_code).then(|| issuer.code.clone());
         let owner_code = owner_of(db, &issuer, unit.as_ref()).await?;
         if unit.is_some() && owner_code.is_none() {
-            errors.add(field, "err.assignee");
+            c.errors.add(field, "err.assignee");
         }
-        match (unit, owner_code, team, visited_on, findings, verdict) {
-            (
-                Some(unit),
-                Some(owner_code),
-                Some(team),
-                Some(visited_on),
-                Some(findings),
-                Some(verdict),
-            ) if errors.is_empty() => Ok(InspectionValues {
-                directive_id,
-                issuer,
-                by_code,
-                unit,
-                owner_code,
-                team,
-                visited_on,
-                findings,
-                verdict,
-                follow_up_due: if verdict == Verdict::NotMet {
-                    follow_up_due
-                } else {
-                    None
-                },
-            }),
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => InspectionValues {
+            unit, owner_code, team, visited_on, findings, verdict;
+            directive_id, issuer, by_code,
+            follow_up_due: if verdict == Verdict::NotMet { follow_up_due } else { None }
+        })
     }
 
     fn filter(_raw: &Raw, _today: NaiveDate) -> Result<NoFilter, AppError> {

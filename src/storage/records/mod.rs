@@ -40,6 +40,141 @@ macro_rules! placed_by_area_fields {
     };
 }
 
+/// `Stored::query` of a short list read by its `select_…!` macro: how
+/// many rows its `where` holds (counted over `$from`, the table and its
+/// alias) and one page of them in its order. The `where`'s parameters come
+/// first (`|area, filter|` name what they are bound from), then the page's
+/// limit and offset.
+macro_rules! listed_where {
+    ($select:ident, $from:tt, $where:tt, $order:tt; |$area:ident, $f:ident| $($arg:expr),+ $(,)?) => {
+        async fn query(
+            db: &sqlx::PgPool,
+            _today: chrono::NaiveDate,
+            $area: &crate::domain::area::AreaRef,
+            $f: &Self::Filter,
+            paging: crate::domain::forms::Paging,
+        ) -> Result<(Vec<Self>, i64), crate::domain::error::AppError> {
+            let total = sqlx::query_scalar!(
+                r#"select count(*) as "n!" from "# + $from + " " + $where,
+                $($arg),+
+            )
+            .fetch_one(db)
+            .await?;
+            let rows = $select!($where + " " + $order, $($arg,)+ paging.limit, paging.offset)
+                .fetch_all(db)
+                .await?;
+            Ok((rows, total))
+        }
+    };
+}
+
+/// The end of a record's check: with no error, its values from the
+/// checked fields (those before `;` required: a failed check left them
+/// `None`; those after as they are); else 422 with every error beside its
+/// field.
+macro_rules! checked {
+    ($c:expr => $ty:ident { $($req:ident),* ; $($rest:tt)* }) => {{
+        let c = $c;
+        match ($($req,)*) {
+            ($(Some($req),)*) if c.ok() => Ok($ty { $($req,)* $($rest)* }),
+            _ => Err(crate::domain::error::AppError::Invalid(c.errors)),
+        }
+    }};
+}
+
+/// `Stored::values_json` of a record whose checked values serialise as the
+/// audit log keeps them.
+macro_rules! values_serialized {
+    () => {
+        fn values_json(v: &Self::Values) -> serde_json::Value {
+            serde_json::to_value(v).unwrap_or_default()
+        }
+    };
+}
+
+/// `Stored::values_area` and `Stored::load` of a record read by its
+/// `select_…!` macro: the values' area field, the macro, and the `where`
+/// that finds one row by its id (`$1`; `$2` after today `with today`).
+macro_rules! placed_and_loaded {
+    ($field:ident, $select:ident, $by_id:tt) => {
+        placed_and_loaded!(@area $field);
+
+        async fn load(
+            db: &sqlx::PgPool,
+            _today: chrono::NaiveDate,
+            id: i64,
+        ) -> Result<Option<Self>, crate::domain::error::AppError> {
+            Ok($select!($by_id, id).fetch_optional(db).await?)
+        }
+    };
+    ($field:ident, $select:ident, $by_id:tt, with today) => {
+        placed_and_loaded!(@area $field);
+
+        async fn load(
+            db: &sqlx::PgPool,
+            today: chrono::NaiveDate,
+            id: i64,
+        ) -> Result<Option<Self>, crate::domain::error::AppError> {
+            Ok($select!($by_id, today as _, id).fetch_optional(db).await?)
+        }
+    };
+    (@area $field:ident) => {
+        fn values_area(v: &Self::Values) -> &crate::domain::area::AreaRef {
+            &v.$field
+        }
+    };
+}
+
+/// `Stored::insert` and `Stored::update` of a record whose edit writes the
+/// columns its creation does: the table, its columns and their parameters
+/// (`$1…$k`, then now, the id and the version) stated once, and the values
+/// bound to them (`|v, codes|`: the checked values and the codes of their
+/// area). Both statements stay checked by sqlx at build time; an update
+/// names its columns as a row (`set (a, b) = ($1, $2)`) so that the one
+/// list serves both.
+macro_rules! written_as {
+    ($table:tt ($cols:tt) = ($params:tt), now $now:tt, id $id:tt, version $version:tt;
+     |$v:ident, $codes:ident| $($arg:expr),+ $(,)?) => {
+        async fn insert(
+            conn: &mut sqlx::PgConnection,
+            now: chrono::DateTime<chrono::Utc>,
+            $v: &Self::Values,
+        ) -> Result<i64, crate::domain::error::AppError> {
+            let $codes = crate::domain::area::Codes::of(Self::values_area($v));
+            Ok(sqlx::query_scalar!(
+                "insert into " + $table + " (" + $cols + ", created_at, updated_at) values ("
+                    + $params + ", " + $now + ", " + $now + ") returning id",
+                $($arg,)+
+                now as _
+            )
+            .fetch_one(conn)
+            .await?)
+        }
+
+        async fn update(
+            conn: &mut sqlx::PgConnection,
+            now: chrono::DateTime<chrono::Utc>,
+            old: &Self,
+            version: i32,
+            $v: &Self::Values,
+        ) -> Result<bool, crate::domain::error::AppError> {
+            let $codes = crate::domain::area::Codes::of(Self::values_area($v));
+            let done = sqlx::query!(
+                "update " + $table + " set (" + $cols + ", version, updated_at) = ("
+                    + $params + ", version + 1, " + $now + ") where id = " + $id
+                    + " and version = " + $version,
+                $($arg,)+
+                now as _,
+                old.id,
+                version
+            )
+            .execute(conn)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+    };
+}
+
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;
@@ -59,8 +194,8 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::fields::Table;
-use crate::domain::forms::{Cursor, Paging, Raw};
+use crate::domain::fields::{Kind, Spec, Table};
+use crate::domain::forms::{Check, Cursor, Paging, Raw};
 use crate::domain::policy::{Action, CurrentUser, RecordKind};
 use crate::storage::areas::area_ref;
 use crate::storage::audit::{self, Actor, Entry};
@@ -369,6 +504,22 @@ pub async fn writable_area(
         return Ok(None);
     }
     Ok(Some(area))
+}
+
+/// The area a record's checked values place it at, read from its field
+/// `f` (an area or a commune code): an unknown code, or another level where
+/// a commune is needed, is an error beside the field; a place outside the
+/// user's jurisdiction is 403 and nothing is written.
+pub async fn area_of(
+    db: &PgPool,
+    user: &CurrentUser,
+    kind: RecordKind,
+    c: &mut Check<'_>,
+    f: &Spec,
+) -> Result<Option<AreaRef>, AppError> {
+    let code = c.code_of(f);
+    let commune_only = matches!(f.kind, Kind::Area { commune: true });
+    writable_area(db, user, kind, code, f.name, commune_only, &mut c.errors).await
 }
 
 /// The communes a user may write records in, for a form's select.

@@ -2,16 +2,16 @@
 //! capacity) and status, with every change of occupancy kept as history.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, page_and_total, placed_at, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use super::{Stored, area_of, page_and_total, placed_at};
+use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
 use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
+use crate::storage::audit::Actor;
 
 const NAME: Spec = Spec::text("name", "sites.name", NAME_MAX).required();
 const KIND: Spec =
@@ -57,7 +57,9 @@ pub struct SiteRow {
 }
 
 /// A site that passed every check.
+#[derive(serde::Serialize)]
 pub struct SiteValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub name: String,
     pub kind: SiteKind,
@@ -80,25 +82,6 @@ pub struct Occupancy {
     pub occupancy: i32,
     pub capacity: i32,
     pub status: String,
-}
-
-async fn history(
-    conn: &mut PgConnection,
-    id: i64,
-    now: DateTime<Utc>,
-    v: &SiteValues,
-) -> Result<(), AppError> {
-    sqlx::query!(
-        "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status) values ($1, $2, $3, $4, $5)",
-        id,
-        now as _,
-        v.occupancy,
-        v.capacity,
-        v.status.as_str()
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 impl Stored for SiteRow {
@@ -126,11 +109,7 @@ impl Stored for SiteRow {
         &v.area
     }
 
-    fn values_json(v: &SiteValues) -> Value {
-        json!({"area_code": v.area.code, "name": v.name, "kind": v.kind.as_str(),
-            "treatment_tier": v.treatment_tier, "run_by": v.run_by.as_str(), "capacity": v.capacity, "occupancy": v.occupancy,
-            "status": v.status.as_str(), "status_on": v.status_on})
-    }
+    values_serialized!();
 
     async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
         Ok(sqlx::query_as!(
@@ -154,7 +133,7 @@ impl Stored for SiteRow {
         _existing: Option<&Self>,
     ) -> Result<SiteValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&AREA);
+        let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
         let name = c.text_of(&NAME);
         let kind = c.choice_of::<SiteKind>(&KIND);
         let treatment_tier = c.int_of(&TIER).map(|t| t as i16);
@@ -162,8 +141,8 @@ impl Stored for SiteRow {
             c.fail("treatment_tier", "err.tier_for_treatment_only");
         }
         let run_by = c.choice_of::<RunBy>(&RUN_BY);
-        let capacity = c.int_of(&CAPACITY);
-        let occupancy = c.int_of(&OCCUPANCY);
+        let capacity = c.int_of(&CAPACITY).map(|n| n as i32);
+        let occupancy = c.int_of(&OCCUPANCY).map(|n| n as i32);
         if let (Some(cap), Some(occ)) = (capacity, occupancy)
             && occ > cap
         {
@@ -171,31 +150,10 @@ impl Stored for SiteRow {
         }
         let status = c.choice_of::<SiteStatus>(&STATUS);
         let status_on = c.date_of(&STATUS_ON).unwrap_or(today);
-        let mut errors = std::mem::take(&mut c.errors);
-        let area =
-            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        match (area, name, kind, run_by, capacity, occupancy, status) {
-            (
-                Some(area),
-                Some(name),
-                Some(kind),
-                Some(run_by),
-                Some(cap),
-                Some(occ),
-                Some(status),
-            ) if errors.is_empty() => Ok(SiteValues {
-                area,
-                name,
-                kind,
-                treatment_tier,
-                run_by,
-                capacity: cap as i32,
-                occupancy: occ as i32,
-                status,
-                status_on,
-            }),
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => SiteValues {
+            area, name, kind, run_by, capacity, occupancy, status;
+            treatment_tier, status_on
+        })
     }
 
     fn filter(raw: &Raw, today: NaiveDate) -> Result<SiteFilter, AppError> {
@@ -257,75 +215,36 @@ impl Stored for SiteRow {
         Some(Cursor::text(&self.name, self.id))
     }
 
-    async fn insert(
+    /// A change of occupancy, capacity or status is kept in the site's
+    /// history (the occupancy chart); an edit of its name is not.
+    async fn after_save(
         conn: &mut PgConnection,
+        _actor: &Actor,
         now: DateTime<Utc>,
+        id: i64,
         v: &SiteValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.area);
-        let id = sqlx::query_scalar!(
-            "insert into quarantine_sites (city_code, district_code, area_code, name, kind, run_by, capacity,
-               occupancy, status, status_on, created_at, updated_at, treatment_tier)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) returning id",
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.name,
-            v.kind.as_str(),
-            v.run_by.as_str(),
-            v.capacity,
-            v.occupancy,
-            v.status.as_str(),
-            v.status_on as _,
+    ) -> Result<(), AppError> {
+        sqlx::query!(
+            "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status)
+             select $1, $2, $3, $4, $5
+             where not exists (
+               select 1 from (select o.occupancy, o.capacity, o.status from quarantine_occupancy o
+                              where o.site_id = $1 order by o.at desc, o.id desc limit 1) last
+               where last.occupancy = $3 and last.capacity = $4 and last.status = $5)",
+            id,
             now as _,
-            v.treatment_tier
+            v.occupancy,
+            v.capacity,
+            v.status.as_str()
         )
-        .fetch_one(&mut *conn)
+        .execute(conn)
         .await?;
-        history(conn, id, now, v).await?;
-        Ok(id)
+        Ok(())
     }
 
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &SiteValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.area);
-        let done = sqlx::query!(
-            "update quarantine_sites set city_code = $3, district_code = $4, area_code = $5, name = $6, kind = $7,
-               run_by = $8, capacity = $9, occupancy = $10, status = $11, status_on = $12,
-               version = version + 1, updated_at = $13, treatment_tier = $14
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.name,
-            v.kind.as_str(),
-            v.run_by.as_str(),
-            v.capacity,
-            v.occupancy,
-            v.status.as_str(),
-            v.status_on as _,
-            now as _,
-            v.treatment_tier
-        )
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        if old.occupancy != v.occupancy
-            || old.capacity != v.capacity
-            || old.status != v.status.as_str()
-        {
-            history(conn, old.id, now, v).await?;
-        }
-        Ok(true)
+    written_as! {
+        "quarantine_sites" ("city_code, district_code, area_code, name, kind, run_by, capacity, occupancy, status, status_on, treatment_tier") = ("$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"), now "$12", id "$13", version "$14";
+        |v, codes| codes.city, codes.district, v.area.code, v.name, v.kind.as_str(), v.run_by.as_str(), v.capacity, v.occupancy, v.status.as_str(), v.status_on as _, v.treatment_tier
     }
 }
 

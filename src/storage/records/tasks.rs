@@ -145,7 +145,7 @@ pub struct TaskFilter {
 
 /// Selects tasks; `$1` is today, `$tail` the rest of the query.
 macro_rules! select_tasks {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             TaskRow,
             r#"select t.id, t.directive_id, d.number as directive_number, d.city_code,
@@ -159,7 +159,7 @@ macro_rules! select_tasks {
                from tasks t join directives d on d.id = t.directive_id
                join areas i on i.code = coalesce(t.by_code, d.issuer_code) left join areas ip on ip.code = i.parent_code
                join areas o on o.code = t.owner_code left join areas op on op.code = o.parent_code
-               left join areas ta on ta.code = t.area_code left join units u on u.id = t.unit_id "# + $tail,
+               left join areas ta on ta.code = t.area_code left join units u on u.id = t.unit_id "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -199,10 +199,6 @@ impl Stored for TaskRow {
         )
     }
 
-    fn values_area(v: &TaskValues) -> &AreaRef {
-        &v.issuer
-    }
-
     fn values_json(v: &TaskValues) -> Value {
         let (area_code, unit_id) = match &v.assignee {
             Assignee::Area(c) => (Some(c.clone()), None),
@@ -212,11 +208,7 @@ impl Stored for TaskRow {
             "owner_code": v.owner_code, "what": v.what, "due_on": v.due_on})
     }
 
-    async fn load(db: &PgPool, today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_tasks!("where t.id = $2", today as _, id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(issuer, select_tasks, "where t.id = $2", with today);
 
     /// Read by those who may read the issuer, and by the unit's area.
     async fn readable(&self, _db: &PgPool, user: &CurrentUser) -> Result<bool, AppError> {
@@ -238,13 +230,12 @@ impl Stored for TaskRow {
         let what = c.text_of(&WHAT);
         let due_on = c.date_of(&DUE_ON);
         let (field, assignee) = read_assignee(&mut c, raw);
-        let mut errors = std::mem::take(&mut c.errors);
         let Some(directive_id) = directive_id else {
-            return Err(AppError::Invalid(errors));
+            return Err(AppError::Invalid(c.errors));
         };
         let Some(directive) = DirectiveRow::load(db, today, directive_id).await? else {
-            errors.add("directive_id", "err.unknown_directive");
-            return Err(AppError::Invalid(errors));
+            c.errors.add("directive_id", "err.unknown_directive");
+            return Err(AppError::Invalid(c.errors));
         };
         // A task stays with the area that gave it (an inspection's may be
         // given by an area the directive reaches).
@@ -256,25 +247,18 @@ impl Stored for TaskRow {
         if let Some(d) = due_on
             && d < directive.issued_on
         {
-            errors.add("due_on", "err.date_order");
+            c.errors.add("due_on", "err.date_order");
         }
         let owner_code = owner_of(db, &issuer, assignee.as_ref()).await?;
         if assignee.is_some() && owner_code.is_none() {
-            errors.add(field, "err.assignee");
+            c.errors.add(field, "err.assignee");
         }
-        match (assignee, owner_code, what) {
-            (Some(assignee), Some(owner_code), Some(what)) if errors.is_empty() => Ok(TaskValues {
-                directive_id,
-                issuer,
-                by_code,
-                assignee,
-                owner_code,
-                what,
-                // A task without its own deadline has the directive's.
-                due_on: due_on.or(directive.due_on),
-            }),
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => TaskValues {
+            assignee, owner_code, what;
+            directive_id, issuer, by_code,
+            // A task without its own deadline has the directive's.
+            due_on: due_on.or(directive.due_on)
+        })
     }
 
     fn filter(raw: &Raw, _today: NaiveDate) -> Result<TaskFilter, AppError> {

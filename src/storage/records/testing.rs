@@ -2,15 +2,14 @@
 //! was targeted, how, samples taken, results back and positives. Samples
 //! still without results two days on are "late" on every dashboard.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use chrono::NaiveDate;
+use sqlx::PgPool;
 
-use super::{Stored, writable_area};
-use crate::domain::area::{AreaRef, Codes, Level};
+use super::{Stored, area_of};
+use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{AREA_NAME, COUNT_MAX, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
-use crate::domain::forms::{Check, Paging, Raw, Vocab};
+use crate::domain::forms::{Check, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::TestMethod;
 
@@ -55,7 +54,9 @@ pub struct TestingRow {
 }
 
 /// A testing round that passed every check.
+#[derive(serde::Serialize)]
 pub struct TestingValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub tested_on: NaiveDate,
     pub target: String,
@@ -70,13 +71,13 @@ pub struct TestingValues {
 /// A testing round as read: its columns and joins, stated once for every read (sqlx
 /// checks each use at build time).
 macro_rules! select_rounds {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             TestingRow,
             r#"select t.id, t.city_code, t.district_code, t.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code, t.tested_on as "tested_on: _", t.target, t.method,
                  t.samples, t.results, t.results_on as "results_on: _", t.positives, t.note, t.version
-               from testing_rounds t join areas a on a.code = t.area_code "# + $tail,
+               from testing_rounds t join areas a on a.code = t.area_code "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -105,21 +106,9 @@ impl Stored for TestingRow {
 
     placed_by_area_fields!();
 
-    fn values_area(v: &TestingValues) -> &AreaRef {
-        &v.area
-    }
+    values_serialized!();
 
-    fn values_json(v: &TestingValues) -> Value {
-        json!({"area_code": v.area.code, "tested_on": v.tested_on, "target": v.target,
-            "method": v.method.as_str(), "samples": v.samples, "results": v.results,
-            "results_on": v.results_on, "positives": v.positives, "note": v.note})
-    }
-
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_rounds!(r#"where t.id = $1"#, id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(area, select_rounds, r#"where t.id = $1"#);
 
     async fn check(
         db: &PgPool,
@@ -129,7 +118,10 @@ impl Stored for TestingRow {
         _existing: Option<&Self>,
     ) -> Result<TestingValues, AppError> {
         let mut c = Check::on(raw, today);
-        let code = c.code_of(&AREA);
+        let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
+        if area.as_ref().is_some_and(|a| a.level == Level::City) {
+            c.fail("area_code", "err.not_a_commune_or_district");
+        }
         let tested_on = c.date_of(&TESTED_ON);
         let target = c.text_of(&TARGET);
         let method = c.choice_of::<TestMethod>(&METHOD);
@@ -152,119 +144,25 @@ impl Stored for TestingRow {
             c.fail("results_on", "err.date_order");
         }
         let note = c.opt_text_of(&NOTE);
-        let mut errors = std::mem::take(&mut c.errors);
-        let area =
-            writable_area(db, user, Self::KIND, code, "area_code", false, &mut errors).await?;
-        if area.as_ref().is_some_and(|a| a.level == Level::City) {
-            errors.add("area_code", "err.not_a_commune_or_district");
-        }
-        match (area, tested_on, target, method, samples) {
-            (Some(area), Some(tested_on), Some(target), Some(method), Some(samples))
-                if errors.is_empty() =>
-            {
-                Ok(TestingValues {
-                    area,
-                    tested_on,
-                    target,
-                    method,
-                    samples,
-                    results,
-                    results_on,
-                    positives,
-                    note,
-                })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+        checked!(c => TestingValues {
+            area, tested_on, target, method, samples;
+            results, results_on, positives, note
+        })
     }
 
     fn filter(_raw: &Raw, _today: NaiveDate) -> Result<(), AppError> {
         Ok(())
     }
 
-    async fn query(
-        db: &PgPool,
-        _today: NaiveDate,
-        area: &AreaRef,
-        _f: &(),
-        paging: Paging,
-    ) -> Result<(Vec<Self>, i64), AppError> {
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from testing_rounds t
-               where t.city_code = $1 or t.district_code = $1 or t.area_code = $1"#,
-            area.code
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = select_rounds!(
-            r#"where t.city_code = $1 or t.district_code = $1 or t.area_code = $1
-               order by t.tested_on desc, t.id desc limit $2 offset $3"#,
-            area.code,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
-        Ok((rows, total))
+    listed_where! {
+        select_rounds, "testing_rounds t",
+        "where t.city_code = $1 or t.district_code = $1 or t.area_code = $1",
+        "order by t.tested_on desc, t.id desc limit $2 offset $3";
+        |area, _f| area.code
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &TestingValues,
-    ) -> Result<i64, AppError> {
-        let codes = Codes::of(&v.area);
-        Ok(sqlx::query_scalar!(
-            "insert into testing_rounds (city_code, district_code, area_code, tested_on, target, method, samples,
-               results, results_on, positives, note, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) returning id",
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.tested_on as _,
-            v.target,
-            v.method.as_str(),
-            v.samples,
-            v.results,
-            v.results_on as _,
-            v.positives,
-            v.note,
-            now as _
-        )
-        .fetch_one(conn)
-        .await?)
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &TestingValues,
-    ) -> Result<bool, AppError> {
-        let codes = Codes::of(&v.area);
-        let done = sqlx::query!(
-            "update testing_rounds set city_code = $3, district_code = $4, area_code = $5, tested_on = $6,
-               target = $7, method = $8, samples = $9, results = $10, results_on = $11, positives = $12,
-               note = $13, version = version + 1, updated_at = $14
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.area.code,
-            v.tested_on as _,
-            v.target,
-            v.method.as_str(),
-            v.samples,
-            v.results,
-            v.results_on as _,
-            v.positives,
-            v.note,
-            now as _
-        )
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    written_as! {
+        "testing_rounds" ("city_code, district_code, area_code, tested_on, target, method, samples, results, results_on, positives, note") = ("$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"), now "$12", id "$13", version "$14";
+        |v, codes| codes.city, codes.district, v.area.code, v.tested_on as _, v.target, v.method.as_str(), v.samples, v.results, v.results_on as _, v.positives, v.note
     }
 }

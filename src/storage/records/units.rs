@@ -4,18 +4,17 @@
 //! when the area is created and kept by the administrator after.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
-use super::{Stored, placed_at};
-use crate::domain::area::{AreaRef, Level};
+use super::{Stored, placed_at, writable_area};
+use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::AppError;
 use crate::domain::fields::{AREA, AREA_NAME, NAME_MAX, Spec, Table};
-use crate::domain::forms::{Check, Paging, Raw, Vocab};
-use crate::domain::policy::{Action, CurrentUser, RecordKind};
+use crate::domain::forms::{Check, Raw, Vocab};
+use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::UnitKind;
 use crate::storage::ResultExt;
-use crate::storage::areas::area_ref;
 
 /// Where a department belongs; it does not move once made.
 pub const UNIT_AREA: Spec = Spec {
@@ -46,7 +45,9 @@ pub struct UnitRow {
 }
 
 /// A department that passed every check.
+#[derive(serde::Serialize)]
 pub struct UnitValues {
+    #[serde(rename = "area_code", serialize_with = "code_only")]
     pub area: AreaRef,
     pub kind: UnitKind,
     pub name: String,
@@ -57,14 +58,14 @@ pub struct UnitValues {
 pub struct UnitFilter;
 
 macro_rules! select_units {
-    ($tail:tt, $($arg:expr),* $(,)?) => {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
         sqlx::query_as!(
             UnitRow,
             r#"select u.id, u.area_code, a.name as area_name, a.level as area_level,
                  a.parent_code as area_parent, p.parent_code as "area_grandparent?", u.kind, u.name,
                  u.active, u.version
                from units u join areas a on a.code = u.area_code
-               left join areas p on p.code = a.parent_code "# + $tail,
+               left join areas p on p.code = a.parent_code "# + $tail $(+ $more)*,
             $($arg),*
         )
     };
@@ -89,19 +90,9 @@ impl Stored for UnitRow {
         )
     }
 
-    fn values_area(v: &UnitValues) -> &AreaRef {
-        &v.area
-    }
+    values_serialized!();
 
-    fn values_json(v: &UnitValues) -> Value {
-        json!({"area_code": v.area.code, "kind": v.kind.as_str(), "name": v.name, "active": v.active})
-    }
-
-    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
-        Ok(select_units!("where u.id = $1", id)
-            .fetch_optional(db)
-            .await?)
-    }
+    placed_and_loaded!(area, select_units, "where u.id = $1");
 
     async fn check(
         db: &PgPool,
@@ -125,58 +116,28 @@ impl Stored for UnitRow {
                 true
             }
         };
-        let mut errors = std::mem::take(&mut c.errors);
-        let area = match code {
-            Some(code) => match area_ref(db, &code).await? {
-                None => {
-                    errors.add("area_code", "err.unknown_area");
-                    None
-                }
-                Some(a) if !user.can(Action::WriteRecord(Self::KIND, &a)) => {
-                    return Err(AppError::Forbidden);
-                }
-                a => a,
-            },
-            None => None,
-        };
-        match (area, kind, name) {
-            (Some(area), Some(kind), Some(name)) if errors.is_empty() => Ok(UnitValues {
-                area,
-                kind,
-                name,
-                active,
-            }),
-            _ => Err(AppError::Invalid(errors)),
-        }
+        let area = writable_area(
+            db,
+            user,
+            Self::KIND,
+            code,
+            "area_code",
+            false,
+            &mut c.errors,
+        )
+        .await?;
+        checked!(c => UnitValues { area, kind, name; active })
     }
 
     fn filter(_raw: &Raw, _today: NaiveDate) -> Result<UnitFilter, AppError> {
         Ok(UnitFilter)
     }
 
-    /// The departments of the area itself.
-    async fn query(
-        db: &PgPool,
-        _today: NaiveDate,
-        area: &AreaRef,
-        _f: &UnitFilter,
-        paging: Paging,
-    ) -> Result<(Vec<Self>, i64), AppError> {
-        let total = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from units where area_code = $1"#,
-            area.code
-        )
-        .fetch_one(db)
-        .await?;
-        let rows = select_units!(
-            "where u.area_code = $1 order by u.active desc, u.name collate \"vi-x-icu\" limit $2 offset $3",
-            area.code,
-            paging.limit,
-            paging.offset
-        )
-        .fetch_all(db)
-        .await?;
-        Ok((rows, total))
+    listed_where! {
+        select_units, "units u",
+        "where u.area_code = $1",
+        r#"order by u.active desc, u.name collate "vi-x-icu" limit $2 offset $3"#;
+        |area, _f| area.code
     }
 
     async fn insert(
