@@ -7,13 +7,24 @@ generated id no directive, so almost every generated write would stop at
 replace area codes, record ids and report dates in generated requests with
 ones the test account may use, read from the API itself; every other value
 stays as generated. The choice is a function of the generated value, so a
-seeded run stays repeatable. Pairs the checks want in order (a case's
+seeded run stays repeatable, but for what must be new on every write (an
+idempotency key, a case code, a directive's number, a username). Pairs the checks want in order (a case's
 status date not before its detection, results not over samples) are put in
 order: JSON Schema cannot say so, and the checks are tested on their own.
+
+The coverage phase sends its cases without the map_* hooks, so `before_call`
+does the same to every request just before it goes: a well-formed
+Idempotency-Key made new (the phase sends one key to every operation, and a
+key used again for another kind of record is refused, as it must be), the
+body's codes and ids mapped as above, an edit's id one that exists and its
+version the one stored. Malformed values (a key that breaks the pattern, an
+id that is not a number) are left as generated: the negative cases stay.
 """
 
 import json
 import os
+import re
+import urllib.error
 import urllib.request
 import uuid
 from datetime import date, timedelta
@@ -23,12 +34,21 @@ import schemathesis
 BASE = os.environ["ST_BASE"]
 TOKEN = os.environ["ST_TOKEN"]
 DISTRICT = os.environ.get("ST_DISTRICT", "020")
+CITY = os.environ.get("ST_CITY", "01")
 
 
 def get(path):
     req = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {TOKEN}"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
+
+
+def stored(path):
+    """The record at `path`, or None where there is none (or it may not be read)."""
+    try:
+        return get(path)
+    except (urllib.error.HTTPError, ValueError):
+        return None
 
 
 COMMUNES = [a["code"] for a in get(f"/areas/{DISTRICT}/children")["items"]]
@@ -54,26 +74,40 @@ def ids(path):
 def map_body(context, body):
     if not isinstance(body, dict):
         return body
+    # References to records the run has not made are left out, not guessed
+    # (a task's or an inspection's department: it goes to an area instead).
+    for name in ("implements_id", "body_unit_id", "unit_id"):
+        body.pop(name, None)
     if "commune_code" in body:
         body["commune_code"] = pick(COMMUNES, body["commune_code"])
     for name in ("area_code", "issuer_code"):
-        if name in body and not (name == "area_code" and "unit_id" in body):
+        if name in body:
             body[name] = pick(AREAS, body[name])
     if isinstance(body.get("target_codes"), list):
         body["target_codes"] = [pick(COMMUNES, c) for c in body["target_codes"]][:3]
     if "directive_id" in body:
         body["directive_id"] = pick(ids("/directives?limit=50"), body["directive_id"])
-    if body.get("cluster_id") is not None:
-        body["cluster_id"] = pick(ids("/clusters?limit=50"), body["cluster_id"])
-    # References to records the run has not made are left out, not guessed.
-    for name in ("implements_id", "body_unit_id", "unit_id"):
-        body.pop(name, None)
+        if "area_code" in body:
+            # A task or an inspection goes to an area below the directive's issuer.
+            body["area_code"] = pick(COMMUNES, body["area_code"])
     if "cited_ids" in body:
         body["cited_ids"] = []
-    if "case_code" in body:
-        body.pop("cluster_id", None)  # a cluster of another commune is refused
+    # A cluster must be of the case's or the lockdown's own commune, which
+    # an edit's body may not name: left out.
+    body.pop("cluster_id", None)
+    if isinstance(body.get("case_code"), str):
+        # Case codes are unique in the city: a new one for each write.
+        body["case_code"] = "BN" + str(uuid.uuid4().int % 10**8)
     if "issuer_code" in body:
         body["issuer_code"] = DISTRICT  # a commune has no areas to send to
+        if isinstance(body.get("number"), str):
+            # A directive's number is unique: a new one for each write.
+            body["number"] = f"{uuid.uuid4().int % 10**6}/UBND-ST"
+    if isinstance(body.get("username"), str) and isinstance(body.get("role"), str):
+        # An account: a new name each time, at the level its role keeps.
+        body["username"] = "st." + uuid.uuid4().hex[:12]
+        level = {"admin": CITY, "city": CITY, "district": DISTRICT}
+        body["area_code"] = level.get(body["role"], pick(COMMUNES, body.get("area_code")))
     if body.get("body") == "department":
         body["body"] = "people_committee"  # a department needs its unit's id
     put_in_order(body)
@@ -130,3 +164,38 @@ def map_path_parameters(context, params):
         days = sum(ord(c) for c in str(params["date"])) % 14
         params["date"] = (date.today() - timedelta(days=days)).isoformat()
     return params
+
+
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+EDITED = re.compile(r"^/([a-z-]+)/\{id\}$")
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    headers = case.headers if case.headers is not None else {}
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and KEY.match(key):
+        headers["Idempotency-Key"] = uuid.uuid4().hex
+    if isinstance(case.body, dict):
+        map_body(context, case.body)
+    if case.path_parameters:
+        map_path_parameters(context, case.path_parameters)
+    if case.method.upper() not in ("PATCH", "PUT") or not isinstance(case.body, dict):
+        return
+    params = case.path_parameters or {}
+    edited = EDITED.match(case.operation.path)
+    if edited and re.fullmatch(r"[0-9]+", str(params.get("id"))) and not isinstance(params["id"], bool):
+        collection = edited.group(1)
+        if stored(f"/{collection}/{params['id']}") is None:
+            params["id"] = pick(ids(f"/{collection}?limit=50"), params["id"])
+        record = stored(f"/{collection}/{params['id']}")
+    elif "commune_code" in params and "date" in params:
+        record = stored(f"/daily-reports/{params['commune_code']}/{params['date']}")
+    else:
+        return
+    version = case.body.get("version")
+    if isinstance(version, int) and not isinstance(version, bool):
+        if record and isinstance(record.get("version"), int):
+            case.body["version"] = record["version"]
+        else:
+            case.body.pop("version", None)

@@ -1197,6 +1197,13 @@ async fn an_area_filter_takes_a_name_without_accents_and_suggests_names(db: PgPo
             .contains("Không tìm thấy địa bàn này trong phạm vi của bạn")
     );
     assert!(r.text.contains(r#"id="total""#));
+    // A name with a NUL byte (PostgreSQL refuses one) is unknown too, not a fault.
+    let r = b.get("/cases?area=%00Li%C3%AAn+Ninh").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text
+            .contains("Không tìm thấy địa bàn này trong phạm vi của bạn")
+    );
     // Outside the jurisdiction, a name is not even found.
     let r = b
         .get("/cases?area=Ph%C6%B0%E1%BB%9Dng+B%E1%BA%A1ch+%C4%90%E1%BA%B1ng")

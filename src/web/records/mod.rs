@@ -38,23 +38,26 @@ pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<Are
     if typed.is_empty() {
         return Ok(user.area.clone());
     }
+    let invalid = |key: &str| {
+        let mut f = FieldErrors::default();
+        f.add("area", key);
+        AppError::Invalid(f)
+    };
+    // No area's code or name holds a control character (and PostgreSQL
+    // refuses a NUL byte outright): such a name is unknown, not a fault.
+    if typed.contains(char::is_control) {
+        return Err(invalid("err.unknown_area_name"));
+    }
     let area = match area_ref(db, typed).await? {
         Some(a) => a,
-        None => {
-            let found = named_areas(db, user.scope(), &fold(typed)).await?;
-            let mut f = FieldErrors::default();
-            match found.as_slice() {
-                [code] => area_ref(db, code).await?.ok_or(AppError::NotFound)?,
-                [] => {
-                    f.add("area", "err.unknown_area_name");
-                    return Err(AppError::Invalid(f));
-                }
-                _ => {
-                    f.add("area", "err.ambiguous_area_name");
-                    return Err(AppError::Invalid(f));
-                }
-            }
-        }
+        None => match named_areas(db, user.scope(), &fold(typed))
+            .await?
+            .as_slice()
+        {
+            [code] => area_ref(db, code).await?.ok_or(AppError::NotFound)?,
+            [] => return Err(invalid("err.unknown_area_name")),
+            _ => return Err(invalid("err.ambiguous_area_name")),
+        },
     };
     user.authorize(Action::ReadArea(&area))?;
     Ok(area)

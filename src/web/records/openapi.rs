@@ -600,6 +600,14 @@ pub fn document(today: NaiveDate) -> Value {
         json!({"area_code": "020", "kind": "community_team", "name": "Tổ truy vết cộng đồng huyện Thanh Trì", "active": true}),
         LIST,
     );
+    // An account as the user check takes it (domain/account.rs).
+    let new_user = json!({
+        "username": { "type": "string", "pattern": "^[A-Za-z0-9._-]{3,64}$" },
+        "password": { "type": "string", "minLength": crate::domain::password::MIN_LEN, "maxLength": 200 },
+        "role": en(&["commune", "district", "city", "admin"]),
+        "area_code": { "type": "string", "pattern": AREA_CODE },
+        "display_name": { "type": "string", "maxLength": 120, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$" }
+    });
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Vùng Xanh API", "version": "1",
@@ -649,7 +657,7 @@ pub fn document(today: NaiveDate) -> Value {
                 "put": put_day
             },
             "/users": {
-                "post": op("Create a user (administrator)", "users", Some(body(&["username", "password", "role", "area_code"], json!({"username": s("string"), "password": s("string"), "role": en(&["commune", "district", "city", "admin"]), "area_code": s("string"), "display_name": s("string")}), json!({"username": "canbo.lienninh", "password": "một mật khẩu dài đủ", "role": "commune", "area_code": "00682", "display_name": "Cán bộ xã Liên Ninh"}))), "201", reference("User"), &[])
+                "post": op("Create a user (administrator)", "users", Some(body(&["username", "password", "role", "area_code"], new_user, json!({"username": "canbo.lienninh", "password": "một mật khẩu dài đủ", "role": "commune", "area_code": "00682", "display_name": "Cán bộ xã Liên Ninh"}))), "201", reference("User"), &[])
             }
         }
     });
