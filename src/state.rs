@@ -138,6 +138,9 @@ pub struct PublicCache {
 #[derive(Clone)]
 pub struct PublicCopy {
     pub html: Arc<String>,
+    /// Each commune's answer card for the lookup, under its folded name
+    /// ("xa tu hiep"): a citizen's search costs no database work either.
+    pub answers: Arc<Vec<(String, String)>>,
     pub stamp: i64,
     pub day: NaiveDate,
     pub checked_at: DateTime<Utc>,

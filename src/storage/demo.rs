@@ -114,6 +114,9 @@ pub async fn load(db: &PgPool, clock: &Clock) -> anyhow::Result<Vec<DemoUser>> {
     let mut conn = db.acquire().await?;
     crate::storage::records::units::seed_where_none(&mut conn, &actor, clock.now()).await?;
     drop(conn);
+    if crate::storage::demo_story::load(db, &actor, clock.today()).await? {
+        tracing::info!("loaded Liên Ninh's cluster at Thôn Thọ Am and today's work for each role");
+    }
     if crate::storage::seed_chain::load(db, &actor).await? {
         tracing::info!(
             "loaded the directives 17/CT-UBND → 428-TB/TU → 1862/UBND with 1862's tasks"

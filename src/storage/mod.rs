@@ -7,6 +7,7 @@ pub mod backup;
 pub mod board;
 pub mod db;
 pub mod demo;
+pub mod demo_story;
 pub mod feed;
 pub mod idempotency;
 pub mod pg;

@@ -16,6 +16,7 @@ pub mod public;
 pub mod records;
 pub mod serve;
 pub mod sign_in;
+pub mod today;
 pub mod users;
 
 use std::time::Duration;
@@ -65,6 +66,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(areas::router())
         .merge(users::router())
         .merge(account::router())
+        .merge(today::router())
         .merge(audit::router())
         .merge(records::routes::router())
         .nest("/api/v1", api::router())

@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::area::Level;
+use crate::domain::area::{Level, fold};
 use crate::domain::error::AppError;
 use crate::domain::i18n::Lang;
 use crate::state::{AppState, PublicCopy as Copy};
@@ -30,6 +30,46 @@ use crate::web::sign_in::ClientAddress;
 /// The route of the public page.
 pub fn router() -> Router<AppState> {
     Router::new().route("/cong-khai", get(public_page))
+}
+
+/// Where the page's lookup answer goes, and the text it echoes in its box.
+const ANSWER_MARK: &str = "<!--vx-answer-->";
+const QUERY_MARK: &str = r#"name="q" type="search" value="""#;
+/// How many communes one lookup answers with at most.
+const ANSWERS_MAX: usize = 6;
+
+/// The lookup's question: part of a commune's name, accents optional.
+#[derive(serde::Deserialize, Default)]
+struct Lookup {
+    #[serde(default)]
+    q: String,
+}
+
+/// A commune's answer card: its level and red/green, its hotlines and who
+/// is on duty today.
+#[derive(Template)]
+#[template(path = "public_answer.html")]
+struct Answer<'a> {
+    page: Words,
+    v: &'a Dash,
+    district: &'a str,
+    c: &'a Summary,
+    hotlines: Vec<&'a PublicContact>,
+    duty: Vec<&'a PublicContact>,
+}
+
+impl Answer<'_> {
+    fn tel(&self, phone: &str) -> String {
+        tel_digits(phone)
+    }
+}
+
+/// A phone number as a `tel:` link dials it.
+fn tel_digits(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
 }
 
 /// A district and its communes as the public sees them.
@@ -57,10 +97,7 @@ impl PublicPage<'_> {
         self.duty.get(code).cloned().unwrap_or_default()
     }
     fn tel(&self, phone: &str) -> String {
-        phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect()
+        tel_digits(phone)
     }
     fn other_lang(&self) -> &'static str {
         self.lang.other().code()
@@ -71,6 +108,7 @@ async fn public_page(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
+    Query(lookup): Query<Lookup>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let today = state.clock.today();
@@ -86,11 +124,11 @@ async fn public_page(
     }
     let lang = request_lang(&headers);
     if let Some(copy) = cache.fresh(lang, now, today) {
-        return Ok(respond(&copy));
+        return Ok(respond(&copy, lang, &lookup.q));
     }
     let _turn = cache.building().lock().await;
     if let Some(copy) = cache.fresh(lang, now, today) {
-        return Ok(respond(&copy));
+        return Ok(respond(&copy, lang, &lookup.q));
     }
     let city = city_code(&state).await?;
     let stamp = crate::storage::board::current_stamp(&state.db, &city).await?;
@@ -100,15 +138,19 @@ async fn public_page(
             c.checked_at = now;
             c
         }
-        _ => Copy {
-            html: Arc::new(build(&state, &city, lang, today, now).await?),
-            stamp,
-            day: today,
-            checked_at: now,
-        },
+        _ => {
+            let (html, answers) = build(&state, &city, lang, today, now).await?;
+            Copy {
+                html: Arc::new(html),
+                answers: Arc::new(answers),
+                stamp,
+                day: today,
+                checked_at: now,
+            }
+        }
     };
     cache.keep(lang, copy.clone());
-    Ok(respond(&copy))
+    Ok(respond(&copy, lang, &lookup.q))
 }
 
 /// The kept page as a body that shares it (no copy per request).
@@ -120,15 +162,79 @@ impl AsRef<[u8]> for Shared {
     }
 }
 
-fn respond(copy: &Copy) -> Response {
+/// The kept page; with a lookup, the communes it names put on top (their
+/// kept cards) and the question kept in its box.
+fn respond(copy: &Copy, lang: Lang, q: &str) -> Response {
+    let q = q.trim();
+    let body = if q.is_empty() {
+        axum::body::Bytes::from_owner(Shared(copy.html.clone()))
+    } else {
+        let html = copy
+            .html
+            .replacen(
+                QUERY_MARK,
+                &format!(r#"name="q" type="search" value="{}""#, escape(q)),
+                1,
+            )
+            .replacen(ANSWER_MARK, &answer(&copy.answers, lang, q), 1);
+        axum::body::Bytes::from(html)
+    };
     (
         [
             (header::CACHE_CONTROL, "public, max-age=60"),
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         ],
-        axum::body::Bytes::from_owner(Shared(copy.html.clone())),
+        body,
     )
         .into_response()
+}
+
+/// The cards of the communes whose name holds `q` (accents, case and the
+/// unit's word optional), or why there are none.
+fn answer(answers: &[(String, String)], lang: Lang, q: &str) -> String {
+    let wanted = fold(q);
+    let found: Vec<&String> = answers
+        .iter()
+        .filter(|(name, _)| !wanted.is_empty() && name.contains(&wanted))
+        .map(|(_, card)| card)
+        .collect();
+    let mut out = String::new();
+    match found.len() {
+        0 => {
+            out.push_str(r#"<p class="lookup-none" id="lookup-none" role="status">"#);
+            out.push_str(&escape(&lang.tf("public.lookup_none", &[q])));
+            out.push_str("</p>");
+        }
+        n => {
+            out.push_str(r#"<div class="answers" id="answers" role="status">"#);
+            for card in found.iter().take(ANSWERS_MAX) {
+                out.push_str(card);
+            }
+            out.push_str("</div>");
+            if n > ANSWERS_MAX {
+                out.push_str(r#"<p class="hint">"#);
+                out.push_str(&escape(&lang.tf("public.lookup_more", &[&n.to_string()])));
+                out.push_str("</p>");
+            }
+        }
+    }
+    out
+}
+
+/// Text made safe inside HTML.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The city the page is about: the first city of the tree.
@@ -144,7 +250,7 @@ async fn build(
     lang: Lang,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<(String, Vec<(String, String)>), AppError> {
     let city_ref = crate::storage::areas::area_ref(&state.db, city)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -171,6 +277,23 @@ async fn build(
     let strain = state.config.treatment_max_pct / 100.0;
     let mut v = Dash::new(lang, board, "name", today, true, now, strain);
     v.link_prefix = "#a-";
+    let mut answers = Vec::new();
+    for d in &districts {
+        for c in &d.communes {
+            let card = Answer {
+                page: Words { lang },
+                v: &v,
+                district: &d.me.area.name,
+                c,
+                hotlines: hotlines_by.get(&c.area.code).cloned().unwrap_or_default(),
+                duty: duty_by.get(&c.area.code).cloned().unwrap_or_default(),
+            };
+            let html = card
+                .render()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("public answer: {e}")))?;
+            answers.push((fold(&c.area.name), html));
+        }
+    }
     let page = PublicPage {
         lang,
         page: Words { lang },
@@ -179,8 +302,10 @@ async fn build(
         hotlines: hotlines_by,
         duty: duty_by,
     };
-    page.render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("public page: {e}")))
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("public page: {e}")))?;
+    Ok((html, answers))
 }
 
 /// Contacts by the code of their area.

@@ -189,7 +189,14 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
     .to_vec();
     district_pages.extend(shown);
     let visits: Vec<(&str, Vec<String>)> = vec![
-        ("", vec!["/sign-in".into(), "/cong-khai".into()]),
+        (
+            "",
+            vec![
+                "/sign-in".into(),
+                "/cong-khai".into(),
+                "/cong-khai?q=lien+ninh".into(),
+            ],
+        ),
         (
             "lienninh",
             vec!["/areas/00682".into(), "/daily/00682/2021-08-01".into()],

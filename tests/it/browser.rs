@@ -94,6 +94,20 @@ async fn open_menu(c: &Client) {
     }
 }
 
+/// A page of `width`×`height`: the window's frame takes some height, so the
+/// window is grown by that much.
+async fn screen(c: &Client, width: u32, height: u32) {
+    let inner = c
+        .execute("return window.innerHeight", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap() as u32;
+    c.set_window_size(width, height + (height - inner.min(height)))
+        .await
+        .unwrap();
+}
+
 /// Whether the page is wider than the window (something must scroll sideways).
 async fn overflows(c: &Client) -> bool {
     c.execute(
@@ -237,6 +251,13 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
             .unwrap()
     );
     open_menu(&c).await;
+    // The menu's groups open on a tap: "Số liệu" holds the cases.
+    c.find(Locator::Css("nav.menu details.group > summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert!(
         c.find(Locator::Css("a[href='/cases']"))
             .await
@@ -260,15 +281,50 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         assert!(!overflows(&c).await, "{path} is wider than a 390 px phone");
+        // A list is a stack of cards: none taller than a quarter of the
+        // screen, each one link, and the filters folded until asked for.
+        let cards = c
+            .execute(
+                "const rows = [...document.querySelectorAll('table.records tbody tr')];
+                 const filters = document.querySelector('details.fold form');
+                 return [window.innerHeight, rows.length,
+                         Math.max(0, ...rows.map(r => r.getBoundingClientRect().height)),
+                         rows.every(r => { const a = r.querySelector('td:first-child a');
+                                           if (!a) return true;
+                                           r.scrollIntoView({block: 'center'});
+                                           const b = r.getBoundingClientRect();
+                                           const hit = document.elementFromPoint(b.right - 8, b.bottom - 8);
+                                           return hit === a; }),
+                         filters !== null && filters.checkVisibility()];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (screen, rows, tallest) = (
+            cards[0].as_f64().unwrap(),
+            cards[1].as_u64().unwrap(),
+            cards[2].as_f64().unwrap(),
+        );
+        assert!(
+            tallest <= screen / 4.0,
+            "{path}: a card {tallest} px tall on a {screen} px screen"
+        );
+        assert_eq!(cards[3], true, "{path}: a card's corner opens its record");
+        assert_eq!(cards[4], false, "{path}: the filters are folded on a phone");
+        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        if path == "/cases" {
+            assert!(rows >= 1, "the case logged above is listed");
+        }
         if !name.is_empty() {
             shot(&c, name).await;
         }
     }
     sign_out(&c).await;
 
-    // The district chair at a desk.
-    c.set_window_size(1280, 900).await.unwrap();
+    // The district chair at a desk: a screen of 1440×900.
+    c.set_window_size(1440, 900).await.unwrap();
     sign_in(&c, &base, "thanhtri").await;
+    screen(&c, 1440, 900).await;
     assert!(
         text(&c, "tr[data-code='00682'] td:nth-child(3)")
             .await
@@ -276,6 +332,54 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
         "new today in Xã Liên Ninh, one more than yesterday"
     );
     assert_eq!(text(&c, "#f0-new-today").await, "1");
+    // What decides is on the first screen: the four figures, the map, what
+    // is rising and what is overdue; the menu on one line, its groups closed.
+    let fold = c
+        .execute(
+            "const below = s => document.querySelector(s).getBoundingClientRect().bottom > window.innerHeight;
+             return [below('#f0-new-7d'), below('#tiles, #map'), below('#rising'), below('#overdue'),
+                     document.querySelector('header.top').getBoundingClientRect().height];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for (i, what) in ["F0 of 7 days", "the map", "rising fastest", "overdue"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(
+            fold[i], false,
+            "{what} is below the first screen at 1440×900"
+        );
+    }
+    assert!(
+        fold[4].as_f64().unwrap() < 70.0,
+        "the menu stands on one line"
+    );
+    assert!(
+        !c.find(Locator::Css("a[href='/directives']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    // A group opens from the keyboard: focus its name, press Enter.
+    let direction = c
+        .find(Locator::XPath(
+            "//nav//summary[normalize-space()='Chỉ đạo']",
+        ))
+        .await
+        .unwrap();
+    direction.send_keys("\u{E007}").await.unwrap();
+    assert!(
+        c.find(Locator::Css("a[href='/directives']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
     shot(&c, "04-district-dashboard").await;
     sign_out(&c).await;
 
@@ -373,17 +477,7 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
     c.set_window_size(1920, 1080).await.unwrap();
     sign_in(&c, &base, "thanhpho").await;
     c.goto(&format!("{base}/areas/01/wall")).await.unwrap();
-    // The window's frame takes some height: grow it until the page itself
-    // has a full 1920×1080 screen.
-    let inner = c
-        .execute("return window.innerHeight", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap() as u32;
-    c.set_window_size(1920, 1080 + (1080 - inner.min(1080)))
-        .await
-        .unwrap();
+    screen(&c, 1920, 1080).await;
     let size = c
         .execute("return [window.innerWidth, window.innerHeight]", vec![])
         .await

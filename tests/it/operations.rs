@@ -365,6 +365,59 @@ async fn the_public_page_needs_no_sign_in_shows_contacts_and_never_a_case_field(
     assert!(r.text.contains("1/579 communes red") && r.text.contains("On duty today"));
 }
 
+async fn public_lookup(t: &TestApp, q: &str) -> String {
+    t.send(
+        Request::get(format!("/cong-khai?q={q}"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text
+}
+
+#[sqlx::test]
+async fn a_citizen_finds_their_commune_by_name_without_accents_on_top_of_the_public_page(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let district = t.token("thanhtri").await;
+    for (path, body) in [
+        ("/api/v1/hotlines", hotline("00682")),
+        ("/api/v1/duty-roster", duty("00682")),
+        ("/api/v1/lockdowns", lockdown("00682")),
+    ] {
+        let r = t.api("POST", path, Some(&district), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    // Typed without accents, in any case: Liên Ninh's card, before the city.
+    let page = public_lookup(&t, "LIEN+ninh").await;
+    let card = page
+        .split(r#"<article class="answer" data-code="00682">"#)
+        .nth(1)
+        .expect("Liên Ninh's card");
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(card.contains("Xã Liên Ninh") && card.contains("Huyện Thanh Trì"));
+    assert!(card.contains("Vùng đỏ"), "its lockdown makes it red");
+    assert!(card.contains("tel:02438251234") && card.contains("Trần Văn Trực"));
+    assert!(
+        page.find("id=\"answers\"").unwrap() < page.find("id=\"city-contacts\"").unwrap(),
+        "the answer comes before the city"
+    );
+    assert!(
+        page.contains(r#"value="LIEN ninh""#),
+        "the question stays in its box"
+    );
+    // A name found nowhere says so; what was typed is shown as text, never markup.
+    let page = public_lookup(&t, "%3Cb%3Ekhong+co%3C%2Fb%3E").await;
+    assert!(page.contains("Không tìm thấy phường/xã nào có tên “&lt;b&gt;khong co&lt;/b&gt;”"));
+    assert!(!page.contains("<b>khong"));
+    // Without a question, no answer and an empty box.
+    let page = public_lookup(&t, "").await;
+    assert!(
+        !page.contains(r#"class="answer""#) && page.contains(r#"name="q" type="search" value="""#)
+    );
+}
+
 #[sqlx::test]
 async fn the_public_page_is_served_from_memory_and_refreshed_at_most_once_a_minute(db: PgPool) {
     let t = setup(db).await;
@@ -470,4 +523,106 @@ async fn a_commune_official_files_a_lockdown_on_a_phone_form_choosing_its_cluste
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("Ngõ 200") && r.text.contains("aria-invalid"));
+}
+
+#[sqlx::test]
+async fn todays_work_shows_each_user_what_is_due_and_clears_once_done(db: PgPool) {
+    let t = setup(db).await;
+    let today = t.clock.today();
+    // The commune: today's report not sent, with the link that files it.
+    let mut ward = t.signed_in("lienninh").await;
+    let page = ward.get("/today").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let report = page.text.split(r#"id="today-report""#).nth(1).unwrap();
+    let report = &report[..report.find("</li>").unwrap()];
+    assert!(page.text.contains(r#"class="due" id="today-report""#));
+    assert!(report.contains("Chưa gửi"), "{report}");
+    assert!(report.contains(&format!(r#"href="/daily/00682/{today}""#)));
+    // The district sees how many of its sixteen have reported.
+    let mut chair = t.signed_in("thanhtri").await;
+    assert!(
+        chair
+            .get("/today")
+            .await
+            .text
+            .contains("0/16 phường/xã đã báo cáo")
+    );
+    let token = t.token("lienninh").await;
+    let r = t
+        .api(
+            "PUT",
+            &format!("/api/v1/daily-reports/00682/{today}"),
+            Some(&token),
+            Some(json!({"f1_traced": 3, "f1_quarantined": 3, "tests": 40, "dose1": 0, "dose2": 0, "dose3": 0})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let page = ward.get("/today").await;
+    assert!(page.text.contains(r#"class="done" id="today-report""#));
+    assert!(page.text.contains("Đã gửi") && !page.text.contains("Chưa gửi"));
+    assert!(
+        chair
+            .get("/today")
+            .await
+            .text
+            .contains("1/16 phường/xã đã báo cáo")
+    );
+    // Every page's menu leads with it; without signing in there is none.
+    assert!(
+        page.text
+            .contains(r#"<a href="/today" class="today-link">Việc hôm nay</a>"#)
+    );
+    let r = t
+        .send(
+            Request::get("/today")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::UNAUTHORIZED,
+        "{}",
+        r.status
+    );
+}
+
+#[sqlx::test]
+async fn the_demo_puts_each_accounts_own_area_in_the_story_with_work_due_today(db: PgPool) {
+    let t = setup(db).await;
+    let actor = vungxanh::storage::audit::Actor::system("demo");
+    let today = t.clock.today();
+    let story = vungxanh::storage::demo_story::load(&t.db, &actor, today);
+    assert!(story.await.unwrap(), "loaded once");
+    // Liên Ninh: its cluster's 136 F0, the hamlet locked down, the commune red.
+    let mut ward = t.signed_in("lienninh").await;
+    let page = ward.get("/areas/00682").await.text;
+    assert!(
+        page.contains(r#"id="f0-total">136<"#),
+        "the cluster's F0 are the commune's"
+    );
+    assert!(page.contains("Vùng đỏ"));
+    let clusters = ward.get("/clusters").await.text;
+    assert!(clusters.contains("Thôn Thọ Am") && clusters.contains("136"));
+    // Work waits today for the commune and for the district, each its own.
+    let work = ward.get("/today").await.text;
+    assert!(work.contains("Lấy mẫu xét nghiệm toàn bộ người dân Thôn Thọ Am"));
+    let mut chair = t.signed_in("thanhtri").await;
+    let work = chair.get("/today").await.text;
+    assert!(work.contains("88/CĐ-BCĐ") && !work.contains("Lấy mẫu xét nghiệm toàn bộ"));
+    // Written through the records' save: the audit log has the story.
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where username = 'system:demo' and entity in ('cluster', 'lockdown', 'directive', 'task')",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 6);
+    // A second start adds nothing.
+    let again = vungxanh::storage::demo_story::load(&t.db, &actor, today);
+    assert!(!again.await.unwrap());
+    let cases: i64 = sqlx::query_scalar("select count(*) from cases where cluster_id is not null")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(cases, 136);
 }

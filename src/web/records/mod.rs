@@ -152,6 +152,13 @@ pub struct ListPage {
 }
 
 impl ListPage {
+    /// Whether the reader set a filter (or one was refused): on a phone the
+    /// filters then stand open above the list, else folded under one button.
+    /// A filter's default (the daily list's today) does not count.
+    pub fn filtered(&self) -> bool {
+        !self.query.is_empty() || self.filters.iter().any(|f| f.error.is_some())
+    }
+
     /// Builds the page; `raw` is the query as sent (kept in paging and export links).
     #[allow(clippy::too_many_arguments)]
     pub fn new(

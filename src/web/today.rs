@@ -1,0 +1,83 @@
+//! "Việc hôm nay": what is due today for the signed-in user's own area, on
+//! one page — today's daily report, the directives it must answer, tests
+//! waiting over 48 hours, its open tasks, and (above a commune) who is
+//! behind on theirs. The first link of the menu.
+
+use std::sync::Arc;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::NaiveDate;
+
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::error::AppError;
+use crate::state::AppState;
+use crate::storage::board::Summary;
+use crate::storage::records::directives;
+use crate::storage::records::tasks::{self, Behind, TaskRow};
+use crate::web::auth::CurrentUser;
+use crate::web::page::Page;
+
+/// The route of the page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/today", get(today_page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "today.html")]
+struct TodayPage {
+    page: Page,
+    area: AreaRef,
+    commune: bool,
+    today: NaiveDate,
+    me: Summary,
+    /// Directives sent to this area that it has not reported done.
+    targets: i64,
+    tasks: Arc<Vec<TaskRow>>,
+    behind: Vec<Behind>,
+}
+
+impl TodayPage {
+    fn task_status(&self, t: &TaskRow) -> String {
+        crate::web::records::tasks::status_text(self.page.lang, t)
+    }
+    /// Whether a daily report of today is still missing here.
+    fn reports_due(&self) -> bool {
+        self.me.reports.reported < self.me.reports.communes
+    }
+}
+
+async fn today_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<TodayPage, AppError> {
+    let today = state.clock.today();
+    let area = user.area.clone();
+    let board = state.board(&area, today).await?;
+    let me = board.me.clone();
+    let (targets, tasks, behind) = tokio::try_join!(
+        directives::open_for(&state.db, &area.code),
+        tasks::open_for(&state.db, today, &area.code),
+        async {
+            if area.level == Level::Commune {
+                Ok(Vec::new())
+            } else {
+                tasks::behind(&state.db, today, &area.code, 5).await
+            }
+        },
+    )?;
+    Ok(TodayPage {
+        page,
+        commune: area.level == Level::Commune,
+        area,
+        today,
+        me,
+        targets,
+        tasks: Arc::new(tasks),
+        behind,
+    })
+}
