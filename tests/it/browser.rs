@@ -356,6 +356,17 @@ async fn a_case_logged_on_a_phone_reaches_the_district_and_the_city_screens(db: 
         fold[4].as_f64().unwrap() < 70.0,
         "the menu stands on one line"
     );
+    let tiers_fit = c
+        .execute(
+            "const t = document.querySelector('#tiers'); return t.scrollWidth <= t.clientWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tiers_fit, true,
+        "the treatment panel shows its last column whole"
+    );
     assert!(
         !c.find(Locator::Css("a[href='/directives']"))
             .await
