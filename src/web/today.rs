@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::storage::board::Summary;
 use crate::storage::records::directives;
 use crate::storage::records::tasks::{self, Behind, TaskRow};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{Action, CurrentUser};
 use crate::web::page::Page;
 
 /// The route of the page.
@@ -57,6 +57,8 @@ async fn today_page(
 ) -> Result<TodayPage, AppError> {
     let today = state.clock.today();
     let area = user.area.clone();
+    // The user's own area, read as the area page reads it.
+    user.authorize(Action::ReadArea(&area))?;
     let board = state.board(&area, today).await?;
     let me = board.me.clone();
     let (targets, tasks, behind) = tokio::try_join!(
