@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vùng Xanh needs from the OS packages when it is missing:
-# PostgreSQL's server programs (and, with --browser, Chromium and its driver).
+# PostgreSQL's server programs (and, with --browser, Chromium and its driver;
+# with --failover, pg_auto_failover for the failover tests).
 set -euo pipefail
 
 need_pg=1
@@ -10,10 +11,21 @@ if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then 
 
 pkgs=()
 [ "$need_pg" = 1 ] && pkgs+=(postgresql)
-if [ "${1:-}" = "--browser" ]; then
-  command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
-  command -v chromedriver >/dev/null 2>&1 || pkgs+=(chromium-driver)
-fi
+for arg in "$@"; do
+  case "$arg" in
+  --browser)
+    command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || pkgs+=(chromium-driver)
+    ;;
+  --failover)
+    if ! command -v pg_autoctl >/dev/null 2>&1; then
+      # The extension is built per PostgreSQL major version: the installed one's.
+      major="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)"
+      pkgs+=("postgresql-${major:-15}-auto-failover" pg-auto-failover-cli)
+    fi
+    ;;
+  esac
+done
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 
 echo "Installing from the OS packages: ${pkgs[*]}" >&2

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/bootstrap.sh --browser
+scripts/bootstrap.sh --browser --failover
 # axe-core (npm) checks every kind of page for WCAG 2.1 A and AA in Chromium.
 AXE=var/axe/node_modules/axe-core/axe.min.js
 if [ ! -f "$AXE" ]; then

@@ -1,6 +1,7 @@
 //! The `vungxanh` program: serves the dashboard and runs operator commands.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -9,6 +10,7 @@ use vungxanh::domain::account::UserInput;
 use vungxanh::domain::area;
 use vungxanh::storage::audit::Actor;
 use vungxanh::storage::pg::PrivateCluster;
+use vungxanh::storage::primary::{self, Primary};
 use vungxanh::storage::{areas, backup, db, demo};
 use vungxanh::{AppState, Clock, Config, router};
 
@@ -273,9 +275,14 @@ async fn private_cluster(config: &Config) -> Result<PrivateCluster> {
 
 /// The database to back up or restore into, without migrating it: the URL,
 /// the private cluster when it is the one, and whether this process started it.
+/// With several hosts, the one that is the primary now.
 async fn target(config: &Config) -> Result<(String, Option<PrivateCluster>, bool)> {
     match &config.database_url {
-        Some(url) => Ok((url.clone(), None, false)),
+        Some(url) => Ok((
+            primary::writable_url(url, config.database_hosts.as_deref()).await?,
+            None,
+            false,
+        )),
         None => {
             let cluster = private_cluster(config).await?;
             let started = cluster.start().await?;
@@ -312,6 +319,30 @@ fn print_backup(dir: &std::path::Path, m: &backup::Manifest) {
 /// Connects to DATABASE_URL, or to the private cluster (started if needed;
 /// returned when this process started it, so the caller stops it).
 async fn open(config: &Config) -> Result<(PgPool, Option<PrivateCluster>)> {
+    let (pool, cluster, _) = open_following(config).await?;
+    Ok((pool, cluster))
+}
+
+/// [`open`], and with several database hosts (a multi-host DATABASE_URL or
+/// VX_DATABASE_HOSTS) the [`Primary`] the pool follows among them.
+async fn open_following(
+    config: &Config,
+) -> Result<(PgPool, Option<PrivateCluster>, Option<Arc<Primary>>)> {
+    if let Some(url) = &config.database_url {
+        let urls = primary::host_urls(url, config.database_hosts.as_deref())
+            .map_err(|e| anyhow::anyhow!("DATABASE_URL / VX_DATABASE_HOSTS: {e}"))?;
+        if urls.len() > 1 {
+            let (primary, pool) = Primary::connect(
+                &urls,
+                config.db_max_connections,
+                std::time::Duration::from_secs(60),
+            )
+            .await?;
+            tracing::info!(host = %primary.status().host(), "following the writable database host");
+            db::migrate(&pool).await?;
+            return Ok((pool, None, Some(primary)));
+        }
+    }
     let (url, cluster) = match &config.database_url {
         Some(url) => (url.clone(), None),
         None => {
@@ -323,7 +354,7 @@ async fn open(config: &Config) -> Result<(PgPool, Option<PrivateCluster>)> {
     };
     let pool = db::connect(&url, config.db_max_connections).await?;
     db::migrate(&pool).await?;
-    Ok((pool, cluster))
+    Ok((pool, cluster, None))
 }
 
 async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
@@ -572,7 +603,7 @@ fn print_demo(users: Vec<demo::DemoUser>) {
 }
 
 async fn serve(config: Config, load_demo: bool) -> Result<()> {
-    let (pool, cluster) = open(&config).await?;
+    let (pool, cluster, primary) = open_following(&config).await?;
     if load_demo {
         print_demo(demo::load(&pool, &Clock::system()).await?);
     }
@@ -612,10 +643,17 @@ async fn serve(config: Config, load_demo: bool) -> Result<()> {
         state = state.with_replica(db::connect_replica(url, config.db_max_connections)?);
         tracing::info!("dashboards, lists and exports read from the replica");
     }
+    let watcher = primary.map(|p| {
+        state = state.clone().following(&p);
+        tokio::spawn(p.watch())
+    });
     let feed = state.listen();
     let app = router(state);
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     feed.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
     cleanup.abort();
     counters.abort();
     metrics_upkeep.abort();
@@ -676,7 +714,11 @@ async fn backup_unless_fresh(config: &Config, dir: &std::path::Path, clock: &Clo
         return Ok(());
     }
     let (url, cluster) = match &config.database_url {
-        Some(url) => (url.clone(), None),
+        // With several hosts, from the one that is the primary now.
+        Some(url) => (
+            primary::writable_url(url, config.database_hosts.as_deref()).await?,
+            None,
+        ),
         None => {
             let c = private_cluster(config).await?;
             (c.database_url("vungxanh"), Some(c))

@@ -15,6 +15,7 @@ use crate::domain::i18n::Lang;
 use crate::domain::zone::Thresholds;
 use crate::storage::board::{Board, BoardCache};
 use crate::storage::feed::Feed;
+use crate::storage::primary::{Primary, PrimaryStatus};
 use crate::storage::replica::Replica;
 
 /// What every handler can reach. Holds no request state: sessions and
@@ -41,6 +42,8 @@ pub struct AppState {
     /// Stamps, sessions and users kept in memory while PostgreSQL's
     /// notifications say they are current ([`AppState::listen`]).
     pub feed: Arc<Feed>,
+    /// Whether a writable primary is known ([`AppState::following`]).
+    pub primary: Arc<PrimaryStatus>,
 }
 
 impl AppState {
@@ -56,7 +59,19 @@ impl AppState {
             kept: Arc::default(),
             replica: None,
             feed: Arc::default(),
+            primary: Arc::default(),
         }
+    }
+
+    /// The same, following `primary` among several hosts: board
+    /// connections move with it, and while it is lost the change feed's
+    /// memory is served read-only and writes answer 503.
+    pub fn following(mut self, primary: &Primary) -> Self {
+        primary.follow(&self.board_db, Some(crate::storage::db::BOARD_PLAN_MODE));
+        let feed = self.feed.clone();
+        primary.on_change(move |lost| feed.hold(lost));
+        self.primary = primary.status();
+        self
     }
 
     /// Starts listening for changes, so pages are served from memory while

@@ -127,6 +127,12 @@ pub struct Config {
     #[arg(long, env = "VX_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
 
+    /// The database's hosts (`db1:5432,db2:5432`) in place of DATABASE_URL's
+    /// host: the app writes to whichever is the primary and follows a
+    /// failover (a multi-host DATABASE_URL does the same).
+    #[arg(long, env = "VX_DATABASE_HOSTS")]
+    pub database_hosts: Option<String>,
+
     /// A streaming replica of DATABASE_URL for dashboards, lists and exports.
     #[arg(long, env = "VX_READ_DATABASE_URL", hide_env_values = true)]
     pub read_database_url: Option<String>,

@@ -102,6 +102,10 @@ pub enum AppError {
     /// The database cannot be reached (503).
     #[error("database unavailable: {0}")]
     Unavailable(#[source] anyhow::Error),
+    /// The primary database is lost and another not yet found (503, retry
+    /// after a few seconds): pages are read-only meanwhile.
+    #[error("database primary switching")]
+    Switching,
     /// Anything else (500); logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -61,15 +61,16 @@ pub async fn begin(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postg
 /// transaction around it to set that (planning it afresh costs more than
 /// running it). Few are needed: one computation per board at a time.
 pub fn board_pool(of: &PgPool) -> PgPool {
-    let options = (*of.connect_options())
-        .clone()
-        .options([("plan_cache_mode", "force_generic_plan")]);
+    let options = (*of.connect_options()).clone().options([BOARD_PLAN_MODE]);
     PgPoolOptions::new()
         .max_connections(BOARD_CONNECTIONS)
         .acquire_timeout(of.options().get_acquire_timeout())
         .idle_timeout(Some(Duration::from_secs(60)))
         .connect_lazy_with(options)
 }
+
+/// The server setting board connections carry.
+pub const BOARD_PLAN_MODE: (&str, &str) = ("plan_cache_mode", "force_generic_plan");
 
 /// The most board computations that run at once.
 const BOARD_CONNECTIONS: u32 = 4;

@@ -37,6 +37,9 @@ const KEEP_MAX: usize = 50_000;
 #[derive(Default)]
 pub struct Feed {
     listening: AtomicBool,
+    /// The primary is lost ([`crate::storage::primary`]): what was held when
+    /// the feed stopped listening is served read-only until one is found.
+    holding: AtomicBool,
     stamps: Mutex<HashMap<String, i64>>,
     users: Mutex<HashMap<i64, (CurrentUser, i32)>>,
     sessions: Mutex<HashMap<Id, Record>>,
@@ -69,9 +72,22 @@ impl Feed {
         self.listening.load(Ordering::Acquire)
     }
 
+    /// Whether memory may be served: the feed listens, or the primary is
+    /// lost and nothing can be written anywhere until another is found.
+    fn trusted(&self) -> bool {
+        self.listening() || self.holding.load(Ordering::Acquire)
+    }
+
+    /// Serves what is held while `on` (the primary is lost): no database
+    /// can take a write then, so what was heard last is the latest there is
+    /// but for the notifications of the last instant before the loss.
+    pub fn hold(&self, on: bool) {
+        self.holding.store(on, Ordering::Release);
+    }
+
     /// The city's stamp as last heard; `None` when the database must be asked.
     pub fn stamp(&self, city: &str) -> Option<i64> {
-        if !self.listening() {
+        if !self.trusted() {
             return None;
         }
         self.stamps.lock().expect("feed stamps").get(city).copied()
@@ -118,7 +134,7 @@ impl Feed {
 
     /// The user `id` and their session generation, if kept.
     pub fn user(&self, id: i64) -> Option<(CurrentUser, i32)> {
-        if !self.listening() {
+        if !self.trusted() {
             return None;
         }
         self.users.lock().expect("feed users").get(&id).cloned()
@@ -172,7 +188,7 @@ impl Feed {
         &self,
         db: &PgPool,
     ) -> Result<Option<Arc<HashMap<String, AreaRef>>>, AppError> {
-        if !self.listening() {
+        if !self.trusted() {
             return Ok(None);
         }
         if let Some(m) = self.areas.lock().expect("feed areas").clone() {
@@ -280,8 +296,9 @@ impl Feed {
     }
 
     /// Listens until the process ends. Connects, then reads every stamp and
-    /// starts trusting memory; on a lost connection it stops trusting it,
-    /// forgets everything and starts again.
+    /// starts trusting memory; on a lost connection it stops trusting it
+    /// (but keeps it, for [`Feed::hold`]) and starts again, forgetting
+    /// everything once it listens.
     pub async fn run(self: Arc<Self>, db: PgPool) {
         let mut pause = std::time::Duration::from_millis(100);
         loop {
@@ -290,7 +307,6 @@ impl Feed {
                 Err(e) => tracing::warn!(error = %e, "change feed lost; pages read PostgreSQL"),
             }
             self.listening.store(false, Ordering::Release);
-            self.forget_all();
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(std::time::Duration::from_secs(5));
         }
@@ -370,7 +386,7 @@ impl SessionStore for CachedSessions {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let feed = &self.feed;
-        if feed.listening() {
+        if feed.trusted() {
             let mut map = feed.sessions.lock().expect("feed sessions");
             let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
             match map.get(id) {
@@ -458,6 +474,22 @@ mod tests {
             f.user(1).is_none(),
             "it may be the value from before the change"
         );
+    }
+
+    #[test]
+    fn what_was_held_is_served_while_the_primary_is_lost_and_not_after() {
+        let f = listening();
+        f.raise("01", 7);
+        f.keep_user(f.epoch(), 1, user(1));
+        f.listening.store(false, Ordering::Release);
+        assert_eq!(f.stamp("01"), None, "the feed stopped listening");
+        f.hold(true);
+        assert_eq!(f.stamp("01"), Some(7));
+        assert!(f.user(1).is_some());
+        f.keep_user(f.epoch(), 2, user(2));
+        assert!(f.user(2).is_none(), "nothing new is kept while held");
+        f.hold(false);
+        assert_eq!(f.stamp("01"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod demo_story;
 pub mod feed;
 pub mod idempotency;
 pub mod pg;
+pub mod primary;
 pub mod records;
 pub mod replica;
 pub mod seed_chain;
@@ -35,11 +36,16 @@ impl From<sqlx::Error> for AppError {
             | sqlx::Error::Protocol(_) => Self::Unavailable(e.into()),
             sqlx::Error::Database(ref db)
                 if db.code().is_some_and(|c| {
-                    c.starts_with("57P") || c.starts_with("08") || c == "40P01" || c == "40001"
+                    c.starts_with("57P")
+                        || c.starts_with("08")
+                        || c == "40P01"
+                        || c == "40001"
+                        || c == "25006"
                 }) =>
             {
-                // admin_shutdown, cannot_connect_now, connection_exception, and the
-                // deadlocks and serialisation failures a retry resolves.
+                // admin_shutdown, cannot_connect_now, connection_exception, the
+                // deadlocks and serialisation failures a retry resolves, and a
+                // write to a primary just turned standby (read_only_sql_transaction).
                 Self::Unavailable(e.into())
             }
             // Data exceptions (a NUL byte, a value out of a column's range) are

@@ -32,7 +32,7 @@ impl HttpError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Switching => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +60,12 @@ impl HttpError for AppError {
                 FieldErrors::default(),
             ),
             Self::Unavailable(_) => ("unavailable", "error.503", vec![], FieldErrors::default()),
+            Self::Switching => (
+                "switching",
+                "error.503_switching",
+                vec![],
+                FieldErrors::default(),
+            ),
             Self::Internal(_) => ("internal", "error.500", vec![], FieldErrors::default()),
         };
         ErrorInfo {
@@ -91,11 +97,18 @@ impl IntoResponse for AppError {
         }
         let info = self.info();
         let mut res = info.status.into_response();
-        if let Self::RateLimited(m) = self {
-            res.headers_mut().insert(
-                header::RETRY_AFTER,
-                (m * 60).to_string().parse().expect("number"),
-            );
+        match self {
+            Self::RateLimited(m) => {
+                res.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    (m * 60).to_string().parse().expect("number"),
+                );
+            }
+            Self::Switching => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            }
+            _ => {}
         }
         res.extensions_mut().insert(info);
         res
@@ -144,6 +157,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// Marks an error response whose body is meant as it is (`/readyz`'s
+/// reason for a load balancer and an operator): not turned into a page.
+#[derive(Debug, Clone, Copy)]
+pub struct AsIs;
+
 /// Renders every error response in one place: the JSON error shape under
 /// `/api/`, a page in the user's language elsewhere, a redirect to sign-in
 /// for an anonymous page visit. Errors raised by axum itself (unknown route,
@@ -158,7 +176,9 @@ pub async fn render_errors(uri: OriginalUri, req: Request, next: Next) -> Respon
     };
     let res = next.run(req).await;
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || res.extensions().get::<AsIs>().is_some()
+    {
         return res;
     }
     let info = match res.extensions().get::<ErrorInfo>() {

@@ -93,6 +93,12 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     ));
     let mut app = routes
         .layer(sessions)
+        // Before the session is read, inside the error pages: its 503 is
+        // rendered like any other error.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_only_while_switching,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -114,6 +120,20 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     .layer(axum::middleware::from_fn(metrics::track))
     .layer(TraceLayer::new_for_http())
     .with_state(state)
+}
+
+/// While the primary database is lost, a write is refused at once (503 with
+/// `Retry-After`; the phone's outbox keeps it and sends it again) instead of
+/// waiting for a connection that cannot come.
+async fn read_only_while_switching(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !req.method().is_safe() && state.primary.lost_for().is_some() {
+        return error::AppError::Switching.into_response();
+    }
+    next.run(req).await
 }
 
 /// With a read replica: a write is answered once the replica has replayed
@@ -211,6 +231,19 @@ async fn whoami(user: CurrentUser) -> axum::Json<serde_json::Value> {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(lost) = state.primary.lost_for() {
+        let why = format!(
+            "database primary lost {} s ago (last {}); looking for a writable host",
+            lost.as_secs(),
+            state.primary.host()
+        );
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Extension(error::AsIs),
+            why,
+        )
+            .into_response();
+    }
     let check = tokio::time::timeout(
         Duration::from_secs(2),
         sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.db),

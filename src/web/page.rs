@@ -27,6 +27,8 @@ pub struct Page {
     pub flash: Option<String>,
     /// The path and query of this page, to come back to after switching language.
     pub here: String,
+    /// The primary database is lost: the page is what was held, nothing saves.
+    pub read_only: bool,
 }
 
 impl Page {
@@ -134,6 +136,7 @@ impl FromRequestParts<AppState> for Page {
             csrf,
             flash,
             here,
+            read_only: state.primary.lost_for().is_some(),
         })
     }
 }

@@ -55,6 +55,20 @@ impl TestApp {
         }
     }
 
+    /// The app over a pool that follows `primary` among several hosts, as
+    /// `serve` runs it: listening, with the primary watched.
+    pub async fn following(
+        db: PgPool,
+        primary: std::sync::Arc<vungxanh::storage::primary::Primary>,
+    ) -> Self {
+        let mut t = Self::new(db).await;
+        t.state = t.state.clone().following(&primary);
+        t.app = router(t.state.clone());
+        drop(tokio::spawn(primary.watch()));
+        t.start_listening().await;
+        t
+    }
+
     /// The app as `serve` runs it: stamps, sessions and users from memory
     /// while the change feed listens (it listens when this returns).
     pub async fn listening(db: PgPool) -> Self {

@@ -15,6 +15,7 @@ mod browser;
 mod cases;
 mod dashboard;
 mod directives_tasks;
+mod failover;
 mod feed;
 mod hardening;
 mod layers;
