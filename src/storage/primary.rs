@@ -280,6 +280,7 @@ impl Primary {
             }
             conn = None;
             if self.status.lose() {
+                metrics::gauge!("vx_db_primary_lost").set(1.0);
                 tracing::warn!(host = %self.names[i], "the database primary is lost; pages are read-only until one is found");
                 self.tell(true);
             }
@@ -302,6 +303,10 @@ impl Primary {
                 }
             }
             self.status.found(&self.names[found], moved);
+            metrics::gauge!("vx_db_primary_lost").set(0.0);
+            if moved {
+                metrics::counter!("vx_db_primary_switches_total").increment(1);
+            }
             tracing::warn!(
                 host = %self.names[found],
                 after_ms = lost_at.elapsed().as_millis() as u64,
