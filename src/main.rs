@@ -158,6 +158,7 @@ async fn main() -> Result<()> {
     init_logs();
     let cli = Cli::parse();
     let config = cli.config;
+    config.check().map_err(anyhow::Error::msg)?;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Backup { to, keep } => {

@@ -91,6 +91,14 @@ pub struct Config {
     #[arg(long, env = "VX_TREATMENT_MAX_PCT", default_value_t = 90.0)]
     pub treatment_max_pct: f64,
 
+    /// Days a contact (F1) is held from their last exposure (DESIGN §3a).
+    #[arg(long, env = "VX_QUARANTINE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub quarantine_days: u32,
+
+    /// The days of quarantine a contact is tested on, the first day being 1.
+    #[arg(long, env = "VX_CONTACT_TEST_DAYS", default_value = "1,7,14")]
+    pub contact_test_days: String,
+
     /// A folder of extra static files served under `/files/` (e.g. exports
     /// published for other units; the benchmark's static baseline).
     #[arg(long, env = "VX_FILES_DIR")]
@@ -163,6 +171,31 @@ impl Config {
         self.backup_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("backups"))
+    }
+
+    /// The quarantine rule for contacts; the default rule when the test
+    /// days do not fit the quarantine (refused at start by [`Config::check`]).
+    pub fn quarantine_rule(&self) -> crate::domain::contacts::QuarantineRule {
+        crate::domain::contacts::QuarantineRule::with_test_days(
+            self.quarantine_days,
+            &self.contact_test_days,
+        )
+        .unwrap_or_default()
+    }
+
+    /// Settings that cannot be checked one by one.
+    pub fn check(&self) -> Result<(), String> {
+        crate::domain::contacts::QuarantineRule::with_test_days(
+            self.quarantine_days,
+            &self.contact_test_days,
+        )
+        .map(|_| ())
+        .ok_or_else(|| {
+            format!(
+                "VX_CONTACT_TEST_DAYS: days between 1 and VX_QUARANTINE_DAYS ({}), e.g. 1,7,14",
+                self.quarantine_days
+            )
+        })
     }
 
     /// Whether cookies must carry the Secure attribute.

@@ -6,6 +6,7 @@ pub mod area;
 pub mod body;
 pub mod clock;
 pub mod config;
+pub mod contacts;
 pub mod error;
 pub mod fields;
 pub mod forms;

@@ -174,6 +174,8 @@ pub enum RecordKind {
     Unit,
     /// An inspection of a unit against a directive: by the directive's issuer.
     Inspection,
+    /// A contact of a case (F1, F2): kept by the commune they live in.
+    Contact,
 }
 
 impl RecordKind {
@@ -181,7 +183,9 @@ impl RecordKind {
     fn kept_by(self, role: Role) -> bool {
         use RecordKind::*;
         match self {
-            Case | Cluster | DailyReport => matches!(role, Role::Commune | Role::District),
+            Case | Cluster | DailyReport | Contact => {
+                matches!(role, Role::Commune | Role::District)
+            }
             Site => matches!(role, Role::District | Role::City),
             Checkpoint | Directive | Hotline | Duty | Task | Inspection => {
                 !matches!(role, Role::Admin)
@@ -252,10 +256,10 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
         Level::Commune => permits(role, home, Action::WriteCommuneRecord(a)),
     };
     match (kind, a.level) {
-        (Case | Cluster | DailyReport | Lockdown, Level::Commune) => {
+        (Case | Cluster | DailyReport | Lockdown | Contact, Level::Commune) => {
             permits(role, home, Action::WriteCommuneRecord(a))
         }
-        (Case | Cluster | DailyReport | Lockdown, _) => false,
+        (Case | Cluster | DailyReport | Lockdown | Contact, _) => false,
         (Checkpoint | Directive | Task | Inspection, _) => by_level(a),
         // Public contacts: the area's own officials and every level above.
         (Hotline | Duty, _) => role != Role::Admin && a.is_within(&home.code),
@@ -551,6 +555,24 @@ mod tests {
             (Role::District, thanh_tri(), Lockdown, lien_ninh(), true),
             (Role::District, thanh_tri(), Lockdown, thanh_tri(), false),
             (Role::City, hanoi(), Lockdown, lien_ninh(), false),
+            // Contacts: in the commune they live in, by it or its district.
+            (Role::Commune, lien_ninh(), Contact, lien_ninh(), true),
+            (
+                Role::Commune,
+                lien_ninh(),
+                Contact,
+                other_commune_same_district(),
+                false,
+            ),
+            (Role::District, thanh_tri(), Contact, lien_ninh(), true),
+            (
+                Role::District,
+                thanh_tri(),
+                Contact,
+                commune_elsewhere(),
+                false,
+            ),
+            (Role::City, hanoi(), Contact, lien_ninh(), false),
             // Testing rounds: a commune's or a district's, never the city's.
             (Role::Commune, lien_ninh(), TestingRound, lien_ninh(), true),
             (Role::District, thanh_tri(), TestingRound, thanh_tri(), true),

@@ -80,3 +80,19 @@ vocab!(
     /// An inspection's verdict.
     Verdict, "enum.verdict", [Met = "met", NotMet = "not_met"]
 );
+vocab!(
+    /// How a contact was found.
+    FoundBy, "enum.found_by", [Household = "household", Workplace = "workplace", Neighbourhood = "neighbourhood", Checkpoint = "checkpoint", Other = "other"]
+);
+vocab!(
+    /// Where a contact is held.
+    HeldAt, "enum.held_at", [Site = "site", Home = "home", Unplaced = "unplaced"]
+);
+vocab!(
+    /// A contact's status.
+    ContactStatus, "enum.contact_status", [Traced = "traced", Quarantined = "quarantined", Released = "released", BecameCase = "became_case", Lost = "lost"]
+);
+vocab!(
+    /// A contact test's result.
+    TestResult, "enum.test_result", [Pending = "pending", Negative = "negative", Positive = "positive"]
+);

@@ -13,6 +13,7 @@ mod backup;
 mod bad_input;
 mod browser;
 mod cases;
+mod contacts;
 mod dashboard;
 mod directives_tasks;
 mod failover;

@@ -178,6 +178,7 @@ macro_rules! written_as {
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;
+pub mod contacts;
 pub mod daily;
 pub mod directives;
 pub mod hotlines;

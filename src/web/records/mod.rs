@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod checkpoints;
 pub mod clusters;
+pub mod contacts;
 pub mod daily;
 pub mod directives;
 pub mod export;

@@ -13,6 +13,7 @@ use crate::storage::records::Stored;
 use crate::storage::records::cases::CaseRow;
 use crate::storage::records::checkpoints::CheckpointRow;
 use crate::storage::records::clusters::ClusterRow;
+use crate::storage::records::contacts::ContactRow;
 use crate::storage::records::directives::DirectiveRow;
 use crate::storage::records::hotlines::{DutyRow, HotlineRow};
 use crate::storage::records::inspections::InspectionRow;
@@ -379,6 +380,8 @@ fn schemas() -> Value {
             &["token", "expires_at"],
             json!({ "token": s("string"), "expires_at": { "type": "string", "format": "date-time" } })),
         "Lockdown": answer_of(LockdownRow::FIELDS),
+        "Contact": answer_of(ContactRow::FIELDS),
+        "ContactTest": answer(&["contact_id", "case_id"], json!({ "contact_id": s("integer"), "case_id": opt("integer") })),
         "TestingRound": answer_of(TestingRow::FIELDS),
         "Hotline": answer_of(HotlineRow::FIELDS),
         "Duty": answer_of(DutyRow::FIELDS),
@@ -600,6 +603,34 @@ pub fn document(today: NaiveDate) -> Value {
         json!({"area_code": "020", "kind": "community_team", "name": "Tổ truy vết cộng đồng huyện Thanh Trì", "active": true}),
         LIST,
     );
+    let (contacts, contact) = record(
+        "contacts",
+        "Contact",
+        "Record a contact (F1 of a case by case_code, or F2 of an F1 by source_id) in the commune they live in",
+        ContactRow::FIELDS,
+        json!({"commune_code": "00682", "case_code": "BN-TT-0001", "exposed_on": "2021-07-29", "found_by": "household", "held_at": "unplaced", "status": "traced", "village": "Thọ Am", "full_name": "Nguyễn Văn An", "phone": "0912 345 678"}),
+        &["area", "limit", "offset", "status", "case_id"],
+    );
+    let contact_test = op(
+        "Record a contact's test; a positive one makes the contact a case (new_case_code) and their own contacts its F1",
+        "contacts",
+        Some(body(
+            &["taken_on", "kind", "result"],
+            json!({"taken_on": date(), "kind": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "result": en(&["pending", "negative", "positive"]), "new_case_code": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$" }}),
+            json!({"taken_on": "2021-07-31", "kind": "individual_pcr", "result": "negative"}),
+        )),
+        "201",
+        reference("ContactTest"),
+        &["id:path"],
+    );
+    let contact_tests = op(
+        "A contact's tests",
+        "contacts",
+        None,
+        "200",
+        list_of(json!({ "type": "object" })),
+        &["id:path"],
+    );
     // An account as the user check takes it (domain/account.rs).
     let new_user = json!({
         "username": { "type": "string", "pattern": "^[A-Za-z0-9._-]{3,64}$" },
@@ -681,6 +712,12 @@ pub fn document(today: NaiveDate) -> Value {
         ("/tasks/{id}/reports", json!({ "post": task_report })),
         ("/inspections", inspections),
         ("/inspections/{id}", inspection),
+        ("/contacts", contacts),
+        ("/contacts/{id}", contact),
+        (
+            "/contacts/{id}/tests",
+            json!({ "post": contact_test, "get": contact_tests }),
+        ),
         ("/units", units),
         ("/units/{id}", unit),
     ] {

@@ -2,7 +2,7 @@
 
 use axum::Router;
 
-use super::{cases, checkpoints, daily, directives, openapi, paste, record, tasks};
+use super::{cases, checkpoints, contacts, daily, directives, openapi, paste, record, tasks};
 use crate::state::AppState;
 use crate::storage::records::clusters::ClusterRow;
 use crate::storage::records::hotlines::{DutyRow, HotlineRow};
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(record::pages::<UnitRow>())
         .merge(record::pages::<InspectionRow>())
         .merge(daily::router())
+        .merge(contacts::router())
 }
 
 /// Every record's API routes.
@@ -47,5 +48,6 @@ pub fn api_router() -> Router<AppState> {
         .merge(record::api::<UnitRow>())
         .merge(record::api::<InspectionRow>())
         .merge(daily::api_router())
+        .merge(contacts::api_router())
         .merge(openapi::router())
 }

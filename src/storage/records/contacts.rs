@@ -1,0 +1,774 @@
+//! Contacts (DESIGN §3a): an F1 exposed to a case, an F2 exposed to an
+//! F1, recorded in the commune they live in, with where they are held and
+//! their tests. Personal details follow the cases' need-to-know. A
+//! placement into a full site is refused with the free places named; a
+//! positive test turns the contact into a case in one step.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+use super::cases::{CaseRow, CaseValues, parse_case_code};
+use super::{Stored, Write, area_of, placed_at, save_in};
+use crate::domain::area::{AreaRef, code_only};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
+use crate::domain::forms::{Check, Raw, Vocab};
+use crate::domain::policy::{CurrentUser, RecordKind};
+use crate::domain::vocab::{
+    CaseStatus, ContactStatus, DetectedIn, FoundBy, HeldAt, Sex, TestMethod, TestResult,
+};
+use crate::storage::ResultExt;
+use crate::storage::audit::{self, Actor, Entry};
+
+/// The case an F1 was exposed to, by its code.
+const CASE_CODE: Spec = Spec::text("case_code", "contacts.case_code", 30)
+    .pattern("^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$")
+    .hint("contacts.source_hint");
+/// The F1 an F2 was exposed to, by its number.
+const SOURCE: Spec = Spec::reference("source_id", "contacts.source_id");
+const TIER: Spec = Spec::text("tier", "contacts.tier", 2).read_only().always();
+const EXPOSED_ON: Spec = Spec::past_date("exposed_on", "contacts.exposed_on").required();
+const FOUND_BY: Spec = Spec::choice(
+    "found_by",
+    "contacts.found_by",
+    FoundBy::VALUES,
+    FoundBy::PREFIX,
+)
+.required();
+const HELD_AT: Spec = Spec::choice(
+    "held_at",
+    "contacts.held_at",
+    HeldAt::VALUES,
+    HeldAt::PREFIX,
+)
+.required();
+const SITE: Spec = Spec::reference("site_id", "contacts.site_id").shown_by("site_name");
+const SITE_NAME: Spec = Spec::text("site_name", "contacts.site_id", NAME_MAX)
+    .read_only()
+    .or_null()
+    .unexported();
+const QUARANTINE_FROM: Spec = Spec::past_date("quarantine_from", "contacts.quarantine_from");
+const QUARANTINE_TO: Spec =
+    Spec::date("quarantine_to", "contacts.quarantine_to").hint("contacts.quarantine_to_hint");
+const STATUS: Spec = Spec::choice(
+    "status",
+    "contacts.status",
+    ContactStatus::VALUES,
+    ContactStatus::PREFIX,
+)
+.required();
+const BECAME_CASE: Spec = Spec::text("became_case_code", "contacts.became_case", 30)
+    .read_only()
+    .or_null();
+const VILLAGE: Spec = Spec::text("village", "cases.village", 100);
+const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
+const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
+const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
+    .impersonal()
+    .read_only()
+    .or_null();
+const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
+    .personal()
+    .hint("cases.personal_hint");
+const PHONE: Spec = Spec::phone("phone", "cases.phone").personal();
+const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
+
+/// Personal details: answered only to those who may read them, never in
+/// the audit log's copy of the record.
+const PERSONAL: [&str; 4] = ["full_name", "phone", "address", "birth_year"];
+
+/// A contact as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContactRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub city_code: String,
+    pub district_code: String,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub case_id: Option<i64>,
+    /// The code of the case an F1 was exposed to.
+    pub case_code: Option<String>,
+    pub source_id: Option<i64>,
+    pub exposed_on: NaiveDate,
+    pub found_by: String,
+    pub held_at: String,
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    pub quarantine_from: Option<NaiveDate>,
+    pub quarantine_to: Option<NaiveDate>,
+    pub status: String,
+    pub became_case_id: Option<i64>,
+    pub became_case_code: Option<String>,
+    pub village: String,
+    pub sex: Option<String>,
+    pub birth_year: Option<i32>,
+    pub full_name: String,
+    pub phone: String,
+    pub address: String,
+    pub note: String,
+    pub version: i32,
+}
+
+impl ContactRow {
+    /// "F1" or "F2".
+    pub fn tier(&self) -> &'static str {
+        if self.case_id.is_some() { "F1" } else { "F2" }
+    }
+
+    /// Whether they are held now (counted in a site, chased for tests).
+    pub fn held(&self) -> bool {
+        self.status == ContactStatus::Quarantined.as_str()
+    }
+
+    /// The record as the API answers it: with `personal`, name, phone,
+    /// address and year of birth; without, the age band in their place.
+    pub fn answer(&self, personal: bool) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("tier".into(), self.tier().into());
+            if !personal {
+                for k in PERSONAL {
+                    o.remove(k);
+                }
+                let band = self
+                    .birth_year
+                    .and_then(|y| crate::domain::person::age_band(y, self.exposed_on));
+                o.insert("age_band".into(), band.into());
+            }
+        }
+        v
+    }
+}
+
+/// A contact that passed every check.
+#[derive(serde::Serialize)]
+pub struct ContactValues {
+    #[serde(rename = "commune_code", serialize_with = "code_only")]
+    pub commune: AreaRef,
+    pub case_id: Option<i64>,
+    pub source_id: Option<i64>,
+    pub exposed_on: NaiveDate,
+    pub found_by: FoundBy,
+    pub held_at: HeldAt,
+    pub site_id: Option<i64>,
+    pub quarantine_from: Option<NaiveDate>,
+    pub quarantine_to: Option<NaiveDate>,
+    pub status: ContactStatus,
+    pub village: String,
+    pub sex: Option<Sex>,
+    #[serde(skip)]
+    pub birth_year: Option<i32>,
+    #[serde(skip)]
+    pub full_name: String,
+    #[serde(skip)]
+    pub phone: String,
+    #[serde(skip)]
+    pub address: String,
+    pub note: String,
+}
+
+/// Filters of the contact list.
+pub struct ContactFilter {
+    pub status: Option<ContactStatus>,
+    /// Only the contacts of this case.
+    pub case_id: Option<i64>,
+}
+
+/// A contact as read: its columns and the names it points at, stated once
+/// for every read (sqlx checks each use at build time).
+macro_rules! select_contacts {
+    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            ContactRow,
+            r#"select c.id, c.city_code, c.district_code, c.commune_code, a.name as commune_name,
+                 c.case_id, k.case_code as "case_code?", c.source_id,
+                 c.exposed_on as "exposed_on: _", c.found_by, c.held_at, c.site_id, s.name as "site_name?",
+                 c.quarantine_from as "quarantine_from: _", c.quarantine_to as "quarantine_to: _",
+                 c.status, c.became_case_id, b.case_code as "became_case_code?",
+                 c.village, c.sex, c.birth_year, c.full_name, c.phone, c.address, c.note, c.version
+               from contacts c join areas a on a.code = c.commune_code
+               left join cases k on k.id = c.case_id
+               left join cases b on b.id = c.became_case_id
+               left join quarantine_sites s on s.id = c.site_id "# + $tail $(+ $more)*,
+            $($arg),*
+        )
+    };
+}
+
+impl Stored for ContactRow {
+    type Values = ContactValues;
+    type Filter = ContactFilter;
+    const KIND: RecordKind = RecordKind::Contact;
+    const ENTITY: &'static str = "contact";
+    const FIELDS: Table = &[
+        COMMUNE,
+        DISTRICT_CODE,
+        COMMUNE_NAME,
+        TIER,
+        CASE_CODE,
+        SOURCE,
+        EXPOSED_ON,
+        FOUND_BY,
+        STATUS,
+        HELD_AT,
+        SITE,
+        SITE_NAME,
+        QUARANTINE_FROM,
+        QUARANTINE_TO,
+        BECAME_CASE,
+        VILLAGE,
+        SEX,
+        BIRTH_YEAR,
+        AGE_BAND,
+        FULL_NAME,
+        PHONE,
+        ADDRESS,
+        NOTE,
+    ];
+
+    row_accessors!();
+
+    /// Without name, phone and address; with the year of birth, which the
+    /// audit page shows only to those who may read it.
+    fn json_value(&self) -> Value {
+        let mut v = self.answer(true);
+        if let Some(o) = v.as_object_mut() {
+            for k in ["full_name", "phone", "address"] {
+                o.remove(k);
+            }
+        }
+        v
+    }
+
+    fn area(&self) -> AreaRef {
+        placed_at(
+            &self.commune_code,
+            &self.commune_name,
+            "commune",
+            Some(&self.district_code),
+            &self.city_code,
+        )
+    }
+
+    fn values_json(v: &ContactValues) -> Value {
+        let mut j = serde_json::to_value(v).unwrap_or_default();
+        j["birth_year"] = v.birth_year.into();
+        j
+    }
+
+    placed_and_loaded!(commune, select_contacts, r#"where c.id = $1"#);
+
+    async fn check(
+        db: &PgPool,
+        user: &CurrentUser,
+        raw: &Raw,
+        today: NaiveDate,
+        existing: Option<&Self>,
+    ) -> Result<ContactValues, AppError> {
+        let mut c = Check::on(raw, today);
+        let commune = area_of(db, user, Self::KIND, &mut c, &COMMUNE).await?;
+        let case_code = c.text_of(&CASE_CODE).and_then(|s| {
+            let code = parse_case_code(&s);
+            if code.is_none() {
+                c.fail("case_code", "err.case_code_format");
+            }
+            code
+        });
+        let source_id = c.int_of(&SOURCE);
+        let exposed_on = c.date_of(&EXPOSED_ON);
+        let found_by = c.choice_of::<FoundBy>(&FOUND_BY);
+        let held_at = c.choice_of::<HeldAt>(&HELD_AT);
+        let site_id = c.int_of(&SITE);
+        let quarantine_from = c.date_of(&QUARANTINE_FROM);
+        let quarantine_to = c.date_of(&QUARANTINE_TO);
+        let status = c.choice_of::<ContactStatus>(&STATUS);
+        let village = c.opt_text_of(&VILLAGE);
+        let sex = c.choice_of::<Sex>(&SEX);
+        let birth_year = c.int_of(&BIRTH_YEAR).map(|y| y as i32);
+        let full_name = c.opt_text_of(&FULL_NAME);
+        let phone = c.phone_of(&PHONE).unwrap_or_default();
+        let address = c.opt_text_of(&ADDRESS);
+        let note = c.opt_text_of(&NOTE);
+
+        // Exposed to a case or to an F1: one of them, not both.
+        if case_code.is_some() && source_id.is_some() {
+            c.fail("source_id", "err.contact_one_source");
+        } else if raw.get("case_code").is_empty() && raw.get("source_id").is_empty() {
+            c.fail("case_code", "err.contact_source_required");
+        }
+        let city = commune.as_ref().and_then(|a| a.grandparent_code.clone());
+        let mut case_id = None;
+        if let (Some(code), Some(city)) = (&case_code, &city) {
+            case_id = sqlx::query_scalar!(
+                "select id from cases where city_code = $1 and case_code = $2 and voided_at is null",
+                city,
+                code
+            )
+            .fetch_optional(db)
+            .await?;
+            if case_id.is_none() {
+                c.fail("case_code", "err.unknown_case");
+            }
+        }
+        if let (Some(id), Some(city)) = (source_id, &city) {
+            let f1 = sqlx::query_scalar!(
+                r#"select exists (select 1 from contacts where id = $1 and city_code = $2
+                     and case_id is not null) as "e!""#,
+                id,
+                city
+            )
+            .fetch_one(db)
+            .await?;
+            if !f1 || existing.is_some_and(|e| e.id == id) {
+                c.fail("source_id", "err.unknown_f1");
+            }
+        }
+
+        match (held_at, site_id) {
+            (Some(HeldAt::Site), None) => c.fail("site_id", "err.required"),
+            (Some(HeldAt::Home | HeldAt::Unplaced), Some(_)) => {
+                c.fail("site_id", "err.site_for_site_only")
+            }
+            _ => {}
+        }
+        if status == Some(ContactStatus::Quarantined) {
+            if quarantine_from.is_none() {
+                c.fail("quarantine_from", "err.required");
+            }
+            if held_at == Some(HeldAt::Unplaced) {
+                c.fail("held_at", "err.quarantined_unplaced");
+            }
+        }
+        if status == Some(ContactStatus::BecameCase)
+            && existing.is_none_or(|e| e.became_case_id.is_none())
+        {
+            c.fail("status", "err.became_case_by_test");
+        }
+        if let (Some(e), Some(f)) = (exposed_on, quarantine_from)
+            && f < e
+        {
+            c.fail("quarantine_from", "err.date_order");
+        }
+        if let (Some(f), Some(t)) = (quarantine_from, quarantine_to)
+            && t < f
+        {
+            c.fail("quarantine_to", "err.date_order");
+        }
+
+        // A site of the contact's district (or the city's), open, with a
+        // free place unless the contact is already counted in it.
+        if let (Some(id), Some(commune)) = (site_id, &commune) {
+            let site = sqlx::query!(
+                "select name, capacity, occupancy, status from quarantine_sites
+                 where id = $1 and (district_code = $2 or (district_code is null and city_code = $3))",
+                id,
+                commune.parent_code,
+                city
+            )
+            .fetch_optional(db)
+            .await?;
+            match site {
+                None => c.fail("site_id", "err.unknown_site"),
+                Some(s) if s.status == "closed" => c.fail("site_id", "err.site_closed"),
+                Some(s) => {
+                    let already = existing.is_some_and(|e| e.site_id == Some(id) && e.held());
+                    let counts = status == Some(ContactStatus::Quarantined) && !already;
+                    // A site not yet keeping people is as full as typed.
+                    if counts && s.occupancy >= s.capacity {
+                        let free = (s.capacity - s.occupancy).max(0).to_string();
+                        c.errors
+                            .add_with("site_id", "err.site_full", &[&s.name, &free]);
+                    }
+                }
+            }
+        }
+        checked!(c => ContactValues {
+            commune, exposed_on, found_by, held_at, status;
+            case_id, source_id, site_id, quarantine_from, quarantine_to, village, sex,
+            birth_year, full_name, phone, address, note
+        })
+    }
+
+    fn filter(raw: &Raw, today: NaiveDate) -> Result<ContactFilter, AppError> {
+        let mut c = Check::on(raw, today);
+        let status = c.choice::<ContactStatus>("status", false);
+        let case_id = c.int("case_id", false, 1, i64::MAX);
+        c.finish()?;
+        Ok(ContactFilter { status, case_id })
+    }
+
+    listed_where! {
+        select_contacts, "contacts c",
+        "where (c.city_code = $1 or c.district_code = $1 or c.commune_code = $1)
+            and ($2::text is null or c.status = $2)
+            and ($3::bigint is null or c.case_id = $3)",
+        "order by c.exposed_on desc, c.id desc limit $4 offset $5";
+        |area, f| area.code, f.status.map(|s| s.as_str()), f.case_id
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        v: &ContactValues,
+    ) -> Result<i64, AppError> {
+        let codes = crate::domain::area::Codes::of(&v.commune);
+        sqlx::query_scalar!(
+            "insert into contacts (city_code, district_code, commune_code, case_id, source_id,
+               exposed_on, found_by, held_at, site_id, quarantine_from, quarantine_to, status,
+               village, sex, birth_year, full_name, phone, address, note, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+               $18, $19, $20, $20) returning id",
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.case_id,
+            v.source_id,
+            v.exposed_on as _,
+            v.found_by.as_str(),
+            v.held_at.as_str(),
+            v.site_id,
+            v.quarantine_from as _,
+            v.quarantine_to as _,
+            v.status.as_str(),
+            v.village,
+            v.sex.map(|s| s.as_str()),
+            v.birth_year,
+            v.full_name,
+            v.phone,
+            v.address,
+            v.note,
+            now as _
+        )
+        .fetch_one(conn)
+        .await
+        .on_constraint(SITE_FULL, "site_id", "err.site_full_now")
+    }
+
+    async fn update(
+        conn: &mut PgConnection,
+        now: DateTime<Utc>,
+        old: &Self,
+        version: i32,
+        v: &ContactValues,
+    ) -> Result<bool, AppError> {
+        let codes = crate::domain::area::Codes::of(&v.commune);
+        // Became a case: only a positive test sets it, and nothing unsets it.
+        let status = if old.became_case_id.is_some() {
+            ContactStatus::BecameCase
+        } else {
+            v.status
+        };
+        let done = sqlx::query!(
+            "update contacts set city_code = $3, district_code = $4, commune_code = $5, case_id = $6,
+               source_id = $7, exposed_on = $8, found_by = $9, held_at = $10, site_id = $11,
+               quarantine_from = $12, quarantine_to = $13, status = $14, village = $15, sex = $16,
+               birth_year = $17, full_name = $18, phone = $19, address = $20, note = $21,
+               version = version + 1, updated_at = $22
+             where id = $1 and version = $2",
+            old.id,
+            version,
+            codes.city,
+            codes.district,
+            v.commune.code,
+            v.case_id,
+            v.source_id,
+            v.exposed_on as _,
+            v.found_by.as_str(),
+            v.held_at.as_str(),
+            v.site_id,
+            v.quarantine_from as _,
+            v.quarantine_to as _,
+            status.as_str(),
+            v.village,
+            v.sex.map(|s| s.as_str()),
+            v.birth_year,
+            v.full_name,
+            v.phone,
+            v.address,
+            v.note,
+            now as _
+        )
+        .execute(conn)
+        .await
+        .on_constraint(SITE_FULL, "site_id", "err.site_full_now")?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The site's own check (`occupancy <= capacity`), which the trigger that
+/// counts its people breaks when two placements race for its last place.
+const SITE_FULL: &str = "quarantine_sites_occupancy_check";
+
+/// A test of a contact.
+#[derive(Debug, Clone)]
+pub struct ContactTest {
+    pub id: i64,
+    pub taken_on: NaiveDate,
+    pub kind: String,
+    pub result: String,
+}
+
+/// A contact's tests, oldest first.
+pub async fn tests_of(db: &PgPool, contact: i64) -> Result<Vec<ContactTest>, AppError> {
+    Ok(sqlx::query_as!(
+        ContactTest,
+        r#"select id, taken_on as "taken_on: _", kind, result from contact_tests
+           where contact_id = $1 order by taken_on, id"#,
+        contact
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A test result as checked: positive names the new case's code.
+pub struct TestValues {
+    pub taken_on: NaiveDate,
+    pub kind: TestMethod,
+    pub result: TestResult,
+    /// The code the new case is given (a positive result only).
+    pub case_code: Option<String>,
+}
+
+/// Checks a test result sent for `contact`.
+pub fn check_test(
+    raw: &Raw,
+    today: NaiveDate,
+    contact: &ContactRow,
+) -> Result<TestValues, AppError> {
+    let mut c = Check::on(raw, today);
+    let taken_on = c.date("taken_on", true, Some(today));
+    if taken_on.is_some_and(|d| d < contact.exposed_on) {
+        c.fail("taken_on", "err.test_before_exposure");
+    }
+    let kind = c.choice::<TestMethod>("kind", true);
+    let result = c.choice::<TestResult>("result", true);
+    let mut case_code = None;
+    if result == Some(TestResult::Positive)
+        && let Some(s) = c.text("new_case_code", true, 30)
+    {
+        match parse_case_code(&s) {
+            Some(code) => case_code = Some(code),
+            None => c.fail("new_case_code", "err.case_code_format"),
+        }
+    }
+    if contact.status == ContactStatus::BecameCase.as_str() {
+        c.fail("result", "err.already_a_case");
+    }
+    match (taken_on, kind, result) {
+        (Some(taken_on), Some(kind), Some(result)) if c.ok() => Ok(TestValues {
+            taken_on,
+            kind,
+            result,
+            case_code,
+        }),
+        _ => Err(AppError::Invalid(c.errors)),
+    }
+}
+
+/// Records a test; a positive one, in the same transaction, makes the
+/// contact a case (linked; detected in quarantine when held), ends their
+/// quarantine, and makes their own contacts (F2) the new case's F1. Each
+/// write has its audit row. The id of the new case, if any.
+pub async fn record_test(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    contact: &ContactRow,
+    v: &TestValues,
+) -> Result<Option<i64>, AppError> {
+    let mut tx = crate::storage::db::begin(db).await?;
+    let id = sqlx::query_scalar!(
+        "insert into contact_tests (contact_id, taken_on, kind, result, created_at)
+         values ($1, $2, $3, $4, $5) returning id",
+        contact.id,
+        v.taken_on as _,
+        v.kind.as_str(),
+        v.result.as_str(),
+        now as _
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let area = contact.area();
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        Entry {
+            area_code: Some(&area.code),
+            action: "create",
+            entity: "contact_test",
+            entity_id: id.to_string(),
+            old: None,
+            new: Some(serde_json::json!({
+                "contact_id": contact.id, "taken_on": v.taken_on,
+                "kind": v.kind.as_str(), "result": v.result.as_str(),
+            })),
+        },
+    )
+    .await?;
+    let mut new_case = None;
+    if let (TestResult::Positive, Some(code)) = (v.result, &v.case_code) {
+        let case = CaseValues {
+            commune: area.clone(),
+            case_code: code.clone(),
+            detected_on: v.taken_on,
+            // Held at home is held all the same: found in quarantine.
+            detected_in: if contact.held() {
+                DetectedIn::Quarantine
+            } else {
+                DetectedIn::Community
+            },
+            status: CaseStatus::Treating,
+            status_on: v.taken_on,
+            treated_at: None,
+            cluster_id: None,
+            village: contact.village.clone(),
+            sex: contact.sex.as_deref().and_then(Sex::parse),
+            birth_year: contact.birth_year,
+            personal: true,
+            full_name: contact.full_name.clone(),
+            phone: contact.phone.clone(),
+            address: contact.address.clone(),
+        };
+        let case_id = save_in::<CaseRow>(&mut tx, actor, now, Write::Create, &case)
+            .await
+            .map_err(|e| match e {
+                // The form's field for the code is `new_case_code`; a code
+                // taken is that field's error, redrawn beside it.
+                AppError::Invalid(f) | AppError::Conflict(f) => {
+                    AppError::Invalid(renamed(f, "case_code", "new_case_code"))
+                }
+                e => e,
+            })?;
+        let old = contact.json_value();
+        sqlx::query!(
+            "update contacts set status = 'became_case', became_case_id = $2,
+               quarantine_to = case when status = 'quarantined' then $3 else quarantine_to end,
+               version = version + 1, updated_at = $4
+             where id = $1",
+            contact.id,
+            case_id,
+            v.taken_on as _,
+            now as _
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            Entry {
+                area_code: Some(&area.code),
+                action: "update",
+                entity: "contact",
+                entity_id: contact.id.to_string(),
+                old: Some(old),
+                new: Some(serde_json::json!({"status": "became_case", "became_case_id": case_id})),
+            },
+        )
+        .await?;
+        // Their own contacts were F2; now they are the new case's F1.
+        let moved = sqlx::query!(
+            "update contacts set case_id = $2, source_id = null, version = version + 1, updated_at = $3
+             where source_id = $1 returning id, commune_code",
+            contact.id,
+            case_id,
+            now as _
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for m in moved {
+            audit::record(
+                &mut tx,
+                now,
+                actor,
+                Entry {
+                    area_code: Some(&m.commune_code),
+                    action: "update",
+                    entity: "contact",
+                    entity_id: m.id.to_string(),
+                    old: Some(serde_json::json!({"source_id": contact.id})),
+                    new: Some(serde_json::json!({"case_id": case_id, "source_id": null})),
+                },
+            )
+            .await?;
+        }
+        new_case = Some(case_id);
+    }
+    tx.commit().await?;
+    Ok(new_case)
+}
+
+fn renamed(f: FieldErrors, from: &str, to: &str) -> FieldErrors {
+    FieldErrors(
+        f.0.into_iter()
+            .map(|(n, k, a)| (if n == from { to.to_string() } else { n }, k, a))
+            .collect(),
+    )
+}
+
+/// A contact held or to be placed in `area`, with the dates of their tests:
+/// the commune's work for today.
+pub struct Open {
+    pub contact: ContactRow,
+    pub tested: Vec<NaiveDate>,
+}
+
+/// The contacts of `area` still followed (traced or in quarantine), with
+/// the dates of their tests, newest exposure first.
+pub async fn open_in(db: &PgPool, area: &AreaRef) -> Result<Vec<Open>, AppError> {
+    let rows = select_contacts!(
+        "where (c.commune_code = $1 or c.district_code = $1 or c.city_code = $1)
+           and c.status in ('traced', 'quarantined')
+         order by c.exposed_on desc, c.id desc limit 5000",
+        area.code
+    )
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let tests = sqlx::query!(
+        r#"select contact_id, taken_on as "taken_on: NaiveDate" from contact_tests
+           where contact_id = any($1)"#,
+        &ids
+    )
+    .fetch_all(db)
+    .await?;
+    let mut by: std::collections::HashMap<i64, Vec<NaiveDate>> = Default::default();
+    for t in tests {
+        by.entry(t.contact_id).or_default().push(t.taken_on);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|contact| Open {
+            tested: by.remove(&contact.id).unwrap_or_default(),
+            contact,
+        })
+        .collect())
+}
+
+/// A site a contact of `district` may be placed in: the district's own and
+/// the city's, open, with their free places (people counted where the
+/// site keeps them).
+pub struct Place {
+    pub id: i64,
+    pub name: String,
+    pub free: i32,
+}
+
+/// The open sites of `district` and of its city, by name.
+pub async fn places(db: &PgPool, district: &str) -> Result<Vec<Place>, AppError> {
+    Ok(sqlx::query_as!(
+        Place,
+        r#"select s.id, s.name, greatest(s.capacity - s.occupancy, 0) as "free!"
+           from quarantine_sites s
+           where s.status <> 'closed'
+             and (s.district_code = $1
+                  or (s.district_code is null and s.city_code = (select parent_code from areas where code = $1)))
+           order by s.name collate "vi-x-icu", s.id"#,
+        district
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,501 @@
+//! Contacts as drawn: the generic pages and API, their tests (a positive
+//! one makes a case), a release in one tap, and the commune's list for
+//! today (DESIGN §3a).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::record::{self, Extras, Record, Viewer, embedded_saved, load, load_for_edit};
+use super::{Column, EmbeddedForm, Section, columns, commune_choices, label, opt_date, saved};
+use crate::domain::area::{AreaRef, Level};
+use crate::domain::contacts::{Due, due};
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::forms::{Field, FormBuilder, Options, Raw, Vocab};
+use crate::domain::i18n::Lang;
+use crate::domain::policy::{Action, CurrentUser};
+use crate::domain::vocab::{ContactStatus, FoundBy, HeldAt, TestMethod, TestResult};
+use crate::state::AppState;
+use crate::storage::audit::Actor;
+use crate::storage::records::contacts::{
+    ContactRow, check_test, open_in, places, record_test, tests_of,
+};
+use crate::storage::records::{Stored, Write, save};
+use crate::web::auth::CsrfForm;
+use crate::web::json::ApiJson;
+use crate::web::page::Page;
+
+/// The contact pages: the generic ones, a test, a release, today's list.
+pub fn router() -> Router<AppState> {
+    record::pages::<ContactRow>()
+        .route("/contacts/today", get(today_page))
+        .route("/contacts/{id}/tests", post(add_test))
+        .route("/contacts/{id}/release", post(release))
+}
+
+/// The contacts API, with tests.
+pub fn api_router() -> Router<AppState> {
+    record::api::<ContactRow>().route("/contacts/{id}/tests", post(api_test).get(api_tests))
+}
+
+impl Record for ContactRow {
+    const PAGES: &'static str = "/contacts";
+    const API: &'static str = "/contacts";
+    const LIST_TITLE: &'static str = "contacts.title";
+    const NEW_TITLE: &'static str = "contacts.new";
+    const EDIT_TITLE: &'static str = "contacts.edit";
+    const EXPORT_NAME: &'static str = "tiep-xuc";
+    const KEEP_FOR_NEXT: &'static [&'static str] = &[
+        "commune_code",
+        "case_code",
+        "source_id",
+        "exposed_on",
+        "found_by",
+        "held_at",
+        "site_id",
+        "quarantine_from",
+        "status",
+    ];
+
+    async fn options(
+        db: &PgPool,
+        v: Viewer<'_>,
+        existing: Option<&Self>,
+    ) -> Result<Options, AppError> {
+        let district = match v.user.area.level {
+            Level::District => Some(v.user.area.code.clone()),
+            Level::Commune => v.user.area.parent_code.clone(),
+            Level::City => existing.map(|e| e.district_code.clone()),
+        };
+        let mut sites = vec![(String::new(), "—".to_string())];
+        if let Some(d) = district {
+            sites.extend(places(db, &d).await?.into_iter().map(|p| {
+                let free = v.lang.tf("contacts.free_n", &[&v.lang.int(p.free.into())]);
+                (p.id.to_string(), format!("{} ({free})", p.name))
+            }));
+        }
+        if let Some((id, name)) = existing.and_then(|e| e.site_id.zip(e.site_name.clone()))
+            && !sites.iter().any(|(k, _)| *k == id.to_string())
+        {
+            sites.push((id.to_string(), name));
+        }
+        Ok(vec![
+            ("commune_code", commune_choices(db, v.user, v.lang).await?),
+            ("site_id", sites),
+        ])
+    }
+
+    fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
+        let mut raw = Raw::default();
+        raw.set("commune_code", user.area.code.clone());
+        raw.set("exposed_on", today.to_string());
+        raw.set("found_by", FoundBy::Household.as_str());
+        raw.set("held_at", HeldAt::Unplaced.as_str());
+        raw.set("status", ContactStatus::Traced.as_str());
+        raw
+    }
+
+    fn filter_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
+        FormBuilder::new(lang, raw, errors)
+            .area("area", "rec.area")
+            .choice::<ContactStatus>("status", "contacts.status", false, true)
+            .build()
+    }
+
+    fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {
+        vec![(
+            "/contacts/today".into(),
+            v.lang.t("contacts.today_title").into(),
+        )]
+    }
+
+    fn columns(v: Viewer<'_>) -> Vec<Column> {
+        let name = if v.personal {
+            "cases.full_name"
+        } else {
+            "cases.age_band"
+        };
+        columns(
+            v.lang,
+            &[
+                "contacts.who",
+                name,
+                "contacts.case_code",
+                "rec.commune",
+                "contacts.exposed_on",
+                "contacts.held_at",
+                "contacts.quarantine_to",
+                "contacts.status",
+            ],
+        )
+    }
+
+    fn cells(&self, v: Viewer<'_>) -> Vec<String> {
+        let lang = v.lang;
+        let person = if v.personal {
+            self.full_name.clone()
+        } else {
+            self.answer(false)["age_band"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        };
+        vec![
+            self.label(),
+            person,
+            self.exposed_to(),
+            self.commune_name.clone(),
+            lang.date(self.exposed_on),
+            self.held_text(lang),
+            opt_date(lang, self.quarantine_to),
+            label::<ContactStatus>(lang, Some(&self.status)),
+        ]
+    }
+
+    fn muted(&self) -> bool {
+        matches!(self.status.as_str(), "released" | "lost")
+    }
+
+    fn title(&self, _lang: Lang) -> String {
+        format!("{} · {}", self.label(), self.exposed_to())
+    }
+
+    fn to_json(&self, v: Viewer<'_>) -> Value {
+        self.answer(v.personal)
+    }
+
+    async fn extras(
+        &self,
+        state: &AppState,
+        v: Viewer<'_>,
+        input: Option<(&Raw, &FieldErrors)>,
+    ) -> Result<Extras, AppError> {
+        let lang = v.lang;
+        let today = state.clock.today();
+        let rule = state.config.quarantine_rule();
+        let tests = tests_of(&state.db, self.id).await?;
+        let mut forms = Vec::new();
+        let writable = v.user.can(Action::WriteRecord(Self::KIND, &self.area()));
+        if writable && self.status != ContactStatus::BecameCase.as_str() {
+            let mut fresh = Raw::default();
+            fresh.set("taken_on", today.to_string());
+            fresh.set("kind", TestMethod::IndividualPcr.as_str());
+            let none = FieldErrors::default();
+            let (raw, errors) = input.unwrap_or((&fresh, &none));
+            forms.push(EmbeddedForm {
+                title: lang.t("contacts.new_test").into(),
+                action: format!("/contacts/{}/tests", self.id),
+                fields: test_fields(lang, raw, errors),
+                submit: lang.t("common.save").into(),
+            });
+        }
+        let mut actions = Vec::new();
+        if let Some(case) = self.became_case_id {
+            actions.push((
+                format!("/cases/{case}"),
+                lang.t("contacts.open_case").into(),
+            ));
+        }
+        actions.push((
+            format!("/contacts?case_id={}", self.case_id.unwrap_or(0)),
+            lang.t("contacts.same_case").into(),
+        ));
+        if self.case_id.is_none() {
+            actions.pop();
+        }
+        // The schedule: each test day of the rule, and what was taken.
+        let mut rows = Vec::new();
+        if let Some(from) = self.quarantine_from {
+            let to = self.quarantine_to.unwrap_or(rule.ends_on(self.exposed_on));
+            for d in rule.test_dates(from, to) {
+                let done = tests.iter().any(|t| t.taken_on >= d);
+                let state = if done {
+                    lang.t("contacts.test_taken")
+                } else if d < today {
+                    lang.t("contacts.test_overdue")
+                } else if d == today {
+                    lang.t("contacts.test_today")
+                } else {
+                    lang.t("contacts.test_planned")
+                };
+                rows.push(vec![lang.date(d), state.to_string()]);
+            }
+        }
+        let schedule = Section {
+            title: lang.t("contacts.schedule").into(),
+            columns: columns(lang, &["contacts.test_day", "contacts.test_state"]),
+            rows,
+            hrefs: Vec::new(),
+            id: "schedule",
+        };
+        let taken = Section {
+            title: lang.t("contacts.tests").into(),
+            columns: columns(
+                lang,
+                &["contacts.taken_on", "contacts.test_kind", "contacts.result"],
+            ),
+            rows: tests
+                .iter()
+                .map(|t| {
+                    vec![
+                        lang.date(t.taken_on),
+                        label::<TestMethod>(lang, Some(&t.kind)),
+                        label::<TestResult>(lang, Some(&t.result)),
+                    ]
+                })
+                .collect(),
+            hrefs: Vec::new(),
+            id: "tests",
+        };
+        Ok(Extras {
+            actions,
+            sections: vec![schedule, taken],
+            forms,
+            forms_first: true,
+            ..Extras::default()
+        })
+    }
+}
+
+impl ContactRow {
+    /// How lists and chains name a contact: its tier and number ("F1 #12"),
+    /// which tells nothing personal.
+    pub fn label(&self) -> String {
+        format!("{} #{}", self.tier(), self.id)
+    }
+
+    /// What they were exposed to: the case's code, or the F1's number.
+    fn exposed_to(&self) -> String {
+        match (&self.case_code, self.source_id) {
+            (Some(code), _) => code.clone(),
+            (None, Some(id)) => format!("F1 #{id}"),
+            _ => "—".into(),
+        }
+    }
+
+    /// Where they are held, with the site's name.
+    fn held_text(&self, lang: Lang) -> String {
+        let at = label::<HeldAt>(lang, Some(&self.held_at));
+        match &self.site_name {
+            Some(site) => format!("{at}: {site}"),
+            None => at,
+        }
+    }
+}
+
+fn test_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
+    FormBuilder::new(lang, raw, errors)
+        .date("taken_on", "contacts.taken_on", true)
+        .choice::<TestMethod>("kind", "contacts.test_kind", true, false)
+        .choice::<TestResult>("result", "contacts.result", true, true)
+        .text("new_case_code", "contacts.new_case_code", false, 30)
+        .hint("contacts.new_case_code_hint")
+        .build()
+}
+
+/// Checks and records a test on a contact the user may write: the new
+/// case's id when it was positive.
+async fn save_test(
+    state: &AppState,
+    user: &CurrentUser,
+    contact: &ContactRow,
+    raw: &Raw,
+) -> Result<Option<i64>, AppError> {
+    user.authorize(Action::WriteRecord(ContactRow::KIND, &contact.area()))?;
+    let v = check_test(raw, state.clock.today(), contact)?;
+    record_test(
+        &state.db,
+        &Actor::from(user),
+        state.clock.now(),
+        contact,
+        &v,
+    )
+    .await
+}
+
+async fn add_test(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let contact = load::<ContactRow>(&state, &user, id).await?;
+    let raw = Raw::from_form(form);
+    match save_test(&state, &user, &contact, &raw).await {
+        Ok(Some(case)) => {
+            saved(
+                &session,
+                &page,
+                "contacts.became_case_saved",
+                &format!("/cases/{case}"),
+            )
+            .await
+        }
+        result => embedded_saved(&state, page, &user, &session, &contact, &raw, result).await,
+    }
+}
+
+async fn api_test(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let contact = load::<ContactRow>(&state, &user, id).await?;
+    let raw = Raw::from_json(body)?;
+    let case = save_test(&state, &user, &contact, &raw).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"contact_id": id, "case_id": case})),
+    ))
+}
+
+async fn api_tests(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let contact = load::<ContactRow>(&state, &user, id).await?;
+    let items: Vec<Value> = tests_of(&state.db, contact.id)
+        .await?
+        .into_iter()
+        .map(|t| json!({"id": t.id, "taken_on": t.taken_on, "kind": t.kind, "result": t.result}))
+        .collect();
+    let total = items.len();
+    Ok(Json(json!({"items": items, "total": total})))
+}
+
+/// Ends a contact's quarantine today: one tap on the list for today.
+async fn release(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let old = load_for_edit::<ContactRow>(&state, &user, id).await?;
+    let asked = record::version(&Raw::from_form(form))?;
+    let v = Viewer::at(&user, page.lang, &old.area());
+    let mut raw = old.to_raw(v);
+    raw.set("status", ContactStatus::Released.as_str());
+    let today = state.clock.today();
+    let values = ContactRow::check(&state.db, &user, &raw, today, Some(&old)).await?;
+    save::<ContactRow>(
+        &state.db,
+        &Actor::from(&user),
+        state.clock.now(),
+        Write::Update(&old, asked),
+        &values,
+    )
+    .await?;
+    saved(&session, &page, "contacts.released", "/contacts/today").await
+}
+
+/// One contact on the list for today, and what is due.
+pub struct TodayRow {
+    pub id: i64,
+    pub label: String,
+    pub who: String,
+    pub detail: String,
+    pub version: i32,
+    pub due: Due,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contacts/today.html")]
+struct TodayPage {
+    page: Page,
+    area: AreaRef,
+    today: NaiveDate,
+    groups: Vec<(&'static str, Vec<TodayRow>)>,
+    writable: bool,
+}
+
+impl TodayPage {
+    /// The id of a group's section: its key with dashes.
+    fn section_id(&self, key: &str) -> String {
+        key.replace('.', "-")
+    }
+
+    fn total(&self) -> usize {
+        self.groups.iter().map(|(_, r)| r.len()).sum()
+    }
+}
+
+/// The commune's list for today (a district sees its communes'): who is to
+/// be tested today, who is overdue, who is released today, who is held at
+/// home and who is not yet placed.
+async fn today_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<TodayPage, AppError> {
+    let area = user.area.clone();
+    user.authorize(Action::ReadArea(&area))?;
+    let today = state.clock.today();
+    let rule = state.config.quarantine_rule();
+    let personal = user.can(Action::ReadPersonal(&area));
+    let lang = page.lang;
+    let keys = [
+        "contacts.due_overdue",
+        "contacts.due_today",
+        "contacts.due_release",
+        "contacts.due_home",
+        "contacts.due_unplaced",
+    ];
+    let mut groups: Vec<(&'static str, Vec<TodayRow>)> =
+        keys.iter().map(|k| (*k, Vec::new())).collect();
+    for o in open_in(&state.db, &area).await? {
+        let c = &o.contact;
+        let from = c.held().then_some(c.quarantine_from).flatten();
+        let to = c.quarantine_to.or(Some(rule.ends_on(c.exposed_on)));
+        let at_home = c.held() && c.held_at == HeldAt::Home.as_str();
+        let mut list = due(&rule, from, to, &o.tested, at_home, today);
+        if c.held() && c.held_at == HeldAt::Unplaced.as_str() {
+            list.push(Due::NotPlaced);
+        }
+        for d in list {
+            let (slot, detail) = match d {
+                Due::Overdue(day) => (0, lang.tf("contacts.test_due_on", &[&lang.date(day)])),
+                Due::TestToday => (1, c.held_text(lang)),
+                Due::Release => (2, lang.tf("contacts.ends_on", &[&opt_date(lang, to)])),
+                Due::AtHome => (3, c.village.clone()),
+                Due::NotPlaced => (
+                    4,
+                    lang.tf("contacts.exposed_on_day", &[&lang.date(c.exposed_on)]),
+                ),
+            };
+            let who = if personal {
+                format!("{} · {}", c.full_name, c.commune_name)
+            } else {
+                c.commune_name.clone()
+            };
+            groups[slot].1.push(TodayRow {
+                id: c.id,
+                label: format!("{} · {}", c.label(), c.exposed_to()),
+                who,
+                detail,
+                version: c.version,
+                due: d,
+            });
+        }
+    }
+    Ok(TodayPage {
+        page,
+        writable: user.can(Action::CreateRecords(ContactRow::KIND)),
+        area,
+        today,
+        groups,
+    })
+}

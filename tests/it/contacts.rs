@@ -1,0 +1,517 @@
+//! Contacts (issue 26, DESIGN §3a): F1 traced from a case, F2 from an F1,
+//! held in a site that counts its people, tested on the rule's days, and
+//! turned into a case by a positive test; the commune's list for today.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::common::TestApp;
+
+async fn setup(db: PgPool) -> TestApp {
+    let t = TestApp::new(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("tamhiep", "commune", "00685").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    t
+}
+
+async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let r = t.api("POST", path, Some(token), Some(body)).await;
+    let v = serde_json::from_str(&r.text).unwrap_or(Value::Null);
+    (r.status, v)
+}
+
+/// Case BN-TT-0001 of Liên Ninh, confirmed on 30 July.
+async fn a_case(t: &TestApp, token: &str) -> i64 {
+    let (s, v) = post(
+        t,
+        token,
+        "/api/v1/cases",
+        json!({"commune_code": "00682", "case_code": "BN-TT-0001", "detected_on": "2021-07-30",
+               "detected_in": "community", "status": "treating"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+/// A district site of Thanh Trì with `capacity` places.
+async fn a_site(t: &TestApp, capacity: i64) -> i64 {
+    let token = t.token("thanhtri").await;
+    let (s, v) = post(
+        t,
+        &token,
+        "/api/v1/quarantine-sites",
+        json!({"area_code": "020", "name": "KTX Học viện Cảnh sát", "kind": "centralised",
+               "run_by": "district", "capacity": capacity, "occupancy": 0, "status": "active"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+/// An F1 of case BN-TT-0001 in Liên Ninh, with `extra` fields.
+fn f1(extra: Value) -> Value {
+    let v = json!({"commune_code": "00682", "case_code": "BN-TT-0001", "exposed_on": "2021-07-29",
+                   "found_by": "household", "held_at": "unplaced", "status": "traced",
+                   "village": "Thọ Am", "full_name": "Nguyễn Thị Hoa", "phone": "0912 345 678",
+                   "birth_year": 1984, "sex": "f"});
+    with(v, extra)
+}
+
+fn with(mut v: Value, extra: Value) -> Value {
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+async fn occupancy(t: &TestApp, site: i64) -> (i32, bool) {
+    sqlx::query_as("select occupancy, keeps_people from quarantine_sites where id = $1")
+        .bind(site)
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_commune_official_traces_an_f1_and_the_city_sees_an_age_band_not_a_name(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let case = a_case(&t, &token).await;
+    let audit_before = t.audit_count().await;
+    let (s, v) = post(&t, &token, "/api/v1/contacts", f1(json!({}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!(t.audit_count().await, audit_before + 1, "one audit row");
+
+    let mine = t
+        .api("GET", &format!("/api/v1/contacts/{id}"), Some(&token), None)
+        .await
+        .json();
+    assert_eq!(mine["case_id"], case);
+    assert_eq!(mine["case_code"], "BN-TT-0001");
+    assert_eq!(mine["tier"], "F1");
+    assert_eq!(mine["full_name"], "Nguyễn Thị Hoa");
+
+    let city = t.token("thanhpho").await;
+    let r = t
+        .api("GET", &format!("/api/v1/contacts/{id}"), Some(&city), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let seen = r.json();
+    for k in ["full_name", "phone", "address", "birth_year"] {
+        assert!(seen.get(k).is_none(), "the city sees no {k}: {seen}");
+    }
+    assert_eq!(seen["age_band"], "30–39");
+    assert!(!r.text.contains("Hoa") && !r.text.contains("0912"));
+    // The city's list and its page alike.
+    let mut wall = t.signed_in("thanhpho").await;
+    let page = wall.get(&format!("/contacts/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("Nguyễn Thị Hoa") && page.text.contains("30–39"));
+    let list = wall.get("/contacts?area=020").await;
+    assert!(list.text.contains(&format!("F1 #{id}")) && !list.text.contains("Nguyễn Thị Hoa"));
+}
+
+#[sqlx::test]
+async fn a_commune_official_cannot_record_a_contact_in_another_commune_nor_can_the_city(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let other = t.token("tamhiep").await;
+    let (s, _) = post(&t, &other, "/api/v1/contacts", f1(json!({}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let city = t.token("thanhpho").await;
+    let (s, _) = post(&t, &city, "/api/v1/contacts", f1(json!({}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The district may, for its commune.
+    let district = t.token("thanhtri").await;
+    let (s, v) = post(&t, &district, "/api/v1/contacts", f1(json!({}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    // Another commune reads nothing of it.
+    let r = t
+        .api("GET", &format!("/api/v1/contacts/{id}"), Some(&other), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let n: i64 = sqlx::query_scalar("select count(*) from contacts")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "only the district's contact is stored");
+}
+
+#[sqlx::test]
+async fn a_contact_needs_a_known_case_or_f1_and_a_site_when_held_at_one(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&token),
+            Some(f1(json!({"case_code": "BN-KHONG-CO"}))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["error"]["fields"]["case_code"]
+            .as_str()
+            .unwrap()
+            .contains("Không có ca bệnh")
+    );
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&token),
+            Some(f1(json!({"held_at": "site", "status": "quarantined", "quarantine_from": "2021-07-30"}))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["error"]["fields"]["site_id"].is_string(),
+        "{}",
+        r.text
+    );
+    // Nothing given as a source.
+    let mut none = f1(json!({}));
+    none.as_object_mut().unwrap().remove("case_code");
+    let r = t
+        .api("POST", "/api/v1/contacts", Some(&token), Some(none))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let n: i64 = sqlx::query_scalar("select count(*) from contacts")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[sqlx::test]
+async fn a_placement_beyond_a_sites_capacity_is_refused_with_the_free_places_named(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let site = a_site(&t, 1).await;
+    let held = json!({"held_at": "site", "site_id": site, "status": "quarantined", "quarantine_from": "2021-07-30"});
+    let (s, v) = post(&t, &token, "/api/v1/contacts", f1(held.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let first = v["id"].as_i64().unwrap();
+    assert_eq!(
+        occupancy(&t, site).await,
+        (1, true),
+        "the site counts its people"
+    );
+
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&token),
+            Some(with(
+                f1(held.clone()),
+                json!({"full_name": "Trần Văn Bình"}),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let msg = r.json()["error"]["fields"]["site_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("KTX Học viện Cảnh sát") && msg.contains("còn 0 chỗ"),
+        "{msg}"
+    );
+    assert_eq!(occupancy(&t, site).await, (1, true), "nothing placed");
+
+    // The form says so too, with what was typed kept.
+    let mut phone = t.signed_in("lienninh").await;
+    let site_s = site.to_string();
+    let r = phone
+        .post(
+            "/contacts/new",
+            "/contacts",
+            &[
+                ("commune_code", "00682"),
+                ("case_code", "BN-TT-0001"),
+                ("exposed_on", "2021-07-29"),
+                ("found_by", "workplace"),
+                ("held_at", "site"),
+                ("site_id", &site_s),
+                ("status", "quarantined"),
+                ("quarantine_from", "2021-07-30"),
+                ("full_name", "Lê Thị Cúc"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("còn 0 chỗ") && r.text.contains("Lê Thị Cúc"));
+
+    // Released, the place is free again and the next one fits.
+    let mut desk = t.signed_in("lienninh").await;
+    let page = desk.get(&format!("/contacts/{first}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = desk
+        .post(
+            "/contacts/today",
+            &format!("/contacts/{first}/release"),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(occupancy(&t, site).await, (0, true));
+    let (s, v) = post(&t, &token, "/api/v1/contacts", f1(held)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(occupancy(&t, site).await, (1, true));
+}
+
+#[sqlx::test]
+async fn a_positive_test_makes_the_contact_a_case_found_in_quarantine_and_their_f2_its_f1(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let site = a_site(&t, 10).await;
+    let (s, v) = post(
+        &t,
+        &token,
+        "/api/v1/contacts",
+        f1(json!({"held_at": "site", "site_id": site, "status": "quarantined", "quarantine_from": "2021-07-30"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let f1_id = v["id"].as_i64().unwrap();
+    let mut f2 =
+        f1(json!({"source_id": f1_id, "full_name": "Nguyễn Văn Nam", "exposed_on": "2021-07-30"}));
+    f2.as_object_mut().unwrap().remove("case_code");
+    let (s, v) = post(&t, &token, "/api/v1/contacts", f2).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let f2_id = v["id"].as_i64().unwrap();
+    assert_eq!(
+        t.api(
+            "GET",
+            &format!("/api/v1/contacts/{f2_id}"),
+            Some(&token),
+            None
+        )
+        .await
+        .json()["tier"],
+        "F2"
+    );
+
+    // A negative first test is kept; nothing else changes.
+    let (s, v) = post(
+        &t,
+        &token,
+        &format!("/api/v1/contacts/{f1_id}/tests"),
+        json!({"taken_on": "2021-07-30", "kind": "individual_pcr", "result": "negative"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(v["case_id"].is_null());
+
+    // Positive on the second: through the contact's page, one step.
+    let mut phone = t.signed_in("lienninh").await;
+    let audit_before = t.audit_count().await;
+    let r = phone
+        .post(
+            &format!("/contacts/{f1_id}"),
+            &format!("/contacts/{f1_id}/tests"),
+            &[
+                ("taken_on", "2021-08-01"),
+                ("kind", "individual_pcr"),
+                ("result", "positive"),
+                ("new_case_code", "bn-tt-0002"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let case: (i64, String, String, String) = sqlx::query_as(
+        "select id, case_code, detected_in, full_name from cases where case_code = 'BN-TT-0002'",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(r.location(), format!("/cases/{}", case.0));
+    assert_eq!(case.2, "quarantine", "found while held");
+    assert_eq!(case.3, "Nguyễn Thị Hoa", "the person carried over");
+
+    let c = t
+        .api(
+            "GET",
+            &format!("/api/v1/contacts/{f1_id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(c["status"], "became_case");
+    assert_eq!(c["became_case_code"], "BN-TT-0002");
+    let f2 = t
+        .api(
+            "GET",
+            &format!("/api/v1/contacts/{f2_id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(f2["tier"], "F1", "{f2}");
+    assert_eq!(f2["case_code"], "BN-TT-0002");
+    assert_eq!(
+        occupancy(&t, site).await.0,
+        0,
+        "moved out of the site's count"
+    );
+    let tests: i64 = sqlx::query_scalar("select count(*) from contact_tests where contact_id = $1")
+        .bind(f1_id)
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(tests, 2);
+    // Every write audited: the test, the case, the contact, the F2.
+    assert_eq!(t.audit_count().await, audit_before + 4);
+    // A case can come of a contact once.
+    let (s, _) = post(
+        &t,
+        &token,
+        &format!("/api/v1/contacts/{f1_id}/tests"),
+        json!({"taken_on": "2021-08-01", "kind": "individual_pcr", "result": "positive", "new_case_code": "BN-TT-0003"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn a_taken_case_code_on_a_positive_test_changes_nothing(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let (_, v) = post(&t, &token, "/api/v1/contacts", f1(json!({}))).await;
+    let id = v["id"].as_i64().unwrap();
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/contacts/{id}/tests"),
+            Some(&token),
+            Some(json!({"taken_on": "2021-08-01", "kind": "rapid_antigen", "result": "positive", "new_case_code": "BN-TT-0001"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.json()["error"]["fields"]["new_case_code"].is_string(),
+        "{}",
+        r.text
+    );
+    let (tests, status): (i64, String) = sqlx::query_as(
+        "select (select count(*) from contact_tests), (select status from contacts where id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    assert_eq!((tests, status.as_str()), (0, "traced"), "rolled back whole");
+}
+
+#[sqlx::test]
+async fn the_communes_list_for_today_shows_who_to_test_release_and_place(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let site = a_site(&t, 10).await;
+    let held = |name: &str, exposed: &str, from: &str| {
+        f1(
+            json!({"full_name": name, "exposed_on": exposed, "held_at": "site", "site_id": site,
+                  "status": "quarantined", "quarantine_from": from}),
+        )
+    };
+    // Today is 1 August 2021.
+    let mut ids = Vec::new();
+    for body in [
+        // Placed today: day 1, tested today.
+        held("Người Xét Nghiệm Hôm Nay", "2021-07-31", "2021-08-01"),
+        // Placed on 25 July, never tested: day 7 (31 July) is overdue.
+        held("Người Quá Hạn", "2021-07-24", "2021-07-25"),
+        // Exposed on 18 July: fourteen days end today.
+        held("Người Ra Hôm Nay", "2021-07-18", "2021-07-19"),
+        f1(json!({"full_name": "Người Chưa Xếp Chỗ"})),
+        f1(
+            json!({"full_name": "Người Ở Nhà", "held_at": "home", "status": "quarantined", "quarantine_from": "2021-07-31"}),
+        ),
+    ] {
+        let (s, v) = post(&t, &token, "/api/v1/contacts", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    // The one released today took their tests on days 1 and 7 and 14.
+    for day in ["2021-07-19", "2021-07-25", "2021-08-01"] {
+        let (s, v) = post(
+            &t,
+            &token,
+            &format!("/api/v1/contacts/{}/tests", ids[2]),
+            json!({"taken_on": day, "kind": "pooled_pcr", "result": "negative"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+
+    let mut phone = t.signed_in("lienninh").await;
+    let page = phone.get("/contacts/today").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let section = |id: &str| {
+        let start = page
+            .text
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let rest = &page.text[start..];
+        rest[..rest.find("</section>").unwrap()].to_string()
+    };
+    let today = section("contacts-due_today");
+    assert!(today.contains("Người Xét Nghiệm Hôm Nay"), "{today}");
+    assert!(!today.contains("Người Ra Hôm Nay"), "tested today already");
+    let overdue = section("contacts-due_overdue");
+    assert!(
+        overdue.contains("Người Quá Hạn") && overdue.contains("31/07/2021"),
+        "{overdue}"
+    );
+    let release = section("contacts-due_release");
+    assert!(release.contains("Người Ra Hôm Nay"), "{release}");
+    assert!(section("contacts-due_unplaced").contains("Người Chưa Xếp Chỗ"));
+    assert!(section("contacts-due_home").contains("Người Ở Nhà"));
+
+    // One tap releases.
+    let r = phone
+        .post(
+            "/contacts/today",
+            &format!("/contacts/{}/release", ids[2]),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = phone.get("/contacts/today").await;
+    assert!(!page.text.contains("Người Ra Hôm Nay"));
+    assert_eq!(occupancy(&t, site).await.0, 2, "two left in the site");
+
+    // The district sees its communes' list; the city sees no names.
+    let mut chair = t.signed_in("thanhtri").await;
+    assert!(
+        chair
+            .get("/contacts/today")
+            .await
+            .text
+            .contains("Người Quá Hạn")
+    );
+    let mut wall = t.signed_in("thanhpho").await;
+    let city = wall.get("/contacts/today").await;
+    assert_eq!(city.status, StatusCode::OK);
+    assert!(!city.text.contains("Người Quá Hạn") && city.text.contains("Liên Ninh"));
+}
