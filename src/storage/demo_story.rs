@@ -11,12 +11,18 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sqlx::PgPool;
 
-use crate::domain::vocab::{Body, DirectiveKind, LockdownKind, LockdownStatus};
+use crate::domain::area::AreaRef;
+use crate::domain::vocab::{
+    Body, ContactStatus, DirectiveKind, FoundBy, HeldAt, LockdownKind, LockdownStatus, RunBy,
+    SiteKind, SiteStatus,
+};
 use crate::storage::areas::area_ref;
 use crate::storage::audit::Actor;
 use crate::storage::records::clusters::{ClusterRow, ClusterValues};
+use crate::storage::records::contacts::{ContactRow, ContactValues};
 use crate::storage::records::directives::{DirectiveRow, DirectiveValues};
 use crate::storage::records::lockdowns::{LockdownRow, LockdownValues};
+use crate::storage::records::sites::{SiteRow, SiteValues};
 use crate::storage::records::tasks::{Assignee, TaskRow, TaskValues};
 use crate::storage::records::{Write, save};
 
@@ -165,5 +171,209 @@ pub async fn load(db: &PgPool, actor: &Actor, today: NaiveDate) -> anyhow::Resul
         };
         save(db, actor, at(issued_on), Write::<TaskRow>::Create, &task).await?;
     }
+    contacts(db, actor, today, &district, &commune).await?;
     Ok(true)
+}
+
+/// Thọ Am's chain: F1 of the cluster's cases held in the district's site
+/// (two of them turned F0 in quarantine: THOAM-0134 and THOAM-0136, whose
+/// own F1 were traced today), one F2, and the commune's work today — tests
+/// due and overdue, a release, people at home where the district forbids
+/// it, people not yet placed. No personal details, as for the cases.
+async fn contacts(
+    db: &PgPool,
+    actor: &Actor,
+    today: NaiveDate,
+    district: &AreaRef,
+    commune: &AreaRef,
+) -> anyhow::Result<()> {
+    let day = |n: i64| today - Duration::days(n);
+    let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(3, 0, 0).unwrap_or_default());
+    let site = SiteValues {
+        area: district.clone(),
+        name: "Khu cách ly tập trung Trường THCS Liên Ninh".into(),
+        kind: SiteKind::Centralised,
+        treatment_tier: None,
+        run_by: RunBy::District,
+        capacity: 60,
+        occupancy: 0,
+        status: SiteStatus::Active,
+        status_on: day(12),
+    };
+    let site_id = save(db, actor, at(day(12)), Write::<SiteRow>::Create, &site).await?;
+    let case = |code: &'static str| async move {
+        sqlx::query_scalar!(
+            "select id from cases where city_code = '01' and case_code = $1",
+            code
+        )
+        .fetch_one(db)
+        .await
+    };
+    // (exposed to, days ago exposed, held at, days ago placed, tests taken
+    // days ago, found by)
+    struct F1 {
+        case: &'static str,
+        exposed: i64,
+        held: HeldAt,
+        from: Option<i64>,
+        tested: &'static [i64],
+        found_by: FoundBy,
+    }
+    let site_held = |case, exposed, from, tested| F1 {
+        case,
+        exposed,
+        held: HeldAt::Site,
+        from: Some(from),
+        tested,
+        found_by: FoundBy::Household,
+    };
+    let chain = [
+        // Day 7 (two days ago) missed: overdue.
+        site_held("THOAM-0050", 9, 8, &[8]),
+        // Day 7 today.
+        site_held("THOAM-0070", 7, 6, &[6]),
+        site_held("THOAM-0070", 7, 6, &[6]),
+        site_held("THOAM-0100", 4, 3, &[3]),
+        // Day 1 today.
+        site_held("THOAM-0125", 1, 0, &[]),
+        site_held("THOAM-0130", 1, 0, &[]),
+        // Fourteen days end today, every test taken.
+        site_held("THOAM-0012", 14, 13, &[13, 7, 0]),
+        // At home, which Thanh Trì forbids (215/KH-BCĐ).
+        F1 {
+            case: "THOAM-0125",
+            exposed: 1,
+            held: HeldAt::Home,
+            from: Some(0),
+            tested: &[],
+            found_by: FoundBy::Neighbourhood,
+        },
+        // THOAM-0136's own F1, traced today, not yet placed.
+        F1 {
+            case: "THOAM-0136",
+            exposed: 0,
+            held: HeldAt::Unplaced,
+            from: None,
+            tested: &[],
+            found_by: FoundBy::Workplace,
+        },
+        F1 {
+            case: "THOAM-0136",
+            exposed: 0,
+            held: HeldAt::Unplaced,
+            from: None,
+            tested: &[],
+            found_by: FoundBy::Household,
+        },
+    ];
+    let mut ids = Vec::new();
+    for f in chain {
+        let v = ContactValues {
+            commune: commune.clone(),
+            case_id: Some(case(f.case).await?),
+            source_id: None,
+            exposed_on: day(f.exposed),
+            found_by: f.found_by,
+            held_at: f.held,
+            site_id: (f.held == HeldAt::Site).then_some(site_id),
+            quarantine_from: f.from.map(day),
+            quarantine_to: None,
+            status: if f.from.is_some() {
+                ContactStatus::Quarantined
+            } else {
+                ContactStatus::Traced
+            },
+            village: "Thôn Thọ Am".into(),
+            sex: None,
+            birth_year: None,
+            full_name: String::new(),
+            phone: String::new(),
+            address: String::new(),
+            note: String::new(),
+        };
+        let when = at(day(f.from.unwrap_or(f.exposed)));
+        let id = save(db, actor, when, Write::<ContactRow>::Create, &v).await?;
+        for t in f.tested {
+            sqlx::query!(
+                "insert into contact_tests (contact_id, taken_on, kind, result, created_at)
+                 values ($1, $2, 'pooled_pcr', 'negative', $3)",
+                id,
+                day(*t) as _,
+                at(day(*t)) as _
+            )
+            .execute(db)
+            .await?;
+        }
+        ids.push(id);
+    }
+    // An F2: the household of the F1 placed today, watched at home.
+    let f2 = ContactValues {
+        commune: commune.clone(),
+        case_id: None,
+        source_id: ids.get(4).copied(),
+        exposed_on: day(1),
+        found_by: FoundBy::Household,
+        held_at: HeldAt::Home,
+        site_id: None,
+        quarantine_from: Some(today),
+        quarantine_to: None,
+        status: ContactStatus::Quarantined,
+        village: "Thôn Thọ Am".into(),
+        sex: None,
+        birth_year: None,
+        full_name: String::new(),
+        phone: String::new(),
+        address: String::new(),
+        note: String::new(),
+    };
+    save(db, actor, at(today), Write::<ContactRow>::Create, &f2).await?;
+    // Two F1 who turned F0 in the site: the cluster's THOAM-0134 and
+    // THOAM-0136, found by their tests (the cases are the story's own).
+    for (source, exposed, from, positive, became) in [
+        ("THOAM-0090", 5, 4, 1, "THOAM-0134"),
+        ("THOAM-0100", 4, 3, 0, "THOAM-0136"),
+    ] {
+        let v = ContactValues {
+            commune: commune.clone(),
+            case_id: Some(case(source).await?),
+            source_id: None,
+            exposed_on: day(exposed),
+            found_by: FoundBy::Household,
+            held_at: HeldAt::Site,
+            site_id: Some(site_id),
+            quarantine_from: Some(day(from)),
+            quarantine_to: None,
+            status: ContactStatus::Quarantined,
+            village: "Thôn Thọ Am".into(),
+            sex: None,
+            birth_year: None,
+            full_name: String::new(),
+            phone: String::new(),
+            address: String::new(),
+            note: String::new(),
+        };
+        let id = save(db, actor, at(day(from)), Write::<ContactRow>::Create, &v).await?;
+        let became_id = case(became).await?;
+        sqlx::query!(
+            "insert into contact_tests (contact_id, taken_on, kind, result, created_at)
+             values ($1, $2, 'pooled_pcr', 'negative', $4), ($1, $3, 'individual_pcr', 'positive', $5)",
+            id,
+            day(from) as _,
+            day(positive) as _,
+            at(day(from)) as _,
+            at(day(positive)) as _
+        )
+        .execute(db)
+        .await?;
+        sqlx::query!(
+            "update contacts set status = 'became_case', became_case_id = $2, quarantine_to = $3
+             where id = $1",
+            id,
+            became_id,
+            day(positive) as _
+        )
+        .execute(db)
+        .await?;
+    }
+    Ok(())
 }

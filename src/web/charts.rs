@@ -297,6 +297,78 @@ pub fn tile_map_svg(tiles: &[MapTile], lang: Lang) -> String {
     out
 }
 
+/// A node of a chain as drawn: what it links to and says.
+pub struct ChainBox {
+    /// The node it hangs from (an index into the list, before it).
+    pub parent: Option<usize>,
+    /// A case (drawn filled) or a contact.
+    pub case: bool,
+    pub href: String,
+    pub label: String,
+    pub date: NaiveDate,
+}
+
+/// A chain of transmission as a tree from left to right: one column per
+/// step (case → F1 → F2 or the case an F1 became …), one row per node in
+/// depth-first order, each node a link. Its natural size: the page scrolls
+/// it sideways on a phone rather than shrink the writing.
+pub fn chain_svg(nodes: &[ChainBox], lang: Lang) -> String {
+    const COL: usize = 168;
+    const W: usize = 150;
+    const ROW: usize = 30;
+    const H: usize = 24;
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut roots = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        match n.parent.filter(|&p| p < i) {
+            Some(p) => children[p].push(i),
+            None => roots.push(i),
+        }
+    }
+    // Depth-first: each node's row and column.
+    let mut place = vec![(0usize, 0usize); nodes.len()];
+    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&r| (r, 0)).collect();
+    let mut row = 0;
+    while let Some((i, depth)) = stack.pop() {
+        place[i] = (row, depth);
+        row += 1;
+        stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
+    }
+    let depth = place.iter().map(|p| p.1).max().unwrap_or(0);
+    let (width, height) = ((depth + 1) * COL, row.max(1) * ROW);
+    let mut svg = format!(
+        r#"<svg class="chain" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-label="{}">"#,
+        esc(lang.t("contacts.chain"))
+    );
+    for (i, n) in nodes.iter().enumerate() {
+        if let Some(p) = n.parent.filter(|&p| p < i) {
+            let (pr, pd) = place[p];
+            let (r, d) = place[i];
+            let (x1, y1) = (pd * COL + W, pr * ROW + H / 2 + 3);
+            let (x2, y2) = (d * COL, r * ROW + H / 2 + 3);
+            let xm = x1 + (x2 - x1) / 2;
+            svg.push_str(&format!(
+                r#"<path class="edge" d="M{x1} {y1}H{xm}V{y2}H{x2}"/>"#
+            ));
+        }
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        let (r, d) = place[i];
+        let (x, y) = (d * COL, r * ROW + 3);
+        let class = if n.case { "node case" } else { "node contact" };
+        svg.push_str(&format!(
+            r#"<a href="{}"><g class="{class}"><rect x="{x}" y="{y}" width="{W}" height="{H}" rx="4"/><text x="{}" y="{}">{} · {}</text></g></a>"#,
+            esc(&n.href),
+            x + 6,
+            y + 16,
+            esc(&n.label),
+            n.date.format("%d/%m"),
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +436,31 @@ mod tests {
         assert!(svg.contains("Thanh &lt;Trì&gt;") && !svg.contains("<Trì>"));
         assert!(svg.contains(r#"href="/areas/020""#) && svg.contains("lv-3"));
         assert!(svg.contains("Cấp 3 · ▲5") && svg.contains("redmark"));
+    }
+
+    #[test]
+    fn a_chain_draws_each_step_in_its_own_column_and_links_every_node() {
+        let d = NaiveDate::from_ymd_opt(2021, 7, 30).unwrap();
+        let node = |parent, case, label: &str| ChainBox {
+            parent,
+            case,
+            href: format!("/x/{label}"),
+            label: label.into(),
+            date: d,
+        };
+        let nodes = [
+            node(None, true, "BN-1"),
+            node(Some(0), false, "F1 #1"),
+            node(Some(1), true, "BN-2"),
+            node(Some(0), false, "F1 <2>"),
+        ];
+        let svg = chain_svg(&nodes, Lang::Vi);
+        // Three steps deep, four rows.
+        assert!(svg.contains(r#"width="504" height="120""#), "{svg}");
+        assert_eq!(svg.matches("<a href=").count(), 4);
+        assert_eq!(svg.matches(r#"class="edge""#).count(), 3);
+        assert!(svg.contains("F1 &lt;2&gt; · 30/07") && !svg.contains("<2>"));
+        // BN-2 under F1 #1, before F1 <2>: depth first.
+        assert!(svg.find("BN-2").unwrap() < svg.find("F1 &lt;2&gt;").unwrap());
     }
 }

@@ -38,6 +38,10 @@ struct TodayPage {
     targets: i64,
     tasks: Arc<Vec<TaskRow>>,
     behind: Vec<Behind>,
+    /// Contacts to test today or overdue, and other contact work (release,
+    /// placing, people at home).
+    contact_tests: usize,
+    contact_other: usize,
 }
 
 impl TodayPage {
@@ -61,7 +65,7 @@ async fn today_page(
     user.authorize(Action::ReadArea(&area))?;
     let board = state.board(&area, today).await?;
     let me = board.me.clone();
-    let (targets, tasks, behind) = tokio::try_join!(
+    let (targets, tasks, behind, contacts) = tokio::try_join!(
         directives::open_for(&state.db, &area.code),
         tasks::open_for(&state.db, today, &area.code),
         async {
@@ -71,7 +75,21 @@ async fn today_page(
                 tasks::behind(&state.db, today, &area.code, 5).await
             }
         },
+        crate::web::records::contacts::due_groups(&state, &user, &area, page.lang),
     )?;
+    let count = |keys: &[&str]| -> usize {
+        contacts
+            .iter()
+            .filter(|(k, _)| keys.contains(k))
+            .map(|(_, r)| r.len())
+            .sum()
+    };
+    let contact_tests = count(&["contacts.due_overdue", "contacts.due_today"]);
+    let contact_other = count(&[
+        "contacts.due_release",
+        "contacts.due_home",
+        "contacts.due_unplaced",
+    ]);
     Ok(TodayPage {
         page,
         commune: area.level == Level::Commune,
@@ -81,5 +99,7 @@ async fn today_page(
         targets,
         tasks: Arc::new(tasks),
         behind,
+        contact_tests,
+        contact_other,
     })
 }

@@ -93,6 +93,15 @@ async fn records(t: &TestApp) -> Vec<String> {
     )
     .await;
     pages.push(format!("/cases/{case}"));
+    let (_, contact) = made(
+        "/contacts",
+        &district,
+        json!({"commune_code": "00682", "case_code": "BN-TT-0001", "exposed_on": "2021-07-29",
+               "found_by": "household", "held_at": "home", "status": "quarantined",
+               "quarantine_from": "2021-07-30", "full_name": "Trần Thị B", "birth_year": 1990}),
+    )
+    .await;
+    pages.push(format!("/contacts/{contact}"));
     let (_, directive) = made(
         "/directives",
         &city,
@@ -169,6 +178,9 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
         "/cases/import",
         "/clusters",
         "/clusters/new",
+        "/contacts",
+        "/contacts/new",
+        "/contacts/today",
         "/sites",
         "/sites/new",
         "/checkpoints",
@@ -200,7 +212,11 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
         ),
         (
             "lienninh",
-            vec!["/areas/00682".into(), "/daily/00682/2021-08-01".into()],
+            vec![
+                "/areas/00682".into(),
+                "/daily/00682/2021-08-01".into(),
+                "/contacts/today".into(),
+            ],
         ),
         ("thanhtri", district_pages),
         (

@@ -515,3 +515,104 @@ async fn the_communes_list_for_today_shows_who_to_test_release_and_place(db: PgP
     assert_eq!(city.status, StatusCode::OK);
     assert!(!city.text.contains("Người Quá Hạn") && city.text.contains("Liên Ninh"));
 }
+
+#[sqlx::test]
+async fn on_a_phone_the_commune_finds_todays_test_and_turns_a_positive_contact_into_a_case(
+    db: PgPool,
+) {
+    use crate::browser::{browser, driver, fill, serve, shot, sign_in, text};
+    use fantoccini::Locator;
+
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let site = a_site(&t, 20).await;
+    let (s, v) = post(
+        &t,
+        &token,
+        "/api/v1/contacts",
+        f1(
+            json!({"held_at": "site", "site_id": site, "status": "quarantined",
+                  "quarantine_from": "2021-08-01", "exposed_on": "2021-07-31"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    post(
+        &t,
+        &token,
+        "/api/v1/contacts",
+        f1(json!({"full_name": "Phạm Văn Dũng"})),
+    )
+    .await;
+
+    let base = serve(&t).await;
+    let d = driver();
+    let c = browser(&d).await;
+    c.set_window_size(390, 844).await.unwrap();
+    sign_in(&c, &base, "lienninh").await;
+    c.goto(&format!("{base}/contacts/today")).await.unwrap();
+    let due = text(&c, "#contacts-due_today").await;
+    assert!(
+        due.contains(&format!("F1 #{id}")) && due.contains("Nguyễn Thị Hoa"),
+        "{due}"
+    );
+    assert!(
+        text(&c, "#contacts-due_unplaced")
+            .await
+            .contains("Phạm Văn Dũng")
+    );
+    let wide: bool = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!wide, "the list fits a phone's width");
+    shot(&c, "contacts-01-today-phone").await;
+
+    // One tap to the test form, positive, a new code: a case.
+    c.find(Locator::Css(&format!(
+        "#contacts-due_today a.button[href^='/contacts/{id}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait().for_element(Locator::Css("#form-0")).await.unwrap();
+    c.find(Locator::Css("select[name='result']"))
+        .await
+        .unwrap()
+        .select_by_value("positive")
+        .await
+        .unwrap();
+    fill(&c, "new_case_code", "bn-tt-0009").await;
+    shot(&c, "contacts-02-positive-test-phone").await;
+    c.find(Locator::Css(&format!(
+        "form[action='/contacts/{id}/tests'] button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#chain svg"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/cases/"));
+    let details = text(&c, ".details").await;
+    assert!(details.contains("BN-TT-0009"), "{details}");
+    assert!(text(&c, "#chain").await.contains(&format!("F1 #{id}")));
+    shot(&c, "contacts-03-became-case-phone").await;
+    // The list for today no longer asks for their test.
+    c.goto(&format!("{base}/contacts/today")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(!page.contains(&format!("F1 #{id} ")), "done with");
+    c.close().await.unwrap();
+}

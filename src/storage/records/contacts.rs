@@ -772,3 +772,118 @@ pub async fn places(db: &PgPool, district: &str) -> Result<Vec<Place>, AppError>
     .fetch_all(db)
     .await?)
 }
+
+/// A node of a chain of transmission: a case or a contact.
+#[derive(Debug, Clone)]
+pub struct ChainNode {
+    /// The node it was traced from (an index into the chain).
+    pub parent: Option<usize>,
+    /// Whether it is a case (else a contact).
+    pub case: bool,
+    /// The record's id.
+    pub id: i64,
+    /// A case's code, or "F1 #12": nothing personal.
+    pub label: String,
+    /// Detected on (a case) or exposed on (a contact).
+    pub on: NaiveDate,
+    /// A contact's status.
+    pub status: String,
+}
+
+/// Most nodes a chain draws.
+pub const CHAIN_MAX: usize = 300;
+
+/// The chain from case `root`: its F1 and their F2, the cases those F1
+/// became and their own contacts, and so on, breadth first, up to
+/// [`CHAIN_MAX`] nodes; led by the contact the case itself came from.
+pub async fn chain(db: &PgPool, root: i64) -> Result<Vec<ChainNode>, AppError> {
+    let mut nodes = Vec::new();
+    let head = sqlx::query!(
+        r#"select k.case_code, k.detected_on as "detected_on: NaiveDate",
+             (select c.id from contacts c where c.became_case_id = k.id limit 1) as from_contact,
+             (select c.exposed_on from contacts c where c.became_case_id = k.id limit 1) as "from_on: NaiveDate",
+             (select coalesce(s.case_code, 'F1 #' || c.source_id) from contacts c
+                left join cases s on s.id = c.case_id where c.became_case_id = k.id limit 1) as from_source
+           from cases k where k.id = $1"#,
+        root
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(head) = head else { return Ok(nodes) };
+    if let (Some(id), Some(on)) = (head.from_contact, head.from_on) {
+        nodes.push(ChainNode {
+            parent: None,
+            case: false,
+            id,
+            label: format!("F1 #{id} ← {}", head.from_source.unwrap_or_default()),
+            on,
+            status: ContactStatus::BecameCase.as_str().into(),
+        });
+    }
+    nodes.push(ChainNode {
+        parent: nodes.len().checked_sub(1),
+        case: true,
+        id: root,
+        label: head.case_code,
+        on: head.detected_on,
+        status: String::new(),
+    });
+    let mut frontier = vec![nodes.len() - 1];
+    while !frontier.is_empty() && nodes.len() < CHAIN_MAX {
+        let cases: Vec<i64> = frontier
+            .iter()
+            .filter(|&&i| nodes[i].case)
+            .map(|&i| nodes[i].id)
+            .collect();
+        let contacts: Vec<i64> = frontier
+            .iter()
+            .filter(|&&i| !nodes[i].case)
+            .map(|&i| nodes[i].id)
+            .collect();
+        let rows = sqlx::query!(
+            r#"select c.id, c.case_id, c.source_id, c.exposed_on as "exposed_on: NaiveDate", c.status,
+                 c.became_case_id, b.case_code as "became_code?", b.detected_on as "became_on?: NaiveDate"
+               from contacts c left join cases b on b.id = c.became_case_id
+               where c.case_id = any($1) or c.source_id = any($2)
+               order by c.exposed_on, c.id limit $3"#,
+            &cases,
+            &contacts,
+            (CHAIN_MAX - nodes.len()) as i64
+        )
+        .fetch_all(db)
+        .await?;
+        let mut next = Vec::new();
+        for r in rows {
+            let parent = frontier.iter().copied().find(|&i| {
+                let n = &nodes[i];
+                (n.case && Some(n.id) == r.case_id) || (!n.case && Some(n.id) == r.source_id)
+            });
+            let tier = if r.case_id.is_some() { "F1" } else { "F2" };
+            nodes.push(ChainNode {
+                parent,
+                case: false,
+                id: r.id,
+                label: format!("{tier} #{}", r.id),
+                on: r.exposed_on,
+                status: r.status,
+            });
+            let me = nodes.len() - 1;
+            next.push(me);
+            if let (Some(id), Some(code), Some(on)) = (r.became_case_id, r.became_code, r.became_on)
+                && nodes.len() < CHAIN_MAX
+            {
+                nodes.push(ChainNode {
+                    parent: Some(me),
+                    case: true,
+                    id,
+                    label: code,
+                    on,
+                    status: String::new(),
+                });
+                next.push(nodes.len() - 1);
+            }
+        }
+        frontier = next;
+    }
+    Ok(nodes)
+}

@@ -235,7 +235,7 @@ impl Record for CaseRow {
 
     async fn extras(
         &self,
-        _state: &AppState,
+        state: &AppState,
         v: Viewer<'_>,
         input: Option<(&Raw, &FieldErrors)>,
     ) -> Result<Extras, AppError> {
@@ -268,6 +268,7 @@ impl Record for CaseRow {
         Ok(Extras {
             banner,
             forms,
+            chain: super::contacts::chain_drawing(state, self.id, lang).await?,
             ..Extras::default()
         })
     }

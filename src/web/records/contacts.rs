@@ -26,10 +26,11 @@ use crate::domain::vocab::{ContactStatus, FoundBy, HeldAt, TestMethod, TestResul
 use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::contacts::{
-    ContactRow, check_test, open_in, places, record_test, tests_of,
+    ContactRow, chain, check_test, open_in, places, record_test, tests_of,
 };
 use crate::storage::records::{Stored, Write, save};
 use crate::web::auth::CsrfForm;
+use crate::web::charts::{ChainBox, chain_svg};
 use crate::web::json::ApiJson;
 use crate::web::page::Page;
 
@@ -255,8 +256,22 @@ impl Record for ContactRow {
             hrefs: Vec::new(),
             id: "tests",
         };
+        let root = match (self.case_id, self.source_id) {
+            (Some(case), _) => Some(case),
+            (None, Some(f1)) => {
+                sqlx::query_scalar!("select case_id from contacts where id = $1", f1)
+                    .fetch_one(&state.db)
+                    .await?
+            }
+            _ => None,
+        };
+        let chain = match root {
+            Some(case) => chain_drawing(state, case, lang).await?,
+            None => None,
+        };
         Ok(Extras {
             actions,
+            chain,
             sections: vec![schedule, taken],
             forms,
             forms_first: true,
@@ -289,6 +304,33 @@ impl ContactRow {
             None => at,
         }
     }
+}
+
+/// The chain from case `root` drawn, when it has more than the case.
+pub async fn chain_drawing(
+    state: &AppState,
+    root: i64,
+    lang: Lang,
+) -> Result<Option<String>, AppError> {
+    let nodes = chain(&state.db, root).await?;
+    if nodes.len() < 2 {
+        return Ok(None);
+    }
+    let boxes: Vec<ChainBox> = nodes
+        .into_iter()
+        .map(|n| ChainBox {
+            parent: n.parent,
+            case: n.case,
+            href: if n.case {
+                format!("/cases/{}", n.id)
+            } else {
+                format!("/contacts/{}", n.id)
+            },
+            label: n.label,
+            date: n.on,
+        })
+        .collect();
+    Ok(Some(chain_svg(&boxes, lang)))
 }
 
 fn test_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -433,20 +475,17 @@ impl TodayPage {
     }
 }
 
-/// The commune's list for today (a district sees its communes'): who is to
-/// be tested today, who is overdue, who is released today, who is held at
-/// home and who is not yet placed.
-async fn today_page(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> Result<TodayPage, AppError> {
-    let area = user.area.clone();
-    user.authorize(Action::ReadArea(&area))?;
+/// What is due today about the contacts of `area`, in the list's groups:
+/// tests overdue, tests today, releases, held at home, not yet placed.
+pub async fn due_groups(
+    state: &AppState,
+    user: &CurrentUser,
+    area: &AreaRef,
+    lang: Lang,
+) -> Result<Vec<(&'static str, Vec<TodayRow>)>, AppError> {
     let today = state.clock.today();
     let rule = state.config.quarantine_rule();
-    let personal = user.can(Action::ReadPersonal(&area));
-    let lang = page.lang;
+    let personal = user.can(Action::ReadPersonal(area));
     let keys = [
         "contacts.due_overdue",
         "contacts.due_today",
@@ -456,7 +495,7 @@ async fn today_page(
     ];
     let mut groups: Vec<(&'static str, Vec<TodayRow>)> =
         keys.iter().map(|k| (*k, Vec::new())).collect();
-    for o in open_in(&state.db, &area).await? {
+    for o in open_in(&state.db, area).await? {
         let c = &o.contact;
         let from = c.held().then_some(c.quarantine_from).flatten();
         let to = c.quarantine_to.or(Some(rule.ends_on(c.exposed_on)));
@@ -476,10 +515,11 @@ async fn today_page(
                     lang.tf("contacts.exposed_on_day", &[&lang.date(c.exposed_on)]),
                 ),
             };
-            let who = if personal {
-                format!("{} · {}", c.full_name, c.commune_name)
-            } else {
-                c.commune_name.clone()
+            // The name where it may be read and was given, else the village.
+            let who = match (personal && !c.full_name.is_empty(), c.village.is_empty()) {
+                (true, _) => format!("{} · {}", c.full_name, c.commune_name),
+                (false, false) => format!("{} · {}", c.village, c.commune_name),
+                (false, true) => c.commune_name.clone(),
             };
             groups[slot].1.push(TodayRow {
                 id: c.id,
@@ -491,6 +531,21 @@ async fn today_page(
             });
         }
     }
+    Ok(groups)
+}
+
+/// The commune's list for today (a district sees its communes'): who is to
+/// be tested today, who is overdue, who is released today, who is held at
+/// home and who is not yet placed.
+async fn today_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<TodayPage, AppError> {
+    let area = user.area.clone();
+    user.authorize(Action::ReadArea(&area))?;
+    let groups = due_groups(&state, &user, &area, page.lang).await?;
+    let today = state.clock.today();
     Ok(TodayPage {
         page,
         writable: user.can(Action::CreateRecords(ContactRow::KIND)),

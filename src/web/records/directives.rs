@@ -544,6 +544,7 @@ impl Record for DirectiveRow {
             tree,
             forms,
             sections,
+            chain: None,
         })
     }
 

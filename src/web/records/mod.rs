@@ -336,6 +336,8 @@ pub struct ShowPage {
     pub forms: Vec<EmbeddedForm>,
     /// Draw the forms first (the reader's own part of a directive).
     pub forms_first: bool,
+    /// A chain of transmission, drawn (SVG, numbers and escaped codes only).
+    pub chain: Option<String>,
     pub back_href: String,
 }
 

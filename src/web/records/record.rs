@@ -75,6 +75,8 @@ pub struct Extras {
     pub forms: Vec<EmbeddedForm>,
     /// Draw the forms before everything else.
     pub forms_first: bool,
+    /// A chain of transmission, drawn (SVG).
+    pub chain: Option<String>,
 }
 
 /// How a stored record is drawn. Implement it (and [`Stored`]) and
@@ -645,6 +647,7 @@ pub async fn show_page<R: Record>(
         tree: extras.tree,
         forms: extras.forms,
         forms_first: extras.forms_first,
+        chain: extras.chain,
         back_href: R::PAGES.into(),
         page,
     })
