@@ -298,10 +298,10 @@ impl ContactRow {
 
     /// Where they are held, with the site's name.
     fn held_text(&self, lang: Lang) -> String {
-        let at = label::<HeldAt>(lang, Some(&self.held_at));
+        // A site is named by its own name ("Khu cách ly tập trung …").
         match &self.site_name {
-            Some(site) => format!("{at}: {site}"),
-            None => at,
+            Some(site) => site.clone(),
+            None => label::<HeldAt>(lang, Some(&self.held_at)),
         }
     }
 }
