@@ -603,7 +603,11 @@ fn print_demo(users: Vec<demo::DemoUser>) {
     println!();
 }
 
-async fn serve(config: Config, load_demo: bool) -> Result<()> {
+async fn serve(mut config: Config, load_demo: bool) -> Result<()> {
+    // The demo's district forbids home quarantine (215/KH-BCĐ, seed 000).
+    if load_demo && config.no_home_quarantine.is_none() {
+        config.no_home_quarantine = Some("020".into());
+    }
     let (pool, cluster, primary) = open_following(&config).await?;
     if load_demo {
         print_demo(demo::load(&pool, &Clock::system()).await?);

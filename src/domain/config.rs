@@ -95,6 +95,12 @@ pub struct Config {
     #[arg(long, env = "VX_QUARANTINE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub quarantine_days: u32,
 
+    /// Areas (codes, comma-separated) whose rule forbids quarantine at home:
+    /// there, and in the areas under them, a contact held at home is a
+    /// warning on the board ("không để cách ly F0, F1 tại nhà").
+    #[arg(long, env = "VX_NO_HOME_QUARANTINE")]
+    pub no_home_quarantine: Option<String>,
+
     /// The days of quarantine a contact is tested on, the first day being 1.
     #[arg(long, env = "VX_CONTACT_TEST_DAYS", default_value = "1,7,14")]
     pub contact_test_days: String,

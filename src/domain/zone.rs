@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// Thresholds, from configuration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Thresholds {
     /// New community cases per 100,000 over 7 days at which levels 2, 3, 4 begin.
     pub bands: [f64; 3],
@@ -16,6 +16,18 @@ pub struct Thresholds {
     /// Share of the population aged 18+ (0–1), for areas without a recorded
     /// adult population.
     pub adult_share: f64,
+    /// Areas whose rule forbids quarantine at home (and the areas under them).
+    pub no_home_quarantine: Vec<String>,
+}
+
+impl Thresholds {
+    /// Whether home quarantine is forbidden in area `code`, under `parent`
+    /// in `city`.
+    pub fn forbids_home(&self, code: &str, parent: Option<&str>, city: &str) -> bool {
+        self.no_home_quarantine
+            .iter()
+            .any(|c| c == code || Some(c.as_str()) == parent || c == city)
+    }
 }
 
 impl Default for Thresholds {
@@ -25,6 +37,7 @@ impl Default for Thresholds {
             vaccine_min_share: 0.7,
             treatment_max_share: 0.9,
             adult_share: crate::domain::config::ADULT_SHARE_PCT / 100.0,
+            no_home_quarantine: Vec::new(),
         }
     }
 }
@@ -36,6 +49,14 @@ impl From<&crate::domain::config::Config> for Thresholds {
             vaccine_min_share: c.vaccine_min_pct / 100.0,
             treatment_max_share: c.treatment_max_pct / 100.0,
             adult_share: c.adult_share_pct / 100.0,
+            no_home_quarantine: c
+                .no_home_quarantine
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
         }
     }
 }

@@ -90,6 +90,40 @@ pub struct Lockdowns {
     pub people: i64,
 }
 
+/// Contacts (F1) on the day: held in sites and at home, with the change
+/// since the day before; traced in the last 7 days and how many of them
+/// within a day of their case's confirmation; cases of the 7 days found
+/// among people held in quarantine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ContactsFig {
+    pub in_sites: i64,
+    pub at_home: i64,
+    pub in_sites_change: i64,
+    pub at_home_change: i64,
+    pub traced_7d: i64,
+    pub traced_24h_7d: i64,
+    pub f0_held_7d: i64,
+    /// Home quarantine is forbidden here (configuration, DESIGN §3a).
+    pub home_forbidden: bool,
+}
+
+impl ContactsFig {
+    /// Whether the area has any contact work to show.
+    pub fn any(&self) -> bool {
+        self.in_sites + self.at_home + self.traced_7d + self.f0_held_7d > 0
+    }
+
+    /// The share of the week's F1 traced within a day of their case.
+    pub fn traced_24h_share(&self) -> Option<f64> {
+        (self.traced_7d > 0).then(|| self.traced_24h_7d as f64 / self.traced_7d as f64)
+    }
+
+    /// People held at home where the area's rule forbids it.
+    pub fn home_warning(&self) -> bool {
+        self.home_forbidden && self.at_home > 0
+    }
+}
+
 /// Testing in the last 7 days, and samples still waiting for results
 /// two days or more after they were taken.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -157,6 +191,13 @@ struct Counts {
     waiting: i64,
     tier_capacity: [i64; 3],
     tier_occupancy: [i64; 3],
+    f1_site: i64,
+    f1_home: i64,
+    f1_site_change: i64,
+    f1_home_change: i64,
+    f1_traced_7d: i64,
+    f1_traced_24h_7d: i64,
+    f0_held_7d: i64,
 }
 
 impl std::ops::AddAssign for Counts {
@@ -178,6 +219,13 @@ impl std::ops::AddAssign for Counts {
         self.results_7d += o.results_7d;
         self.positives_7d += o.positives_7d;
         self.waiting += o.waiting;
+        self.f1_site += o.f1_site;
+        self.f1_home += o.f1_home;
+        self.f1_site_change += o.f1_site_change;
+        self.f1_home_change += o.f1_home_change;
+        self.f1_traced_7d += o.f1_traced_7d;
+        self.f1_traced_24h_7d += o.f1_traced_24h_7d;
+        self.f0_held_7d += o.f0_held_7d;
         for i in 0..3 {
             self.tier_capacity[i] += o.tier_capacity[i];
             self.tier_occupancy[i] += o.tier_occupancy[i];
@@ -238,6 +286,13 @@ impl Counts {
             waiting: get("waiting").waiting,
             tier_capacity: [1, 2, 3].map(|t| level(&format!("tier{t}_capacity"))),
             tier_occupancy: [1, 2, 3].map(|t| level(&format!("tier{t}_occupancy"))),
+            f1_site: level("f1_site"),
+            f1_home: level("f1_home"),
+            f1_site_change: get("f1_site").today,
+            f1_home_change: get("f1_home").today,
+            f1_traced_7d: get("f1_traced").week,
+            f1_traced_24h_7d: get("f1_traced_24h").week,
+            f0_held_7d: get("f0_held").week,
         }
     }
 }
@@ -301,6 +356,7 @@ pub struct Summary {
     pub lockdowns: Lockdowns,
     pub testing: Testing,
     pub treatment: Treatment,
+    pub contacts: ContactsFig,
     /// New cases on each of the last 14 days (oldest first).
     #[serde(skip)]
     pub spark: Vec<i64>,
@@ -703,7 +759,8 @@ pub async fn compute(
                 from area_facts e where e.area_code = any(q.codes) and e.day > $2::date - 7
                   -- Only the days a figure reads: after the day (levels), the
                   -- week (testing), two days (waiting), the day (violations).
-                  and (e.day > $2 or e.fact in ('samples', 'results', 'positives')
+                  and (e.day > $2 or e.fact in ('samples', 'results', 'positives', 'f1_site', 'f1_home',
+                                                'f1_traced', 'f1_traced_24h', 'f0_held')
                        or (e.fact = 'waiting' and e.day > $2::date - 2)
                        or (e.fact = 'violations' and e.day = $2))
                 group by e.area_code, e.fact) w
@@ -1122,6 +1179,16 @@ pub async fn compute(
                 tier_capacity: c.tier_capacity,
                 tier_occupancy: c.tier_occupancy,
                 ..treated.get(&a.code).copied().unwrap_or_default()
+            },
+            contacts: ContactsFig {
+                in_sites: c.f1_site,
+                at_home: c.f1_home,
+                in_sites_change: c.f1_site_change,
+                at_home_change: c.f1_home_change,
+                traced_7d: c.f1_traced_7d,
+                traced_24h_7d: c.f1_traced_24h_7d,
+                f0_held_7d: c.f0_held_7d,
+                home_forbidden: t.forbids_home(&a.code, a.parent_code.as_deref(), &city),
             },
             spark: sparks.get(&a.code).cloned().unwrap_or_else(|| vec![0; 14]),
         }

@@ -294,6 +294,26 @@ impl Dash {
             .map_or_else(|| "—".into(), |r| self.dec(r))
     }
 
+    /// A change since yesterday as the board writes it ("+3", "−2"), or
+    /// nothing when there was none.
+    pub fn change_n(&self, n: &i64) -> String {
+        match *n {
+            0 => String::new(),
+            n if n > 0 => format!("+{}", self.lang.int(n)),
+            n => format!("−{}", self.lang.int(-n)),
+        }
+    }
+
+    /// F1 traced per new case over the 7 days, or "—" without cases.
+    pub fn f1_per_f0(&self) -> String {
+        let (f1, f0) = (self.me().contacts.traced_7d, self.me().f0.new_7d);
+        if f0 == 0 {
+            "—".into()
+        } else {
+            self.dec(f1 as f64 / f0 as f64)
+        }
+    }
+
     /// A part of a whole in whole percent, or "—" for no whole.
     pub fn pct(&self, part: &i64, whole: &i64) -> String {
         if *whole == 0 {

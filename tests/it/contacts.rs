@@ -616,3 +616,122 @@ async fn on_a_phone_the_commune_finds_todays_test_and_turns_a_positive_contact_i
     assert!(!page.contains(&format!("F1 #{id} ")), "done with");
     c.close().await.unwrap();
 }
+
+/// The contact facts of every area, as the triggers keep them.
+async fn contact_facts(t: &TestApp) -> Vec<(String, chrono::NaiveDate, String, i64)> {
+    sqlx::query_as(
+        "select area_code, day, fact, n from area_facts
+         where (fact like 'f1_%' or fact = 'f0_held') and n <> 0 order by 1, 2, 3",
+    )
+    .fetch_all(&t.db)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn every_board_shows_f1_held_and_traced_in_time_and_warns_of_home_quarantine_where_forbidden(
+    db: PgPool,
+) {
+    let config = vungxanh::domain::config::Config {
+        no_home_quarantine: Some("020".into()),
+        ..vungxanh::domain::config::Config::for_tests()
+    };
+    let t = TestApp::with_config(db, config).await;
+    t.user("lienninh", "commune", "00682").await;
+    t.user("thanhtri", "district", "020").await;
+    t.user("thanhpho", "city", "01").await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    // A second case confirmed today: its F1 traced today are within 24 h.
+    let (s, _) = post(
+        &t,
+        &token,
+        "/api/v1/cases",
+        json!({"commune_code": "00682", "case_code": "BN-TT-0002", "detected_on": "2021-08-01",
+               "detected_in": "community", "status": "treating"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let site = a_site(&t, 10).await;
+    let in_site = |from: &str| {
+        f1(
+            json!({"held_at": "site", "site_id": site, "status": "quarantined", "quarantine_from": from}),
+        )
+    };
+    let mut ids = Vec::new();
+    for body in [
+        in_site("2021-07-31"),
+        in_site("2021-08-01"),
+        with(in_site("2021-08-01"), json!({"case_code": "BN-TT-0002"})),
+        f1(json!({"held_at": "home", "status": "quarantined", "quarantine_from": "2021-08-01"})),
+        f1(json!({})),
+    ] {
+        let (s, v) = post(&t, &token, "/api/v1/contacts", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    // One in the site turns F0.
+    let (s, v) = post(
+        &t,
+        &token,
+        &format!("/api/v1/contacts/{}/tests", ids[0]),
+        json!({"taken_on": "2021-08-01", "kind": "individual_pcr", "result": "positive", "new_case_code": "BN-TT-0003"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    let city = t.token("thanhpho").await;
+    for code in ["00682", "020", "01"] {
+        let r = t
+            .api(
+                "GET",
+                &format!("/api/v1/areas/{code}/summary"),
+                Some(&city),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let k = &r.json()["contacts"];
+        assert_eq!(k["in_sites"], 2, "{code}: {k}");
+        assert_eq!(
+            k["in_sites_change"], 1,
+            "{code}: placed today, one left today"
+        );
+        assert_eq!(k["at_home"], 1, "{code}");
+        assert_eq!(k["traced_7d"], 5, "{code}");
+        assert_eq!(k["traced_24h_7d"], 1, "{code}: only BN-TT-0002's");
+        assert_eq!(k["f0_held_7d"], 1, "{code}");
+        assert_eq!(k["home_forbidden"], code != "01", "{code}");
+    }
+    let mut phone = t.signed_in("lienninh").await;
+    let board = phone.get("/areas/00682").await.text;
+    assert!(board.contains(r#"id="f1-at-home" class="bad""#), "warned");
+    assert!(board.contains("Địa bàn không cho cách ly tại nhà"));
+    assert!(board.contains(r#"id="traced-24h">20%"#), "1 of 5");
+
+    // Released today: no longer held, today's change says so.
+    let mut desk = t.signed_in("lienninh").await;
+    let r = desk
+        .post(
+            "/contacts/today",
+            &format!("/contacts/{}/release", ids[1]),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let k = t
+        .api("GET", "/api/v1/areas/00682/summary", Some(&city), None)
+        .await
+        .json()["contacts"]
+        .clone();
+    assert_eq!(k["in_sites"], 1, "{k}");
+
+    // What the triggers kept equals a rebuild from the records.
+    let kept = contact_facts(&t).await;
+    assert!(!kept.is_empty());
+    sqlx::query("select rebuild_area_facts()")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, contact_facts(&t).await, "triggers equal a rebuild");
+}

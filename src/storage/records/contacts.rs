@@ -282,7 +282,7 @@ impl Stored for ContactRow {
         let held_at = c.choice_of::<HeldAt>(&HELD_AT);
         let site_id = c.int_of(&SITE);
         let quarantine_from = c.date_of(&QUARANTINE_FROM);
-        let quarantine_to = c.date_of(&QUARANTINE_TO);
+        let mut quarantine_to = c.date_of(&QUARANTINE_TO);
         let status = c.choice_of::<ContactStatus>(&STATUS);
         let village = c.opt_text_of(&VILLAGE);
         let sex = c.choice_of::<Sex>(&SEX);
@@ -345,6 +345,14 @@ impl Stored for ContactRow {
             && existing.is_none_or(|e| e.became_case_id.is_none())
         {
             c.fail("status", "err.became_case_by_test");
+        }
+        // Released or lost without a last day: today was the last day held.
+        if matches!(status, Some(ContactStatus::Released | ContactStatus::Lost))
+            && quarantine_from.is_some()
+            && quarantine_to.is_none()
+            && raw.get("quarantine_to").is_empty()
+        {
+            quarantine_to = Some(today);
         }
         if let (Some(e), Some(f)) = (exposed_on, quarantine_from)
             && f < e
