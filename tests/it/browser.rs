@@ -466,6 +466,7 @@ async fn the_dashboards_read_at_a_glance_on_a_wall_a_desk_and_a_phone(db: PgPool
             checkpoints: 40,
             directives: 10,
             report_days: 7,
+            contacts_per_case: 0,
             seed: 11,
         },
         t.clock.today(),

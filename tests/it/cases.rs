@@ -780,6 +780,7 @@ async fn a_list_of_more_cases_than_it_counts_says_more_than_ten_thousand_and_sti
             checkpoints: 0,
             directives: 0,
             report_days: 0,
+            contacts_per_case: 0,
             seed: 3,
         },
         t.clock.today(),

@@ -735,3 +735,70 @@ async fn every_board_shows_f1_held_and_traced_in_time_and_warns_of_home_quaranti
         .unwrap();
     assert_eq!(kept, contact_facts(&t).await, "triggers equal a rebuild");
 }
+
+#[sqlx::test]
+async fn the_synthetic_contacts_give_the_boards_what_a_count_of_the_records_gives(db: PgPool) {
+    use vungxanh::storage::synth::{Scale, generate};
+    let t = setup(db).await;
+    let today = t.clock.today();
+    let scale = Scale {
+        cases: 2000,
+        days: 60,
+        sites: 30,
+        checkpoints: 10,
+        directives: 5,
+        report_days: 5,
+        contacts_per_case: 4,
+        seed: 11,
+    };
+    let made = generate(&t.db, "01", &scale, today).await.unwrap();
+    assert_eq!(made.contacts, 8000);
+    let city = t.token("thanhpho").await;
+    for code in ["01", "020", "00682"] {
+        let k = t
+            .api(
+                "GET",
+                &format!("/api/v1/areas/{code}/summary"),
+                Some(&city),
+                None,
+            )
+            .await
+            .json()["contacts"]
+            .clone();
+        let (site, home, traced, in_time): (i64, i64, i64, i64) = sqlx::query_as(
+            "select count(*) filter (where held_at = 'site' and held),
+                    count(*) filter (where held_at = 'home' and held),
+                    count(*) filter (where traced > $2::date - 7 and traced <= $2),
+                    count(*) filter (where traced > $2::date - 7 and traced <= $2
+                                       and traced <= (select detected_on from cases where id = case_id) + 1)
+             from (select c.*, (c.created_at at time zone 'Asia/Ho_Chi_Minh')::date as traced,
+                          c.quarantine_from <= $2 and (c.status = 'quarantined' or c.quarantine_to > $2) as held
+                   from contacts c
+                   where $1 in (c.commune_code, c.district_code, c.city_code)) x",
+        )
+        .bind(code)
+        .bind(today)
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+        assert_eq!(
+            (k["in_sites"].as_i64(), k["at_home"].as_i64()),
+            (Some(site), Some(home)),
+            "{code}: {k}"
+        );
+        assert_eq!(
+            (k["traced_7d"].as_i64(), k["traced_24h_7d"].as_i64()),
+            (Some(traced), Some(in_time)),
+            "{code}: {k}"
+        );
+    }
+    let k = t
+        .api("GET", "/api/v1/areas/01/summary", Some(&city), None)
+        .await
+        .json()["contacts"]
+        .clone();
+    assert!(
+        k["in_sites"].as_i64().unwrap() > 0 && k["traced_7d"].as_i64().unwrap() > 0,
+        "{k}"
+    );
+}

@@ -27,6 +27,7 @@ fn small() -> Scale {
         checkpoints: 60,
         directives: 20,
         report_days: 10,
+        contacts_per_case: 0,
         seed: 7,
     }
 }

@@ -27,6 +27,7 @@ async fn epidemic(t: &TestApp, cases: usize, sites: usize, checkpoints: usize) {
         checkpoints,
         directives: 0,
         report_days: 0,
+        contacts_per_case: 0,
         seed: 13,
     };
     generate(&t.db, "01", &scale, t.clock.today())
