@@ -851,3 +851,4 @@ dash-home_forbidden = Home quarantine is not allowed here
 dash-traced_24h = Traced within 24 h of their F0 (7 days)
 dash-f0_held = New F0 already in quarantine (7 days)
 dash-f1_per_f0 = F1 per F0 (7 days)
+contacts-choose_district = Each district and commune keeps its own list for today: choose a district.

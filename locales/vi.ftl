@@ -851,3 +851,4 @@ dash-home_forbidden = Địa bàn không cho cách ly tại nhà
 dash-traced_24h = Truy vết trong 24 giờ sau khi có F0 (7 ngày)
 dash-f0_held = F0 mới đã đang cách ly (7 ngày)
 dash-f1_per_f0 = Số F1 trên mỗi F0 (7 ngày)
+contacts-choose_district = Danh sách hôm nay do từng quận, huyện và phường, xã lập: chọn một quận, huyện.

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CASES="${BENCH_CASES:-1000000}"
+# F1 traced per case (issue 26: ten per case, 10,000,000 contacts at 1M cases).
+CONTACTS="${BENCH_CONTACTS:-10}"
 DURATION="${BENCH_DURATION:-20}"
 CONNS="${BENCH_CONNECTIONS:-32}"
 RUNS="${BENCH_RUNS:-3}"
@@ -34,9 +36,12 @@ if [ "$have" -lt "$CASES" ]; then
   psql "${DATABASE_URL%%/vungxanh_bench*}/postgres?${DATABASE_URL#*\?}" -qc "drop database if exists vungxanh_bench" -c "create database vungxanh_bench"
   $BIN migrate
   $BIN demo >/dev/null  # the area tree and demo users; the demo epidemic is replaced below
-  psql "$DATABASE_URL" -qc "truncate cases, clusters, quarantine_occupancy, quarantine_sites, checkpoint_reports, checkpoints, directive_targets, directives, daily_reports, case_rollup, report_rollup cascade"
-  $BIN synth --cases "$CASES" --days 240 --sites 600 --checkpoints 2000 --directives 300 --report-days 240 --seed 2021 | tee "$OUT/synth.txt"
+  psql "$DATABASE_URL" -qc "truncate contact_tests, contacts, cases, clusters, quarantine_occupancy, quarantine_sites, checkpoint_reports, checkpoints, directive_targets, directives, daily_reports, case_rollup, report_rollup cascade"
+  $BIN synth --cases "$CASES" --days 240 --sites 600 --checkpoints 2000 --directives 300 --report-days 240 --contacts-per-case "$CONTACTS" --seed 2021 | tee "$OUT/synth.txt"
 fi
+
+# BENCH_LOAD_ONLY: load the data (if not yet) and stop (scripts/bench-contacts.sh).
+if [ -n "${BENCH_LOAD_ONLY:-}" ]; then $BIN db stop; exit 0; fi
 
 PASS="bench-password-$$"
 for u in "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"; do

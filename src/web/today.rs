@@ -32,6 +32,8 @@ struct TodayPage {
     page: Page,
     area: AreaRef,
     commune: bool,
+    /// The city keeps no list for today of its own (its districts do).
+    city: bool,
     today: NaiveDate,
     me: Summary,
     /// Directives sent to this area that it has not reported done.
@@ -52,6 +54,39 @@ impl TodayPage {
     fn reports_due(&self) -> bool {
         self.me.reports.reported < self.me.reports.communes
     }
+}
+
+/// The contact work of the area today, per group of the list for today: a
+/// commune's own, a district's communes' summed; the city's lists are its
+/// districts'.
+async fn contact_counts(
+    state: &AppState,
+    user: &CurrentUser,
+    area: &AreaRef,
+    lang: crate::domain::i18n::Lang,
+) -> Result<[usize; 5], AppError> {
+    use crate::web::records::contacts::{due_by_commune, due_groups};
+    let mut n = [0; 5];
+    match area.level {
+        Level::Commune => {
+            for (i, (_, rows)) in due_groups(state, user, area, lang)
+                .await?
+                .iter()
+                .enumerate()
+            {
+                n[i] = rows.len();
+            }
+        }
+        Level::District => {
+            for c in due_by_commune(state, area).await? {
+                for (total, k) in n.iter_mut().zip(c.counts) {
+                    *total += k;
+                }
+            }
+        }
+        Level::City => {}
+    }
+    Ok(n)
 }
 
 async fn today_page(
@@ -75,24 +110,14 @@ async fn today_page(
                 tasks::behind(&state.db, today, &area.code, 5).await
             }
         },
-        crate::web::records::contacts::due_groups(&state, &user, &area, page.lang),
+        contact_counts(&state, &user, &area, page.lang),
     )?;
-    let count = |keys: &[&str]| -> usize {
-        contacts
-            .iter()
-            .filter(|(k, _)| keys.contains(k))
-            .map(|(_, r)| r.len())
-            .sum()
-    };
-    let contact_tests = count(&["contacts.due_overdue", "contacts.due_today"]);
-    let contact_other = count(&[
-        "contacts.due_release",
-        "contacts.due_home",
-        "contacts.due_unplaced",
-    ]);
+    let contact_tests = contacts[0] + contacts[1];
+    let contact_other = contacts[2] + contacts[3] + contacts[4];
     Ok(TodayPage {
         page,
         commune: area.level == Level::Commune,
+        city: area.level == Level::City,
         area,
         today,
         me,

@@ -501,19 +501,31 @@ async fn the_communes_list_for_today_shows_who_to_test_release_and_place(db: PgP
     assert!(!page.text.contains("Người Ra Hôm Nay"));
     assert_eq!(occupancy(&t, site).await.0, 2, "two left in the site");
 
-    // The district sees its communes' list; the city sees no names.
+    // The district counts its communes' work, each opening its own list;
+    // another commune cannot open Liên Ninh's.
     let mut chair = t.signed_in("thanhtri").await;
-    assert!(
-        chair
-            .get("/contacts/today")
-            .await
-            .text
-            .contains("Người Quá Hạn")
+    let district = chair.get("/contacts/today").await.text;
+    let row = district
+        .split("<tr>")
+        .find(|r| r.contains("/contacts/today?area=00682"))
+        .expect("Liên Ninh's row")
+        .to_string();
+    // Overdue: the one never tested and the one at home since yesterday.
+    assert!(row.contains(r#"<td class="num bad">2</td>"#), "{row}");
+    let listed = chair.get("/contacts/today?area=00682").await.text;
+    assert!(listed.contains("Người Quá Hạn"));
+    let mut neighbour = t.signed_in("tamhiep").await;
+    assert_eq!(
+        neighbour.get("/contacts/today?area=00682").await.status,
+        StatusCode::FORBIDDEN
     );
+    // The city picks a district; a commune's list shows it no names.
     let mut wall = t.signed_in("thanhpho").await;
     let city = wall.get("/contacts/today").await;
     assert_eq!(city.status, StatusCode::OK);
-    assert!(!city.text.contains("Người Quá Hạn") && city.text.contains("Liên Ninh"));
+    assert!(city.text.contains("/contacts/today?area=020"));
+    let commune = wall.get("/contacts/today?area=00682").await.text;
+    assert!(!commune.contains("Người Quá Hạn") && commune.contains("Thọ Am · Xã Liên Ninh"));
 }
 
 #[sqlx::test]

@@ -724,14 +724,13 @@ pub struct Open {
     pub tested: Vec<NaiveDate>,
 }
 
-/// The contacts of `area` still followed (traced or in quarantine), with
-/// the dates of their tests, newest exposure first.
-pub async fn open_in(db: &PgPool, area: &AreaRef) -> Result<Vec<Open>, AppError> {
+/// The contacts of commune `commune` still followed (traced or in
+/// quarantine), with the dates of their tests, newest exposure first.
+pub async fn open_in(db: &PgPool, commune: &str) -> Result<Vec<Open>, AppError> {
     let rows = select_contacts!(
-        "where (c.commune_code = $1 or c.district_code = $1 or c.city_code = $1)
-           and c.status in ('traced', 'quarantined')
-         order by c.exposed_on desc, c.id desc limit 5000",
-        area.code
+        "where c.commune_code = $1 and c.status in ('traced', 'quarantined')
+         order by c.exposed_on desc, c.id desc",
+        commune
     )
     .fetch_all(db)
     .await?;
@@ -894,4 +893,33 @@ pub async fn chain(db: &PgPool, root: i64) -> Result<Vec<ChainNode>, AppError> {
         frontier = next;
     }
     Ok(nodes)
+}
+
+/// A contact still followed, reduced to what decides their work today.
+pub struct Followed {
+    pub commune_code: String,
+    pub exposed_on: NaiveDate,
+    pub quarantine_from: Option<NaiveDate>,
+    pub quarantine_to: Option<NaiveDate>,
+    pub held_at: String,
+    pub status: String,
+    pub tested: Vec<NaiveDate>,
+}
+
+/// Every contact of district `district` still followed, with their test
+/// dates: a district's list for today counts them per commune.
+pub async fn followed_in_district(db: &PgPool, district: &str) -> Result<Vec<Followed>, AppError> {
+    Ok(sqlx::query_as!(
+        Followed,
+        r#"select c.commune_code, c.exposed_on as "exposed_on: _",
+             c.quarantine_from as "quarantine_from: _", c.quarantine_to as "quarantine_to: _",
+             c.held_at, c.status,
+             coalesce((select array_agg(t.taken_on) from contact_tests t where t.contact_id = c.id),
+                      '{}') as "tested!: Vec<NaiveDate>"
+           from contacts c
+           where c.district_code = $1 and c.status in ('traced', 'quarantined')"#,
+        district
+    )
+    .fetch_all(db)
+    .await?)
 }

@@ -15,9 +15,12 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use super::record::{self, Extras, Record, Viewer, embedded_saved, load, load_for_edit};
-use super::{Column, EmbeddedForm, Section, columns, commune_choices, label, opt_date, saved};
+use super::{
+    Column, EmbeddedForm, QueryPairs, Section, columns, commune_choices, label, list_area,
+    opt_date, saved,
+};
 use crate::domain::area::{AreaRef, Level};
-use crate::domain::contacts::{Due, due};
+use crate::domain::contacts::{Due, QuarantineRule, due};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Options, Raw, Vocab};
 use crate::domain::i18n::Lang;
@@ -26,7 +29,7 @@ use crate::domain::vocab::{ContactStatus, FoundBy, HeldAt, TestMethod, TestResul
 use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::contacts::{
-    ContactRow, chain, check_test, open_in, places, record_test, tests_of,
+    ContactRow, chain, check_test, followed_in_district, open_in, places, record_test, tests_of,
 };
 use crate::storage::records::{Stored, Write, save};
 use crate::web::auth::CsrfForm;
@@ -454,66 +457,84 @@ pub struct TodayRow {
     pub due: Due,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "contacts/today.html")]
-struct TodayPage {
-    page: Page,
-    area: AreaRef,
+/// A commune's counts on a district's list for today, in the groups' order.
+pub struct CommuneDue {
+    pub code: String,
+    pub name: String,
+    pub counts: [usize; 5],
+}
+
+/// The groups of the list for today, by catalogue key, in order.
+const GROUPS: [&str; 5] = [
+    "contacts.due_overdue",
+    "contacts.due_today",
+    "contacts.due_release",
+    "contacts.due_home",
+    "contacts.due_unplaced",
+];
+
+/// The group a piece of work goes in.
+fn slot(d: Due) -> usize {
+    match d {
+        Due::Overdue(_) => 0,
+        Due::TestToday => 1,
+        Due::Release => 2,
+        Due::AtHome => 3,
+        Due::NotPlaced => 4,
+    }
+}
+
+/// What is due today about one contact followed: their tests and release
+/// while held, home quarantine, and placing.
+fn work(
+    rule: &QuarantineRule,
     today: NaiveDate,
-    groups: Vec<(&'static str, Vec<TodayRow>)>,
-    writable: bool,
+    c: (&str, &str, NaiveDate, Option<NaiveDate>, Option<NaiveDate>),
+    tested: &[NaiveDate],
+) -> Vec<Due> {
+    let (status, held_at, exposed_on, from, to) = c;
+    let held = status == ContactStatus::Quarantined.as_str();
+    let from = held.then_some(from).flatten();
+    let to = to.or(Some(rule.ends_on(exposed_on)));
+    let at_home = held && held_at == HeldAt::Home.as_str();
+    let mut list = due(rule, from, to, tested, at_home, today);
+    if held && held_at == HeldAt::Unplaced.as_str() {
+        list.push(Due::NotPlaced);
+    }
+    list
 }
 
-impl TodayPage {
-    /// The id of a group's section: its key with dashes.
-    fn section_id(&self, key: &str) -> String {
-        key.replace('.', "-")
-    }
-
-    fn total(&self) -> usize {
-        self.groups.iter().map(|(_, r)| r.len()).sum()
-    }
-}
-
-/// What is due today about the contacts of `area`, in the list's groups:
-/// tests overdue, tests today, releases, held at home, not yet placed.
+/// What is due today about the contacts of commune `commune`, in the
+/// list's groups: tests overdue, tests today, releases, held at home, not
+/// yet placed.
 pub async fn due_groups(
     state: &AppState,
     user: &CurrentUser,
-    area: &AreaRef,
+    commune: &AreaRef,
     lang: Lang,
 ) -> Result<Vec<(&'static str, Vec<TodayRow>)>, AppError> {
     let today = state.clock.today();
     let rule = state.config.quarantine_rule();
-    let personal = user.can(Action::ReadPersonal(area));
-    let keys = [
-        "contacts.due_overdue",
-        "contacts.due_today",
-        "contacts.due_release",
-        "contacts.due_home",
-        "contacts.due_unplaced",
-    ];
+    let personal = user.can(Action::ReadPersonal(commune));
     let mut groups: Vec<(&'static str, Vec<TodayRow>)> =
-        keys.iter().map(|k| (*k, Vec::new())).collect();
-    for o in open_in(&state.db, area).await? {
+        GROUPS.iter().map(|k| (*k, Vec::new())).collect();
+    for o in open_in(&state.db, &commune.code).await? {
         let c = &o.contact;
-        let from = c.held().then_some(c.quarantine_from).flatten();
         let to = c.quarantine_to.or(Some(rule.ends_on(c.exposed_on)));
-        let at_home = c.held() && c.held_at == HeldAt::Home.as_str();
-        let mut list = due(&rule, from, to, &o.tested, at_home, today);
-        if c.held() && c.held_at == HeldAt::Unplaced.as_str() {
-            list.push(Due::NotPlaced);
-        }
-        for d in list {
-            let (slot, detail) = match d {
-                Due::Overdue(day) => (0, lang.tf("contacts.test_due_on", &[&lang.date(day)])),
-                Due::TestToday => (1, c.held_text(lang)),
-                Due::Release => (2, lang.tf("contacts.ends_on", &[&opt_date(lang, to)])),
-                Due::AtHome => (3, c.village.clone()),
-                Due::NotPlaced => (
-                    4,
-                    lang.tf("contacts.exposed_on_day", &[&lang.date(c.exposed_on)]),
-                ),
+        let facts = (
+            c.status.as_str(),
+            c.held_at.as_str(),
+            c.exposed_on,
+            c.quarantine_from,
+            c.quarantine_to,
+        );
+        for d in work(&rule, today, facts, &o.tested) {
+            let detail = match d {
+                Due::Overdue(day) => lang.tf("contacts.test_due_on", &[&lang.date(day)]),
+                Due::TestToday => c.held_text(lang),
+                Due::Release => lang.tf("contacts.ends_on", &[&opt_date(lang, to)]),
+                Due::AtHome => c.village.clone(),
+                Due::NotPlaced => lang.tf("contacts.exposed_on_day", &[&lang.date(c.exposed_on)]),
             };
             // The name where it may be read and was given, else the village.
             let who = match (personal && !c.full_name.is_empty(), c.village.is_empty()) {
@@ -521,7 +542,7 @@ pub async fn due_groups(
                 (false, false) => format!("{} · {}", c.village, c.commune_name),
                 (false, true) => c.commune_name.clone(),
             };
-            groups[slot].1.push(TodayRow {
+            groups[slot(d)].1.push(TodayRow {
                 id: c.id,
                 label: format!("{} · {}", c.label(), c.exposed_to()),
                 who,
@@ -534,23 +555,101 @@ pub async fn due_groups(
     Ok(groups)
 }
 
-/// The commune's list for today (a district sees its communes'): who is to
-/// be tested today, who is overdue, who is released today, who is held at
-/// home and who is not yet placed.
+/// A district's work today on contacts, counted per commune (every commune
+/// of the district, in Vietnamese order, those with work first).
+pub async fn due_by_commune(
+    state: &AppState,
+    district: &AreaRef,
+) -> Result<Vec<CommuneDue>, AppError> {
+    let today = state.clock.today();
+    let rule = state.config.quarantine_rule();
+    let communes = crate::storage::areas::fetch_children(&state.db, &district.code).await?;
+    let mut by: std::collections::HashMap<String, [usize; 5]> = Default::default();
+    for f in followed_in_district(&state.db, &district.code).await? {
+        let facts = (
+            f.status.as_str(),
+            f.held_at.as_str(),
+            f.exposed_on,
+            f.quarantine_from,
+            f.quarantine_to,
+        );
+        for d in work(&rule, today, facts, &f.tested) {
+            by.entry(f.commune_code.clone()).or_default()[slot(d)] += 1;
+        }
+    }
+    let mut rows: Vec<CommuneDue> = communes
+        .into_iter()
+        .map(|a| CommuneDue {
+            counts: by.remove(&a.code).unwrap_or_default(),
+            code: a.code,
+            name: a.name,
+        })
+        .collect();
+    // Those with work first; the order within each stays the names'.
+    rows.sort_by_key(|r| r.counts.iter().sum::<usize>() == 0);
+    Ok(rows)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contacts/today.html")]
+struct TodayPage {
+    page: Page,
+    area: AreaRef,
+    today: NaiveDate,
+    /// A commune's contacts, by group.
+    groups: Vec<(&'static str, Vec<TodayRow>)>,
+    /// A district's communes, counted.
+    communes: Vec<CommuneDue>,
+    /// A city's districts (code, name): each opens its own list.
+    districts: Vec<(String, String)>,
+    writable: bool,
+}
+
+impl TodayPage {
+    /// The id of a group's section: its key with dashes.
+    fn section_id(&self, key: &str) -> String {
+        key.replace('.', "-")
+    }
+
+    fn total(&self) -> usize {
+        self.groups.iter().map(|(_, r)| r.len()).sum()
+    }
+
+    /// The groups' labels, for the district's table.
+    fn group_keys(&self) -> [&'static str; 5] {
+        GROUPS
+    }
+}
+
+/// The list for today of the user's area or the one asked (`?area=`): a
+/// commune's contacts to test, release and place; a district's communes,
+/// counted, each opening its own; a city's districts.
 async fn today_page(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    q: QueryPairs,
 ) -> Result<TodayPage, AppError> {
-    let area = user.area.clone();
-    user.authorize(Action::ReadArea(&area))?;
-    let groups = due_groups(&state, &user, &area, page.lang).await?;
-    let today = state.clock.today();
+    let area = list_area(&state.db, &user, &Raw::from_form(q.0)).await?;
+    let (mut groups, mut communes, mut districts) = (Vec::new(), Vec::new(), Vec::new());
+    match area.level {
+        Level::Commune => groups = due_groups(&state, &user, &area, page.lang).await?,
+        Level::District => communes = due_by_commune(&state, &area).await?,
+        Level::City => {
+            districts = crate::storage::areas::fetch_children(&state.db, &area.code)
+                .await?
+                .into_iter()
+                .map(|a| (a.code, a.name))
+                .collect();
+        }
+    }
     Ok(TodayPage {
         page,
         writable: user.can(Action::CreateRecords(ContactRow::KIND)),
+        today: state.clock.today(),
         area,
-        today,
         groups,
+        communes,
+        districts,
     })
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Contacts at city scale (issue 26): on the synthetic Hà Nội of
+# scripts/bench.sh (1,000,000 cases, ten F1 each: 10,000,000 contacts,
+# loaded first if missing), the city board's PostgreSQL cost with the
+# contact figures in it, and the contact pages under wrk: the commune's and
+# the district's list for today, the city's and a commune's contact list.
+# Prints the figures; BENCHMARKS.md keeps them with the machine and date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${BENCH_DURATION:-15}"
+CONNS="${BENCH_CONNECTIONS:-32}"
+PORT="${BENCH_PORT:-8182}"
+BASE="http://127.0.0.1:$PORT"
+
+BENCH_LOAD_ONLY=1 scripts/bench.sh
+export VX_DATA_DIR="${BENCH_DATA_DIR:-var/bench}"
+BIN=target/release/vungxanh
+DATABASE_URL="$($BIN db start --database vungxanh_bench)"
+export DATABASE_URL
+echo "data: $(psql "$DATABASE_URL" -Atc "select format('%s cases, %s contacts (%s held today), database %s',
+  (select count(*) from cases), (select count(*) from contacts),
+  (select count(*) from contacts where status = 'quarantined'), pg_size_pretty(pg_database_size(current_database())))")"
+
+echo "== the board's PostgreSQL work, contact figures included"
+scripts/bench-board-pg.sh
+
+PASS="bench-password-$$"
+for u in "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"; do
+  set -- $u
+  if ! echo "$PASS" | $BIN user set-password --username "$1" >/dev/null 2>&1; then
+    echo "$PASS" | $BIN user create --username "$1" --role "$2" --area "$3" >/dev/null
+  fi
+done
+VX_LISTEN="127.0.0.1:$PORT" VX_DB_MAX_CONNECTIONS=40 VX_SIGNIN_MAX_FAILURES=1000 VX_LOG=warn $BIN serve &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; $BIN db stop' EXIT
+for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+jar=$(mktemp)
+cookie_for() {
+  rm -f "$jar"
+  local csrf
+  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/sign-in" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$PASS" "$BASE/sign-in"
+  awk '$6 == "vx_session" { print "vx_session=" $7 }' "$jar"
+}
+CITY=$(cookie_for bench_city)
+DISTRICT=$(cookie_for bench_district)
+COMMUNE=$(cookie_for bench_commune)
+n_today=$(curl -s -H "Cookie: $COMMUNE" "$BASE/contacts/today" | grep -c 'class="due"' || true)
+echo "Liên Ninh's list for today: $n_today rows"
+run() { # name cookie path
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $2" "$BASE$3" > "$jar.wrk"
+  awk -v n="$1" '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$NF} END{printf "%-26s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", n, m, p, r, (e==""?0:e)}' "$jar.wrk"
+}
+echo "== contact pages, wrk -c$CONNS -d${DURATION}s"
+run commune_list_for_today "$COMMUNE" /contacts/today
+run district_list_for_today "$DISTRICT" /contacts/today
+run city_contact_list "$CITY" /contacts
+run commune_contact_list "$COMMUNE" /contacts
+run city_board "$CITY" /areas/01
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d)"
