@@ -7,8 +7,10 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 13] = [
     "cases",
+    "contacts",
+    "contact_tests",
     "clusters",
     "quarantine_sites",
     "quarantine_occupancy",
@@ -43,6 +45,10 @@ async fn rows(t: &TestApp) -> Vec<i64> {
 
 fn case(code: &str, commune: &str) -> Value {
     json!({"commune_code": commune, "case_code": code, "detected_on": "2021-07-30", "detected_in": "community", "status": "treating"})
+}
+
+fn contact(case: &str, commune: &str) -> Value {
+    json!({"commune_code": commune, "case_code": case, "exposed_on": "2021-07-29", "found_by": "household", "held_at": "unplaced", "status": "traced"})
 }
 
 fn site(area: &str) -> Value {
@@ -140,6 +146,26 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
         .await
         .json()["id"]
         .clone();
+    let own_contact = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&commune),
+            Some(contact("BN900", "00682")),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    let other_contact = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&other),
+            Some(contact("BN901", "00001")),
+        )
+        .await
+        .json()["id"]
+        .clone();
     let r = t.api("POST", "/api/v1/directives", Some(&city), Some(json!({"issuer_code": "01", "number": "17/CT", "kind": "directive", "title": "Giãn cách", "issued_on": "2021-07-23", "target_codes": ["020", "001"]}))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let city_dir = r.json()["id"].clone();
@@ -150,6 +176,8 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
         ("own_cp", &own_cp),
         ("other_cp", &other_cp),
         ("own_site", &own_site),
+        ("own_contact", &own_contact),
+        ("other_contact", &other_contact),
         ("city_dir", &city_dir),
         ("plan", &plan),
     ] {
@@ -198,6 +226,39 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
             no,
         ));
         matrix.push((who, token, "POST", "/api/v1/clusters".into(), json!({"commune_code": "00682", "name": format!("Chùm {n}"), "opened_on": "2021-07-30"}), expect(true, true, false)));
+        matrix.push((
+            who,
+            token,
+            "POST",
+            "/api/v1/contacts".into(),
+            contact("BN900", "00682"),
+            expect(true, true, false),
+        ));
+        matrix.push((
+            who,
+            token,
+            "POST",
+            "/api/v1/contacts".into(),
+            contact("BN901", "00001"),
+            no,
+        ));
+        let test = json!({"taken_on": "2021-08-01", "kind": "pooled_pcr", "result": "negative"});
+        matrix.push((
+            who,
+            token,
+            "POST",
+            format!("/api/v1/contacts/{own_contact}/tests"),
+            test.clone(),
+            expect(true, true, false),
+        ));
+        matrix.push((
+            who,
+            token,
+            "POST",
+            format!("/api/v1/contacts/{other_contact}/tests"),
+            test,
+            no,
+        ));
         matrix.push((
             who,
             token,
@@ -363,6 +424,32 @@ async fn every_record_write_route_answers_each_role_on_its_own_and_another_area(
     let (p, b) = patch_case(&other_case, 1);
     matrix.push(("commune", &commune, "PATCH", p.clone(), b.clone(), no));
     matrix.push(("district", &district, "PATCH", p, b, no));
+    // A contact: its commune and district edit it, nobody else.
+    for (who, token, version, want) in [
+        ("city", &city, 1, no),
+        ("admin", &admin, 1, no),
+        ("commune", &commune, 1, ok),
+        ("district", &district, 2, ok),
+    ] {
+        matrix.push((
+            who,
+            token,
+            "PATCH",
+            format!("/api/v1/contacts/{own_contact}"),
+            json!({"version": version, "village": "Thôn mới"}),
+            want,
+        ));
+    }
+    for (who, token) in [("commune", &commune), ("district", &district)] {
+        matrix.push((
+            who,
+            token,
+            "PATCH",
+            format!("/api/v1/contacts/{other_contact}"),
+            json!({"version": 1, "village": "Thôn mới"}),
+            no,
+        ));
+    }
     let site_patch = json!({"occupancy": 20, "version": 1});
     for (who, token, want) in [
         ("commune", &commune, no),

@@ -14,7 +14,8 @@ const TABLES: &str = "select (select count(*) from lockdowns) + (select count(*)
     + (select count(*) from hotlines) + (select count(*) from duty_roster)
     + (select count(*) from cases) + (select count(*) from clusters) + (select count(*) from quarantine_sites)
     + (select count(*) from checkpoints) + (select count(*) from checkpoint_reports) + (select count(*) from directives)
-    + (select count(*) from daily_reports) + (select count(*) from zone_declarations) + (select count(*) from users)";
+    + (select count(*) from daily_reports) + (select count(*) from zone_declarations) + (select count(*) from users)
+    + (select count(*) from contacts) + (select count(*) from contact_tests)";
 
 async fn stored(t: &TestApp) -> i64 {
     sqlx::query_scalar(TABLES).fetch_one(&t.db).await.unwrap()
@@ -118,7 +119,29 @@ async fn every_api_write_route_refuses_bad_values_with_a_clear_4xx_and_stores_no
         .await
         .json()["id"]
         .clone();
+    let r = t
+        .api("POST", "/api/v1/cases", Some(&token), Some(json!({"commune_code": "00682", "case_code": "BN-F1", "detected_on": "2021-07-30", "detected_in": "community", "status": "treating"})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let contact = json!({"commune_code": "00682", "case_code": "BN-F1", "exposed_on": "2021-07-29", "found_by": "household", "held_at": "home", "status": "quarantined", "quarantine_from": "2021-07-30", "full_name": "Nguyễn Văn A", "phone": "0912 345 678", "birth_year": 1980});
+    let f1 = t
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&token),
+            Some(contact.clone()),
+        )
+        .await
+        .json()["id"]
+        .clone();
     let routes: Vec<(&str, String, &String, Value)> = vec![
+        ("POST", "/api/v1/contacts".into(), &token, contact),
+        (
+            "POST",
+            format!("/api/v1/contacts/{f1}/tests"),
+            &token,
+            json!({"taken_on": "2021-07-31", "kind": "pooled_pcr", "result": "positive", "new_case_code": "BN-F0-2"}),
+        ),
         (
             "POST",
             "/api/v1/cases".into(),
