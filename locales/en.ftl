@@ -852,3 +852,5 @@ dash-traced_24h = Traced within 24 h of their F0 (7 days)
 dash-f0_held = New F0 already in quarantine (7 days)
 dash-f1_per_f0 = F1 per F0 (7 days)
 contacts-choose_district = Each district and commune keeps its own list for today: choose a district.
+contacts-add_for_case = Add an F1 of this case
+contacts-add_f2 = Add an F2 of this person

@@ -852,3 +852,5 @@ dash-traced_24h = Truy vết trong 24 giờ sau khi có F0 (7 ngày)
 dash-f0_held = F0 mới đã đang cách ly (7 ngày)
 dash-f1_per_f0 = Số F1 trên mỗi F0 (7 ngày)
 contacts-choose_district = Danh sách hôm nay do từng quận, huyện và phường, xã lập: chọn một quận, huyện.
+contacts-add_for_case = Thêm F1 của ca này
+contacts-add_f2 = Thêm F2 của người này

@@ -814,3 +814,38 @@ async fn the_synthetic_contacts_give_the_boards_what_a_count_of_the_records_give
         "{k}"
     );
 }
+
+#[sqlx::test]
+async fn a_cases_page_starts_its_f1_and_an_f1s_page_its_f2_with_the_form_filled_in(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let case = a_case(&t, &token).await;
+    let mut phone = t.signed_in("lienninh").await;
+    let page = phone.get(&format!("/cases/{case}")).await.text;
+    let href = "/contacts/new?case_code=BN-TT-0001&#38;commune_code=00682";
+    assert!(page.contains(href), "the case offers its F1");
+    let form = phone
+        .get("/contacts/new?case_code=BN-TT-0001&commune_code=00682")
+        .await
+        .text;
+    assert!(form.contains(r#"value="BN-TT-0001""#));
+    assert!(
+        form.contains(r#"name="next" value="another""#),
+        "save and add another"
+    );
+    let (_, v) = post(&t, &token, "/api/v1/contacts", f1(json!({}))).await;
+    let id = v["id"].as_i64().unwrap();
+    let page = phone.get(&format!("/contacts/{id}")).await.text;
+    assert!(page.contains(&format!(
+        "/contacts/new?source_id={id}&#38;commune_code=00682"
+    )));
+    // The city reads the case but adds nothing to it.
+    let mut wall = t.signed_in("thanhpho").await;
+    assert!(
+        !wall
+            .get(&format!("/cases/{case}"))
+            .await
+            .text
+            .contains("/contacts/new")
+    );
+}

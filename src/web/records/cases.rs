@@ -265,9 +265,28 @@ impl Record for CaseRow {
                 submit: lang.t("rec.void").into(),
             });
         }
+        // Its F1, one after another on the phone ("save and add another"
+        // keeps the case, the day and the place).
+        let mut actions = Vec::new();
+        if self.voided_at.is_none()
+            && v.user.can(Action::WriteRecord(
+                crate::domain::policy::RecordKind::Contact,
+                &self.area(),
+            ))
+        {
+            actions.push((
+                format!(
+                    "/contacts/new?case_code={}&commune_code={}",
+                    crate::web::error::url_encode(&self.case_code),
+                    self.commune_code
+                ),
+                lang.t("contacts.add_for_case").to_string(),
+            ));
+        }
         Ok(Extras {
             banner,
             forms,
+            actions,
             chain: super::contacts::chain_drawing(state, self.id, lang).await?,
             ..Extras::default()
         })

@@ -202,6 +202,15 @@ impl Record for ContactRow {
             });
         }
         let mut actions = Vec::new();
+        if writable && self.case_id.is_some() && self.became_case_id.is_none() {
+            actions.push((
+                format!(
+                    "/contacts/new?source_id={}&commune_code={}",
+                    self.id, self.commune_code
+                ),
+                lang.t("contacts.add_f2").into(),
+            ));
+        }
         if let Some(case) = self.became_case_id {
             actions.push((
                 format!("/cases/{case}"),
