@@ -849,3 +849,35 @@ async fn a_cases_page_starts_its_f1_and_an_f1s_page_its_f2_with_the_form_filled_
             .contains("/contacts/new")
     );
 }
+
+#[sqlx::test]
+async fn a_clusters_page_draws_the_chains_of_its_cases(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let (s, v) = post(
+        &t,
+        &token,
+        "/api/v1/clusters",
+        json!({"commune_code": "00682", "name": "Thôn Thọ Am", "opened_on": "2021-07-28"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let cluster = v["id"].as_i64().unwrap();
+    let (s, v) = post(
+        &t,
+        &token,
+        "/api/v1/cases",
+        json!({"commune_code": "00682", "case_code": "BN-TT-0001", "detected_on": "2021-07-30",
+               "detected_in": "community", "status": "treating", "cluster_id": cluster}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let mut phone = t.signed_in("lienninh").await;
+    let page = phone.get(&format!("/clusters/{cluster}")).await.text;
+    assert!(!page.contains(r#"id="chain""#), "no chain without contacts");
+    let (_, v) = post(&t, &token, "/api/v1/contacts", f1(json!({}))).await;
+    let id = v["id"].as_i64().unwrap();
+    let page = phone.get(&format!("/clusters/{cluster}")).await.text;
+    let chain = &page[page.find(r#"id="chain""#).expect("the chain")..];
+    assert!(chain.contains("BN-TT-0001") && chain.contains(&format!("/contacts/{id}")));
+}

@@ -923,3 +923,38 @@ pub async fn followed_in_district(db: &PgPool, district: &str) -> Result<Vec<Fol
     .fetch_all(db)
     .await?)
 }
+
+/// The chains of a cluster: from each of its cases with contacts, oldest
+/// first, unless an earlier chain already reached it; up to [`CHAIN_MAX`]
+/// nodes in all.
+pub async fn cluster_chain(db: &PgPool, cluster: i64) -> Result<Vec<ChainNode>, AppError> {
+    let roots = sqlx::query_scalar!(
+        "select k.id from cases k
+         where k.cluster_id = $1 and k.voided_at is null
+           and (exists (select 1 from contacts c where c.case_id = k.id)
+                or exists (select 1 from contacts c where c.became_case_id = k.id))
+         order by k.detected_on, k.id limit $2",
+        cluster,
+        CHAIN_MAX as i64
+    )
+    .fetch_all(db)
+    .await?;
+    let mut nodes: Vec<ChainNode> = Vec::new();
+    for root in roots {
+        if nodes.len() >= CHAIN_MAX {
+            break;
+        }
+        if nodes.iter().any(|n| n.case && n.id == root) {
+            continue;
+        }
+        let base = nodes.len();
+        for mut n in chain(db, root).await? {
+            if nodes.len() >= CHAIN_MAX {
+                break;
+            }
+            n.parent = n.parent.map(|p| p + base);
+            nodes.push(n);
+        }
+    }
+    Ok(nodes)
+}

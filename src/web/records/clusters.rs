@@ -109,6 +109,7 @@ impl Record for ClusterRow {
         };
         Ok(Extras {
             sections: vec![section],
+            chain: super::contacts::cluster_chain_drawing(state, self.id, lang).await?,
             ..Extras::default()
         })
     }

@@ -29,7 +29,8 @@ use crate::domain::vocab::{ContactStatus, FoundBy, HeldAt, TestMethod, TestResul
 use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::contacts::{
-    ContactRow, chain, check_test, followed_in_district, open_in, places, record_test, tests_of,
+    ContactRow, chain, check_test, cluster_chain, followed_in_district, open_in, places,
+    record_test, tests_of,
 };
 use crate::storage::records::{Stored, Write, save};
 use crate::web::auth::CsrfForm;
@@ -324,7 +325,22 @@ pub async fn chain_drawing(
     root: i64,
     lang: Lang,
 ) -> Result<Option<String>, AppError> {
-    let nodes = chain(&state.db, root).await?;
+    drawn(chain(&state.db, root).await?, lang)
+}
+
+/// The chains of cluster `cluster` drawn, when it has any.
+pub async fn cluster_chain_drawing(
+    state: &AppState,
+    cluster: i64,
+    lang: Lang,
+) -> Result<Option<String>, AppError> {
+    drawn(cluster_chain(&state.db, cluster).await?, lang)
+}
+
+fn drawn(
+    nodes: Vec<crate::storage::records::contacts::ChainNode>,
+    lang: Lang,
+) -> Result<Option<String>, AppError> {
     if nodes.len() < 2 {
         return Ok(None);
     }
