@@ -78,7 +78,7 @@ async fn contact_counts(
             }
         }
         Level::District => {
-            for c in due_by_commune(state, area).await? {
+            for c in due_by_commune(state, area).await?.iter() {
                 for (total, k) in n.iter_mut().zip(c.counts) {
                     *total += k;
                 }

@@ -6,14 +6,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::cases::{CaseRow, CaseValues, parse_case_code};
-use super::{Stored, Write, area_of, placed_at, save_in};
-use crate::domain::area::{AreaRef, code_only};
+use super::{
+    Stored, Write, area_of, counted_up_to_cap, list_key, page_and_total, placed_at, save_in,
+};
+use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
-use crate::domain::forms::{Check, Raw, Vocab};
+use crate::domain::forms::{Check, Cursor, Paging, Raw, Vocab};
 use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{
     CaseStatus, ContactStatus, DetectedIn, FoundBy, HeldAt, Sex, TestMethod, TestResult,
@@ -79,7 +81,7 @@ const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
 const PERSONAL: [&str; 4] = ["full_name", "phone", "address", "birth_year"];
 
 /// A contact as stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct ContactRow {
     pub id: i64,
     #[serde(skip)]
@@ -170,11 +172,25 @@ pub struct ContactValues {
 }
 
 /// Filters of the contact list.
+#[derive(Debug)]
 pub struct ContactFilter {
     pub status: Option<ContactStatus>,
     /// Only the contacts of this case.
     pub case_id: Option<i64>,
 }
+
+/// A page of a list: the names a contact points at looked up per row (a
+/// page's 50, by primary key), as the case list does, so that the list
+/// reads its level's index in order and stops at the page.
+const LIST_SELECT: &str = "select c.id, c.city_code, c.district_code, c.commune_code,
+    (select a.name from areas a where a.code = c.commune_code) as commune_name,
+    c.case_id, (select k.case_code from cases k where k.id = c.case_id) as case_code, c.source_id,
+    c.exposed_on, c.found_by, c.held_at, c.site_id,
+    (select s.name from quarantine_sites s where s.id = c.site_id) as site_name,
+    c.quarantine_from, c.quarantine_to, c.status, c.became_case_id,
+    (select b.case_code from cases b where b.id = c.became_case_id) as became_case_code,
+    c.village, c.sex, c.birth_year, c.full_name, c.phone, c.address, c.note, c.version
+    from contacts c";
 
 /// A contact as read: its columns and the names it points at, stated once
 /// for every read (sqlx checks each use at build time).
@@ -407,13 +423,62 @@ impl Stored for ContactRow {
         Ok(ContactFilter { status, case_id })
     }
 
-    listed_where! {
-        select_contacts, "contacts c",
-        "where (c.city_code = $1 or c.district_code = $1 or c.commune_code = $1)
-            and ($2::text is null or c.status = $2)
-            and ($3::bigint is null or c.case_id = $3)",
-        "order by c.exposed_on desc, c.id desc limit $4 offset $5";
-        |area, f| area.code, f.status.map(|s| s.as_str()), f.case_id
+    async fn query(
+        db: &PgPool,
+        _today: NaiveDate,
+        area: &AreaRef,
+        f: &ContactFilter,
+        paging: Paging,
+    ) -> Result<(Vec<Self>, i64), AppError> {
+        // One column for the area's level, so the list reads its own index
+        // in order (0028).
+        let place = match area.level {
+            Level::City => "c.city_code",
+            Level::District => "c.district_code",
+            Level::Commune => "c.commune_code",
+        };
+        let conditions = |qb: &mut QueryBuilder<'_, Postgres>| {
+            qb.push(format_args!(" where {place} = "))
+                .push_bind(area.code.clone());
+            if let Some(s) = f.status {
+                qb.push(" and c.status = ").push_bind(s.as_str());
+            }
+            if let Some(id) = f.case_id {
+                qb.push(" and c.case_id = ").push_bind(id);
+            }
+        };
+        // Counted up to just past the cap (see `Paging::COUNT_CAP`).
+        let mut count = QueryBuilder::new("select count(*) from (select 1 from contacts c");
+        conditions(&mut count);
+        count
+            .push(" limit ")
+            .push_bind(Paging::COUNT_CAP + 1)
+            .push(") capped");
+        let key = list_key(db, area, &("contacts", f));
+        let count = async {
+            let n = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
+            counted_up_to_cap(key, n).await
+        };
+        let mut rows = QueryBuilder::new(LIST_SELECT);
+        conditions(&mut rows);
+        if let Some(after) = &paging.after {
+            let (day, id) = after.date_key()?;
+            rows.push(" and (c.exposed_on, c.id) < (")
+                .push_bind(day)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        }
+        rows.push(" order by c.exposed_on desc, c.id desc limit ")
+            .push_bind(paging.limit)
+            .push(" offset ")
+            .push_bind(paging.offset);
+        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
+        page_and_total(&paging, rows, count).await
+    }
+
+    fn cursor(&self) -> Option<Cursor> {
+        Some(Cursor::date(self.exposed_on, self.id))
     }
 
     async fn insert(

@@ -2,6 +2,8 @@
 //! one makes a case), a release in one tap, and the commune's list for
 //! today (DESIGN §3a).
 
+use std::sync::Arc;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -580,13 +582,42 @@ pub async fn due_groups(
     Ok(groups)
 }
 
+/// Districts' counts, per database, district and day, with the city stamp
+/// they were counted at: a chair reloading the page, or a district room of
+/// them at once, count the district's followed contacts (70,000 in the
+/// city-scale benchmark) once per change in the city, not once a view.
+static DUE_BY_COMMUNE: std::sync::LazyLock<std::sync::Mutex<DueKept>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Districts' counts by key, with the stamp they were counted at.
+type DueKept = std::collections::HashMap<String, (i64, Arc<Vec<CommuneDue>>)>;
+
+/// Most districts' counts kept at once (emptied past it).
+const DUE_KEPT: usize = 1_000;
+
 /// A district's work today on contacts, counted per commune (every commune
 /// of the district, in Vietnamese order, those with work first).
 pub async fn due_by_commune(
     state: &AppState,
     district: &AreaRef,
-) -> Result<Vec<CommuneDue>, AppError> {
+) -> Result<Arc<Vec<CommuneDue>>, AppError> {
     let today = state.clock.today();
+    let city = crate::domain::area::Codes::of(district).city;
+    let stamp = crate::storage::board::current_stamp(&state.db, &city).await?;
+    let key = format!(
+        "{}|{}|{today}",
+        state.db.connect_options().get_database().unwrap_or(""),
+        district.code
+    );
+    let kept = DUE_BY_COMMUNE
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned());
+    if let Some((at, rows)) = kept
+        && at == stamp
+    {
+        return Ok(rows);
+    }
     let rule = state.config.quarantine_rule();
     let communes = crate::storage::areas::fetch_children(&state.db, &district.code).await?;
     let mut by: std::collections::HashMap<String, [usize; 5]> = Default::default();
@@ -612,6 +643,13 @@ pub async fn due_by_commune(
         .collect();
     // Those with work first; the order within each stays the names'.
     rows.sort_by_key(|r| r.counts.iter().sum::<usize>() == 0);
+    let rows = Arc::new(rows);
+    if let Ok(mut m) = DUE_BY_COMMUNE.lock() {
+        if m.len() >= DUE_KEPT {
+            m.clear();
+        }
+        m.insert(key, (stamp, rows.clone()));
+    }
     Ok(rows)
 }
 
@@ -624,7 +662,7 @@ struct TodayPage {
     /// A commune's contacts, by group.
     groups: Vec<(&'static str, Vec<TodayRow>)>,
     /// A district's communes, counted.
-    communes: Vec<CommuneDue>,
+    communes: Arc<Vec<CommuneDue>>,
     /// A city's districts (code, name): each opens its own list.
     districts: Vec<(String, String)>,
     writable: bool,
@@ -656,7 +694,7 @@ async fn today_page(
     q: QueryPairs,
 ) -> Result<TodayPage, AppError> {
     let area = list_area(&state.db, &user, &Raw::from_form(q.0)).await?;
-    let (mut groups, mut communes, mut districts) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut groups, mut communes, mut districts) = (Vec::new(), Arc::default(), Vec::new());
     match area.level {
         Level::Commune => groups = due_groups(&state, &user, &area, page.lang).await?,
         Level::District => communes = due_by_commune(&state, &area).await?,
