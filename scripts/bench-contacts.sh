@@ -21,8 +21,28 @@ echo "data: $(psql "$DATABASE_URL" -Atc "select format('%s cases, %s contacts (%
   (select count(*) from cases), (select count(*) from contacts),
   (select count(*) from contacts where status = 'quarantined'), pg_size_pretty(pg_database_size(current_database())))")"
 
+$BIN migrate >/dev/null
 echo "== the board's PostgreSQL work, contact figures included"
 scripts/bench-board-pg.sh
+# The same board without the contact facts (set aside and put back): what
+# contacts add to the board's cost, on the same data in the same minutes.
+FACTS="('f1_site', 'f1_home', 'f1_traced', 'f1_traced_24h', 'f0_held')"
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 \
+  -c "create table bench_aside_facts as select * from area_facts where fact in $FACTS" \
+  -c "create table bench_aside_totals as select * from area_fact_totals where fact in $FACTS" \
+  -c "delete from area_facts where fact in $FACTS" -c "delete from area_fact_totals where fact in $FACTS" \
+  -c "vacuum analyze area_facts, area_fact_totals"
+put_back() {
+  psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 \
+    -c "insert into area_facts select * from bench_aside_facts" \
+    -c "insert into area_fact_totals select * from bench_aside_totals" \
+    -c "drop table bench_aside_facts, bench_aside_totals" -c "vacuum analyze area_facts, area_fact_totals"
+}
+trap put_back EXIT
+echo "== the same board without the contact facts"
+scripts/bench-board-pg.sh
+put_back
+trap - EXIT
 
 PASS="bench-password-$$"
 for u in "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"; do
