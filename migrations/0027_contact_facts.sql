@@ -74,3 +74,15 @@ begin
     from tasks k join directives d on d.id = k.directive_id;
     perform refresh_site_facts(s.id) from quarantine_sites s;
 end $$;
+
+-- Contacts recorded before these facts existed (0026 without 0027).
+with f as (select code, f.day, f.fact, sum(f.n)::bigint as n
+           from contacts c cross join lateral contact_facts(c) f
+           cross join unnest(fact_codes(c.commune_code, c.district_code, c.city_code)) code
+           group by 1, 2, 3 having sum(f.n) <> 0),
+     added as (insert into area_facts as x (area_code, day, fact, n)
+               select code, day, fact, n from f
+               on conflict (area_code, day, fact) do update set n = x.n + excluded.n)
+insert into area_fact_totals as t (fact, area_code, n)
+select fact, code, sum(n) from f group by 1, 2
+on conflict (fact, area_code) do update set n = t.n + excluded.n;

@@ -718,7 +718,7 @@ async fn every_board_shows_f1_held_and_traced_in_time_and_warns_of_home_quaranti
     let mut phone = t.signed_in("lienninh").await;
     let board = phone.get("/areas/00682").await.text;
     assert!(board.contains(r#"id="f1-at-home" class="bad""#), "warned");
-    assert!(board.contains("Địa bàn không cho cách ly tại nhà"));
+    assert!(board.contains("Có F1 cách ly tại nhà nơi địa bàn không cho phép"));
     assert!(board.contains(r#"id="traced-24h">20%"#), "1 of 5");
 
     // Released today: no longer held, today's change says so.
