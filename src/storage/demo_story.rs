@@ -266,19 +266,19 @@ async fn contacts(
             found_by: FoundBy::Household,
         },
     ];
-    let mut ids = Vec::new();
-    for f in chain {
-        let v = ContactValues {
+    // A person of Thôn Thọ Am, without personal details (the demo has none).
+    let person =
+        |exposed_on, found_by, held_at: HeldAt, site, from: Option<NaiveDate>| ContactValues {
             commune: commune.clone(),
-            case_id: Some(case(f.case).await?),
+            case_id: None,
             source_id: None,
-            exposed_on: day(f.exposed),
-            found_by: f.found_by,
-            held_at: f.held,
-            site_id: (f.held == HeldAt::Site).then_some(site_id),
-            quarantine_from: f.from.map(day),
+            exposed_on,
+            found_by,
+            held_at,
+            site_id: (held_at == HeldAt::Site).then_some(site).flatten(),
+            quarantine_from: from,
             quarantine_to: None,
-            status: if f.from.is_some() {
+            status: if from.is_some() {
                 ContactStatus::Quarantined
             } else {
                 ContactStatus::Traced
@@ -290,6 +290,18 @@ async fn contacts(
             phone: String::new(),
             address: String::new(),
             note: String::new(),
+        };
+    let mut ids = Vec::new();
+    for f in chain {
+        let v = ContactValues {
+            case_id: Some(case(f.case).await?),
+            ..person(
+                day(f.exposed),
+                f.found_by,
+                f.held,
+                Some(site_id),
+                f.from.map(day),
+            )
         };
         let when = at(day(f.from.unwrap_or(f.exposed)));
         let id = save(db, actor, when, Write::<ContactRow>::Create, &v).await?;
@@ -308,23 +320,8 @@ async fn contacts(
     }
     // An F2: the household of the F1 placed today, watched at home.
     let f2 = ContactValues {
-        commune: commune.clone(),
-        case_id: None,
         source_id: ids.get(4).copied(),
-        exposed_on: day(1),
-        found_by: FoundBy::Household,
-        held_at: HeldAt::Home,
-        site_id: None,
-        quarantine_from: Some(today),
-        quarantine_to: None,
-        status: ContactStatus::Quarantined,
-        village: "Thôn Thọ Am".into(),
-        sex: None,
-        birth_year: None,
-        full_name: String::new(),
-        phone: String::new(),
-        address: String::new(),
-        note: String::new(),
+        ..person(day(1), FoundBy::Household, HeldAt::Home, None, Some(today))
     };
     save(db, actor, at(today), Write::<ContactRow>::Create, &f2).await?;
     // Two F1 who turned F0 in the site: the cluster's THOAM-0134 and
@@ -334,23 +331,14 @@ async fn contacts(
         ("THOAM-0100", 4, 3, 0, "THOAM-0136"),
     ] {
         let v = ContactValues {
-            commune: commune.clone(),
             case_id: Some(case(source).await?),
-            source_id: None,
-            exposed_on: day(exposed),
-            found_by: FoundBy::Household,
-            held_at: HeldAt::Site,
-            site_id: Some(site_id),
-            quarantine_from: Some(day(from)),
-            quarantine_to: None,
-            status: ContactStatus::Quarantined,
-            village: "Thôn Thọ Am".into(),
-            sex: None,
-            birth_year: None,
-            full_name: String::new(),
-            phone: String::new(),
-            address: String::new(),
-            note: String::new(),
+            ..person(
+                day(exposed),
+                FoundBy::Household,
+                HeldAt::Site,
+                Some(site_id),
+                Some(day(from)),
+            )
         };
         let id = save(db, actor, at(day(from)), Write::<ContactRow>::Create, &v).await?;
         let became_id = case(became).await?;

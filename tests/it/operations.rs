@@ -603,6 +603,24 @@ async fn the_demo_puts_each_accounts_own_area_in_the_story_with_work_due_today(d
     assert!(page.contains("Vùng đỏ"));
     let clusters = ward.get("/clusters").await.text;
     assert!(clusters.contains("Thôn Thọ Am") && clusters.contains("136"));
+    // Thọ Am's chain: F1 in the district's site, tests due and overdue, a
+    // release, people at home and people not yet placed, on today's list.
+    let list = ward.get("/contacts/today").await.text;
+    for group in [
+        "contacts-due_overdue",
+        "contacts-due_today",
+        "contacts-due_release",
+        "contacts-due_home",
+        "contacts-due_unplaced",
+    ] {
+        assert!(list.contains(&format!(r#"id="{group}""#)), "{group}");
+    }
+    let became: i64 =
+        sqlx::query_scalar("select count(*) from contacts where status = 'became_case'")
+            .fetch_one(&t.db)
+            .await
+            .unwrap();
+    assert_eq!(became, 2, "two F1 turned F0 in quarantine");
     // Work waits today for the commune and for the district, each its own.
     let work = ward.get("/today").await.text;
     assert!(work.contains("Lấy mẫu xét nghiệm toàn bộ người dân Thôn Thọ Am"));

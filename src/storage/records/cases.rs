@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{Stored, area_of, counted_up_to_cap, list_key, page_and_total, placed_at};
+use super::{DatedList, Stored, area_of, dated_page, list_key, placed_at};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::fields::{COMMUNE, DISTRICT_CODE, Spec, Table};
@@ -410,35 +410,13 @@ impl Stored for CaseRow {
         f: &CaseFilter,
         paging: Paging,
     ) -> Result<(Vec<Self>, i64), AppError> {
-        // Counted up to just past the cap (see `Paging::COUNT_CAP`).
-        let mut count = QueryBuilder::new("select count(*) from (select 1 from cases c");
-        push_conditions(&mut count, area, f);
-        count
-            .push(" limit ")
-            .push_bind(Paging::COUNT_CAP + 1)
-            .push(") capped");
-        let count = async {
-            let n = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
-            counted_up_to_cap(list_key(db, area, f), n).await
+        let list = DatedList {
+            select: SELECT,
+            from: "cases c",
+            date: "c.detected_on",
         };
-        let mut rows = QueryBuilder::new(SELECT);
-        push_conditions(&mut rows, area, f);
-        // After a cursor: the rows past it in the list's order, read on
-        // from there in the level's index (no OFFSET to walk).
-        if let Some(after) = &paging.after {
-            let (day, id) = after.date_key()?;
-            rows.push(" and (c.detected_on, c.id) < (")
-                .push_bind(day)
-                .push(", ")
-                .push_bind(id)
-                .push(")");
-        }
-        rows.push(" order by c.detected_on desc, c.id desc limit ")
-            .push_bind(paging.limit)
-            .push(" offset ")
-            .push_bind(paging.offset);
-        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
-        page_and_total(&paging, rows, count).await
+        let key = list_key(db, area, f);
+        dated_page(db, list, key, |qb| push_conditions(qb, area, f), paging).await
     }
 
     fn cursor(&self) -> Option<Cursor> {

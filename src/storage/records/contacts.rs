@@ -9,9 +9,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::cases::{CaseRow, CaseValues, parse_case_code};
-use super::{
-    Stored, Write, area_of, counted_up_to_cap, list_key, page_and_total, placed_at, save_in,
-};
+use super::{DatedList, Stored, Write, area_of, dated_page, list_key, placed_at, save_in};
 use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::fields::{COMMUNE, COMMUNE_NAME, DISTRICT_CODE, NAME_MAX, NOTE, Spec, Table};
@@ -447,34 +445,13 @@ impl Stored for ContactRow {
                 qb.push(" and c.case_id = ").push_bind(id);
             }
         };
-        // Counted up to just past the cap (see `Paging::COUNT_CAP`).
-        let mut count = QueryBuilder::new("select count(*) from (select 1 from contacts c");
-        conditions(&mut count);
-        count
-            .push(" limit ")
-            .push_bind(Paging::COUNT_CAP + 1)
-            .push(") capped");
-        let key = list_key(db, area, &("contacts", f));
-        let count = async {
-            let n = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
-            counted_up_to_cap(key, n).await
+        let list = DatedList {
+            select: LIST_SELECT,
+            from: "contacts c",
+            date: "c.exposed_on",
         };
-        let mut rows = QueryBuilder::new(LIST_SELECT);
-        conditions(&mut rows);
-        if let Some(after) = &paging.after {
-            let (day, id) = after.date_key()?;
-            rows.push(" and (c.exposed_on, c.id) < (")
-                .push_bind(day)
-                .push(", ")
-                .push_bind(id)
-                .push(")");
-        }
-        rows.push(" order by c.exposed_on desc, c.id desc limit ")
-            .push_bind(paging.limit)
-            .push(" offset ")
-            .push_bind(paging.offset);
-        let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
-        page_and_total(&paging, rows, count).await
+        let key = list_key(db, area, &("contacts", f));
+        dated_page(db, list, key, conditions, paging).await
     }
 
     fn cursor(&self) -> Option<Cursor> {

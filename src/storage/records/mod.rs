@@ -455,6 +455,62 @@ pub async fn counted_up_to_cap(
     Ok(n)
 }
 
+/// How a long list newest first is read: its rows' select (ending in its
+/// table and alias), that table and alias alone for the count, and the date
+/// column it is ordered by (with the alias's `id` after it).
+pub struct DatedList<'a> {
+    pub select: &'a str,
+    pub from: &'a str,
+    pub date: &'a str,
+}
+
+/// One page of a [`DatedList`] under the `where` that `conditions` pushes
+/// (it starts with " where "): counted up to just past the cap (remembered
+/// under `key` while over it, see [`counted_up_to_cap`]); after a cursor,
+/// the rows past it, read on in the level's index (no OFFSET to walk).
+pub async fn dated_page<'q, R>(
+    db: &PgPool,
+    list: DatedList<'_>,
+    key: String,
+    conditions: impl Fn(&mut sqlx::QueryBuilder<'q, sqlx::Postgres>),
+    paging: Paging,
+) -> Result<(Vec<R>, i64), AppError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut count =
+        sqlx::QueryBuilder::new(format!("select count(*) from (select 1 from {}", list.from));
+    conditions(&mut count);
+    count
+        .push(" limit ")
+        .push_bind(Paging::COUNT_CAP + 1)
+        .push(") capped");
+    let count = async {
+        let n = async { Ok(count.build_query_scalar().fetch_one(db).await?) };
+        counted_up_to_cap(key, n).await
+    };
+    let alias = list.date.split('.').next().unwrap_or("");
+    let mut rows = sqlx::QueryBuilder::new(list.select);
+    conditions(&mut rows);
+    if let Some(after) = &paging.after {
+        let (day, id) = after.date_key()?;
+        rows.push(format_args!(" and ({}, {alias}.id) < (", list.date))
+            .push_bind(day)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    rows.push(format_args!(
+        " order by {} desc, {alias}.id desc limit ",
+        list.date
+    ))
+    .push_bind(paging.limit)
+    .push(" offset ")
+    .push_bind(paging.offset);
+    let rows = async { Ok(rows.build_query_as().fetch_all(db).await?) };
+    page_and_total(&paging, rows, count).await
+}
+
 /// A page's rows, then the list's total when `paging` asks for it: a page
 /// that shows the list's end is its own count (see [`Paging::whole_list`]),
 /// so `count` runs only for a full page.
