@@ -93,6 +93,7 @@ async fn records(t: &TestApp) -> Vec<String> {
     )
     .await;
     pages.push(format!("/cases/{case}"));
+    pages.push(format!("/cases/{case}/contacts"));
     let (_, contact) = made(
         "/contacts",
         &district,

@@ -881,3 +881,73 @@ async fn a_clusters_page_draws_the_chains_of_its_cases(db: PgPool) {
     let chain = &page[page.find(r#"id="chain""#).expect("the chain")..];
     assert!(chain.contains("BN-TT-0001") && chain.contains(&format!("/contacts/{id}")));
 }
+
+#[sqlx::test]
+async fn a_list_of_f1_pasted_under_a_case_is_stored_whole_once_or_not_at_all(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    let case = a_case(&t, &token).await;
+    let path = format!("/cases/{case}/contacts");
+    let mut phone = t.signed_in("lienninh").await;
+    let form = phone.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let key = form
+        .text
+        .split(r#"name="idempotency_key" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from contacts")
+            .fetch_one(&t.db)
+            .await
+            .unwrap()
+    };
+    // One bad phone: nothing is stored, the line is named, the text kept.
+    let bad = "Nguyễn Văn An; 0912 345 678; 1985; Thọ Am\nTrần Thị Bình; gọi sau; 1990\n\nLê Văn Cường\t0987 654 321\t2001";
+    let fields = |text: &'static str| {
+        vec![
+            ("exposed_on", "2021-07-29"),
+            ("found_by", "household"),
+            ("text", text),
+        ]
+    };
+    let mut sent = fields(bad);
+    sent.push(("idempotency_key", key.as_str()));
+    let r = phone.post(&path, &path, &sent).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Dòng 2, Số điện thoại"), "{}", r.text);
+    assert!(r.text.contains("Lê Văn Cường"), "the text is kept");
+    assert_eq!(count().await, 0);
+    // Fixed: all three, each an F1 of the case, not yet placed.
+    let good = "Nguyễn Văn An; 0912 345 678; 1985; Thọ Am\nTrần Thị Bình; 0911 222 333; 1990\n\nLê Văn Cường\t0987 654 321\t2001";
+    let mut sent = fields(good);
+    sent.push(("idempotency_key", key.as_str()));
+    let audit = t.audit_count().await;
+    let r = phone.post(&path, &path, &sent).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location(), format!("/cases/{case}"));
+    assert_eq!(count().await, 3);
+    assert_eq!(t.audit_count().await, audit + 3);
+    let names: Vec<(String, String, Option<i32>)> = sqlx::query_as(
+        "select full_name, held_at, birth_year from contacts where case_id = $1 order by id",
+    )
+    .bind(case)
+    .fetch_all(&t.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        names[2],
+        ("Lê Văn Cường".into(), "unplaced".into(), Some(2001))
+    );
+    // Sent again (a double tap): stored once.
+    let r = phone.post(&path, &path, &sent).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(count().await, 3);
+    // Another commune, and the city, cannot add to Liên Ninh's case.
+    let mut neighbour = t.signed_in("tamhiep").await;
+    assert_eq!(neighbour.get(&path).await.status, StatusCode::FORBIDDEN);
+    let mut wall = t.signed_in("thanhpho").await;
+    assert_eq!(wall.get(&path).await.status, StatusCode::FORBIDDEN);
+}

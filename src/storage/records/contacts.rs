@@ -1000,3 +1000,30 @@ pub async fn cluster_chain(db: &PgPool, cluster: i64) -> Result<Vec<ChainNode>, 
     }
     Ok(nodes)
 }
+
+/// Stores a list of checked contacts in one transaction, each with its
+/// audit row, once per idempotency key: the number stored, or `None` when
+/// the key's list was stored before.
+pub async fn store_many(
+    db: &PgPool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    key: Option<&crate::storage::idempotency::IdempotencyKey>,
+    rows: &[ContactValues],
+) -> Result<Option<usize>, AppError> {
+    use crate::storage::idempotency;
+    let mut tx = crate::storage::db::begin(db).await?;
+    if idempotency::claim(&mut tx, actor, key, "contact_list", now)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let mut last = 0;
+    for v in rows {
+        last = save_in::<ContactRow>(&mut tx, actor, now, Write::Create, v).await?;
+    }
+    idempotency::settle(&mut tx, actor, key, &last.to_string(), true).await?;
+    tx.commit().await?;
+    Ok(Some(rows.len()))
+}

@@ -282,6 +282,10 @@ impl Record for CaseRow {
                 ),
                 lang.t("contacts.add_for_case").to_string(),
             ));
+            actions.push((
+                format!("/cases/{}/contacts", self.id),
+                lang.t("contacts.add_list").to_string(),
+            ));
         }
         Ok(Extras {
             banner,

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -30,6 +30,7 @@ use crate::domain::policy::{Action, CurrentUser};
 use crate::domain::vocab::{ContactStatus, FoundBy, HeldAt, TestMethod, TestResult};
 use crate::state::AppState;
 use crate::storage::audit::Actor;
+use crate::storage::records::cases::CaseRow;
 use crate::storage::records::contacts::{
     ContactRow, chain, check_test, cluster_chain, followed_in_district, open_in, places,
     record_test, tests_of,
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/today", get(today_page))
         .route("/contacts/{id}/tests", post(add_test))
         .route("/contacts/{id}/release", post(release))
+        .route(
+            "/cases/{id}/contacts",
+            get(list_in_form).post(list_in_submit),
+        )
 }
 
 /// The contacts API, with tests.
@@ -715,4 +720,182 @@ async fn today_page(
         communes,
         districts,
     })
+}
+
+/// Most people taken from one list.
+const LIST_MAX: usize = 200;
+
+/// The people of a pasted list, one per line: name, phone, year of birth
+/// and village, separated by tabs (a spreadsheet's copy), `;` or `|`.
+/// Blank lines are skipped; each person keeps its line number.
+pub fn people_lines(text: &str) -> Vec<(usize, Raw)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let sep = ['\t', ';', '|'];
+            let mut cells = l.split(&sep[..]).map(str::trim);
+            let mut raw = Raw::default();
+            for name in ["full_name", "phone", "birth_year", "village"] {
+                if let Some(v) = cells.next().filter(|v| !v.is_empty()) {
+                    raw.set(name, v.to_string());
+                }
+            }
+            (i + 1, raw)
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contacts/list_in.html")]
+struct ListInPage {
+    page: Page,
+    case_id: i64,
+    case_code: String,
+    exposed_on: String,
+    found_by: Vec<(String, String)>,
+    chosen: String,
+    text: String,
+    key: String,
+    errors: Vec<String>,
+}
+
+/// The case a list of F1 is entered under, if the user may add them there.
+async fn case_for_list(state: &AppState, user: &CurrentUser, id: i64) -> Result<CaseRow, AppError> {
+    let case = load::<CaseRow>(state, user, id).await?;
+    user.authorize(Action::WriteRecord(ContactRow::KIND, &case.area()))?;
+    if case.voided_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    Ok(case)
+}
+
+fn found_by_choices(lang: Lang) -> Vec<(String, String)> {
+    FoundBy::ALL
+        .iter()
+        .map(|v| (v.as_str().to_string(), lang.t(v.label_key()).to_string()))
+        .collect()
+}
+
+/// A case's F1, many at once: the form.
+async fn list_in_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<ListInPage, AppError> {
+    let case = case_for_list(&state, &user, id).await?;
+    Ok(ListInPage {
+        found_by: found_by_choices(page.lang),
+        page,
+        case_id: case.id,
+        case_code: case.case_code,
+        exposed_on: case.detected_on.to_string(),
+        chosen: FoundBy::Household.as_str().into(),
+        text: String::new(),
+        key: String::new(),
+        errors: Vec::new(),
+    })
+}
+
+/// A case's F1, many at once: every line checked as the one-by-one form
+/// checks it; all stored in one transaction, or none, with each line's
+/// errors named and the text kept.
+async fn list_in_submit(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let case = case_for_list(&state, &user, id).await?;
+    let form = Raw::from_form(form);
+    let lang = page.lang;
+    let lines = people_lines(form.get("text"));
+    let mut errors = Vec::new();
+    if lines.is_empty() {
+        errors.push(lang.t("contacts.list_empty").to_string());
+    } else if lines.len() > LIST_MAX {
+        errors.push(lang.tf("contacts.list_too_long", &[&LIST_MAX.to_string()]));
+    }
+    let today = state.clock.today();
+    let mut checked = Vec::new();
+    if errors.is_empty() {
+        for (line, mut raw) in lines {
+            raw.set("commune_code", case.commune_code.clone());
+            raw.set("case_code", case.case_code.clone());
+            raw.set("exposed_on", form.get("exposed_on").to_string());
+            raw.set("found_by", form.get("found_by").to_string());
+            raw.set("held_at", HeldAt::Unplaced.as_str());
+            raw.set("status", ContactStatus::Traced.as_str());
+            match ContactRow::check(&state.db, &user, &raw, today, None).await {
+                Ok(v) => checked.push(v),
+                Err(AppError::Invalid(f)) => {
+                    let names: Vec<&str> = f.0.iter().map(|(n, _, _)| n.as_str()).collect();
+                    for name in names {
+                        let label = crate::domain::fields::find(ContactRow::FIELDS, name)
+                            .map_or(name.to_string(), |s| lang.t(s.label).to_string());
+                        let message = f.get(name, lang).unwrap_or_default();
+                        errors.push(lang.tf(
+                            "contacts.list_line_error",
+                            &[&line.to_string(), &label, &message],
+                        ));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if errors.is_empty() {
+        // The same list sent twice (a double tap, the outbox) is stored once.
+        let key = crate::storage::idempotency::IdempotencyKey::parse(form.get("idempotency_key"))?
+            .map(|k| k.for_request(form.digest("contact_list", &["csrf", "idempotency_key"])));
+        let stored = crate::storage::records::contacts::store_many(
+            &state.db,
+            &Actor::from(&user),
+            state.clock.now(),
+            key.as_ref(),
+            &checked,
+        )
+        .await?;
+        let msg = match stored {
+            Some(n) => lang.tf("contacts.list_saved", &[&lang.int(n as i64)]),
+            None => lang.t("contacts.list_saved_before").to_string(),
+        };
+        Page::flash(&session, msg).await?;
+        return Ok(axum::response::Redirect::to(&format!("/cases/{}", case.id)).into_response());
+    }
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ListInPage {
+            found_by: found_by_choices(lang),
+            page,
+            case_id: case.id,
+            case_code: case.case_code,
+            exposed_on: form.get("exposed_on").to_string(),
+            chosen: form.get("found_by").to_string(),
+            text: form.get("text").to_string(),
+            key: form.get("idempotency_key").to_string(),
+            errors,
+        },
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_people_split_on_tabs_semicolons_or_bars_and_skip_blank_lines() {
+        let rows = people_lines("An; 0912 345 678\n\n  \nBình\t\t1990\tThọ Am\nCường | 0987");
+        let lines: Vec<usize> = rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 4, 5]);
+        assert_eq!(rows[1].1.get("full_name"), "Bình");
+        assert_eq!(rows[1].1.get("phone"), "");
+        assert_eq!(rows[1].1.get("birth_year"), "1990");
+        assert_eq!(rows[1].1.get("village"), "Thọ Am");
+        assert_eq!(rows[2].1.get("phone"), "0987");
+    }
 }
