@@ -866,3 +866,6 @@ contacts-list_not_saved = Nobody was saved: fix the lines below and save again.
 contacts-list_saved = { $a } contacts saved.
 contacts-list_saved_before = This list was saved before.
 contacts-add_list = Add many F1 at once
+sites-counted_people = counted from the people held
+sites-typed = typed
+err-capacity_below_people = Capacity cannot be below the people held here ({ $a }).

@@ -866,3 +866,6 @@ contacts-list_not_saved = Chưa lưu người nào: sửa các dòng dưới đ�
 contacts-list_saved = Đã lưu { $a } người tiếp xúc.
 contacts-list_saved_before = Danh sách này đã được lưu trước đó.
 contacts-add_list = Thêm nhiều F1 một lúc
+sites-counted_people = đếm theo danh sách người
+sites-typed = số nhập tay
+err-capacity_below_people = Sức chứa không thể dưới số người đang cách ly tại đây ({ $a }).

@@ -232,6 +232,40 @@ async fn a_placement_beyond_a_sites_capacity_is_refused_with_the_free_places_nam
     );
     assert_eq!(occupancy(&t, site).await, (1, true), "nothing placed");
 
+    // The site counts its people now: a number typed in an edit gives way,
+    // a capacity below them is refused, and its pages say which it is.
+    let chair = t.token("thanhtri").await;
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{site}"),
+            Some(&chair),
+            Some(json!({"version": 1, "occupancy": 0, "name": "KTX Học viện Cảnh sát (khu A)"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(occupancy(&t, site).await, (1, true), "the count stands");
+    let r = t
+        .api(
+            "PATCH",
+            &format!("/api/v1/quarantine-sites/{site}"),
+            Some(&chair),
+            Some(json!({"version": 2, "capacity": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.json()["error"]["fields"]["capacity"]
+            .as_str()
+            .unwrap()
+            .contains("(1)")
+    );
+    let mut desk = t.signed_in("thanhtri").await;
+    let page = desk.get(&format!("/sites/{site}")).await.text;
+    assert!(page.contains("1 (đếm theo danh sách người)"), "says which");
+    let form = desk.get(&format!("/sites/{site}/edit")).await.text;
+    assert!(!form.contains(r#"name="occupancy""#), "no number to type");
+
     // The form says so too, with what was typed kept.
     let mut phone = t.signed_in("lienninh").await;
     let site_s = site.to_string();

@@ -51,6 +51,9 @@ pub struct SiteRow {
     pub run_by: String,
     pub capacity: i32,
     pub occupancy: i32,
+    /// The occupancy is the contacts held there (since the first was
+    /// placed), not a number typed.
+    pub keeps_people: bool,
     pub status: String,
     pub status_on: NaiveDate,
     pub version: i32,
@@ -116,7 +119,7 @@ impl Stored for SiteRow {
             SiteRow,
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
-                 s.capacity, s.occupancy, s.status, s.status_on as "status_on: _", s.version
+                 s.capacity, s.occupancy, s.keeps_people, s.status, s.status_on as "status_on: _", s.version
                from quarantine_sites s join areas a on a.code = s.area_code
                where s.id = $1"#,
             id
@@ -130,7 +133,7 @@ impl Stored for SiteRow {
         user: &CurrentUser,
         raw: &Raw,
         today: NaiveDate,
-        _existing: Option<&Self>,
+        existing: Option<&Self>,
     ) -> Result<SiteValues, AppError> {
         let mut c = Check::on(raw, today);
         let area = area_of(db, user, Self::KIND, &mut c, &AREA).await?;
@@ -142,11 +145,22 @@ impl Stored for SiteRow {
         }
         let run_by = c.choice_of::<RunBy>(&RUN_BY);
         let capacity = c.int_of(&CAPACITY).map(|n| n as i32);
-        let occupancy = c.int_of(&OCCUPANCY).map(|n| n as i32);
+        // A site that keeps people counts them: what is typed gives way.
+        let counted = existing.filter(|e| e.keeps_people).map(|e| e.occupancy);
+        let occupancy = match counted {
+            Some(n) => Some(n),
+            None => c.int_of(&OCCUPANCY).map(|n| n as i32),
+        };
         if let (Some(cap), Some(occ)) = (capacity, occupancy)
             && occ > cap
         {
-            c.fail("occupancy", "err.occupancy_over_capacity");
+            match counted {
+                Some(n) => {
+                    c.errors
+                        .add_with("capacity", "err.capacity_below_people", &[&n.to_string()])
+                }
+                None => c.fail("occupancy", "err.occupancy_over_capacity"),
+            }
         }
         let status = c.choice_of::<SiteStatus>(&STATUS);
         let status_on = c.date_of(&STATUS_ON).unwrap_or(today);
@@ -191,7 +205,7 @@ impl Stored for SiteRow {
         let mut rows = QueryBuilder::new(
             r#"select s.id, s.city_code, s.district_code, s.area_code, a.name as area_name,
                  a.level as area_level, a.parent_code as area_parent, s.name, s.kind, s.treatment_tier, s.run_by,
-                 s.capacity, s.occupancy, s.status, s.status_on, s.version
+                 s.capacity, s.occupancy, s.keeps_people, s.status, s.status_on, s.version
                from quarantine_sites s join areas a on a.code = s.area_code"#,
         );
         conditions(&mut rows);

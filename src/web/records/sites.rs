@@ -13,7 +13,21 @@ use crate::domain::i18n::Lang;
 use crate::domain::policy::CurrentUser;
 use crate::domain::vocab::{RunBy, SiteKind, SiteStatus};
 use crate::state::AppState;
+use crate::storage::records::Stored;
 use crate::storage::records::sites::{SiteRow, occupancy_history};
+
+impl SiteRow {
+    /// The occupancy, and whether it counts people or was typed: a board
+    /// reader must know which.
+    fn occupancy_text(&self, lang: Lang) -> String {
+        let how = if self.keeps_people {
+            "sites.counted_people"
+        } else {
+            "sites.typed"
+        };
+        format!("{} ({})", lang.int(self.occupancy.into()), lang.t(how))
+    }
+}
 
 impl Record for SiteRow {
     const PAGES: &'static str = "/sites";
@@ -31,6 +45,24 @@ impl Record for SiteRow {
         let tier = |n: &str| (n.to_string(), v.lang.tf("dash.tier_n", &[n]));
         let tiers = vec![(String::new(), "—".into()), tier("1"), tier("2"), tier("3")];
         Ok(vec![("treatment_tier", tiers)])
+    }
+
+    /// A site that counts its people offers no number to type.
+    async fn fields(
+        db: &PgPool,
+        v: Viewer<'_>,
+        raw: &Raw,
+        errors: &FieldErrors,
+        existing: Option<&Self>,
+    ) -> Result<Vec<Field>, AppError> {
+        let options = Self::options(db, v, existing).await?;
+        let mut fields = FormBuilder::new(v.lang, raw, errors)
+            .specs(Self::FIELDS, v.personal, options)
+            .build();
+        if existing.is_some_and(|e| e.keeps_people) {
+            fields.retain(|f| f.name != "occupancy");
+        }
+        Ok(fields)
     }
 
     fn defaults(user: &CurrentUser, today: NaiveDate) -> Raw {
@@ -79,7 +111,7 @@ impl Record for SiteRow {
             label::<SiteKind>(lang, Some(&self.kind)),
             label::<RunBy>(lang, Some(&self.run_by)),
             lang.int(self.capacity.into()),
-            lang.int(self.occupancy.into()),
+            self.occupancy_text(lang),
             lang.int((self.capacity - self.occupancy).into()),
             label::<SiteStatus>(lang, Some(&self.status)),
         ]
@@ -107,7 +139,7 @@ impl Record for SiteRow {
             ),
             (l("sites.run_by"), label::<RunBy>(lang, Some(&self.run_by))),
             (l("sites.capacity"), lang.int(self.capacity.into())),
-            (l("sites.occupancy"), lang.int(self.occupancy.into())),
+            (l("sites.occupancy"), self.occupancy_text(lang)),
             (
                 l("sites.free"),
                 lang.int((self.capacity - self.occupancy).into()),
