@@ -869,3 +869,5 @@ contacts-add_list = Add many F1 at once
 sites-counted_people = counted from the people held
 sites-typed = typed
 err-capacity_below_people = Capacity cannot be below the people held here ({ $a }).
+contacts-import = Import contacts from a CSV file
+contacts-import_columns = Columns: { $a }. A file exported from the contact list is read back too. If any line is wrong, no line is saved.

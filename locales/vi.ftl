@@ -869,3 +869,5 @@ contacts-add_list = Thêm nhiều F1 một lúc
 sites-counted_people = đếm theo danh sách người
 sites-typed = số nhập tay
 err-capacity_below_people = Sức chứa không thể dưới số người đang cách ly tại đây ({ $a }).
+contacts-import = Nhập người tiếp xúc từ tệp CSV
+contacts-import_columns = Các cột: { $a }. Tệp xuất từ danh sách người tiếp xúc cũng nhập lại được. Có dòng lỗi thì không lưu dòng nào.

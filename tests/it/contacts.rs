@@ -985,3 +985,64 @@ async fn a_list_of_f1_pasted_under_a_case_is_stored_whole_once_or_not_at_all(db:
     let mut wall = t.signed_in("thanhpho").await;
     assert_eq!(wall.get(&path).await.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test]
+async fn a_contact_csv_is_imported_whole_or_not_at_all_and_an_export_reads_back(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let mut desk = t.signed_in("lienninh").await;
+    let template = desk.get("/contacts/import/template.csv").await.text;
+    assert!(
+        template.contains(r#""commune_code","case_code","source_id","exposed_on","found_by""#),
+        "{template}"
+    );
+    assert!(
+        !template.contains("became_case_code"),
+        "read-only columns are not asked for"
+    );
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from contacts")
+            .fetch_one(&t.db)
+            .await
+            .unwrap()
+    };
+    let header = "commune_code,case_code,exposed_on,found_by,held_at,status,full_name,phone";
+    let bad = format!(
+        "{header}\n00682,BN-TT-0001,2021-07-29,household,unplaced,traced,Nguyễn Văn An,0912345678\n\
+         00682,BN-TT-0001,2021-07-29,workplace,unplaced,traced,Trần Thị Bình,0911222333\n\
+         00682,BN-KHONG-CO,2021-07-29,household,unplaced,traced,Lê Văn Cường,0987654321\n"
+    );
+    let r = desk
+        .upload("/contacts/import", "/contacts/import", &[], &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Dòng 4"), "{}", r.text);
+    assert_eq!(count().await, 0, "nothing while a line is wrong");
+    let good = bad.replace("BN-KHONG-CO", "BN-TT-0001");
+    let r = desk
+        .upload("/contacts/import", "/contacts/import", &[], &good)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(count().await, 3);
+    // The list's export, read back: three more, the same people.
+    let export = desk.get("/contacts?format=csv").await.text;
+    let r = desk
+        .upload("/contacts/import", "/contacts/import", &[], &export)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let names: Vec<(String, i64)> =
+        sqlx::query_as("select full_name, count(*) from contacts group by 1 order by 1")
+            .fetch_all(&t.db)
+            .await
+            .unwrap();
+    assert_eq!(names.len(), 3);
+    assert!(names.iter().all(|(_, n)| *n == 2), "{names:?}");
+    // Another commune's contacts in a file are that line's error.
+    let mut neighbour = t.signed_in("tamhiep").await;
+    let r = neighbour
+        .upload("/contacts/import", "/contacts/import", &[], &good)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count().await, 6);
+}

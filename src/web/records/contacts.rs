@@ -32,8 +32,8 @@ use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::cases::CaseRow;
 use crate::storage::records::contacts::{
-    ContactRow, chain, check_test, cluster_chain, followed_in_district, open_in, places,
-    record_test, tests_of,
+    ContactRow, ContactValues, chain, check_test, cluster_chain, followed_in_district, open_in,
+    places, record_test, tests_of,
 };
 use crate::storage::records::{Stored, Write, save};
 use crate::web::auth::CsrfForm;
@@ -51,6 +51,8 @@ pub fn router() -> Router<AppState> {
             "/cases/{id}/contacts",
             get(list_in_form).post(list_in_submit),
         )
+        .route("/contacts/import", get(import_form).post(import_submit))
+        .route("/contacts/import/template.csv", get(import_template))
 }
 
 /// The contacts API, with tests.
@@ -123,10 +125,17 @@ impl Record for ContactRow {
     }
 
     fn list_links(v: Viewer<'_>) -> Vec<(String, String)> {
-        vec![(
+        let mut links = vec![(
             "/contacts/today".into(),
             v.lang.t("contacts.today_title").into(),
-        )]
+        )];
+        if v.user.can(Action::CreateRecords(Self::KIND)) {
+            links.push((
+                "/contacts/import".into(),
+                v.lang.t("contacts.import").into(),
+            ));
+        }
+        links
     }
 
     fn columns(v: Viewer<'_>) -> Vec<Column> {
@@ -777,6 +786,43 @@ fn found_by_choices(lang: Lang) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Checks each line as the one-by-one form checks a contact: the values of
+/// the good lines, and every bad line's errors ("Dòng 3, Số điện thoại: …").
+/// A line in an area the user may not write in is an error of that line.
+async fn check_lines(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    lines: Vec<(usize, Raw)>,
+) -> Result<(Vec<ContactValues>, Vec<String>), AppError> {
+    let today = state.clock.today();
+    let (mut good, mut errors) = (Vec::new(), Vec::new());
+    for (line, raw) in lines {
+        let mut line_error = |label: String, message: String| {
+            errors.push(lang.tf(
+                "contacts.list_line_error",
+                &[&line.to_string(), &label, &message],
+            ));
+        };
+        match ContactRow::check(&state.db, user, &raw, today, None).await {
+            Ok(v) => good.push(v),
+            Err(AppError::Invalid(f)) => {
+                for (name, _, _) in &f.0 {
+                    let label = crate::domain::fields::find(ContactRow::FIELDS, name)
+                        .map_or(name.to_string(), |s| lang.t(s.label).to_string());
+                    line_error(label, f.get(name, lang).unwrap_or_default());
+                }
+            }
+            Err(AppError::Forbidden) => line_error(
+                lang.t("rec.commune").to_string(),
+                lang.t("error.403").to_string(),
+            ),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((good, errors))
+}
+
 /// A case's F1, many at once: the form.
 async fn list_in_form(
     State(state): State<AppState>,
@@ -819,33 +865,21 @@ async fn list_in_submit(
     } else if lines.len() > LIST_MAX {
         errors.push(lang.tf("contacts.list_too_long", &[&LIST_MAX.to_string()]));
     }
-    let today = state.clock.today();
-    let mut checked = Vec::new();
-    if errors.is_empty() {
-        for (line, mut raw) in lines {
+    let lines: Vec<(usize, Raw)> = lines
+        .into_iter()
+        .map(|(line, mut raw)| {
             raw.set("commune_code", case.commune_code.clone());
             raw.set("case_code", case.case_code.clone());
             raw.set("exposed_on", form.get("exposed_on").to_string());
             raw.set("found_by", form.get("found_by").to_string());
             raw.set("held_at", HeldAt::Unplaced.as_str());
             raw.set("status", ContactStatus::Traced.as_str());
-            match ContactRow::check(&state.db, &user, &raw, today, None).await {
-                Ok(v) => checked.push(v),
-                Err(AppError::Invalid(f)) => {
-                    let names: Vec<&str> = f.0.iter().map(|(n, _, _)| n.as_str()).collect();
-                    for name in names {
-                        let label = crate::domain::fields::find(ContactRow::FIELDS, name)
-                            .map_or(name.to_string(), |s| lang.t(s.label).to_string());
-                        let message = f.get(name, lang).unwrap_or_default();
-                        errors.push(lang.tf(
-                            "contacts.list_line_error",
-                            &[&line.to_string(), &label, &message],
-                        ));
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            (line, raw)
+        })
+        .collect();
+    let mut checked = Vec::new();
+    if errors.is_empty() {
+        (checked, errors) = check_lines(&state, &user, lang, lines).await?;
     }
     if errors.is_empty() {
         // The same list sent twice (a double tap, the outbox) is stored once.
@@ -899,3 +933,95 @@ mod tests {
         assert_eq!(rows[2].1.get("phone"), "0987");
     }
 }
+
+/// The columns a contact CSV is read by: the writable fields of the
+/// record's table, in its order (an export of the list, read-only columns
+/// and all, is read back the same way: what is not written is passed over).
+fn import_columns() -> Vec<&'static str> {
+    ContactRow::FIELDS
+        .iter()
+        .filter(|f| f.writable && f.exported)
+        .map(|f| f.name)
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contacts/import.html")]
+struct ImportPage {
+    page: Page,
+    columns: String,
+    errors: Vec<String>,
+}
+
+async fn import_form(page: Page, user: CurrentUser) -> Result<ImportPage, AppError> {
+    user.authorize(Action::CreateRecords(ContactRow::KIND))?;
+    Ok(ImportPage {
+        page,
+        columns: import_columns().join(", "),
+        errors: Vec::new(),
+    })
+}
+
+async fn import_template(user: CurrentUser) -> Result<Response, AppError> {
+    user.authorize(Action::CreateRecords(ContactRow::KIND))?;
+    super::export::respond(
+        super::export::Format::Csv,
+        "mau-nhap-tiep-xuc",
+        &import_columns(),
+        &[],
+    )
+}
+
+/// A CSV of contacts (the template's columns, or an export of the list):
+/// every line checked as the form checks one; all stored in one
+/// transaction, once per key, or none, with each bad line named.
+async fn import_submit(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    form: crate::web::auth::CsrfMultipart,
+) -> Result<Response, AppError> {
+    user.authorize(Action::CreateRecords(ContactRow::KIND))?;
+    let lang = page.lang;
+    let (good, mut errors) = match super::export::read_csv(form.bytes("file")) {
+        Ok(rows) if rows.is_empty() => (Vec::new(), vec![lang.t("contacts.list_empty").into()]),
+        Ok(rows) if rows.len() > IMPORT_MAX => (
+            Vec::new(),
+            vec![lang.tf("contacts.list_too_long", &[&IMPORT_MAX.to_string()])],
+        ),
+        Ok(rows) => check_lines(&state, &user, lang, rows).await?,
+        Err(e) => (Vec::new(), vec![e]),
+    };
+    if errors.is_empty() {
+        let key =
+            crate::storage::idempotency::IdempotencyKey::parse(&form.text("idempotency_key"))?;
+        let stored = crate::storage::records::contacts::store_many(
+            &state.db,
+            &Actor::from(&user),
+            state.clock.now(),
+            key.as_ref(),
+            &good,
+        )
+        .await?;
+        let msg = match stored {
+            Some(n) => lang.tf("contacts.list_saved", &[&lang.int(n as i64)]),
+            None => lang.t("contacts.list_saved_before").to_string(),
+        };
+        Page::flash(&session, msg).await?;
+        return Ok(axum::response::Redirect::to("/contacts").into_response());
+    }
+    errors.insert(0, lang.t("contacts.list_not_saved").into());
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ImportPage {
+            page,
+            columns: import_columns().join(", "),
+            errors,
+        },
+    )
+        .into_response())
+}
+
+/// Most lines taken from one file.
+const IMPORT_MAX: usize = 5_000;
