@@ -1046,3 +1046,38 @@ async fn a_contact_csv_is_imported_whole_or_not_at_all_and_an_export_reads_back(
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count().await, 6);
 }
+
+#[sqlx::test]
+async fn the_new_contact_form_sent_again_from_the_phones_outbox_stores_one_contact(db: PgPool) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let mut phone = t.signed_in("lienninh").await;
+    let form = phone.get("/contacts/new").await;
+    assert!(form.text.contains(r#"name="idempotency_key""#));
+    let csrf = form.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("idempotency_key", "outbox-contact-0001"),
+        ("commune_code", "00682"),
+        ("case_code", "BN-TT-0001"),
+        ("exposed_on", "29/07/2021"),
+        ("found_by", "household"),
+        ("held_at", "unplaced"),
+        ("status", "traced"),
+        ("full_name", "Đỗ Thị Mai"),
+    ];
+    let first = phone.post_raw("/contacts", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
+    let again = phone.post_raw("/contacts", &fields).await;
+    assert_eq!(
+        again.location(),
+        first.location(),
+        "the repeat lands on the same contact"
+    );
+    let n: i64 = sqlx::query_scalar("select count(*) from contacts")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
