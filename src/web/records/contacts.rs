@@ -823,6 +823,33 @@ async fn check_lines(
     Ok((good, errors))
 }
 
+/// Stores checked contacts whole, once per key, then says how many on the
+/// page `to`.
+async fn stored_all(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    lang: Lang,
+    key: Option<crate::storage::idempotency::IdempotencyKey>,
+    rows: &[ContactValues],
+    to: &str,
+) -> Result<Response, AppError> {
+    let stored = crate::storage::records::contacts::store_many(
+        &state.db,
+        &Actor::from(user),
+        state.clock.now(),
+        key.as_ref(),
+        rows,
+    )
+    .await?;
+    let msg = match stored {
+        Some(n) => lang.tf("contacts.list_saved", &[&lang.int(n as i64)]),
+        None => lang.t("contacts.list_saved_before").to_string(),
+    };
+    Page::flash(session, msg).await?;
+    Ok(axum::response::Redirect::to(to).into_response())
+}
+
 /// A case's F1, many at once: the form.
 async fn list_in_form(
     State(state): State<AppState>,
@@ -885,20 +912,8 @@ async fn list_in_submit(
         // The same list sent twice (a double tap, the outbox) is stored once.
         let key = crate::storage::idempotency::IdempotencyKey::parse(form.get("idempotency_key"))?
             .map(|k| k.for_request(form.digest("contact_list", &["csrf", "idempotency_key"])));
-        let stored = crate::storage::records::contacts::store_many(
-            &state.db,
-            &Actor::from(&user),
-            state.clock.now(),
-            key.as_ref(),
-            &checked,
-        )
-        .await?;
-        let msg = match stored {
-            Some(n) => lang.tf("contacts.list_saved", &[&lang.int(n as i64)]),
-            None => lang.t("contacts.list_saved_before").to_string(),
-        };
-        Page::flash(&session, msg).await?;
-        return Ok(axum::response::Redirect::to(&format!("/cases/{}", case.id)).into_response());
+        let to = format!("/cases/{}", case.id);
+        return stored_all(&state, &user, &session, lang, key, &checked, &to).await;
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -996,20 +1011,7 @@ async fn import_submit(
     if errors.is_empty() {
         let key =
             crate::storage::idempotency::IdempotencyKey::parse(&form.text("idempotency_key"))?;
-        let stored = crate::storage::records::contacts::store_many(
-            &state.db,
-            &Actor::from(&user),
-            state.clock.now(),
-            key.as_ref(),
-            &good,
-        )
-        .await?;
-        let msg = match stored {
-            Some(n) => lang.tf("contacts.list_saved", &[&lang.int(n as i64)]),
-            None => lang.t("contacts.list_saved_before").to_string(),
-        };
-        Page::flash(&session, msg).await?;
-        return Ok(axum::response::Redirect::to("/contacts").into_response());
+        return stored_all(&state, &user, &session, lang, key, &good, "/contacts").await;
     }
     errors.insert(0, lang.t("contacts.list_not_saved").into());
     Ok((
