@@ -115,6 +115,17 @@ pub fn due(
     out
 }
 
+/// What is due for an F2, who is not tested on the F1's schedule but
+/// watched at home until their F1's first negative test (DESIGN §3a):
+/// placed when not yet, released once the F1 has tested negative.
+pub fn due_f2(held: bool, f1_negative: bool) -> Vec<Due> {
+    match (held, f1_negative) {
+        (false, _) => vec![Due::NotPlaced],
+        (true, true) => vec![Due::Release],
+        (true, false) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +212,12 @@ mod tests {
             due(&r, None, None, &[], false, d("2021-08-01")),
             vec![Due::NotPlaced]
         );
+    }
+
+    #[test]
+    fn an_f2_is_watched_until_their_f1_first_tests_negative_and_is_never_scheduled_for_tests() {
+        assert_eq!(due_f2(false, false), vec![Due::NotPlaced]);
+        assert_eq!(due_f2(true, false), Vec::<Due>::new());
+        assert_eq!(due_f2(true, true), vec![Due::Release]);
     }
 }

@@ -1081,3 +1081,43 @@ async fn the_new_contact_form_sent_again_from_the_phones_outbox_stores_one_conta
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[sqlx::test]
+async fn an_f2_is_not_tested_on_the_f1_schedule_and_is_released_when_their_f1_tests_negative(
+    db: PgPool,
+) {
+    let t = setup(db).await;
+    let token = t.token("lienninh").await;
+    a_case(&t, &token).await;
+    let (_, v) = post(
+        &t,
+        &token,
+        "/api/v1/contacts",
+        f1(json!({"held_at": "home", "status": "quarantined", "quarantine_from": "2021-08-01"})),
+    )
+    .await;
+    let f1_id = v["id"].as_i64().unwrap();
+    let mut f2 = f1(json!({"source_id": f1_id, "full_name": "Người F2 Theo Dõi",
+                           "held_at": "home", "status": "quarantined", "quarantine_from": "2021-08-01"}));
+    f2.as_object_mut().unwrap().remove("case_code");
+    let (s, v) = post(&t, &token, "/api/v1/contacts", f2).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let mut phone = t.signed_in("lienninh").await;
+    let list = phone.get("/contacts/today").await.text;
+    assert!(list.contains("Nguyễn Thị Hoa"), "the F1 is tested today");
+    assert!(
+        !list.contains("Người F2 Theo Dõi"),
+        "the F2 is only watched"
+    );
+    let (s, _) = post(
+        &t,
+        &token,
+        &format!("/api/v1/contacts/{f1_id}/tests"),
+        json!({"taken_on": "2021-08-01", "kind": "rapid_antigen", "result": "negative"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let list = phone.get("/contacts/today").await.text;
+    let release = &list[list.find(r#"id="contacts-due_release""#).expect("releases")..];
+    assert!(release.contains("Người F2 Theo Dõi") && release.contains("F1 của họ đã âm tính"));
+}

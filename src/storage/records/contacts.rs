@@ -764,6 +764,8 @@ fn renamed(f: FieldErrors, from: &str, to: &str) -> FieldErrors {
 pub struct Open {
     pub contact: ContactRow,
     pub tested: Vec<NaiveDate>,
+    /// An F2's F1 has tested negative (the F2's watch ends).
+    pub f1_negative: bool,
 }
 
 /// The contacts of commune `commune` still followed (traced or in
@@ -788,10 +790,21 @@ pub async fn open_in(db: &PgPool, commune: &str) -> Result<Vec<Open>, AppError> 
     for t in tests {
         by.entry(t.contact_id).or_default().push(t.taken_on);
     }
+    let sources: Vec<i64> = rows.iter().filter_map(|r| r.source_id).collect();
+    let cleared: std::collections::HashSet<i64> = sqlx::query_scalar!(
+        "select distinct contact_id from contact_tests
+         where contact_id = any($1) and result = 'negative'",
+        &sources
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
     Ok(rows
         .into_iter()
         .map(|contact| Open {
             tested: by.remove(&contact.id).unwrap_or_default(),
+            f1_negative: contact.source_id.is_some_and(|s| cleared.contains(&s)),
             contact,
         })
         .collect())
@@ -946,6 +959,10 @@ pub struct Followed {
     pub held_at: String,
     pub status: String,
     pub tested: Vec<NaiveDate>,
+    /// An F2 (exposed to an F1, not to a case).
+    pub f2: bool,
+    /// An F2's F1 has tested negative.
+    pub f1_negative: bool,
 }
 
 /// Every contact of district `district` still followed, with their test
@@ -957,7 +974,10 @@ pub async fn followed_in_district(db: &PgPool, district: &str) -> Result<Vec<Fol
              c.quarantine_from as "quarantine_from: _", c.quarantine_to as "quarantine_to: _",
              c.held_at, c.status,
              coalesce((select array_agg(t.taken_on) from contact_tests t where t.contact_id = c.id),
-                      '{}') as "tested!: Vec<NaiveDate>"
+                      '{}') as "tested!: Vec<NaiveDate>",
+             c.source_id is not null as "f2!",
+             exists (select 1 from contact_tests t where t.contact_id = c.source_id
+                     and t.result = 'negative') as "f1_negative!"
            from contacts c
            where c.district_code = $1 and c.status in ('traced', 'quarantined')"#,
         district

@@ -22,7 +22,7 @@ use super::{
     opt_date, saved,
 };
 use crate::domain::area::{AreaRef, Level};
-use crate::domain::contacts::{Due, QuarantineRule, due};
+use crate::domain::contacts::{Due, QuarantineRule, due, due_f2};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Options, Raw, Vocab};
 use crate::domain::i18n::Lang;
@@ -532,9 +532,14 @@ fn work(
     today: NaiveDate,
     c: (&str, &str, NaiveDate, Option<NaiveDate>, Option<NaiveDate>),
     tested: &[NaiveDate],
+    f2: Option<bool>,
 ) -> Vec<Due> {
     let (status, held_at, exposed_on, from, to) = c;
     let held = status == ContactStatus::Quarantined.as_str();
+    // An F2 (with whether their F1 has tested negative) is only watched.
+    if let Some(f1_negative) = f2 {
+        return due_f2(held, f1_negative);
+    }
     let from = held.then_some(from).flatten();
     let to = to.or(Some(rule.ends_on(exposed_on)));
     let at_home = held && held_at == HeldAt::Home.as_str();
@@ -569,10 +574,12 @@ pub async fn due_groups(
             c.quarantine_from,
             c.quarantine_to,
         );
-        for d in work(&rule, today, facts, &o.tested) {
+        let f2 = c.source_id.is_some().then_some(o.f1_negative);
+        for d in work(&rule, today, facts, &o.tested, f2) {
             let detail = match d {
                 Due::Overdue(day) => lang.tf("contacts.test_due_on", &[&lang.date(day)]),
                 Due::TestToday => c.held_text(lang),
+                Due::Release if c.source_id.is_some() => lang.t("contacts.f1_negative").into(),
                 Due::Release => lang.tf("contacts.ends_on", &[&opt_date(lang, to)]),
                 Due::AtHome => c.village.clone(),
                 Due::NotPlaced => lang.tf("contacts.exposed_on_day", &[&lang.date(c.exposed_on)]),
@@ -643,7 +650,13 @@ pub async fn due_by_commune(
             f.quarantine_from,
             f.quarantine_to,
         );
-        for d in work(&rule, today, facts, &f.tested) {
+        for d in work(
+            &rule,
+            today,
+            facts,
+            &f.tested,
+            f.f2.then_some(f.f1_negative),
+        ) {
             by.entry(f.commune_code.clone()).or_default()[slot(d)] += 1;
         }
     }
