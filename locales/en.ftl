@@ -872,3 +872,4 @@ err-capacity_below_people = Capacity cannot be below the people held here ({ $a 
 contacts-import = Import contacts from a CSV file
 contacts-import_columns = Columns: { $a }. A file exported from the contact list is read back too. If any line is wrong, no line is saved.
 contacts-f1_negative = Their F1 tested negative: the watch ends
+sites-keeps_people = Counted from the people held

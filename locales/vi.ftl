@@ -872,3 +872,4 @@ err-capacity_below_people = Sức chứa không thể dưới số người đan
 contacts-import = Nhập người tiếp xúc từ tệp CSV
 contacts-import_columns = Các cột: { $a }. Tệp xuất từ danh sách người tiếp xúc cũng nhập lại được. Có dòng lỗi thì không lưu dòng nào.
 contacts-f1_negative = F1 của họ đã âm tính: kết thúc theo dõi
+sites-keeps_people = Đếm theo danh sách người

@@ -29,6 +29,11 @@ const STATUS: Spec = Spec::choice(
 )
 .required();
 const STATUS_ON: Spec = Spec::past_date("status_on", "sites.status_on").always();
+/// Whether the occupancy counts the contacts held there (from the first
+/// placed) rather than a number typed.
+const KEEPS_PEOPLE: Spec = Spec::boolean("keeps_people", "sites.keeps_people")
+    .read_only()
+    .always();
 
 /// A site as stored.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -93,7 +98,17 @@ impl Stored for SiteRow {
     const KIND: RecordKind = RecordKind::Site;
     const ENTITY: &'static str = "quarantine_site";
     const FIELDS: Table = &[
-        AREA, AREA_NAME, NAME, KIND, TIER, RUN_BY, CAPACITY, OCCUPANCY, STATUS, STATUS_ON,
+        AREA,
+        AREA_NAME,
+        NAME,
+        KIND,
+        TIER,
+        RUN_BY,
+        CAPACITY,
+        OCCUPANCY,
+        KEEPS_PEOPLE,
+        STATUS,
+        STATUS_ON,
     ];
 
     row_accessors!(serialize);
