@@ -377,6 +377,15 @@ async fn a_positive_test_makes_the_contact_a_case_found_in_quarantine_and_their_
     .unwrap();
     assert_eq!(r.location(), format!("/cases/{}", case.0));
     assert_eq!(case.2, "quarantine", "found while held");
+    // Its chain starts at the case its F1 was exposed to.
+    let page = phone.get(&format!("/cases/{}", case.0)).await.text;
+    let chain = &page[page.find(r#"id="chain""#).expect("the chain")..];
+    let (from, via, me) = (
+        chain.find("BN-TT-0001 · 30/07").expect("the source case"),
+        chain.find(&format!(">F1 #{f1_id} · ")).expect("the F1"),
+        chain.find("BN-TT-0002 · 01/08").expect("the case"),
+    );
+    assert!(from < via && via < me, "case → F1 → case");
     assert_eq!(case.3, "Nguyễn Thị Hoa", "the person carried over");
 
     let c = t

@@ -860,24 +860,55 @@ pub const CHAIN_MAX: usize = 300;
 /// [`CHAIN_MAX`] nodes; led by the contact the case itself came from.
 pub async fn chain(db: &PgPool, root: i64) -> Result<Vec<ChainNode>, AppError> {
     let mut nodes = Vec::new();
+    // Where the case came from: the contact it was, and what that contact
+    // was exposed to (a case, or an F1), each a node of its own.
     let head = sqlx::query!(
         r#"select k.case_code, k.detected_on as "detected_on: NaiveDate",
-             (select c.id from contacts c where c.became_case_id = k.id limit 1) as from_contact,
-             (select c.exposed_on from contacts c where c.became_case_id = k.id limit 1) as "from_on: NaiveDate",
-             (select coalesce(s.case_code, 'F1 #' || c.source_id) from contacts c
-                left join cases s on s.id = c.case_id where c.became_case_id = k.id limit 1) as from_source
-           from cases k where k.id = $1"#,
+             c.id as "from_contact?", c.exposed_on as "from_on?: NaiveDate", c.source_id as from_f1,
+             s.id as "from_case?", s.case_code as "from_case_code?",
+             s.detected_on as "from_case_on?: NaiveDate"
+           from cases k
+           left join lateral (select * from contacts c where c.became_case_id = k.id
+                              order by c.id limit 1) c on true
+           left join cases s on s.id = c.case_id
+           where k.id = $1"#,
         root
     )
     .fetch_optional(db)
     .await?;
     let Some(head) = head else { return Ok(nodes) };
     if let (Some(id), Some(on)) = (head.from_contact, head.from_on) {
+        let tier = match (head.from_case, head.from_case_code, head.from_case_on) {
+            (Some(case), Some(code), Some(case_on)) => {
+                nodes.push(ChainNode {
+                    parent: None,
+                    case: true,
+                    id: case,
+                    label: code,
+                    on: case_on,
+                    status: String::new(),
+                });
+                "F1"
+            }
+            _ => {
+                if let Some(f1) = head.from_f1 {
+                    nodes.push(ChainNode {
+                        parent: None,
+                        case: false,
+                        id: f1,
+                        label: format!("F1 #{f1}"),
+                        on,
+                        status: String::new(),
+                    });
+                }
+                "F2"
+            }
+        };
         nodes.push(ChainNode {
-            parent: None,
+            parent: nodes.len().checked_sub(1),
             case: false,
             id,
-            label: format!("F1 #{id} ← {}", head.from_source.unwrap_or_default()),
+            label: format!("{tier} #{id}"),
             on,
             status: ContactStatus::BecameCase.as_str().into(),
         });
