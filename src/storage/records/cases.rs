@@ -20,7 +20,9 @@ use crate::storage::audit::{self, Actor, Entry};
 /// digits and `._/-`, stored upper-case without spaces.
 pub const CASE_CODE: Spec = Spec::text("case_code", "cases.case_code", 30)
     .required()
-    .pattern("^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$");
+    .pattern(CASE_CODE_PATTERN);
+/// What a case code looks like, wherever one is typed.
+pub const CASE_CODE_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$";
 const DETECTED_ON: Spec = Spec::past_date("detected_on", "cases.detected_on").required();
 const DETECTED_IN: Spec = Spec::choice(
     "detected_in",
@@ -44,20 +46,23 @@ const TREATED_AT: Spec = Spec::choice(
     TreatedAt::PREFIX,
 );
 const CLUSTER: Spec = Spec::reference("cluster_id", "cases.cluster");
-const VILLAGE: Spec = Spec::text("village", "cases.village", 100);
-const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
+/// A person's details, as cases and contacts both keep them (the same
+/// need-to-know: name, phone, address and year of birth for those who may
+/// read them, an age band for the rest).
+pub const VILLAGE: Spec = Spec::text("village", "cases.village", 100);
+pub const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
 /// The year of birth. The check takes years up to this one; the API
 /// document promises those every today takes.
-const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
-const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
+pub const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
+pub const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
     .impersonal()
     .read_only()
     .or_null();
-const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
+pub const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
     .personal()
     .hint("cases.personal_hint");
-const PHONE: Spec = Spec::phone("phone", "cases.phone").personal();
-const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
+pub const PHONE: Spec = Spec::phone("phone", "cases.phone").personal();
+pub const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
 const VOIDED: Spec = Spec::boolean("voided", "rec.voided")
     .read_only()
     .always()
@@ -184,6 +189,16 @@ pub fn parse_case_code(s: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "._/-".contains(c));
     ok.then_some(code)
+}
+
+/// A case code typed into `field`, parsed; one that is not a code is the
+/// field's error.
+pub fn case_code_in(c: &mut Check<'_>, field: &str, typed: Option<String>) -> Option<String> {
+    let parsed = typed.as_deref().and_then(parse_case_code);
+    if typed.is_some() && parsed.is_none() {
+        c.fail(field, "err.case_code_format");
+    }
+    parsed
 }
 
 /// The select of a case with its commune and cluster names; a `where` follows.
@@ -333,16 +348,8 @@ impl Stored for CaseRow {
     ) -> Result<CaseValues, AppError> {
         let mut c = Check::on(raw, today);
         let commune = area_of(db, user, Self::KIND, &mut c, &COMMUNE).await?;
-        let case_code = match c.text_of(&CASE_CODE) {
-            Some(s) => {
-                let parsed = parse_case_code(&s);
-                if parsed.is_none() {
-                    c.fail("case_code", "err.case_code_format");
-                }
-                parsed
-            }
-            None => None,
-        };
+        let typed = c.text_of(&CASE_CODE);
+        let case_code = case_code_in(&mut c, "case_code", typed);
         let detected_on = c.date_of(&DETECTED_ON);
         let detected_in = c.choice_of::<DetectedIn>(&DETECTED_IN);
         let status = c.choice_of::<CaseStatus>(&STATUS);

@@ -6,9 +6,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::cases::{CaseRow, CaseValues, parse_case_code};
+use super::cases::{
+    ADDRESS, AGE_BAND, BIRTH_YEAR, CASE_CODE_PATTERN, CaseRow, CaseValues, FULL_NAME, PHONE, SEX,
+    VILLAGE, case_code_in,
+};
 use super::{DatedList, Stored, Write, area_of, dated_page, list_key, placed_at, save_in};
 use crate::domain::area::{AreaRef, Level, code_only};
 use crate::domain::error::{AppError, FieldErrors};
@@ -18,12 +21,11 @@ use crate::domain::policy::{CurrentUser, RecordKind};
 use crate::domain::vocab::{
     CaseStatus, ContactStatus, DetectedIn, FoundBy, HeldAt, Sex, TestMethod, TestResult,
 };
-use crate::storage::ResultExt;
 use crate::storage::audit::{self, Actor, Entry};
 
 /// The case an F1 was exposed to, by its code.
 const CASE_CODE: Spec = Spec::text("case_code", "contacts.case_code", 30)
-    .pattern("^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$")
+    .pattern(CASE_CODE_PATTERN)
     .hint("contacts.source_hint");
 /// The F1 an F2 was exposed to, by its number.
 const SOURCE: Spec = Spec::reference("source_id", "contacts.source_id");
@@ -61,19 +63,6 @@ const STATUS: Spec = Spec::choice(
 const BECAME_CASE: Spec = Spec::text("became_case_code", "contacts.became_case", 30)
     .read_only()
     .or_null();
-const VILLAGE: Spec = Spec::text("village", "cases.village", 100);
-const SEX: Spec = Spec::choice("sex", "cases.sex", Sex::VALUES, Sex::PREFIX);
-const BIRTH_YEAR: Spec = Spec::int("birth_year", "cases.birth_year", 1900, 2021).personal();
-const AGE_BAND: Spec = Spec::text("age_band", "cases.age_band", 10)
-    .impersonal()
-    .read_only()
-    .or_null();
-const FULL_NAME: Spec = Spec::text("full_name", "cases.full_name", 100)
-    .personal()
-    .hint("cases.personal_hint");
-const PHONE: Spec = Spec::phone("phone", "cases.phone").personal();
-const ADDRESS: Spec = Spec::text("address", "cases.address", 200).personal();
-
 /// Personal details: answered only to those who may read them, never in
 /// the audit log's copy of the record.
 const PERSONAL: [&str; 4] = ["full_name", "phone", "address", "birth_year"];
@@ -283,13 +272,8 @@ impl Stored for ContactRow {
     ) -> Result<ContactValues, AppError> {
         let mut c = Check::on(raw, today);
         let commune = area_of(db, user, Self::KIND, &mut c, &COMMUNE).await?;
-        let case_code = c.text_of(&CASE_CODE).and_then(|s| {
-            let code = parse_case_code(&s);
-            if code.is_none() {
-                c.fail("case_code", "err.case_code_format");
-            }
-            code
-        });
+        let typed = c.text_of(&CASE_CODE);
+        let case_code = case_code_in(&mut c, "case_code", typed);
         let source_id = c.int_of(&SOURCE);
         let exposed_on = c.date_of(&EXPOSED_ON);
         let found_by = c.choice_of::<FoundBy>(&FOUND_BY);
@@ -297,7 +281,12 @@ impl Stored for ContactRow {
         let site_id = c.int_of(&SITE);
         let quarantine_from = c.date_of(&QUARANTINE_FROM);
         let mut quarantine_to = c.date_of(&QUARANTINE_TO);
-        let status = c.choice_of::<ContactStatus>(&STATUS);
+        // Became a case: only a positive test sets it, and nothing unsets it.
+        let typed = c.choice_of::<ContactStatus>(&STATUS);
+        let status = match existing {
+            Some(e) if e.became_case_id.is_some() => typed.and(Some(ContactStatus::BecameCase)),
+            _ => typed,
+        };
         let village = c.opt_text_of(&VILLAGE);
         let sex = c.choice_of::<Sex>(&SEX);
         let birth_year = c.int_of(&BIRTH_YEAR).map(|y| y as i32);
@@ -458,98 +447,15 @@ impl Stored for ContactRow {
         Some(Cursor::date(self.exposed_on, self.id))
     }
 
-    async fn insert(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        v: &ContactValues,
-    ) -> Result<i64, AppError> {
-        let codes = crate::domain::area::Codes::of(&v.commune);
-        sqlx::query_scalar!(
-            "insert into contacts (city_code, district_code, commune_code, case_id, source_id,
-               exposed_on, found_by, held_at, site_id, quarantine_from, quarantine_to, status,
-               village, sex, birth_year, full_name, phone, address, note, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-               $18, $19, $20, $20) returning id",
-            codes.city,
-            codes.district,
-            v.commune.code,
-            v.case_id,
-            v.source_id,
-            v.exposed_on as _,
-            v.found_by.as_str(),
-            v.held_at.as_str(),
-            v.site_id,
-            v.quarantine_from as _,
-            v.quarantine_to as _,
-            v.status.as_str(),
-            v.village,
-            v.sex.map(|s| s.as_str()),
-            v.birth_year,
-            v.full_name,
-            v.phone,
-            v.address,
-            v.note,
-            now as _
-        )
-        .fetch_one(conn)
-        .await
-        .on_constraint(SITE_FULL, "site_id", "err.site_full_now")
-    }
-
-    async fn update(
-        conn: &mut PgConnection,
-        now: DateTime<Utc>,
-        old: &Self,
-        version: i32,
-        v: &ContactValues,
-    ) -> Result<bool, AppError> {
-        let codes = crate::domain::area::Codes::of(&v.commune);
-        // Became a case: only a positive test sets it, and nothing unsets it.
-        let status = if old.became_case_id.is_some() {
-            ContactStatus::BecameCase
-        } else {
-            v.status
-        };
-        let done = sqlx::query!(
-            "update contacts set city_code = $3, district_code = $4, commune_code = $5, case_id = $6,
-               source_id = $7, exposed_on = $8, found_by = $9, held_at = $10, site_id = $11,
-               quarantine_from = $12, quarantine_to = $13, status = $14, village = $15, sex = $16,
-               birth_year = $17, full_name = $18, phone = $19, address = $20, note = $21,
-               version = version + 1, updated_at = $22
-             where id = $1 and version = $2",
-            old.id,
-            version,
-            codes.city,
-            codes.district,
-            v.commune.code,
-            v.case_id,
-            v.source_id,
-            v.exposed_on as _,
-            v.found_by.as_str(),
-            v.held_at.as_str(),
-            v.site_id,
-            v.quarantine_from as _,
-            v.quarantine_to as _,
-            status.as_str(),
-            v.village,
-            v.sex.map(|s| s.as_str()),
-            v.birth_year,
-            v.full_name,
-            v.phone,
-            v.address,
-            v.note,
-            now as _
-        )
-        .execute(conn)
-        .await
-        .on_constraint(SITE_FULL, "site_id", "err.site_full_now")?;
-        Ok(done.rows_affected() == 1)
+    // The site's own check (`occupancy <= capacity`) is broken by the
+    // trigger that counts its people when two placements race for its
+    // last place.
+    written_as! {
+        "contacts" ("city_code, district_code, commune_code, case_id, source_id, exposed_on, found_by, held_at, site_id, quarantine_from, quarantine_to, status, village, sex, birth_year, full_name, phone, address, note") = ("$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19"), now "$20", id "$21", version "$22",
+        refused "quarantine_sites_occupancy_check" => "site_id" "err.site_full_now";
+        |v, codes| codes.city, codes.district, v.commune.code, v.case_id, v.source_id, v.exposed_on as _, v.found_by.as_str(), v.held_at.as_str(), v.site_id, v.quarantine_from as _, v.quarantine_to as _, v.status.as_str(), v.village, v.sex.map(|s| s.as_str()), v.birth_year, v.full_name, v.phone, v.address, v.note
     }
 }
-
-/// The site's own check (`occupancy <= capacity`), which the trigger that
-/// counts its people breaks when two placements race for its last place.
-const SITE_FULL: &str = "quarantine_sites_occupancy_check";
 
 /// A test of a contact.
 #[derive(Debug, Clone)]
@@ -595,13 +501,9 @@ pub fn check_test(
     let kind = c.choice::<TestMethod>("kind", true);
     let result = c.choice::<TestResult>("result", true);
     let mut case_code = None;
-    if result == Some(TestResult::Positive)
-        && let Some(s) = c.text("new_case_code", true, 30)
-    {
-        match parse_case_code(&s) {
-            Some(code) => case_code = Some(code),
-            None => c.fail("new_case_code", "err.case_code_format"),
-        }
+    if result == Some(TestResult::Positive) {
+        let typed = c.text("new_case_code", true, 30);
+        case_code = case_code_in(&mut c, "new_case_code", typed);
     }
     if contact.status == ContactStatus::BecameCase.as_str() {
         c.fail("result", "err.already_a_case");

@@ -135,20 +135,34 @@ macro_rules! placed_and_loaded {
 macro_rules! written_as {
     ($table:tt ($cols:tt) = ($params:tt), now $now:tt, id $id:tt, version $version:tt;
      |$v:ident, $codes:ident| $($arg:expr),+ $(,)?) => {
+        written_as!(@both $table ($cols) = ($params), now $now, id $id, version $version,
+            refused []; |$v, $codes| $($arg),+);
+    };
+    // A constraint a write may break that is the user's to fix: its
+    // violation is the catalogue `key` beside `field` (409), not a fault.
+    ($table:tt ($cols:tt) = ($params:tt), now $now:tt, id $id:tt, version $version:tt,
+     refused $constraint:literal => $field:literal $key:literal;
+     |$v:ident, $codes:ident| $($arg:expr),+ $(,)?) => {
+        written_as!(@both $table ($cols) = ($params), now $now, id $id, version $version,
+            refused [$constraint, $field, $key]; |$v, $codes| $($arg),+);
+    };
+    (@both $table:tt ($cols:tt) = ($params:tt), now $now:tt, id $id:tt, version $version:tt,
+     refused [$($refused:tt)*]; |$v:ident, $codes:ident| $($arg:expr),+) => {
         async fn insert(
             conn: &mut sqlx::PgConnection,
             now: chrono::DateTime<chrono::Utc>,
             $v: &Self::Values,
         ) -> Result<i64, crate::domain::error::AppError> {
             let $codes = crate::domain::area::Codes::of(Self::values_area($v));
-            Ok(sqlx::query_scalar!(
+            let id = sqlx::query_scalar!(
                 "insert into " + $table + " (" + $cols + ", created_at, updated_at) values ("
                     + $params + ", " + $now + ", " + $now + ") returning id",
                 $($arg,)+
                 now as _
             )
             .fetch_one(conn)
-            .await?)
+            .await;
+            written_as!(@refused id $($refused)*)
         }
 
         async fn update(
@@ -169,9 +183,15 @@ macro_rules! written_as {
                 version
             )
             .execute(conn)
-            .await?;
-            Ok(done.rows_affected() == 1)
+            .await;
+            Ok(written_as!(@refused done $($refused)*)?.rows_affected() == 1)
         }
+    };
+    (@refused $r:ident) => {
+        $r.map_err(crate::domain::error::AppError::from)
+    };
+    (@refused $r:ident $constraint:literal, $field:literal, $key:literal) => {
+        crate::storage::ResultExt::on_constraint($r, $constraint, $field, $key)
     };
 }
 

@@ -10,6 +10,7 @@ use crate::domain::fields::{Kind, Shown, Spec, Table};
 use crate::domain::forms::{EARLIEST_DATE, latest_date};
 use crate::state::AppState;
 use crate::storage::records::Stored;
+use crate::storage::records::cases::CASE_CODE_PATTERN;
 use crate::storage::records::cases::CaseRow;
 use crate::storage::records::checkpoints::CheckpointRow;
 use crate::storage::records::clusters::ClusterRow;
@@ -616,7 +617,7 @@ pub fn document(today: NaiveDate) -> Value {
         "contacts",
         Some(body(
             &["taken_on", "kind", "result"],
-            json!({"taken_on": date(), "kind": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "result": en(&["pending", "negative", "positive"]), "new_case_code": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]{1,29}$" }}),
+            json!({"taken_on": date(), "kind": en(&["pooled_pcr", "individual_pcr", "rapid_antigen"]), "result": en(&["pending", "negative", "positive"]), "new_case_code": { "type": "string", "pattern": CASE_CODE_PATTERN }}),
             json!({"taken_on": "2021-07-31", "kind": "individual_pcr", "result": "negative"}),
         )),
         "201",
