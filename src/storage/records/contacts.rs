@@ -63,10 +63,6 @@ const STATUS: Spec = Spec::choice(
 const BECAME_CASE: Spec = Spec::text("became_case_code", "contacts.became_case", 30)
     .read_only()
     .or_null();
-/// Personal details: answered only to those who may read them, never in
-/// the audit log's copy of the record.
-const PERSONAL: [&str; 4] = ["full_name", "phone", "address", "birth_year"];
-
 /// A contact as stored.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct ContactRow {
@@ -118,8 +114,9 @@ impl ContactRow {
         if let Some(o) = v.as_object_mut() {
             o.insert("tier".into(), self.tier().into());
             if !personal {
-                for k in PERSONAL {
-                    o.remove(k);
+                // Personal details, as the field table marks them.
+                for f in Self::FIELDS.iter().filter(|f| !f.visible(false)) {
+                    o.remove(f.name);
                 }
                 let band = self
                     .birth_year
@@ -166,9 +163,9 @@ pub struct ContactFilter {
     pub case_id: Option<i64>,
 }
 
-/// A page of a list: the names a contact points at looked up per row (a
-/// page's 50, by primary key), as the case list does, so that the list
-/// reads its level's index in order and stops at the page.
+/// A contact as read, for every read: the names it points at looked up
+/// per row (a page's 50, by primary key), as the case list does, so that
+/// a list reads its level's index in order and stops at the page.
 const LIST_SELECT: &str = "select c.id, c.city_code, c.district_code, c.commune_code,
     (select a.name from areas a where a.code = c.commune_code) as commune_name,
     c.case_id, (select k.case_code from cases k where k.id = c.case_id) as case_code, c.source_id,
@@ -178,27 +175,6 @@ const LIST_SELECT: &str = "select c.id, c.city_code, c.district_code, c.commune_
     (select b.case_code from cases b where b.id = c.became_case_id) as became_case_code,
     c.village, c.sex, c.birth_year, c.full_name, c.phone, c.address, c.note, c.version
     from contacts c";
-
-/// A contact as read: its columns and the names it points at, stated once
-/// for every read (sqlx checks each use at build time).
-macro_rules! select_contacts {
-    ($tail:tt $(+ $more:tt)*, $($arg:expr),* $(,)?) => {
-        sqlx::query_as!(
-            ContactRow,
-            r#"select c.id, c.city_code, c.district_code, c.commune_code, a.name as commune_name,
-                 c.case_id, k.case_code as "case_code?", c.source_id,
-                 c.exposed_on as "exposed_on: _", c.found_by, c.held_at, c.site_id, s.name as "site_name?",
-                 c.quarantine_from as "quarantine_from: _", c.quarantine_to as "quarantine_to: _",
-                 c.status, c.became_case_id, b.case_code as "became_case_code?",
-                 c.village, c.sex, c.birth_year, c.full_name, c.phone, c.address, c.note, c.version
-               from contacts c join areas a on a.code = c.commune_code
-               left join cases k on k.id = c.case_id
-               left join cases b on b.id = c.became_case_id
-               left join quarantine_sites s on s.id = c.site_id "# + $tail $(+ $more)*,
-            $($arg),*
-        )
-    };
-}
 
 impl Stored for ContactRow {
     type Values = ContactValues;
@@ -261,7 +237,16 @@ impl Stored for ContactRow {
         j
     }
 
-    placed_and_loaded!(commune, select_contacts, r#"where c.id = $1"#);
+    fn values_area(v: &ContactValues) -> &AreaRef {
+        &v.commune
+    }
+
+    async fn load(db: &PgPool, _today: NaiveDate, id: i64) -> Result<Option<Self>, AppError> {
+        Ok(sqlx::query_as(&format!("{LIST_SELECT} where c.id = $1"))
+            .bind(id)
+            .fetch_optional(db)
+            .await?)
+    }
 
     async fn check(
         db: &PgPool,
@@ -673,11 +658,11 @@ pub struct Open {
 /// The contacts of commune `commune` still followed (traced or in
 /// quarantine), with the dates of their tests, newest exposure first.
 pub async fn open_in(db: &PgPool, commune: &str) -> Result<Vec<Open>, AppError> {
-    let rows = select_contacts!(
-        "where c.commune_code = $1 and c.status in ('traced', 'quarantined')
-         order by c.exposed_on desc, c.id desc",
-        commune
-    )
+    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+        "{LIST_SELECT} where c.commune_code = $1 and c.status in ('traced', 'quarantined')
+         order by c.exposed_on desc, c.id desc"
+    ))
+    .bind(commune)
     .fetch_all(db)
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
