@@ -74,6 +74,56 @@ pub enum Due {
     NotPlaced,
 }
 
+/// A test day of a quarantine, as it stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestDay {
+    /// A test was taken on it or after it, before the next test day.
+    Taken,
+    /// Passed untested, and the next test day has come since: no longer
+    /// chased.
+    Missed,
+    /// Passed untested, and still the one to take.
+    Overdue,
+    /// Today.
+    Today,
+    /// To come.
+    Planned,
+}
+
+/// The test days of a quarantine held from `from` to `to`, each with where
+/// it stands today for a contact tested on `tested` (any order). A test day
+/// is met by a test taken on it or after it (a day late is late, not
+/// missing), but before the next test day.
+pub fn test_days(
+    rule: &QuarantineRule,
+    from: NaiveDate,
+    to: NaiveDate,
+    tested: &[NaiveDate],
+    today: NaiveDate,
+) -> Vec<(NaiveDate, TestDay)> {
+    let dates = rule.test_dates(from, to);
+    dates
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let next = dates.get(i + 1).copied();
+            let met = tested.iter().any(|&t| t >= d && next.is_none_or(|n| t < n));
+            let state = if met {
+                TestDay::Taken
+            } else if d < today && next.is_none_or(|n| n > today) {
+                TestDay::Overdue
+            } else if d < today {
+                TestDay::Missed
+            } else if d == today {
+                TestDay::Today
+            } else {
+                TestDay::Planned
+            };
+            (d, state)
+        })
+        .collect()
+}
+
 /// What is due for a contact held from `from` to `to` who was tested on
 /// `tested` (any order), today: the oldest missed test day first, then
 /// today's test, then release. A contact not yet held (`from` unknown) is
@@ -91,19 +141,11 @@ pub fn due(
     };
     let to = to.unwrap_or(from + Days::new(u64::from(rule.days.saturating_sub(1))));
     let mut out = Vec::new();
-    let dates = rule.test_dates(from, to);
-    // A test day is met by a test taken on it or after it (a day late is
-    // late, not missing), but before the next test day.
-    for (i, d) in dates.iter().enumerate() {
-        let next = dates.get(i + 1).copied();
-        let met = tested.iter().any(|t| t >= d && next.is_none_or(|n| *t < n));
-        if met {
-            continue;
-        }
-        if *d < today && next.is_none_or(|n| n > today) {
-            out.push(Due::Overdue(*d));
-        } else if *d == today {
-            out.push(Due::TestToday);
+    for (d, state) in test_days(rule, from, to, tested, today) {
+        match state {
+            TestDay::Overdue => out.push(Due::Overdue(d)),
+            TestDay::Today => out.push(Due::TestToday),
+            TestDay::Taken | TestDay::Missed | TestDay::Planned => {}
         }
     }
     if to <= today {
@@ -219,5 +261,26 @@ mod tests {
         assert_eq!(due_f2(false, false), vec![Due::NotPlaced]);
         assert_eq!(due_f2(true, false), Vec::<Due>::new());
         assert_eq!(due_f2(true, true), vec![Due::Release]);
+    }
+
+    #[test]
+    fn a_contacts_page_and_the_list_for_today_read_one_schedule() {
+        let r = QuarantineRule::default();
+        let (from, to) = (d("2021-07-31"), d("2021-08-13"));
+        // Tested on day 8 only: day 1 was missed, day 7 met late.
+        let days = test_days(&r, from, to, &[d("2021-08-07")], d("2021-08-08"));
+        assert_eq!(
+            days,
+            vec![
+                (d("2021-07-31"), TestDay::Missed),
+                (d("2021-08-06"), TestDay::Taken),
+                (d("2021-08-13"), TestDay::Planned),
+            ]
+        );
+        let days = test_days(&r, from, to, &[], d("2021-08-13"));
+        assert_eq!(days[1], (d("2021-08-06"), TestDay::Missed));
+        assert_eq!(days[2], (d("2021-08-13"), TestDay::Today));
+        let days = test_days(&r, from, to, &[], d("2021-08-10"));
+        assert_eq!(days[1], (d("2021-08-06"), TestDay::Overdue));
     }
 }

@@ -739,6 +739,19 @@ pub struct ChainNode {
     pub status: String,
 }
 
+/// The case a contact's chain starts from: an F1's case, or an F2's F1's.
+pub async fn chain_root(db: &PgPool, contact: &ContactRow) -> Result<Option<i64>, AppError> {
+    Ok(match (contact.case_id, contact.source_id) {
+        (Some(case), _) => Some(case),
+        (None, Some(f1)) => {
+            sqlx::query_scalar!("select case_id from contacts where id = $1", f1)
+                .fetch_one(db)
+                .await?
+        }
+        (None, None) => None,
+    })
+}
+
 /// Most nodes a chain draws.
 pub const CHAIN_MAX: usize = 300;
 

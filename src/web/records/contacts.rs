@@ -22,7 +22,7 @@ use super::{
     opt_date, saved,
 };
 use crate::domain::area::{AreaRef, Level};
-use crate::domain::contacts::{Due, QuarantineRule, due, due_f2};
+use crate::domain::contacts::{Due, QuarantineRule, TestDay, due, due_f2, test_days};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::forms::{Field, FormBuilder, Options, Raw, Vocab};
 use crate::domain::i18n::Lang;
@@ -32,8 +32,8 @@ use crate::state::AppState;
 use crate::storage::audit::Actor;
 use crate::storage::records::cases::CaseRow;
 use crate::storage::records::contacts::{
-    ContactRow, ContactValues, chain, check_test, cluster_chain, followed_in_district, open_in,
-    places, record_test, tests_of,
+    ContactRow, ContactValues, chain, chain_root, check_test, cluster_chain, followed_in_district,
+    open_in, places, record_test, tests_of,
 };
 use crate::storage::records::{Stored, Write, save};
 use crate::web::auth::CsrfForm;
@@ -203,6 +203,7 @@ impl Record for ContactRow {
         let today = state.clock.today();
         let rule = state.config.quarantine_rule();
         let tests = tests_of(&state.db, self.id).await?;
+        let tested_on: Vec<NaiveDate> = tests.iter().map(|t| t.taken_on).collect();
         let mut forms = Vec::new();
         let writable = v.user.can(Action::WriteRecord(Self::KIND, &self.area()));
         if writable && self.status != ContactStatus::BecameCase.as_str() {
@@ -234,29 +235,25 @@ impl Record for ContactRow {
                 lang.t("contacts.open_case").into(),
             ));
         }
-        actions.push((
-            format!("/contacts?case_id={}", self.case_id.unwrap_or(0)),
-            lang.t("contacts.same_case").into(),
-        ));
-        if self.case_id.is_none() {
-            actions.pop();
+        if let Some(case) = self.case_id {
+            actions.push((
+                format!("/contacts?case_id={case}"),
+                lang.t("contacts.same_case").into(),
+            ));
         }
-        // The schedule: each test day of the rule, and what was taken.
+        // The schedule: each test day of the rule, as the list for today
+        // reads it.
         let mut rows = Vec::new();
         if let Some(from) = self.quarantine_from {
             let to = self.quarantine_to.unwrap_or(rule.ends_on(self.exposed_on));
-            for d in rule.test_dates(from, to) {
-                let done = tests.iter().any(|t| t.taken_on >= d);
-                let state = if done {
-                    lang.t("contacts.test_taken")
-                } else if d < today {
-                    lang.t("contacts.test_overdue")
-                } else if d == today {
-                    lang.t("contacts.test_today")
-                } else {
-                    lang.t("contacts.test_planned")
+            for (d, state) in test_days(&rule, from, to, &tested_on, today) {
+                let key = match state {
+                    TestDay::Taken => "contacts.test_taken",
+                    TestDay::Missed | TestDay::Overdue => "contacts.test_overdue",
+                    TestDay::Today => "contacts.test_today",
+                    TestDay::Planned => "contacts.test_planned",
                 };
-                rows.push(vec![lang.date(d), state.to_string()]);
+                rows.push(vec![lang.date(d), lang.t(key).to_string()]);
             }
         }
         let schedule = Section {
@@ -285,16 +282,7 @@ impl Record for ContactRow {
             hrefs: Vec::new(),
             id: "tests",
         };
-        let root = match (self.case_id, self.source_id) {
-            (Some(case), _) => Some(case),
-            (None, Some(f1)) => {
-                sqlx::query_scalar!("select case_id from contacts where id = $1", f1)
-                    .fetch_one(&state.db)
-                    .await?
-            }
-            _ => None,
-        };
-        let chain = match root {
+        let chain = match chain_root(&state.db, self).await? {
             Some(case) => chain_drawing(state, case, lang).await?,
             None => None,
         };
@@ -341,7 +329,7 @@ pub async fn chain_drawing(
     root: i64,
     lang: Lang,
 ) -> Result<Option<String>, AppError> {
-    drawn(chain(&state.db, root).await?, lang)
+    Ok(drawn(chain(&state.db, root).await?, lang))
 }
 
 /// The chains of cluster `cluster` drawn, when it has any.
@@ -350,15 +338,12 @@ pub async fn cluster_chain_drawing(
     cluster: i64,
     lang: Lang,
 ) -> Result<Option<String>, AppError> {
-    drawn(cluster_chain(&state.db, cluster).await?, lang)
+    Ok(drawn(cluster_chain(&state.db, cluster).await?, lang))
 }
 
-fn drawn(
-    nodes: Vec<crate::storage::records::contacts::ChainNode>,
-    lang: Lang,
-) -> Result<Option<String>, AppError> {
+fn drawn(nodes: Vec<crate::storage::records::contacts::ChainNode>, lang: Lang) -> Option<String> {
     if nodes.len() < 2 {
-        return Ok(None);
+        return None;
     }
     let boxes: Vec<ChainBox> = nodes
         .into_iter()
@@ -374,7 +359,7 @@ fn drawn(
             date: n.on,
         })
         .collect();
-    Ok(Some(chain_svg(&boxes, lang)))
+    Some(chain_svg(&boxes, lang))
 }
 
 fn test_fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
