@@ -98,6 +98,17 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Send an area's alerts (its own and those under it) to a webhook: a
+    /// JSON POST signed with HMAC-SHA256 of the body under the secret read
+    /// from standard input (header X-VungXanh-Signature: sha256=<hex>).
+    AlertHook {
+        /// The area's code.
+        #[arg(long)]
+        area: String,
+        /// Where to POST (http://; relay https through the proxy).
+        #[arg(long)]
+        url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -572,6 +583,33 @@ async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
                 println!("password set for {username}; their sessions and API tokens have ended");
             }
         },
+        Command::AlertHook { area, url } => {
+            let secret = read_password()?;
+            if !(16..=200).contains(&secret.chars().count()) {
+                bail!("the secret (standard input) must be 16 to 200 characters");
+            }
+            if !url.starts_with("http://") || url.chars().any(char::is_whitespace) {
+                bail!("--url: an http:// address (relay https through the proxy)");
+            }
+            if vungxanh::storage::areas::area_ref(pool, &area)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .is_none()
+            {
+                bail!("no area {area}");
+            }
+            vungxanh::storage::alerts::set_hook(
+                pool,
+                &Actor::system("cli"),
+                clock.now(),
+                &area,
+                &url,
+                &secret,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("alerts of {area} and the areas under it are sent to {url}");
+        }
         Command::Serve { .. }
         | Command::Db { .. }
         | Command::Backup { .. }
@@ -653,9 +691,13 @@ async fn serve(mut config: Config, load_demo: bool) -> Result<()> {
         tokio::spawn(p.watch())
     });
     let feed = state.listen();
+    let alert_rules = tokio::spawn(state.clone().watch_alerts());
+    let alert_sends = tokio::spawn(state.clone().send_alerts());
     let app = router(state);
     vungxanh::web::serve::serve(listener, app, limits, shutdown_signal()).await;
     feed.abort();
+    alert_rules.abort();
+    alert_sends.abort();
     if let Some(w) = watcher {
         w.abort();
     }

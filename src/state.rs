@@ -13,6 +13,7 @@ use crate::domain::config::Config;
 use crate::domain::error::AppError;
 use crate::domain::i18n::Lang;
 use crate::domain::zone::Thresholds;
+use crate::storage::alerts;
 use crate::storage::board::{Board, BoardCache};
 use crate::storage::feed::Feed;
 use crate::storage::primary::{Primary, PrimaryStatus};
@@ -44,6 +45,8 @@ pub struct AppState {
     pub feed: Arc<Feed>,
     /// Whether a writable primary is known ([`AppState::following`]).
     pub primary: Arc<PrimaryStatus>,
+    /// Woken when alerts were raised with deliveries to send.
+    pub deliveries: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             replica: None,
             feed: Arc::default(),
             primary: Arc::default(),
+            deliveries: Arc::default(),
         }
     }
 
@@ -135,6 +139,179 @@ impl AppState {
             _ => self.db.clone(),
         }
     }
+}
+
+impl AppState {
+    /// Evaluates the alert rules of `city` against today's boards and the
+    /// records they name, and settles its alerts (DESIGN §3b). O(areas):
+    /// the boards are those the pages read, computed once per change.
+    pub async fn evaluate_alerts(&self, city: &AreaRef) -> Result<alerts::Outcome, AppError> {
+        use crate::domain::alerts::{self as rules, AreaFigures};
+        let now = self.clock.now();
+        let today = crate::domain::clock::local_date(now);
+        let time = now.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).time();
+        let figures = |s: &crate::storage::board::Summary, up: bool| AreaFigures {
+            code: s.area.code.clone(),
+            level: crate::domain::area::Level::parse(&s.area.level),
+            red: s.zone.colour == "red",
+            zone_level: s.zone.level,
+            tier_capacity: s.treatment.tier_capacity,
+            tier_occupancy: s.treatment.tier_occupancy,
+            tests_waiting: s.testing.waiting_over_48h,
+            reported: s.reports.reported > 0,
+            forbidden_at_home: if s.contacts.home_warning() { s.contacts.at_home } else { 0 },
+            reported_up: up,
+        };
+        let top = self.board(city, today).await?;
+        let up = crate::storage::reports_up::filed(&self.db, &city.code, today).await?;
+        let mut areas = vec![figures(&top.me, false)];
+        for d in &top.children {
+            areas.push(figures(d, up.contains(&d.area.code)));
+            let Some(district) = self.area_ref(&d.area.code).await? else {
+                continue;
+            };
+            let b = self.board(&district, today).await?;
+            areas.extend(b.children.iter().map(|c| figures(c, false)));
+        }
+        let sites = alerts::sites(&self.db, &city.code).await?;
+        let late = alerts::late(&self.db, &city.code, today).await?;
+        let seen = alerts::levels_seen(&self.db, &city.code).await?;
+        let open = alerts::open_levels(&self.db, &city.code).await?;
+        let inputs = rules::Inputs {
+            areas: &areas,
+            sites: &sites,
+            late: &late,
+            seen_levels: seen,
+            open_levels: open,
+            today: Some(today),
+            time: Some(time),
+        };
+        let (holding, levels) = rules::conditions(&inputs, &self.config.alert_rules());
+        let out = alerts::settle(&self.db, &city.code, now, &holding, &levels).await?;
+        if out.queued > 0 {
+            self.deliveries.notify_one();
+        }
+        if !out.raised.is_empty() || !out.ended.is_empty() {
+            tracing::info!(city = %city.code, raised = out.raised.len(), ended = out.ended.len(), "alerts");
+        }
+        Ok(out)
+    }
+
+    /// Evaluates every city's alerts whenever its figures move, and at the
+    /// moments time alone changes a rule's answer (midnight, the report
+    /// deadlines); runs until the process ends.
+    pub async fn watch_alerts(self) {
+        let rules = self.config.alert_rules();
+        let mut moves = self.feed.moves();
+        let mut evaluated: HashMap<String, i64> = HashMap::new();
+        let mut slot = None;
+        loop {
+            moves.borrow_and_update();
+            let now = self.clock.now();
+            let this_slot = time_slot(now, &rules);
+            let stamps = match self.feed.refresh_stamps(&self.db).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "alerts: stamps not read");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    continue;
+                }
+            };
+            for (city, stamp) in stamps {
+                if slot == Some(this_slot) && evaluated.get(&city) == Some(&stamp) {
+                    continue;
+                }
+                let Ok(Some(area)) = self.area_ref(&city).await else {
+                    continue;
+                };
+                match self.evaluate_alerts(&area).await {
+                    Ok(_) => {
+                        evaluated.insert(city, stamp);
+                    }
+                    Err(e) => tracing::warn!(error = %e, city, "alerts not evaluated"),
+                }
+            }
+            slot = Some(this_slot);
+            let until = next_boundary(now, &rules) - now;
+            // Without the feed nothing says a city moved: look again soon.
+            let wait = if self.feed.listening() {
+                until.to_std().unwrap_or_default()
+            } else {
+                std::time::Duration::from_secs(10).min(until.to_std().unwrap_or_default())
+            };
+            tokio::select! {
+                _ = moves.changed() => {}
+                _ = tokio::time::sleep(wait + std::time::Duration::from_millis(50)) => {}
+            }
+        }
+    }
+
+    /// Sends the deliveries due now, each to its hook; how many were tried.
+    pub async fn send_due_alerts(&self) -> Result<usize, AppError> {
+        let due = alerts::take_due(&self.db, self.clock.now(), 20).await?;
+        for d in &due {
+            let answer = crate::storage::webhook::post(d, self.config.webhook_timeout).await;
+            let (code, error) = match &answer {
+                Ok(c) => (Some(*c), None),
+                Err(e) => (None, Some(e.as_str())),
+            };
+            tracing::info!(alert = d.alert_id, hook = %d.hook_area, attempt = d.attempt, code, error, "alert sent");
+            alerts::answered(&self.db, d, self.clock.now(), code, error).await?;
+        }
+        Ok(due.len())
+    }
+
+    /// Sends deliveries as alerts are raised and as retries fall due; runs
+    /// until the process ends.
+    pub async fn send_alerts(self) {
+        loop {
+            let sent = match self.send_due_alerts().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "alert deliveries");
+                    0
+                }
+            };
+            if sent > 0 {
+                continue;
+            }
+            let now = self.clock.now();
+            let wait = match alerts::next_due(&self.db).await {
+                Ok(Some(at)) => (at - now).to_std().unwrap_or_default(),
+                _ => std::time::Duration::from_secs(30),
+            }
+            .min(std::time::Duration::from_secs(30));
+            tokio::select! {
+                _ = self.deliveries.notified() => {}
+                _ = tokio::time::sleep(wait + std::time::Duration::from_millis(50)) => {}
+            }
+        }
+    }
+}
+
+/// The part of the day that decides the time rules: the day, and which
+/// deadlines have passed.
+fn time_slot(now: DateTime<Utc>, r: &crate::domain::alerts::Rules) -> (NaiveDate, bool, bool) {
+    let local = now.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
+    let t = local.time();
+    (
+        local.date_naive(),
+        t >= r.report_deadline,
+        t >= r.report_up_deadline,
+    )
+}
+
+/// The next instant [`time_slot`] changes.
+fn next_boundary(now: DateTime<Utc>, r: &crate::domain::alerts::Rules) -> DateTime<Utc> {
+    let today = crate::domain::clock::local_date(now);
+    let start = crate::domain::clock::start_of_day(today);
+    let tomorrow = crate::domain::clock::start_of_day(today + chrono::Days::new(1));
+    [r.report_deadline, r.report_up_deadline]
+        .into_iter()
+        .map(|t| start + (t - chrono::NaiveTime::MIN))
+        .filter(|at| *at > now)
+        .min()
+        .unwrap_or(tomorrow)
 }
 
 /// Seconds a public page copy is served before the city's stamp is read again.

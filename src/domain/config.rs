@@ -155,6 +155,28 @@ pub struct Config {
     /// process reads from the primary instead (until the replica has).
     #[arg(long, env = "VX_READ_WAIT_MS", default_value_t = 2000)]
     pub read_wait_ms: u64,
+
+    /// A quarantine or treatment site at or above this % of its places
+    /// raises an alert (DESIGN §3b).
+    #[arg(long, env = "VX_ALERT_SITE_PCT", default_value_t = 90.0, value_parser = parse_pct)]
+    pub alert_site_pct: f64,
+
+    /// A treatment tier (a district's, the city's) at or above this % of
+    /// its places raises an alert.
+    #[arg(long, env = "VX_ALERT_TIER_PCT", default_value_t = 85.0, value_parser = parse_pct)]
+    pub alert_tier_pct: f64,
+
+    /// Hà Nội time from which a commune's daily report not filed raises an alert.
+    #[arg(long, env = "VX_REPORT_DEADLINE", default_value = "17:00", value_parser = parse_time)]
+    pub report_deadline: chrono::NaiveTime,
+
+    /// Hà Nội time by which a district files its report up to the city.
+    #[arg(long, env = "VX_REPORT_UP_DEADLINE", default_value = "18:00", value_parser = parse_time)]
+    pub report_up_deadline: chrono::NaiveTime,
+
+    /// Seconds a webhook has to answer one delivery of an alert.
+    #[arg(long, env = "VX_WEBHOOK_TIMEOUT", default_value = "10", value_parser = parse_seconds)]
+    pub webhook_timeout: Duration,
 }
 
 /// The default adult share of the population, in % (data/PROVENANCE.md).
@@ -204,6 +226,16 @@ impl Config {
         })
     }
 
+    /// The alert rules' settings.
+    pub fn alert_rules(&self) -> crate::domain::alerts::Rules {
+        crate::domain::alerts::Rules {
+            site_share: self.alert_site_pct / 100.0,
+            tier_share: self.alert_tier_pct / 100.0,
+            report_deadline: self.report_deadline,
+            report_up_deadline: self.report_up_deadline,
+        }
+    }
+
     /// Whether cookies must carry the Secure attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -220,6 +252,17 @@ fn parse_backup_at(s: &str) -> Result<DailyAt, String> {
         t => chrono::NaiveTime::parse_from_str(t, "%H:%M")
             .map(|t| DailyAt(Some(t)))
             .map_err(|_| "a time as HH:MM, or off".to_string()),
+    }
+}
+
+fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| "a time as HH:MM, e.g. 17:00".into())
+}
+
+fn parse_pct(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 100.0 => Ok(p),
+        _ => Err("a percentage above 0 and at most 100, e.g. 90".into()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! names axum, askama, tower or sqlx.
 
 pub mod account;
+pub mod alerts;
 pub mod area;
 pub mod body;
 pub mod clock;

@@ -176,6 +176,8 @@ pub enum RecordKind {
     Inspection,
     /// A contact of a case (F1, F2): kept by the commune they live in.
     Contact,
+    /// A district's daily report up to the city: filed by the district.
+    ReportUp,
 }
 
 impl RecordKind {
@@ -192,6 +194,7 @@ impl RecordKind {
             }
             Lockdown | TestingRound => matches!(role, Role::Commune | Role::District),
             Unit => role == Role::Admin,
+            ReportUp => role == Role::District,
         }
     }
 }
@@ -267,6 +270,9 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
         (TestingRound, Level::City) => false,
         // Areas and their departments are the administrator's.
         (Unit, _) => permits(role, home, Action::ManageAreas),
+        // The district answers for its own report; the city reads it.
+        (ReportUp, Level::District) => role == Role::District && a.code == home.code,
+        (ReportUp, _) => false,
         (Site, Level::City | Level::District) => by_level(a),
         // A commune's site is run by its district.
         (Site, Level::Commune) => {

@@ -55,6 +55,12 @@ pub struct Feed {
     said: AtomicU64,
     heard_signal: tokio::sync::Notify,
     ready_signal: tokio::sync::Notify,
+    /// Counts the bursts of writes heard, for whoever acts on a change
+    /// (the alert rules): a receiver sees every move made since it looked.
+    moved: tokio::sync::watch::Sender<u64>,
+    /// Moves when an alert or a "seen" changes; unseen counts are kept by it.
+    alerts_epoch: AtomicU64,
+    unseen: Mutex<HashMap<i64, (u64, i64)>>,
 }
 
 impl std::fmt::Debug for Feed {
@@ -91,6 +97,42 @@ impl Feed {
             return None;
         }
         self.stamps.lock().expect("feed stamps").get(city).copied()
+    }
+
+    /// A receiver that sees the city stamps move (any city's).
+    pub fn moves(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.moved.subscribe()
+    }
+
+    /// Says a stamp moved (a write heard, or made by this process).
+    pub fn moved(&self) {
+        self.moved.send_modify(|n| *n += 1);
+    }
+
+    /// The epoch of alerts: what a count of unseen alerts is kept with.
+    pub fn alerts_epoch(&self) -> u64 {
+        self.alerts_epoch.load(Ordering::Acquire)
+    }
+
+    /// A user's unseen alert count kept at `epoch`, while the feed listens.
+    pub fn unseen(&self, user: i64, epoch: u64) -> Option<i64> {
+        if !self.trusted() {
+            return None;
+        }
+        let map = self.unseen.lock().expect("feed unseen");
+        map.get(&user).filter(|(e, _)| *e == epoch).map(|(_, n)| *n)
+    }
+
+    /// Keeps a user's unseen count read at `epoch`.
+    pub fn keep_unseen(&self, user: i64, epoch: u64, n: i64) {
+        if !self.listening() || self.alerts_epoch() != epoch {
+            return;
+        }
+        let mut map = self.unseen.lock().expect("feed unseen");
+        if map.len() >= KEEP_MAX {
+            map.clear();
+        }
+        map.insert(user, (epoch, n));
     }
 
     /// Every city's stamp as this process knows it.
@@ -177,6 +219,7 @@ impl Feed {
         let mut areas = self.areas.lock().expect("feed areas");
         self.epoch.fetch_add(1, Ordering::AcqRel);
         self.session_epoch.fetch_add(1, Ordering::AcqRel);
+        self.alerts_epoch.fetch_add(1, Ordering::AcqRel);
         users.clear();
         sessions.clear();
         *areas = None;
@@ -233,6 +276,9 @@ impl Feed {
         let (what, arg) = payload.split_once(' ').unwrap_or((payload, ""));
         match what {
             "stamp" => return true,
+            "alerts" => {
+                self.alerts_epoch.fetch_add(1, Ordering::AcqRel);
+            }
             "user" => {
                 if let Ok(id) = arg.parse() {
                     self.forget_user(id);
@@ -332,6 +378,7 @@ impl Feed {
                     self.apply(more.payload());
                 }
                 self.refresh_stamps(db).await?;
+                self.moved();
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The storage layer: every SQL statement, the audit trail, the rollups and
 //! the board computation. It sees the domain, never the web.
 
+pub mod alerts;
 pub mod areas;
 pub mod audit;
 pub mod backup;
@@ -14,11 +15,13 @@ pub mod pg;
 pub mod primary;
 pub mod records;
 pub mod replica;
+pub mod reports_up;
 pub mod seed_chain;
 pub mod synth;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod webhook;
 
 use crate::domain::error::{AppError, FieldErrors};
 

@@ -2,6 +2,7 @@
 //! router. It may use every layer below it; nothing below uses it.
 
 pub mod account;
+pub mod alerts;
 pub mod api;
 pub mod areas;
 pub mod audit;
@@ -67,6 +68,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(users::router())
         .merge(account::router())
         .merge(today::router())
+        .merge(alerts::router())
         .merge(audit::router())
         .merge(records::routes::router())
         .nest("/api/v1", api::router())

@@ -29,6 +29,8 @@ pub struct Page {
     pub here: String,
     /// The primary database is lost: the page is what was held, nothing saves.
     pub read_only: bool,
+    /// Standing alerts in the user's jurisdiction they have not marked seen.
+    pub alerts: Option<i64>,
 }
 
 impl Page {
@@ -130,8 +132,15 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
+        let alerts = match &user {
+            Some(u) if u.can(crate::domain::policy::Action::UseRecords) => {
+                Some(unseen_alerts(state, u).await?)
+            }
+            _ => None,
+        };
         Ok(Page {
             lang,
+            alerts,
             user,
             csrf,
             flash,
@@ -139,6 +148,17 @@ impl FromRequestParts<AppState> for Page {
             read_only: state.primary.lost_for().is_some(),
         })
     }
+}
+
+/// The count in the header: from memory while nothing about alerts changed.
+async fn unseen_alerts(state: &AppState, u: &CurrentUser) -> Result<i64, AppError> {
+    let epoch = state.feed.alerts_epoch();
+    if let Some(n) = state.feed.unseen(u.id, epoch) {
+        return Ok(n);
+    }
+    let n = crate::storage::alerts::unseen(&state.db, &u.area.code, u.id).await?;
+    state.feed.keep_unseen(u.id, epoch, n);
+    Ok(n)
 }
 
 /// The session's CSRF token, created on first use.
