@@ -236,6 +236,24 @@ pub async fn list(
     .await?)
 }
 
+/// The newest standing alerts of `area` and the areas under it.
+pub async fn newest(db: &PgPool, area: &str, limit: i64) -> Result<Vec<AlertRow>, AppError> {
+    Ok(sqlx::query_as!(
+        AlertRow,
+        r#"select a.id, a.area_code, r.name as area_name, a.kind, a.subject, a.severity, a.detail,
+                  a.since as "since: DateTime<Utc>", a.ended_at as "ended_at: DateTime<Utc>",
+                  false as "seen!"
+           from alerts a join areas r on r.code = a.area_code
+           where (a.city_code = $1 or a.district_code = $1 or a.area_code = $1) and a.ended_at is null
+           order by a.since desc, a.severity, a.id desc
+           limit $2"#,
+        area,
+        limit
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Standing alerts under `area` this user has not marked seen.
 pub async fn unseen(db: &PgPool, area: &str, user_id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar!(

@@ -252,6 +252,14 @@ async fn board_html(
 struct WallPage {
     page: Page,
     v: Dash,
+    /// The newest standing alerts of the area.
+    alerts: Vec<crate::storage::alerts::AlertRow>,
+}
+
+impl WallPage {
+    fn alert_text(&self, a: &crate::storage::alerts::AlertRow) -> String {
+        crate::web::alerts::describe(self.page.lang, a)
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -433,7 +441,8 @@ async fn wall(
         strain,
     );
     v.behind = tasks::behind(&state.db, today, &area_ref.code, 5).await?;
-    Ok(WallPage { page, v })
+    let alerts = crate::storage::alerts::newest(&state.db, &area_ref.code, 4).await?;
+    Ok(WallPage { page, v, alerts })
 }
 
 /// Populations for the areas under this one from a CSV file

@@ -7,6 +7,7 @@ pub mod api;
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod briefing;
 pub mod charts;
 pub mod dashboard;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod metrics;
 pub mod page;
 pub mod public;
 pub mod records;
+pub mod reports_up;
 pub mod serve;
 pub mod sign_in;
 pub mod today;
@@ -69,6 +71,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(today::router())
         .merge(alerts::router())
+        .merge(briefing::router())
+        .merge(reports_up::router())
         .merge(audit::router())
         .merge(records::routes::router())
         .nest("/api/v1", api::router())
