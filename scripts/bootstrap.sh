@@ -16,6 +16,8 @@ for arg in "$@"; do
   --browser)
     command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || pkgs+=(chromium-driver)
+    # The briefing's PDF is read back (pages, text) by the browser test.
+    command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
     ;;
   --failover)
     if ! command -v pg_autoctl >/dev/null 2>&1; then

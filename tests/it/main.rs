@@ -7,6 +7,7 @@ mod access;
 mod access_records;
 mod accessibility;
 mod api_document;
+mod alerts;
 mod areas;
 mod auth;
 mod backup;
