@@ -159,7 +159,11 @@ impl AppState {
             tier_occupancy: s.treatment.tier_occupancy,
             tests_waiting: s.testing.waiting_over_48h,
             reported: s.reports.reported > 0,
-            forbidden_at_home: if s.contacts.home_warning() { s.contacts.at_home } else { 0 },
+            forbidden_at_home: if s.contacts.home_warning() {
+                s.contacts.at_home
+            } else {
+                0
+            },
             reported_up: up,
         };
         let top = self.board(city, today).await?;

@@ -195,7 +195,12 @@ pub fn conditions(i: &Inputs, r: &Rules) -> (Vec<Condition>, HashMap<String, u8>
     for a in i.areas {
         let commune = a.level == Some(Level::Commune);
         if commune && a.red {
-            out.push(cond(&a.code, Kind::Red, String::new(), serde_json::json!({})));
+            out.push(cond(
+                &a.code,
+                Kind::Red,
+                String::new(),
+                serde_json::json!({}),
+            ));
         }
         if let Some(now) = a.zone_level {
             levels.insert(a.code.clone(), now);
@@ -421,7 +426,10 @@ mod tests {
     fn sites_and_tiers_count_from_their_threshold() {
         assert!(at_or_above(100, 90, 0.9));
         assert!(!at_or_above(100, 89, 0.9));
-        assert!(!at_or_above(0, 0, 0.9), "a site without places is never full");
+        assert!(
+            !at_or_above(0, 0, 0.9),
+            "a site without places is never full"
+        );
         let sites = [
             SiteFill {
                 id: 7,

@@ -256,7 +256,8 @@ fn parse_backup_at(s: &str) -> Result<DailyAt, String> {
 }
 
 fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
-    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| "a time as HH:MM, e.g. 17:00".into())
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| "a time as HH:MM, e.g. 17:00".into())
 }
 
 fn parse_pct(s: &str) -> Result<f64, String> {

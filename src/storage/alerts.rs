@@ -213,6 +213,7 @@ pub async fn list(
     area: &AreaRef,
     user_id: i64,
     ended_since: Option<DateTime<Utc>>,
+    kind: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AlertRow>, AppError> {
     Ok(sqlx::query_as!(
@@ -223,6 +224,7 @@ pub async fn list(
            from alerts a join areas r on r.code = a.area_code
            where (a.city_code = $1 or a.district_code = $1 or a.area_code = $1)
              and case when $3::timestamptz is null then a.ended_at is null else a.ended_at >= $3 end
+             and ($5::text is null or a.kind = $5)
            order by case when $3::timestamptz is null then a.severity end, 
                     case when $3::timestamptz is null then a.since end,
                     a.ended_at desc nulls last, a.id
@@ -230,10 +232,24 @@ pub async fn list(
         area.code,
         user_id,
         ended_since as _,
-        limit
+        limit,
+        kind
     )
     .fetch_all(db)
     .await?)
+}
+
+/// How many alerts of each kind stand under `area`, most severe first.
+pub async fn counts(db: &PgPool, area: &str) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select kind, count(*) as "n!" from alerts a
+           where (a.city_code = $1 or a.district_code = $1 or a.area_code = $1) and a.ended_at is null
+           group by kind, severity order by severity, count(*) desc, kind"#,
+        area
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())
 }
 
 /// The newest standing alerts of `area` and the areas under it.

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -40,7 +40,9 @@ pub fn describe(lang: Lang, a: &AlertRow) -> String {
     match Kind::parse(&a.kind) {
         Some(Kind::Red) => lang.t(&key).to_string(),
         Some(Kind::Level) => lang.tf(&key, &[&int("to")]),
-        Some(Kind::SiteFull) => lang.tf(&key, &[&text("name"), &int("occupancy"), &int("capacity")]),
+        Some(Kind::SiteFull) => {
+            lang.tf(&key, &[&text("name"), &int("occupancy"), &int("capacity")])
+        }
         Some(Kind::TierFull) => lang.tf(&key, &[&int("tier"), &int("occupancy"), &int("capacity")]),
         Some(Kind::TestsLate) => lang.tf(&key, &[&int("samples")]),
         Some(Kind::Overdue) => {
@@ -63,7 +65,9 @@ pub fn link(a: &AlertRow) -> String {
             None => format!("/areas/{}", a.area_code),
         },
         Some(Kind::ReportMissing) => format!("/daily/{}/{}", a.area_code, a.subject),
-        Some(Kind::ReportUpMissing) => format!("/areas/{}/report-up?date={}", a.area_code, a.subject),
+        Some(Kind::ReportUpMissing) => {
+            format!("/areas/{}/report-up?date={}", a.area_code, a.subject)
+        }
         Some(Kind::TestsLate) => format!("/testing?area={}", a.area_code),
         Some(Kind::HomeForbidden) => "/contacts/today".to_string(),
         _ => format!("/areas/{}", a.area_code),
@@ -75,6 +79,10 @@ pub fn link(a: &AlertRow) -> String {
 struct ListPage {
     page: Page,
     area_name: String,
+    /// Standing alerts per kind (code, label, count), most severe first.
+    kinds: Vec<(String, String, i64)>,
+    /// The kind the list is narrowed to.
+    kind: Option<String>,
     standing: Vec<AlertRow>,
     ended: Vec<AlertRow>,
 }
@@ -98,21 +106,41 @@ impl ListPage {
 /// Alerts shown at most in one list.
 const LIST_MAX: i64 = 500;
 
+/// The name of a kind of alert, for its filter and the briefing's summary.
+pub fn kind_label(lang: Lang, kind: &str) -> String {
+    lang.t(&format!("alerts.kind_{kind}")).to_string()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    kind: String,
+}
+
 async fn list_page(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     user.authorize(Action::UseRecords)?;
     let area = user.area.clone();
+    let kind = Kind::parse(&q.kind).map(|k| k.code());
     let day_ago = state.clock.now() - chrono::Duration::hours(24);
-    let (standing, ended) = tokio::try_join!(
-        alerts::list(&state.db, &area, user.id, None, LIST_MAX),
-        alerts::list(&state.db, &area, user.id, Some(day_ago), 50),
+    let (counts, standing, ended) = tokio::try_join!(
+        alerts::counts(&state.db, &area.code),
+        alerts::list(&state.db, &area, user.id, None, kind, LIST_MAX),
+        alerts::list(&state.db, &area, user.id, Some(day_ago), kind, 50),
     )?;
+    let kinds = counts
+        .into_iter()
+        .map(|(k, n)| (k.clone(), kind_label(page.lang, &k), n))
+        .collect();
     Ok(ListPage {
         page,
         area_name: area.name,
+        kinds,
+        kind: kind.map(str::to_string),
         standing,
         ended,
     })

@@ -42,6 +42,8 @@ struct BriefingPage {
     worst: Vec<Summary>,
     alerts: Vec<AlertRow>,
     alerts_total: usize,
+    /// Standing alerts per kind: (label, count).
+    alert_kinds: Vec<(String, i64)>,
     tasks: Vec<TaskRow>,
     tasks_total: usize,
     /// Areas under it with samples waiting over 48 hours.
@@ -100,8 +102,9 @@ async fn briefing(
         now,
         state.config.treatment_max_pct / 100.0,
     );
-    let (standing, open_tasks, behind) = tokio::try_join!(
-        alerts::list(&state.db, &area, user.id, None, 200),
+    let (kinds, standing, open_tasks, behind) = tokio::try_join!(
+        alerts::counts(&state.db, &area.code),
+        alerts::list(&state.db, &area, user.id, None, None, ALERTS as i64),
         tasks::open_for(&state.db, date, &area.code),
         tasks::behind(&state.db, date, &area.code, 3),
     )?;
@@ -145,14 +148,19 @@ async fn briefing(
             )
         }
     };
-    let (alerts_total, tasks_total, missing_total) =
-        (standing.len(), open_tasks.len(), missing.len());
+    let alerts_total = kinds.iter().map(|(_, n)| *n as usize).sum();
+    let (tasks_total, missing_total) = (open_tasks.len(), missing.len());
+    let alert_kinds = kinds
+        .into_iter()
+        .map(|(k, n)| (crate::web::alerts::kind_label(page.lang, &k), n))
+        .collect();
     Ok(BriefingPage {
         page,
         v,
         worst,
-        alerts: standing.into_iter().take(ALERTS).collect(),
+        alerts: standing,
         alerts_total,
+        alert_kinds,
         tasks: open_tasks.into_iter().take(TASKS).collect(),
         tasks_total,
         late_tests,

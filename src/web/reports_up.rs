@@ -125,12 +125,14 @@ async fn form(
     let (raw, r) = prefilled(&state, &area, day).await?;
     let mut fields = fields(page.lang, &raw, &FieldErrors::default());
     if let Some(f) = fields.iter_mut().find(|f| f.name == "new_f0") {
-        f.hint = Some(page.t(if r.filed {
-            "report_up.filed_hint"
-        } else {
-            "report_up.prefilled_hint"
-        })
-        .to_string());
+        f.hint = Some(
+            page.t(if r.filed {
+                "report_up.filed_hint"
+            } else {
+                "report_up.prefilled_hint"
+            })
+            .to_string(),
+        );
     }
     let title = title(&page, &area, day);
     Ok(FormPage::blank(
@@ -160,7 +162,11 @@ async fn save(
         let mut c = Check::on(&raw, crate::domain::clock::local_date(now));
         let mut n = [0i32; 6];
         for (i, k) in NUMBERS.iter().enumerate() {
-            let (min, max) = if *k == "level" { (1, 4) } else { (0, 10_000_000) };
+            let (min, max) = if *k == "level" {
+                (1, 4)
+            } else {
+                (0, 10_000_000)
+            };
             n[i] = c.int(k, true, min, max).unwrap_or(0) as i32;
         }
         let texts = TEXTS.map(|t| c.opt_text(t, 4000));
@@ -180,7 +186,15 @@ async fn save(
     }
     .await;
     match result {
-        Ok(_) => saved(&session, &page, "report_up.sent", &format!("/areas/{}", area.code)).await,
+        Ok(_) => {
+            saved(
+                &session,
+                &page,
+                "report_up.sent",
+                &format!("/areas/{}", area.code),
+            )
+            .await
+        }
         Err(e) => {
             let title = title(&page, &area, day);
             form_again(
@@ -207,7 +221,9 @@ struct ListPage {
 
 impl ListPage {
     fn label(&self, i: &usize) -> String {
-        self.page.t(&format!("report_up.{}", NUMBERS[*i])).to_string()
+        self.page
+            .t(&format!("report_up.{}", NUMBERS[*i]))
+            .to_string()
     }
     fn text_label(&self, i: &usize) -> String {
         self.page.t(&format!("report_up.{}", TEXTS[*i])).to_string()

@@ -164,6 +164,16 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
     t.user("thanhpho", "city", "01").await;
     t.user("quantri", "admin", "01").await;
     let shown = records(&t).await;
+    // Alerts stand for the records above (a red commune, an overdue directive).
+    let city = t.state.area_ref("01").await.unwrap().unwrap();
+    assert!(
+        !t.state
+            .evaluate_alerts(&city)
+            .await
+            .unwrap()
+            .raised
+            .is_empty()
+    );
     let axe = axe_source();
     let base = serve(&t).await;
     let d = driver();
@@ -198,6 +208,9 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
         "/audit",
         "/account",
         "/today",
+        "/alerts",
+        "/areas/020/briefing",
+        "/areas/020/report-up",
         "/no-such-page",
     ]
     .map(String::from)
@@ -223,7 +236,13 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
         ("thanhtri", district_pages),
         (
             "thanhpho",
-            vec!["/areas/01".into(), "/areas/01/wall".into()],
+            vec![
+                "/areas/01".into(),
+                "/areas/01/wall".into(),
+                "/alerts".into(),
+                "/areas/01/briefing".into(),
+                "/areas/01/reports-up".into(),
+            ],
         ),
         (
             "quantri",

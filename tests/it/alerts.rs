@@ -65,7 +65,9 @@ fn input_value(html: &str, name: &str) -> String {
 
 /// The number in the header's alert link.
 fn header_count(html: &str) -> i64 {
-    let at = html.find("id=\"alerts-count\"").expect("the header's alert link");
+    let at = html
+        .find("id=\"alerts-count\"")
+        .expect("the header's alert link");
     let badge = &html[at..];
     let start = badge.find("class=\"badge\">").unwrap() + "class=\"badge\">".len();
     let end = start + badge[start..].find('<').unwrap();
@@ -73,9 +75,7 @@ fn header_count(html: &str) -> i64 {
 }
 
 #[sqlx::test]
-async fn a_commune_turning_red_raises_one_alert_that_ends_once_when_it_is_green_again(
-    db: PgPool,
-) {
+async fn a_commune_turning_red_raises_one_alert_that_ends_once_when_it_is_green_again(db: PgPool) {
     let t = setup(db).await;
     evaluate(&t).await;
     assert!(alerts_of(&t, "00682", "red").await.is_empty());
@@ -196,8 +196,10 @@ async fn a_missing_daily_report_is_an_alert_from_the_deadline_until_it_is_filed(
             "PUT",
             "/api/v1/daily-reports/00682/2021-08-01",
             Some(&token),
-            Some(json!({"f1_traced": 3, "f1_quarantined": 2, "tests": 40, "dose1": 0,
-                "dose2": 0, "dose3": 0, "notes": ""})),
+            Some(
+                json!({"f1_traced": 3, "f1_quarantined": 2, "tests": 40, "dose1": 0,
+                "dose2": 0, "dose3": 0, "notes": ""}),
+            ),
         )
         .await;
     assert!(r.status.is_success(), "{}", r.text);
@@ -217,7 +219,11 @@ async fn a_district_sends_its_report_up_and_the_city_sees_who_has_not(db: PgPool
     let form = district.get("/areas/020/report-up").await;
     assert_eq!(form.status, StatusCode::OK);
     // Prefilled from the board: the case of today.
-    assert_eq!(input_value(&form.text, "new_f0"), "1", "today's new case prefilled");
+    assert_eq!(
+        input_value(&form.text, "new_f0"),
+        "1",
+        "today's new case prefilled"
+    );
     assert_eq!(input_value(&form.text, "active_f0"), "1");
 
     // A mistake comes back with the input kept and the error by its field.
@@ -252,7 +258,10 @@ async fn a_district_sends_its_report_up_and_the_city_sees_who_has_not(db: PgPool
     let list = city.get("/areas/01/reports-up").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text.contains("1/30 quận, huyện đã gửi báo cáo"));
-    assert!(list.text.contains("Đề nghị Thành phố hỗ trợ 5.000 test nhanh."));
+    assert!(
+        list.text
+            .contains("Đề nghị Thành phố hỗ trợ 5.000 test nhanh.")
+    );
     let not_sent = list.text.matches("Chưa gửi").count();
     assert_eq!(not_sent, 29);
     // The city reads; it does not file for a district, nor does another district.
@@ -261,9 +270,7 @@ async fn a_district_sends_its_report_up_and_the_city_sees_who_has_not(db: PgPool
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut other = t.signed_in("hoankiem").await;
-    let r = other
-        .post("/alerts", "/areas/020/report-up", &good)
-        .await;
+    let r = other.post("/alerts", "/areas/020/report-up", &good).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut commune = t.signed_in("lienninh").await;
     assert_eq!(
@@ -283,8 +290,12 @@ async fn a_district_sends_its_report_up_and_the_city_sees_who_has_not(db: PgPool
 /// waiting past the timeout, and takes the third; it keeps what it got.
 #[derive(Default)]
 struct Receiver {
-    got: Mutex<Vec<(String, String, Vec<u8>, u16)>>,
+    got: Mutex<Vec<Got>>,
 }
+
+/// One send as received: delivery id, signature, body, the code answered
+/// (0: kept waiting past the sender's timeout).
+type Got = (String, String, Vec<u8>, u16);
 
 async fn receiver() -> (String, Arc<Receiver>) {
     use axum::body::Bytes;
@@ -297,12 +308,21 @@ async fn receiver() -> (String, Arc<Receiver>) {
             let kept = kept.clone();
             async move {
                 let id = headers["x-vungxanh-delivery"].to_str().unwrap().to_string();
-                let sig = headers["x-vungxanh-signature"].to_str().unwrap().to_string();
+                let sig = headers["x-vungxanh-signature"]
+                    .to_str()
+                    .unwrap()
+                    .to_string();
                 // Kept as it arrives: a send still waiting counts already.
                 let n = {
                     let mut got = kept.got.lock().unwrap();
                     let n = got.iter().filter(|g| g.0 == id).count();
-                    let code = if n == 0 { 500 } else if n == 1 { 0 } else { 200 };
+                    let code = if n == 0 {
+                        500
+                    } else if n == 1 {
+                        0
+                    } else {
+                        200
+                    };
                     got.push((id, sig, body.to_vec(), code));
                     n
                 };
@@ -361,7 +381,11 @@ async fn the_webhook_gets_each_alert_once_signed_through_failures_and_restarts(d
     let third = restart(t.clock.now() + Duration::seconds(11));
     assert_eq!(third.send_due_alerts().await.unwrap(), raised.raised.len());
     let fourth = restart(t.clock.now() + Duration::hours(1));
-    assert_eq!(fourth.send_due_alerts().await.unwrap(), 0, "nothing sent twice");
+    assert_eq!(
+        fourth.send_due_alerts().await.unwrap(),
+        0,
+        "nothing sent twice"
+    );
     // Evaluated again while they stand: nothing new to send.
     let again = evaluate(&t).await;
     assert_eq!(again.queued, 0);
@@ -382,12 +406,11 @@ async fn the_webhook_gets_each_alert_once_signed_through_failures_and_restarts(d
             assert_eq!(v["area_code"], "00682");
         }
     }
-    let states: Vec<(String, i32, Option<i32>)> = sqlx::query_as(
-        "select state, attempts, last_code from alert_deliveries order by alert_id",
-    )
-    .fetch_all(&t.db)
-    .await
-    .unwrap();
+    let states: Vec<(String, i32, Option<i32>)> =
+        sqlx::query_as("select state, attempts, last_code from alert_deliveries order by alert_id")
+            .fetch_all(&t.db)
+            .await
+            .unwrap();
     assert!(
         states
             .iter()
@@ -433,4 +456,79 @@ async fn the_briefing_shows_the_boards_figures_and_only_to_its_readers(db: PgPoo
         commune.get("/areas/00682/briefing").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// The pages of a PDF and its text, read by poppler-utils (`make test`
+/// installs them with the browser).
+fn pdf_pages_and_text(path: &std::path::Path) -> (u32, String) {
+    let info = std::process::Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo (Debian package poppler-utils; scripts/bootstrap.sh --browser)");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .expect("a page count")
+        .trim()
+        .parse()
+        .unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    (pages, String::from_utf8_lossy(&text.stdout).to_string())
+}
+
+#[sqlx::test]
+async fn the_briefing_prints_on_one_a4_page_for_the_city_and_thanh_tri_with_the_boards_figures(
+    db: PgPool,
+) {
+    use crate::browser::{browser, driver, serve, shot, sign_in, text};
+    let t = TestApp::new(db).await;
+    t.user("thanhpho", "city", "01").await;
+    t.user("thanhtri", "district", "020").await;
+    vungxanh::storage::demo::load(&t.db, &t.clock)
+        .await
+        .unwrap();
+    // As the server's watcher does once the figures move.
+    evaluate(&t).await;
+    let base = serve(&t).await;
+    let d = driver();
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (user, code) in [("thanhpho", "01"), ("thanhtri", "020")] {
+        let c = browser(&d).await;
+        c.set_window_size(1440, 900).await.unwrap();
+        sign_in(&c, &base, user).await;
+        c.goto(&format!("{base}/areas/{code}")).await.unwrap();
+        let shown = [
+            text(&c, "#f0-active").await,
+            text(&c, "#f0-new-today").await,
+            text(&c, "#f0-new-7d").await,
+        ];
+        c.goto(&format!("{base}/areas/{code}/briefing"))
+            .await
+            .unwrap();
+        shot(&c, &format!("briefing-{code}")).await;
+        let pdf = c
+            .print(fantoccini::wd::PrintConfiguration::default())
+            .await
+            .unwrap();
+        let path = dir.join(format!("briefing-{code}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        let (pages, words) = pdf_pages_and_text(&path);
+        assert_eq!(pages, 1, "{code}: one A4 page");
+        assert!(words.contains("BÁO CÁO GIAO BAN SÁNG"), "{words}");
+        assert!(words.contains("Số liệu đến 17:00"));
+        for figure in &shown {
+            assert!(
+                words.contains(figure.as_str()),
+                "{code}: the dashboard's {figure} is on the paper:\n{words}"
+            );
+        }
+        assert!(!words.contains("Trình đơn"), "the menu is not printed");
+        c.close().await.unwrap();
+    }
 }
