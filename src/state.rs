@@ -243,8 +243,13 @@ impl AppState {
             } else {
                 std::time::Duration::from_secs(10).min(until.to_std().unwrap_or_default())
             };
+            let evaluated_at = tokio::time::Instant::now();
             tokio::select! {
-                _ = moves.changed() => {}
+                _ = moves.changed() => {
+                    // A burst of writes is evaluated once: at most one
+                    // evaluation a second, each over every write before it.
+                    tokio::time::sleep_until(evaluated_at + ALERTS_SETTLE).await;
+                }
                 _ = tokio::time::sleep(wait + std::time::Duration::from_millis(50)) => {}
             }
         }
@@ -292,6 +297,10 @@ impl AppState {
         }
     }
 }
+
+/// The shortest time between two evaluations of the alert rules while
+/// writes keep coming (a city at its evening peak writes many times a second).
+const ALERTS_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The part of the day that decides the time rules: the day, and which
 /// deadlines have passed.

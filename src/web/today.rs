@@ -44,6 +44,9 @@ struct TodayPage {
     /// placing, people at home).
     contact_tests: usize,
     contact_other: usize,
+    /// The district's report up to the city is sent; for the city, how many
+    /// of its districts have sent theirs (of how many).
+    report_up: (usize, usize),
 }
 
 impl TodayPage {
@@ -112,6 +115,18 @@ async fn today_page(
         },
         contact_counts(&state, &user, &area, page.lang),
     )?;
+    let report_up = match area.level {
+        Level::Commune => (0, 0),
+        Level::District => {
+            let city = crate::domain::area::Codes::of(&area).city;
+            let sent = crate::storage::reports_up::filed(&state.db, &city, today).await?;
+            (usize::from(sent.contains(&area.code)), 1)
+        }
+        Level::City => {
+            let sent = crate::storage::reports_up::filed(&state.db, &area.code, today).await?;
+            (sent.len(), board.children.len())
+        }
+    };
     let contact_tests = contacts[0] + contacts[1];
     let contact_other = contacts[2] + contacts[3] + contacts[4];
     Ok(TodayPage {
@@ -126,5 +141,6 @@ async fn today_page(
         behind,
         contact_tests,
         contact_other,
+        report_up,
     })
 }

@@ -105,6 +105,36 @@ async fn a_commune_turning_red_raises_one_alert_that_ends_once_when_it_is_green_
 }
 
 #[sqlx::test]
+async fn the_running_server_raises_an_alert_when_a_write_turns_a_commune_red(db: PgPool) {
+    let t = TestApp::listening(db).await;
+    t.user("lienninh", "commune", "00682").await;
+    let mut heard = sqlx::postgres::PgListener::connect_with(&t.db)
+        .await
+        .unwrap();
+    heard
+        .listen(vungxanh::storage::feed::CHANNEL)
+        .await
+        .unwrap();
+    // As `serve` runs it: evaluated when the feed hears the figures move.
+    let watcher = tokio::spawn(t.state.clone().watch_alerts());
+    a_case(&t, "BN-TT-0001").await;
+    // Each raise or end is announced on the feed ("alerts"): wait for the
+    // one that holds the red commune, not for a time.
+    let raised = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            let n = heard.recv().await.unwrap();
+            if n.payload() == "alerts" && !alerts_of(&t, "00682", "red").await.is_empty() {
+                return;
+            }
+        }
+    })
+    .await;
+    watcher.abort();
+    assert!(raised.is_ok(), "no alert raised after the write");
+    assert_eq!(alerts_of(&t, "00682", "red").await.len(), 1);
+}
+
+#[sqlx::test]
 async fn each_reader_sees_the_alerts_of_their_own_jurisdiction_and_marks_them_seen(db: PgPool) {
     let t = setup(db).await;
     a_case(&t, "BN-TT-0001").await;
@@ -254,7 +284,17 @@ async fn a_district_sends_its_report_up_and_the_city_sees_who_has_not(db: PgPool
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(t.audit_count().await, audit + 1);
 
+    let today = district.get("/today").await.text;
+    let line = &today[today.find("id=\"today-report-up\"").unwrap()..];
+    assert!(line[..line.find("</li>").unwrap()].contains("Đã gửi"));
+
     let mut city = t.signed_in("thanhpho").await;
+    assert!(
+        city.get("/today")
+            .await
+            .text
+            .contains("1/30 quận, huyện đã gửi báo cáo")
+    );
     let list = city.get("/areas/01/reports-up").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text.contains("1/30 quận, huyện đã gửi báo cáo"));
