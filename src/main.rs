@@ -56,6 +56,15 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         n: usize,
     },
+    /// Time one evaluation of a city's alert rules (for BENCHMARKS.md): after
+    /// a write (every board read again) and with nothing moved.
+    BenchAlerts {
+        #[arg(long, default_value = "01")]
+        city: String,
+        /// Evaluations of each kind.
+        #[arg(long, default_value_t = 20)]
+        n: usize,
+    },
     /// Back up the database: a pg_dump from one snapshot with its checksum and
     /// manifest, and on the private cluster a base backup for `restore --until`.
     Backup {
@@ -254,7 +263,7 @@ async fn main() -> Result<()> {
         }
         command => {
             let (pool, cluster) = open(&config).await?;
-            let result = run_command(command, &pool).await;
+            let result = run_command(command, &pool, &config).await;
             pool.close().await;
             if let Some(c) = cluster {
                 c.stop().await?;
@@ -369,11 +378,53 @@ async fn open_following(
     Ok((pool, cluster, None))
 }
 
-async fn run_command(command: Command, pool: &PgPool) -> Result<()> {
+async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result<()> {
     let clock = Clock::system();
     match command {
         Command::Migrate => println!("migrations applied"),
         Command::Demo => print_demo(demo::load(pool, &clock).await?),
+        Command::BenchAlerts { city, n } => {
+            let state = AppState::new(pool.clone(), config.clone(), clock.clone());
+            let area = state
+                .area_ref(&city)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .context("no such city")?;
+            let first = state
+                .evaluate_alerts(&area)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "first evaluation: {} alerts raised, {} ended",
+                first.raised.len(),
+                first.ended.len()
+            );
+            let mut timed: [Vec<f64>; 2] = Default::default();
+            for _ in 0..n {
+                for (i, times) in timed.iter_mut().enumerate() {
+                    if i == 0 {
+                        sqlx::query("select bump_city_stamp($1)")
+                            .bind(&city)
+                            .execute(pool)
+                            .await?;
+                    }
+                    let t = std::time::Instant::now();
+                    state
+                        .evaluate_alerts(&area)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            for (what, times) in ["after a write", "nothing moved"].iter().zip(&mut timed) {
+                times.sort_by(f64::total_cmp);
+                println!(
+                    "alerts of {city}, {what}: median {:.1} ms, p95 {:.1} ms ({n} runs)",
+                    times[times.len() / 2],
+                    times[(times.len() * 95 / 100).min(times.len() - 1)]
+                );
+            }
+        }
         Command::BenchBoard { area, n } => {
             let thresholds = vungxanh::domain::zone::Thresholds::default();
             for code in area {
