@@ -441,7 +441,7 @@ async fn wall(
         strain,
     );
     v.behind = tasks::behind(&state.db, today, &area_ref.code, 5).await?;
-    let alerts = crate::storage::alerts::newest(&state.db, &area_ref.code, 4).await?;
+    let alerts = crate::storage::alerts::newest(&state.db, &area_ref.code, 3).await?;
     Ok(WallPage { page, v, alerts })
 }
 
