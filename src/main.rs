@@ -139,8 +139,15 @@ enum DbAction {
 
 #[derive(Subcommand)]
 enum AreasAction {
-    /// Import or update areas from a CSV: code,name,unit_type,level,parent_code,population.
-    Import { file: std::path::PathBuf },
+    /// Import or update areas from a CSV (code,name,unit_type,level,parent_code,population),
+    /// or one province of the shipped 2021 national tree (`--province 79`,
+    /// or by name: `--province "ho chi minh"`).
+    Import {
+        #[arg(required_unless_present = "province", conflicts_with = "province")]
+        file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        province: Option<String>,
+    },
     /// Set populations from a CSV: code,population[,adult_population]
     /// (all or nothing; clears "estimated" marks).
     Populations {
@@ -504,23 +511,32 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
             println!("{made:?} in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::Areas {
-            action: AreasAction::Import { file },
+            action: AreasAction::Import { file, province },
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let (text, what) = match (&file, &province) {
+                (Some(f), _) => (
+                    std::fs::read_to_string(f)
+                        .with_context(|| format!("reading {}", f.display()))?,
+                    f.display().to_string(),
+                ),
+                (None, _) => (area::VIETNAM_2021_CSV.to_string(), "the 2021 tree".into()),
+            };
             let rows = match area::parse_csv(&text) {
                 Ok(rows) => rows,
                 Err(errors) => {
                     for e in &errors {
                         eprintln!("{e}");
                     }
-                    bail!(
-                        "{} problem(s) in {}; nothing imported",
-                        errors.len(),
-                        file.display()
-                    );
+                    bail!("{} problem(s) in {what}; nothing imported", errors.len());
                 }
             };
+            let rows = match &province {
+                Some(p) => area::province(&rows, p).map_err(anyhow::Error::msg)?,
+                None => rows,
+            };
+            if let Some(first) = rows.first().filter(|_| province.is_some()) {
+                println!("{} {}: {} areas", first.code, first.name, rows.len());
+            }
             let mut tx = vungxanh::storage::db::begin(pool).await?;
             let report =
                 areas::store(&mut tx, &rows, &Actor::system("import"), clock.now()).await?;

@@ -330,10 +330,11 @@ fn next_boundary(now: DateTime<Utc>, r: &crate::domain::alerts::Rules) -> DateTi
 /// Seconds a public page copy is served before the city's stamp is read again.
 const CHECK_EVERY: i64 = 60;
 
-/// The copies of the page, one per language, and the per-address counters.
+/// The copies of the page, one per province and language, and the
+/// per-address counters.
 #[derive(Default)]
 pub struct PublicCache {
-    copies: Mutex<HashMap<Lang, PublicCopy>>,
+    copies: Mutex<HashMap<(String, Lang), PublicCopy>>,
     /// One rebuild at a time; the others wait and take its copy.
     building: tokio::sync::Mutex<()>,
     hits: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
@@ -357,21 +358,21 @@ impl PublicCache {
         &self.building
     }
 
-    /// The copy in `lang`, however old.
-    pub fn kept(&self, lang: Lang) -> Option<PublicCopy> {
+    /// The copy of `city` in `lang`, however old.
+    pub fn kept(&self, city: &str, lang: Lang) -> Option<PublicCopy> {
         self.copies
             .lock()
             .expect("public copies")
-            .get(&lang)
+            .get(&(city.to_string(), lang))
             .cloned()
     }
 
-    /// Keeps `copy` as the one in `lang`.
-    pub fn keep(&self, lang: Lang, copy: PublicCopy) {
+    /// Keeps `copy` as the one of `city` in `lang`.
+    pub fn keep(&self, city: &str, lang: Lang, copy: PublicCopy) {
         self.copies
             .lock()
             .expect("public copies")
-            .insert(lang, copy);
+            .insert((city.to_string(), lang), copy);
     }
 
     /// Counts a request from `address`; false once it is over `per_minute`
@@ -390,10 +391,16 @@ impl PublicCache {
     }
 
     /// The copy in `lang` if it may be served without asking the database.
-    pub fn fresh(&self, lang: Lang, now: DateTime<Utc>, today: NaiveDate) -> Option<PublicCopy> {
+    pub fn fresh(
+        &self,
+        city: &str,
+        lang: Lang,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Option<PublicCopy> {
         let copies = self.copies.lock().expect("public copies");
         copies
-            .get(&lang)
+            .get(&(city.to_string(), lang))
             .filter(|c| c.day == today && (now - c.checked_at).num_seconds() < CHECK_EVERY)
             .cloned()
     }

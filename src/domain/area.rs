@@ -9,6 +9,10 @@ use unicode_normalization::char::is_combining_mark;
 /// The Hà Nội tree shipped with the program (see data/PROVENANCE.md).
 pub const HANOI_CSV: &str = include_str!("../../data/hanoi_areas.csv");
 
+/// The whole country's tree as it stood in 2021: 63 provinces, 705
+/// district-level and 10,599 commune-level units (see data/PROVENANCE.md).
+pub const VIETNAM_2021_CSV: &str = include_str!("../../data/vietnam_2021_areas.csv");
+
 /// A level of the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -144,6 +148,54 @@ pub struct ImportReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// One province of a national tree — the province, its districts and their
+/// communes — named by its code (`79`) or its name, accents, case and the
+/// unit's word optional (`ho chi minh`, `Bình Dương`); an error says why
+/// none, or which ones a name could mean.
+pub fn province(tree: &[NewArea], wanted: &str) -> Result<Vec<NewArea>, String> {
+    let provinces: Vec<&NewArea> = tree.iter().filter(|a| a.level == Level::City).collect();
+    let q = fold(wanted.trim());
+    let bare = |a: &NewArea| fold(a.name.strip_prefix(&a.unit_type).unwrap_or(&a.name));
+    let by_code = provinces.iter().find(|a| a.code == wanted.trim());
+    let exact: Vec<&&NewArea> = provinces
+        .iter()
+        .filter(|a| bare(a).trim() == q || fold(&a.name) == q)
+        .collect();
+    let partly: Vec<&&NewArea> = provinces
+        .iter()
+        .filter(|a| !q.is_empty() && fold(&a.name).contains(&q))
+        .collect();
+    let code = match (by_code, exact.as_slice(), partly.as_slice()) {
+        (Some(a), _, _) => a.code.clone(),
+        (None, [a], _) => a.code.clone(),
+        (None, [], [a]) => a.code.clone(),
+        (None, [], []) => return Err(format!("no province {wanted:?} in the tree")),
+        (None, _, many) => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|a| format!("{} {}", a.code, a.name))
+                .collect();
+            return Err(format!("{wanted:?} could be {}", names.join(", ")));
+        }
+    };
+    let districts: std::collections::HashSet<&str> = tree
+        .iter()
+        .filter(|a| a.parent_code.as_deref() == Some(code.as_str()))
+        .map(|a| a.code.as_str())
+        .collect();
+    Ok(tree
+        .iter()
+        .filter(|a| {
+            a.code == code
+                || a.parent_code.as_deref() == Some(code.as_str())
+                || a.parent_code
+                    .as_deref()
+                    .is_some_and(|p| districts.contains(p))
+        })
+        .cloned()
+        .collect())
 }
 
 /// Reads and checks a whole areas CSV. Every bad line is reported with its
@@ -390,6 +442,36 @@ impl Codes {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_province_is_found_by_code_or_by_name_whatever_the_accents() {
+        let tree = parse_csv(VIETNAM_2021_CSV).expect("the shipped national tree");
+        assert_eq!(tree.iter().filter(|a| a.level == Level::City).count(), 63);
+        assert_eq!(
+            tree.iter().filter(|a| a.level == Level::District).count(),
+            705
+        );
+        assert_eq!(
+            tree.iter().filter(|a| a.level == Level::Commune).count(),
+            10_599
+        );
+        let hcmc = province(&tree, "79").unwrap();
+        assert_eq!(hcmc[0].name, "Thành phố Hồ Chí Minh");
+        assert_eq!(province(&tree, "ho chi minh").unwrap(), hcmc);
+        assert_eq!(
+            hcmc.iter().filter(|a| a.level == Level::District).count(),
+            22,
+            "16 urban districts, 5 rural districts and Thủ Đức in 2021"
+        );
+        assert!(hcmc.iter().any(|a| a.name == "Thành phố Thủ Đức"));
+        let hanoi = province(&tree, "Hà Nội").unwrap();
+        let shipped = parse_csv(HANOI_CSV).unwrap();
+        assert_eq!(hanoi, shipped, "Hà Nội as the Hà Nội file ships it");
+        assert!(province(&tree, "binh duong").is_ok());
+        let why = province(&tree, "Hà").unwrap_err();
+        assert!(why.contains("Hà Nội") && why.contains("Hà Giang"), "{why}");
+        assert!(province(&tree, "Atlantis").is_err());
+    }
     use super::*;
 
     #[test]

@@ -114,6 +114,11 @@ pub struct Config {
     #[arg(long, env = "VX_PUBLIC_PER_MINUTE", default_value_t = 120)]
     pub public_per_minute: u32,
 
+    /// The province `/cong-khai` shows when several share the deployment
+    /// (each has its own at `/cong-khai/{code}`); the first by code if unset.
+    #[arg(long, env = "VX_PUBLIC_CITY")]
+    pub public_city: Option<String>,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "VX_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

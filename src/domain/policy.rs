@@ -96,11 +96,13 @@ impl CurrentUser {
     }
 
     /// The root of the user's jurisdiction for filtering queries: `None`
-    /// means every area (city command centre, administrator).
+    /// means every area (the deployment's administrator). A city's command
+    /// centre reads its own city only: several provinces may share a
+    /// deployment (DESIGN §2).
     pub fn scope(&self) -> Option<&str> {
         match self.role {
-            Role::City | Role::Admin => None,
-            Role::Commune | Role::District => Some(&self.area.code),
+            Role::Admin => None,
+            Role::City | Role::Commune | Role::District => Some(&self.area.code),
         }
     }
 }
@@ -231,11 +233,13 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
         (Role::Admin, _) => false,
         (_, UseRecords) => true,
 
-        (Role::City, ReadArea(_) | ReadAudit(_)) => true,
+        // A city reads its own province only, as another province's is
+        // another deployment's in all but the database.
+        (Role::City, ReadArea(a) | ReadAudit(a)) => within(a),
         // The city sees aggregates and case codes, never personal details.
         (Role::City, ReadPersonal(_)) => false,
-        (Role::City, WriteCityRecord(a)) => a.level == Level::City,
-        (Role::City, DeclareZone(a)) => a.level != Level::City,
+        (Role::City, WriteCityRecord(a)) => a.code == home.code,
+        (Role::City, DeclareZone(a)) => a.level != Level::City && within(a),
         (Role::City, _) => false,
 
         (Role::District, ReadArea(a) | ReadPersonal(a) | ReadAudit(a)) => within(a),
@@ -319,6 +323,32 @@ mod tests {
     }
     fn other_district() -> AreaRef {
         area("007", Level::District, Some("01"), None)
+    }
+
+    #[test]
+    fn a_city_command_centre_reads_and_writes_its_own_province_only() {
+        let hcmc = area("79", Level::City, None, None);
+        let thu_duc = area("769", Level::District, Some("79"), None);
+        let ward = area("26794", Level::Commune, Some("769"), Some("79"));
+        let home = hanoi();
+        for a in [&hcmc, &thu_duc, &ward] {
+            assert!(
+                !permits(Role::City, &home, Action::ReadArea(a)),
+                "{}",
+                a.code
+            );
+            assert!(!permits(Role::City, &home, Action::ReadAudit(a)));
+            assert!(!permits(Role::City, &home, Action::DeclareZone(a)));
+            assert!(!permits(Role::City, &home, Action::WriteCityRecord(a)));
+        }
+        assert!(permits(Role::City, &home, Action::ReadArea(&lien_ninh())));
+        assert!(permits(
+            Role::City,
+            &home,
+            Action::WriteCityRecord(&hanoi())
+        ));
+        assert!(permits(Role::City, &hcmc, Action::ReadArea(&ward)));
+        assert!(!permits(Role::City, &hcmc, Action::ReadArea(&lien_ninh())));
     }
 
     #[test]

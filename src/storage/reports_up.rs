@@ -136,55 +136,41 @@ pub async fn save(
     .fetch_optional(&mut *tx)
     .await?;
     let created = old.is_none();
-    let level = n[5] as i16;
-    if created {
-        sqlx::query!(
-            "insert into district_reports (district_code, day, city_code, new_f0, active_f0, f1_held,
-               free_places, red_communes, level, situation, difficulties, proposals, filed_by, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            district.code,
-            day as _,
-            city,
-            n[0],
-            n[1],
-            n[2],
-            n[3],
-            n[4],
-            level,
-            texts[0],
-            texts[1],
-            texts[2],
-            actor.user_id,
-            now as _
-        )
-        .execute(&mut *tx)
-        .await?;
-    } else {
-        let done = sqlx::query!(
-            "update district_reports set new_f0 = $3, active_f0 = $4, f1_held = $5, free_places = $6,
-               red_communes = $7, level = $8, situation = $9, difficulties = $10, proposals = $11,
-               filed_by = $12, updated_at = $13, version = version + 1
-             where district_code = $1 and day = $2 and version = $14",
-            district.code,
-            day as _,
-            n[0],
-            n[1],
-            n[2],
-            n[3],
-            n[4],
-            level,
-            texts[0],
-            texts[1],
-            texts[2],
-            actor.user_id,
-            now as _,
-            version.unwrap_or(-1)
-        )
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(crate::storage::records::stale());
-        }
+    // One statement files or replaces: a replacement only over the version
+    // the sender read (none returned: someone changed it meanwhile).
+    let written = sqlx::query_scalar!(
+        r#"insert into district_reports (district_code, day, city_code, new_f0, active_f0, f1_held,
+             free_places, red_communes, level, situation, difficulties, proposals, filed_by, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           on conflict (district_code, day) do update set new_f0 = excluded.new_f0,
+             active_f0 = excluded.active_f0, f1_held = excluded.f1_held,
+             free_places = excluded.free_places, red_communes = excluded.red_communes,
+             level = excluded.level, situation = excluded.situation,
+             difficulties = excluded.difficulties, proposals = excluded.proposals,
+             filed_by = excluded.filed_by, updated_at = excluded.updated_at,
+             version = district_reports.version + 1
+           where district_reports.version = $15
+           returning version"#,
+        district.code,
+        day as _,
+        city,
+        n[0],
+        n[1],
+        n[2],
+        n[3],
+        n[4],
+        n[5] as i16,
+        texts[0],
+        texts[1],
+        texts[2],
+        actor.user_id,
+        now as _,
+        version.unwrap_or(-1)
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if written.is_none() {
+        return Err(crate::storage::records::stale());
     }
     let mut new = serde_json::Map::new();
     for (k, v) in NUMBERS.iter().zip(n) {

@@ -1,4 +1,5 @@
-//! The public page `/cong-khai` (DESIGN §6): without sign-in, the city's
+//! The public page `/cong-khai/{province}` (DESIGN §6; `/cong-khai` is the
+//! deployment's first province, or `VX_PUBLIC_CITY`): without sign-in, the city's
 //! map, every district's and commune's level and red/green status, their
 //! hotlines and today's duty officers, and the time of the figures. Never
 //! a case field: it is built from the boards (aggregates) and the contacts
@@ -11,7 +12,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,7 +30,9 @@ use crate::web::sign_in::ClientAddress;
 
 /// The route of the public page.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/cong-khai", get(public_page))
+    Router::new()
+        .route("/cong-khai", get(default_page))
+        .route("/cong-khai/{province}", get(province_page))
 }
 
 /// Where the page's lookup answer goes, and the text it echoes in its box.
@@ -82,6 +85,8 @@ struct DistrictView {
 #[template(path = "public.html")]
 struct PublicPage<'a> {
     lang: Lang,
+    /// Where the page is served (its lookup and language switch come back here).
+    here: String,
     page: Words,
     v: Dash,
     districts: Vec<DistrictView>,
@@ -104,8 +109,39 @@ impl PublicPage<'_> {
     }
 }
 
-async fn public_page(
+async fn default_page(
     State(state): State<AppState>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    lookup: Query<Lookup>,
+) -> Result<Response, AppError> {
+    let city = match &state.config.public_city {
+        Some(c) => c.clone(),
+        None => crate::storage::areas::first_city(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    };
+    public_page(state, city, address, headers, lookup).await
+}
+
+async fn province_page(
+    State(state): State<AppState>,
+    Path(province): Path<String>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    lookup: Query<Lookup>,
+) -> Result<Response, AppError> {
+    // Only a province's own code names a page; anything else is not one.
+    match state.area_ref(&province).await? {
+        Some(a) if a.level == Level::City => {}
+        _ => return Err(AppError::NotFound),
+    }
+    public_page(state, province, address, headers, lookup).await
+}
+
+async fn public_page(
+    state: AppState,
+    city: String,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Query(lookup): Query<Lookup>,
@@ -123,16 +159,15 @@ async fn public_page(
             .into_response());
     }
     let lang = request_lang(&headers);
-    if let Some(copy) = cache.fresh(lang, now, today) {
+    if let Some(copy) = cache.fresh(&city, lang, now, today) {
         return Ok(respond(&copy, lang, &lookup.q));
     }
     let _turn = cache.building().lock().await;
-    if let Some(copy) = cache.fresh(lang, now, today) {
+    if let Some(copy) = cache.fresh(&city, lang, now, today) {
         return Ok(respond(&copy, lang, &lookup.q));
     }
-    let city = city_code(&state).await?;
     let stamp = crate::storage::board::current_stamp(&state.db, &city).await?;
-    let kept = cache.kept(lang);
+    let kept = cache.kept(&city, lang);
     let copy = match kept {
         Some(mut c) if c.stamp == stamp && c.day == today => {
             c.checked_at = now;
@@ -149,7 +184,7 @@ async fn public_page(
             }
         }
     };
-    cache.keep(lang, copy.clone());
+    cache.keep(&city, lang, copy.clone());
     Ok(respond(&copy, lang, &lookup.q))
 }
 
@@ -237,13 +272,6 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// The city the page is about: the first city of the tree.
-async fn city_code(state: &AppState) -> Result<String, AppError> {
-    crate::storage::areas::first_city(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn build(
     state: &AppState,
     city: &str,
@@ -296,6 +324,7 @@ async fn build(
     }
     let page = PublicPage {
         lang,
+        here: format!("/cong-khai/{city}"),
         page: Words { lang },
         v,
         districts,

@@ -69,7 +69,7 @@ fn header_count(html: &str) -> i64 {
         .find("id=\"alerts-count\"")
         .expect("the header's alert link");
     let badge = &html[at..];
-    let start = badge.find("class=\"badge\">").unwrap() + "class=\"badge\">".len();
+    let start = badge.find("class=\"count\">").unwrap() + "class=\"count\">".len();
     let end = start + badge[start..].find('<').unwrap();
     badge[start..end].replace('.', "").parse().unwrap()
 }

@@ -27,6 +27,7 @@ mod offline;
 mod operations;
 mod paste;
 mod pg_cluster;
+mod provinces;
 mod records;
 mod reliability;
 mod replica;

@@ -1,0 +1,233 @@
+//! Several provinces in one deployment (issue 28, DESIGN §2): each a city
+//! of its own, loaded from the shipped 2021 tree, isolated from the others.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::common::TestApp;
+use vungxanh::domain::area;
+
+/// Hà Nội (as every test has it) and Hồ Chí Minh City from the 2021 tree,
+/// each with its command centre; a ward official in Thủ Đức.
+async fn two_provinces(db: PgPool) -> TestApp {
+    let t = TestApp::new(db).await;
+    let tree = area::parse_csv(area::VIETNAM_2021_CSV).unwrap();
+    let hcmc = area::province(&tree, "Hồ Chí Minh").unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    vungxanh::storage::areas::store(
+        &mut tx,
+        &hcmc,
+        &vungxanh::storage::audit::Actor::system("test"),
+        t.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    t.user("thanhpho", "city", "01").await;
+    t.user("hcmc", "city", "79").await;
+    t.user("thuduc", "district", "769").await;
+    t.user("quantri", "admin", "01").await;
+    t
+}
+
+async fn created(t: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+    let r = t.api("POST", path, Some(token), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.text);
+    r.json()["id"].as_i64().unwrap()
+}
+
+#[sqlx::test]
+async fn a_hanoi_city_user_reaches_nothing_of_ho_chi_minh_city(db: PgPool) {
+    let t = two_provinces(db).await;
+    let hcmc = t.token("hcmc").await;
+    let thuduc = t.token("thuduc").await;
+    // A ward of Thủ Đức: its first commune in the tree.
+    let ward: String = sqlx::query_scalar(
+        "select code from areas where parent_code = '769' order by code limit 1",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    let case = created(
+        &t,
+        &thuduc,
+        "/api/v1/cases",
+        json!({"commune_code": ward, "case_code": "BN-HCM-0001", "detected_on": "2021-07-30",
+               "detected_in": "community", "status": "treating", "full_name": "Lê Văn C"}),
+    )
+    .await;
+    let site = created(
+        &t,
+        &hcmc,
+        "/api/v1/quarantine-sites",
+        json!({"area_code": "79", "name": "Ký túc xá Đại học Quốc gia", "kind": "centralised",
+               "run_by": "city", "capacity": 5000, "occupancy": 1200, "status": "active"}),
+    )
+    .await;
+    let directive = created(
+        &t,
+        &hcmc,
+        "/api/v1/directives",
+        json!({"issuer_code": "79", "number": "2715/UBND-VX", "kind": "letter",
+               "title": "Về tăng cường giãn cách xã hội", "issued_on": "2021-07-18",
+               "target_codes": ["769"]}),
+    )
+    .await;
+
+    let hanoi = t.token("thanhpho").await;
+    for path in [
+        "/api/v1/areas/79".to_string(),
+        "/api/v1/areas/79/children".into(),
+        "/api/v1/areas/79/summary".into(),
+        "/api/v1/areas/769/summary".into(),
+        format!("/api/v1/cases/{case}"),
+        "/api/v1/cases?area=79".into(),
+        format!("/api/v1/cases?area={ward}"),
+        format!("/api/v1/quarantine-sites/{site}"),
+        "/api/v1/quarantine-sites?area=79".into(),
+        format!("/api/v1/directives/{directive}"),
+        "/api/v1/directives?area=79".into(),
+        "/api/v1/contacts?area=79".into(),
+    ] {
+        let r = t.api("GET", &path, Some(&hanoi), None).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{path}: {} {}",
+            r.status,
+            r.text
+        );
+        assert!(!r.text.contains("BN-HCM-0001") && !r.text.contains("Lê Văn C"));
+    }
+    // Its own lists hold nothing of the other province.
+    let own = t.api("GET", "/api/v1/cases", Some(&hanoi), None).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(!own.text.contains("BN-HCM-0001"));
+
+    let mut b = t.signed_in("thanhpho").await;
+    for path in [
+        "/areas/79".to_string(),
+        "/areas/769".into(),
+        format!("/areas/{ward}"),
+        "/areas/79/wall".into(),
+        "/areas/79/briefing".into(),
+        "/areas/79/reports-up".into(),
+        format!("/cases/{case}"),
+        "/cases?area=79".into(),
+        "/cases?area=79&format=csv".into(),
+        "/cases?area=79&format=xlsx".into(),
+        format!("/sites/{site}"),
+        "/sites?area=79&format=csv".into(),
+        format!("/directives/{directive}"),
+        "/audit?area=79".into(),
+        "/daily?area=79".into(),
+    ] {
+        let r = b.get(&path).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{path}: {}",
+            r.status
+        );
+        assert!(!r.text.contains("BN-HCM-0001"), "{path}");
+    }
+    // Its own case list and export do not carry the other province's case.
+    assert!(!b.get("/cases").await.text.contains("BN-HCM-0001"));
+    assert!(
+        !b.get("/cases?format=csv")
+            .await
+            .text
+            .contains("BN-HCM-0001")
+    );
+    // A name typed in the area filter finds only its own province's areas.
+    let r = b.get("/cases?area=Thủ+Đức").await;
+    assert_ne!(r.status, StatusCode::OK);
+    assert!(!r.text.contains("BN-HCM-0001"));
+    // Alerts stay in their province.
+    for city in ["01", "79"] {
+        let a = t.state.area_ref(city).await.unwrap().unwrap();
+        t.state.evaluate_alerts(&a).await.unwrap();
+    }
+    let alerts = b.get("/alerts").await.text;
+    assert!(!alerts.contains("Thủ Đức"));
+
+    // And the other way round.
+    let r = t
+        .api("GET", "/api/v1/areas/01/summary", Some(&hcmc), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Each province's own user does see its case.
+    let r = t
+        .api("GET", &format!("/api/v1/cases/{case}"), Some(&hcmc), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn each_province_has_its_public_page_and_the_administrator_opens_its_first_accounts(
+    db: PgPool,
+) {
+    let t = two_provinces(db).await;
+    let mut public = t.browser();
+    let hcmc = public.get("/cong-khai/79").await;
+    assert_eq!(hcmc.status, StatusCode::OK);
+    assert!(hcmc.text.contains("Thành phố Hồ Chí Minh"));
+    assert!(hcmc.text.contains("Thành phố Thủ Đức"));
+    assert!(!hcmc.text.contains("Huyện Thanh Trì"));
+    assert!(hcmc.text.contains("action=\"/cong-khai/79\""));
+    let default = public.get("/cong-khai").await;
+    assert!(
+        default.text.contains("Huyện Thanh Trì"),
+        "the first province by code"
+    );
+    let found = public.get("/cong-khai/79?q=linh+trung").await;
+    assert!(found.text.contains("Phường Linh Trung"));
+    for nothing in ["/cong-khai/769", "/cong-khai/99", "/cong-khai/%3Cb%3E"] {
+        assert_eq!(
+            public.get(nothing).await.status,
+            StatusCode::NOT_FOUND,
+            "{nothing}"
+        );
+    }
+
+    // The deployment's administrator creates Bình Dương's first account
+    // once its tree is loaded.
+    let tree = area::parse_csv(area::VIETNAM_2021_CSV).unwrap();
+    let binh_duong = area::province(&tree, "binh duong").unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    vungxanh::storage::areas::store(
+        &mut tx,
+        &binh_duong,
+        &vungxanh::storage::audit::Actor::system("test"),
+        t.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let admin = t.token("quantri").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(
+                json!({"username": "binhduong", "password": "một mật khẩu dài đủ 2021",
+                        "role": "city", "area_code": binh_duong[0].code}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // The city user of Hà Nội cannot create one.
+    let hanoi = t.token("thanhpho").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/users",
+            Some(&hanoi),
+            Some(
+                json!({"username": "other", "password": "một mật khẩu dài đủ 2021",
+                        "role": "city", "area_code": "79"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
