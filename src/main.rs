@@ -47,6 +47,18 @@ enum Command {
         #[command(flatten)]
         scale: vungxanh::storage::synth::Scale,
     },
+    /// A synthetic country (issue 28): every province of the loaded tree gets
+    /// its share of `--cases` as its 2021 confirmed cases were shared
+    /// (`--shares`, code,name,cases,…; a province without a figure gets the
+    /// smallest one), its sites, checkpoints and directives in proportion.
+    SynthCountry {
+        #[arg(long, default_value_t = 11_000_000)]
+        cases: usize,
+        #[arg(long, default_value = "data/covid_cases_2021_by_province.csv")]
+        shares: std::path::PathBuf,
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+    },
     /// Time the dashboard's database work alone, without HTTP (for BENCHMARKS.md).
     BenchBoard {
         /// Area codes to time.
@@ -503,6 +515,67 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
                     q(&stamp_times, 0.5)
                 );
             }
+        }
+        Command::SynthCountry {
+            cases,
+            shares,
+            seed,
+        } => {
+            let started = std::time::Instant::now();
+            let text = std::fs::read_to_string(&shares)
+                .with_context(|| format!("reading {}", shares.display()))?;
+            let loaded: std::collections::HashSet<String> =
+                sqlx::query_scalar("select code from areas where level = 'city'")
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let mut figures: Vec<(String, Option<f64>)> = Vec::new();
+            for line in text.lines().skip(1) {
+                let cols: Vec<&str> = line.split(',').collect();
+                if let [code, _, n, ..] = cols.as_slice()
+                    && loaded.contains(*code)
+                {
+                    figures.push((code.to_string(), n.trim().parse::<f64>().ok()));
+                }
+            }
+            anyhow::ensure!(
+                !figures.is_empty(),
+                "no province of {} is loaded",
+                shares.display()
+            );
+            let least = figures
+                .iter()
+                .filter_map(|(_, n)| *n)
+                .fold(f64::INFINITY, f64::min);
+            let total: f64 = figures.iter().map(|(_, n)| n.unwrap_or(least)).sum();
+            let plan: Vec<(String, vungxanh::storage::synth::Scale)> = figures
+                .iter()
+                .enumerate()
+                .map(|(i, (code, n))| {
+                    let n = ((n.unwrap_or(least) / total) * cases as f64)
+                        .round()
+                        .max(1.0) as usize;
+                    let scale = vungxanh::storage::synth::Scale {
+                        cases: n,
+                        days: 240,
+                        sites: (n / 2000).clamp(5, 600),
+                        checkpoints: (n / 500).clamp(20, 2000),
+                        directives: (n / 3000).clamp(5, 300),
+                        report_days: 14,
+                        contacts_per_case: 0,
+                        seed: seed + i as u64,
+                    };
+                    (code.clone(), scale)
+                })
+                .collect();
+            let made =
+                vungxanh::storage::synth::generate_cities(pool, &plan, clock.today()).await?;
+            println!(
+                "{} provinces: {made:?} in {:.1} s",
+                plan.len(),
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Synth { city, scale } => {
             let started = std::time::Instant::now();

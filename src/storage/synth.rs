@@ -85,7 +85,16 @@ pub async fn generate(
     scale: &Scale,
     today: NaiveDate,
 ) -> anyhow::Result<Made> {
-    let mut rng = StdRng::seed_from_u64(scale.seed);
+    generate_cities(db, &[(city.to_string(), scale.clone())], today).await
+}
+
+/// Makes the data of several cities (the provinces of a synthetic country),
+/// each at its own scale, then rebuilds the rollups once for them all.
+pub async fn generate_cities(
+    db: &PgPool,
+    cities: &[(String, Scale)],
+    today: NaiveDate,
+) -> anyhow::Result<Made> {
     // A connection of its own, closed at the end: with triggers switched off
     // it must never go back to the pool, even if something fails half-way.
     let mut conn = db.acquire().await?.detach();
@@ -94,12 +103,53 @@ pub async fn generate(
         .execute(&mut conn)
         .await
         .is_ok();
+    let mut made = Made::default();
+    for (city, scale) in cities {
+        let m = city_records(&mut conn, city, scale, today).await?;
+        made.cases += m.cases;
+        made.clusters += m.clusters;
+        made.sites += m.sites;
+        made.checkpoints += m.checkpoints;
+        made.checkpoint_reports += m.checkpoint_reports;
+        made.directives += m.directives;
+        made.daily_reports += m.daily_reports;
+        made.contacts += m.contacts;
+    }
+    if fast {
+        sqlx::query("set session_replication_role = origin")
+            .execute(&mut conn)
+            .await?;
+    }
+    rebuild_rollups(&mut conn).await?;
+    for (city, _) in cities {
+        sqlx::query!("select bump_city_stamp($1)", city)
+            .execute(&mut conn)
+            .await?;
+    }
+    // The small totals tables took many versions of each row in one long
+    // transaction, with no chance to prune them; compact them, as the
+    // small in-place updates of a live system keep them.
+    sqlx::query("vacuum (full) case_totals, report_totals, treatment_totals, area_fact_totals")
+        .execute(&mut conn)
+        .await?;
+    sqlx::query("analyze").execute(&mut conn).await?;
+    Ok(made)
+}
+
+/// The records of one city, written with the triggers as they are set.
+async fn city_records(
+    conn: &mut PgConnection,
+    city: &str,
+    scale: &Scale,
+    today: NaiveDate,
+) -> anyhow::Result<Made> {
+    let mut rng = StdRng::seed_from_u64(scale.seed);
     let rows: Vec<(String, String)> = sqlx::query!(
         r#"select c.code, c.parent_code as "parent_code!" from areas c join areas d on d.code = c.parent_code
            where c.level = 'commune' and d.parent_code = $1 order by c.code"#,
         city
     )
-    .fetch_all(&mut conn)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .map(|r| (r.code, r.parent_code))
@@ -179,7 +229,7 @@ pub async fn generate(
             closed_opt as _,
             start_of_day(opened) as _
         )
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await?;
         clusters.push((id, c, opened, closed));
     }
@@ -190,18 +240,18 @@ pub async fn generate(
     // indexes up to date row by row: at 10,000,000 cases that is minutes.
     // One transaction, so a failure leaves the indexes as they were.
     sqlx::raw_sql("begin; set local maintenance_work_mem = '256MB'")
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .await?;
     let rebuilt: Vec<(String, String)> = sqlx::query_as(
         "select indexname::text, indexdef from pg_indexes
          where schemaname = 'public' and tablename = 'cases'
            and indexname not in (select conname from pg_constraint where conrelid = 'cases'::regclass)",
     )
-    .fetch_all(&mut conn)
+    .fetch_all(&mut *conn)
     .await?;
     for (name, _) in &rebuilt {
         sqlx::raw_sql(&format!("drop index \"{name}\""))
-            .execute(&mut conn)
+            .execute(&mut *conn)
             .await?;
     }
     let mut buf = String::with_capacity(1 << 20);
@@ -288,9 +338,9 @@ pub async fn generate(
     copy.send(buf.as_bytes()).await?;
     copy.finish().await?;
     for (_, def) in &rebuilt {
-        sqlx::raw_sql(def).execute(&mut conn).await?;
+        sqlx::raw_sql(def).execute(&mut *conn).await?;
     }
-    sqlx::raw_sql("commit").execute(&mut conn).await?;
+    sqlx::raw_sql("commit").execute(&mut *conn).await?;
     made.cases = scale.cases;
 
     // Quarantine sites with an opening row and a recent change in their history.
@@ -363,7 +413,7 @@ pub async fn generate(
                 lifted as _,
                 start_of_day(opened) as _
             )
-            .execute(&mut conn)
+            .execute(&mut *conn)
             .await?;
             continue;
         }
@@ -385,7 +435,7 @@ pub async fn generate(
             start_of_day(opened) as _,
             tier
         )
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await?;
         sqlx::query!(
             "insert into quarantine_occupancy (site_id, at, occupancy, capacity, status) values
@@ -398,7 +448,7 @@ pub async fn generate(
             occupancy,
             status
         )
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .await?;
     }
     made.sites = scale.sites;
@@ -432,7 +482,7 @@ pub async fn generate(
             first_day as _,
             start_of_day(first_day) as _
         )
-        .fetch_one(&mut conn)
+        .fetch_one(&mut *conn)
         .await?;
         if active {
             for d in 0..scale.report_days {
@@ -467,7 +517,7 @@ pub async fn generate(
         let issued = today - Duration::days(rng.gen_range(2..days.max(3)));
         let due = issued + Duration::days(rng.gen_range(5..30));
         let top = directive(
-            &mut conn,
+            &mut *conn,
             city,
             city,
             &format!("{}/CT-UBND", 100 + i),
@@ -495,7 +545,7 @@ pub async fn generate(
                 continue;
             }
             directive(
-                &mut conn,
+                &mut *conn,
                 city,
                 d,
                 &format!("{}/KH-UBND-{}", 100 + i, d),
@@ -619,29 +669,13 @@ pub async fn generate(
         &r.positives,
         start_of_day(today) as _
     )
-    .execute(&mut conn)
+    .execute(&mut *conn)
     .await?;
 
     if scale.contacts_per_case > 0 {
-        made.contacts = traced_contacts(&mut conn, city, scale.contacts_per_case, today).await?;
+        made.contacts = traced_contacts(&mut *conn, city, scale.contacts_per_case, today).await?;
     }
 
-    if fast {
-        sqlx::query("set session_replication_role = origin")
-            .execute(&mut conn)
-            .await?;
-    }
-    rebuild_rollups(&mut conn).await?;
-    sqlx::query!("select bump_city_stamp($1)", city)
-        .execute(&mut conn)
-        .await?;
-    // The small totals tables took many versions of each row in one long
-    // transaction, with no chance to prune them; compact them, as the
-    // small in-place updates of a live system keep them.
-    sqlx::query("vacuum (full) case_totals, report_totals, treatment_totals, area_fact_totals")
-        .execute(&mut conn)
-        .await?;
-    sqlx::query("analyze").execute(&mut conn).await?;
     Ok(made)
 }
 
