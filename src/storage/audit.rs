@@ -53,7 +53,9 @@ pub struct Entry<'a> {
     pub new: Option<Value>,
 }
 
-/// Writes one audit row; call it inside the write's own transaction.
+/// Writes one audit row; call it inside the write's own transaction. A
+/// user's entry that concerns no area (a sign-in, an API token) is filed
+/// under the user's own area, so it is read within their province only.
 pub async fn record(
     conn: &mut PgConnection,
     at: DateTime<Utc>,
@@ -62,7 +64,7 @@ pub async fn record(
 ) -> Result<(), AppError> {
     sqlx::query!(
         "insert into audit_log (at, user_id, username, area_code, action, entity, entity_id, old_value, new_value)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         values ($1, $2, $3, coalesce($4, (select area_code from users where id = $2)), $5, $6, $7, $8, $9)",
         at as _,
         actor.user_id,
         actor.username,

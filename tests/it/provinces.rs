@@ -142,6 +142,13 @@ async fn a_hanoi_city_user_reaches_nothing_of_ho_chi_minh_city(db: PgPool) {
     let r = b.get("/cases?area=Thủ+Đức").await;
     assert_ne!(r.status, StatusCode::OK);
     assert!(!r.text.contains("BN-HCM-0001"));
+    // Nor does its audit log: not the other province's records, nor its
+    // users' sign-ins and API tokens.
+    let audit = b.get("/audit").await.text;
+    assert!(
+        !audit.contains("hcmc") && !audit.contains("thuduc"),
+        "{audit}"
+    );
     // Alerts stay in their province.
     for city in ["01", "79"] {
         let a = t.state.area_ref(city).await.unwrap().unwrap();
