@@ -104,8 +104,18 @@ pub async fn generate_cities(
         .await
         .is_ok();
     let mut made = Made::default();
+    // One city sets the cases' indexes aside around its own load; several
+    // set them aside once, in one transaction with all their records (a
+    // failure leaves the database as it was).
+    let alone = cities.len() == 1;
+    let rebuilt = if alone {
+        Vec::new()
+    } else {
+        sqlx::raw_sql("begin").execute(&mut conn).await?;
+        indexes_aside(&mut conn).await?
+    };
     for (city, scale) in cities {
-        let m = city_records(&mut conn, city, scale, today).await?;
+        let m = city_records(&mut conn, city, scale, today, alone).await?;
         made.cases += m.cases;
         made.clusters += m.clusters;
         made.sites += m.sites;
@@ -114,6 +124,10 @@ pub async fn generate_cities(
         made.directives += m.directives;
         made.daily_reports += m.daily_reports;
         made.contacts += m.contacts;
+    }
+    if !alone {
+        indexes_back(&mut conn, &rebuilt).await?;
+        sqlx::raw_sql("commit").execute(&mut conn).await?;
     }
     if fast {
         sqlx::query("set session_replication_role = origin")
@@ -136,12 +150,43 @@ pub async fn generate_cities(
     Ok(made)
 }
 
-/// The records of one city, written with the triggers as they are set.
+/// Drops the secondary indexes of `cases` (inside the caller's transaction)
+/// and returns how to build them again.
+async fn indexes_aside(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, String)>> {
+    sqlx::raw_sql("set local maintenance_work_mem = '256MB'")
+        .execute(&mut *conn)
+        .await?;
+    let rebuilt: Vec<(String, String)> = sqlx::query_as(
+        "select indexname::text, indexdef from pg_indexes
+         where schemaname = 'public' and tablename = 'cases'
+           and indexname not in (select conname from pg_constraint where conrelid = 'cases'::regclass)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &rebuilt {
+        sqlx::raw_sql(&format!("drop index \"{name}\""))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rebuilt)
+}
+
+/// Builds again the indexes [`indexes_aside`] dropped.
+async fn indexes_back(conn: &mut PgConnection, rebuilt: &[(String, String)]) -> anyhow::Result<()> {
+    for (_, def) in rebuilt {
+        sqlx::raw_sql(def).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The records of one city, written with the triggers as they are set;
+/// `alone`, it sets the cases' indexes aside itself around its bulk load.
 async fn city_records(
     conn: &mut PgConnection,
     city: &str,
     scale: &Scale,
     today: NaiveDate,
+    alone: bool,
 ) -> anyhow::Result<Made> {
     let mut rng = StdRng::seed_from_u64(scale.seed);
     let rows: Vec<(String, String)> = sqlx::query!(
@@ -239,21 +284,13 @@ async fn city_records(
     // once after the rows are in (a sort each) instead of keeping nine
     // indexes up to date row by row: at 10,000,000 cases that is minutes.
     // One transaction, so a failure leaves the indexes as they were.
-    sqlx::raw_sql("begin; set local maintenance_work_mem = '256MB'")
-        .execute(&mut *conn)
-        .await?;
-    let rebuilt: Vec<(String, String)> = sqlx::query_as(
-        "select indexname::text, indexdef from pg_indexes
-         where schemaname = 'public' and tablename = 'cases'
-           and indexname not in (select conname from pg_constraint where conrelid = 'cases'::regclass)",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for (name, _) in &rebuilt {
-        sqlx::raw_sql(&format!("drop index \"{name}\""))
-            .execute(&mut *conn)
-            .await?;
-    }
+    // Several cities loaded together set the indexes aside once for all.
+    let rebuilt = if alone {
+        sqlx::raw_sql("begin").execute(&mut *conn).await?;
+        indexes_aside(conn).await?
+    } else {
+        Vec::new()
+    };
     let mut buf = String::with_capacity(1 << 20);
     let mut copy = conn
         .copy_in_raw(
@@ -337,10 +374,10 @@ async fn city_records(
     }
     copy.send(buf.as_bytes()).await?;
     copy.finish().await?;
-    for (_, def) in &rebuilt {
-        sqlx::raw_sql(def).execute(&mut *conn).await?;
+    if alone {
+        indexes_back(conn, &rebuilt).await?;
+        sqlx::raw_sql("commit").execute(&mut *conn).await?;
     }
-    sqlx::raw_sql("commit").execute(&mut *conn).await?;
     made.cases = scale.cases;
 
     // Quarantine sites with an opening row and a recent change in their history.
