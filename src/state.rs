@@ -213,15 +213,19 @@ impl AppState {
             moves.borrow_and_update();
             let now = self.clock.now();
             let this_slot = time_slot(now, &rules);
-            let stamps = match self.feed.refresh_stamps(&self.db).await {
-                Ok(s) => s,
+            // Every province, written to or not: a deadline passes for all.
+            let read =
+                tokio::try_join!(self.feed.refresh_stamps(&self.db), alerts::cities(&self.db));
+            let (stamps, cities) = match read {
+                Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(error = %e, "alerts: stamps not read");
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                     continue;
                 }
             };
-            for (city, stamp) in stamps {
+            for city in cities {
+                let stamp = stamps.get(&city).copied().unwrap_or(0);
                 if slot == Some(this_slot) && evaluated.get(&city) == Some(&stamp) {
                     continue;
                 }

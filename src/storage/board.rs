@@ -715,10 +715,13 @@ pub async fn compute(
           -- Areas with a community case in the 14 days to the date, from
           -- each area's last community day (a past date before it looks at
           -- the area's days); which of them are communes under the area
-          -- shown is known from the kept part.
+          -- shown is known from the kept part. Only the city's own areas:
+          -- several provinces may share the database (issue 28).
           select coalesce(array_agg(t.area_code), '{}') as "e_recent!"
-          from case_totals t
-          where t.last_community > $2::date - 14
+          from areas d join areas a on a.parent_code = d.code
+          join case_totals t on t.area_code = a.code
+          where d.parent_code = $3
+            and t.last_community > $2::date - 14
             and (t.last_community <= $2
                  or exists(select 1 from case_rollup x where x.area_code = t.area_code
                              and x.day > $2::date - 14 and x.day <= $2 and x.community > 0))) e
