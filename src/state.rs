@@ -214,8 +214,15 @@ impl AppState {
             let now = self.clock.now();
             let this_slot = time_slot(now, &rules);
             // Every province, written to or not: a deadline passes for all.
-            let read =
-                tokio::try_join!(self.feed.refresh_stamps(&self.db), alerts::cities(&self.db));
+            // While the feed listens it has read the stamps it announced.
+            let stamps = async {
+                if self.feed.listening() {
+                    Ok(self.feed.stamps())
+                } else {
+                    self.feed.refresh_stamps(&self.db).await
+                }
+            };
+            let read = tokio::try_join!(stamps, alerts::cities(&self.db));
             let (stamps, cities) = match read {
                 Ok(r) => r,
                 Err(e) => {

@@ -149,17 +149,6 @@ pub struct Rules {
     pub report_up_deadline: NaiveTime,
 }
 
-impl Default for Rules {
-    fn default() -> Self {
-        Rules {
-            site_share: 0.9,
-            tier_share: 0.85,
-            report_deadline: NaiveTime::from_hms_opt(17, 0, 0).expect("17:00"),
-            report_up_deadline: NaiveTime::from_hms_opt(18, 0, 0).expect("18:00"),
-        }
-    }
-}
-
 /// Whether `occupancy` of `capacity` is at or above `share`.
 pub fn at_or_above(capacity: i64, occupancy: i64, share: f64) -> bool {
     capacity > 0 && occupancy as f64 >= share * capacity as f64
@@ -291,6 +280,11 @@ pub fn conditions(i: &Inputs, r: &Rules) -> (Vec<Condition>, HashMap<String, u8>
 mod tests {
     use super::*;
 
+    /// The rules as configured by default (one source of the defaults).
+    fn rules() -> Rules {
+        crate::domain::config::Config::for_tests().alert_rules()
+    }
+
     fn commune(code: &str) -> AreaFigures {
         AreaFigures {
             code: code.into(),
@@ -321,7 +315,7 @@ mod tests {
                 areas: &areas,
                 ..Default::default()
             },
-            &Rules::default(),
+            &rules(),
         );
         assert_eq!(kinds(&c), vec![("09877", "red", "")]);
     }
@@ -334,7 +328,7 @@ mod tests {
         let areas = [a];
         let mut seen = HashMap::from([("020".to_string(), 2u8)]);
         let mut open = HashSet::new();
-        let rules = Rules::default();
+        let rules = rules();
         let (c, levels) = conditions(
             &Inputs {
                 areas: &areas,
@@ -395,12 +389,12 @@ mod tests {
             time: at(16),
             ..Default::default()
         };
-        assert!(conditions(&before, &Rules::default()).0.is_empty());
+        assert!(conditions(&before, &rules()).0.is_empty());
         let after = Inputs {
             time: at(17),
             ..before
         };
-        let (c, _) = conditions(&after, &Rules::default());
+        let (c, _) = conditions(&after, &rules());
         assert_eq!(kinds(&c), vec![("09877", "report_missing", "2021-08-01")]);
     }
 
@@ -418,7 +412,7 @@ mod tests {
             time: at(18),
             ..Default::default()
         };
-        let (c, _) = conditions(&i, &Rules::default());
+        let (c, _) = conditions(&i, &rules());
         assert_eq!(kinds(&c), vec![("020", "report_up_missing", "2021-08-01")]);
     }
 
@@ -457,7 +451,7 @@ mod tests {
                 sites: &sites,
                 ..Default::default()
             },
-            &Rules::default(),
+            &rules(),
         );
         assert_eq!(
             kinds(&c),

@@ -224,6 +224,15 @@ pub fn query_date(s: &str, name: &str, today: NaiveDate) -> Result<Option<NaiveD
     date_in_window(d, today).map(Some)
 }
 
+/// The day a page shows for a `?date=`: today when none is given; 422 when
+/// it is not a date, 400 outside the window; a future one within it shows
+/// today, as nothing has happened yet.
+pub fn shown_date(s: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    Ok(query_date(s, "date", today)?
+        .filter(|d| *d <= today)
+        .unwrap_or(today))
+}
+
 /// Whether `s` holds a bidirectional override or isolate (U+202A–U+202E,
 /// U+2066–U+2069): they make text display in another order than it is
 /// stored ("Trojan Source"), so a name or code could pass for another.

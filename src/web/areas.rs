@@ -317,11 +317,7 @@ async fn area_page(
 ) -> Result<AreaPage, AppError> {
     let db = &state.db;
     let today = state.clock.today();
-    // A date outside the window is refused (400); a future one within it
-    // shows today, as nothing has happened yet.
-    let date = crate::domain::forms::query_date(&view.date, "date", today)?
-        .filter(|d| *d <= today)
-        .unwrap_or(today);
+    let date = crate::domain::forms::shown_date(&view.date, today)?;
     let board = state.board(area_ref, date).await?;
     let area = board.me.area.clone();
     // The board already counts the communes under the area; the districts

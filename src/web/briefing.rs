@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::domain::area::Level;
 use crate::domain::error::AppError;
@@ -88,9 +88,7 @@ async fn briefing(
     let area = state.area_ref(&code).await?.ok_or(AppError::NotFound)?;
     user.authorize(Action::ReadArea(&area))?;
     let today = state.clock.today();
-    let date: NaiveDate = crate::domain::forms::query_date(&q.date, "date", today)?
-        .filter(|d| *d <= today)
-        .unwrap_or(today);
+    let date = crate::domain::forms::shown_date(&q.date, today)?;
     let board = state.board(&area, date).await?;
     let now = state.clock.now();
     let mut v = Dash::new(

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use super::records::{FormPage, form_again, saved};
 use crate::domain::area::{AreaRef, Codes, Level};
 use crate::domain::error::{AppError, FieldErrors};
-use crate::domain::forms::{Check, Field, FormBuilder, Raw, query_date};
+use crate::domain::forms::{Check, Field, FormBuilder, Raw, shown_date};
 use crate::domain::i18n::Lang;
 use crate::domain::policy::RecordKind;
 use crate::state::AppState;
@@ -35,13 +35,6 @@ pub fn router() -> Router<AppState> {
 struct DayQuery {
     #[serde(default)]
     date: String,
-}
-
-fn day_of(state: &AppState, q: &str) -> Result<NaiveDate, AppError> {
-    let today = state.clock.today();
-    Ok(query_date(q, "date", today)?
-        .filter(|d| *d <= today)
-        .unwrap_or(today))
 }
 
 fn fields(lang: Lang, raw: &Raw, errors: &FieldErrors) -> Vec<Field> {
@@ -116,7 +109,7 @@ async fn form(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
     let area = district_of(&state, &user, &code).await?;
-    let day = day_of(&state, &q.date)?;
+    let day = shown_date(&q.date, state.clock.today())?;
     // The city reads every district's report on its own list.
     if !user.can(Action::WriteRecord(RecordKind::ReportUp, &area)) {
         let city = Codes::of(&area).city;
@@ -157,7 +150,7 @@ async fn save(
     user.authorize(Action::WriteRecord(RecordKind::ReportUp, &area))?;
     let raw = Raw::from_form(form);
     let now = state.clock.now();
-    let day = day_of(&state, raw.get("date"))?;
+    let day = shown_date(raw.get("date"), state.clock.today())?;
     let result = async {
         let mut c = Check::on(&raw, crate::domain::clock::local_date(now));
         let mut n = [0i32; 6];
@@ -243,7 +236,7 @@ async fn list(
     }
     user.authorize(Action::ReadArea(&city))?;
     user.authorize(Action::UseRecords)?;
-    let day = day_of(&state, &q.date)?;
+    let day = shown_date(&q.date, state.clock.today())?;
     let rows = reports_up::day_rows(&state.db, &city.code, day).await?;
     let filed = rows.iter().filter(|r| r.filed).count();
     Ok(ListPage {
