@@ -77,6 +77,16 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         n: usize,
     },
+    /// Time the national board (for BENCHMARKS.md): every province's board
+    /// computed once (a cold start), then after a write to one province
+    /// (only that board computed again), then with nothing moved.
+    BenchNational {
+        /// The province written to between runs.
+        #[arg(long, default_value = "79")]
+        city: String,
+        #[arg(long, default_value_t = 20)]
+        n: usize,
+    },
     /// Back up the database: a pg_dump from one snapshot with its checksum and
     /// manifest, and on the private cluster a base backup for `restore --until`.
     Backup {
@@ -176,7 +186,7 @@ enum UserAction {
     Create {
         #[arg(long)]
         username: String,
-        /// commune, district, city or admin.
+        /// commune, district, city, admin or national.
         #[arg(long)]
         role: String,
         /// The code of the user's area.
@@ -439,6 +449,58 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
                 times.sort_by(f64::total_cmp);
                 println!(
                     "alerts of {city}, {what}: median {:.1} ms, p95 {:.1} ms ({n} runs)",
+                    times[times.len() / 2],
+                    times[(times.len() * 95 / 100).min(times.len() - 1)]
+                );
+            }
+        }
+        Command::BenchNational { city, n } => {
+            let state = AppState::new(pool.clone(), config.clone(), clock.clone());
+            // As `serve` reads it: the stamps from the listening feed.
+            drop(state.listen());
+            state.feed.ready().await;
+            let today = clock.today();
+            let country = |state: AppState| async move {
+                let t = std::time::Instant::now();
+                let rows = state
+                    .country(today)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                anyhow::Ok((rows.len(), t.elapsed().as_secs_f64() * 1000.0))
+            };
+            let (provinces, cold) = country(state.clone()).await?;
+            println!(
+                "national board, cold (every province's board computed): {cold:.1} ms for {provinces} provinces"
+            );
+            // A case moves the cases' part of its province's board alone; any
+            // other write (a site, an area) every part: that board whole.
+            let writes = [
+                ("a case", "select bump_city_stamp_for_cases($1)"),
+                ("another write", "select bump_city_stamp($1)"),
+            ];
+            let mut timed: [Vec<f64>; 3] = Default::default();
+            for _ in 0..n {
+                for (i, (_, bump)) in writes.iter().enumerate() {
+                    let before = state.feed.stamp(&city);
+                    let mut moves = state.feed.moves();
+                    sqlx::query(bump).bind(&city).execute(pool).await?;
+                    // The feed hears of the write before a page would be asked.
+                    while state.feed.stamp(&city) == before {
+                        moves.changed().await?;
+                    }
+                    timed[i].push(country(state.clone()).await?.1);
+                }
+                timed[2].push(country(state.clone()).await?.1);
+            }
+            let whats = [
+                format!("after {} in {city}", writes[0].0),
+                format!("after {} in {city}", writes[1].0),
+                "nothing moved".to_string(),
+            ];
+            for (what, times) in whats.iter().zip(&mut timed) {
+                times.sort_by(f64::total_cmp);
+                println!(
+                    "national board, {what}: median {:.2} ms, p95 {:.2} ms ({n} runs)",
                     times[times.len() / 2],
                     times[(times.len() * 95 / 100).min(times.len() - 1)]
                 );

@@ -107,6 +107,24 @@ impl AppState {
         crate::storage::board::board(&reads, &self.boards, &thresholds, area, date, known).await
     }
 
+    /// Every province's counts on `date`, from each province's own board:
+    /// those are kept per province stamp, so after a write only the
+    /// province written to is computed again (the alert watcher keeps the
+    /// others warm).
+    pub async fn country(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Vec<crate::domain::country::Province>, AppError> {
+        let cities = crate::storage::areas::cities(&self.db).await?;
+        let mut out = Vec::with_capacity(cities.len());
+        for code in cities {
+            if let Some(city) = self.area_ref(&code).await? {
+                out.push(self.board(&city, date).await?.me.province());
+            }
+        }
+        Ok(out)
+    }
+
     /// An area with its ancestors (from memory while the feed listens).
     pub async fn area_ref(&self, code: &str) -> Result<Option<AreaRef>, AppError> {
         self.feed.area(&self.db, code).await
@@ -222,7 +240,7 @@ impl AppState {
                     self.feed.refresh_stamps(&self.db).await
                 }
             };
-            let read = tokio::try_join!(stamps, alerts::cities(&self.db));
+            let read = tokio::try_join!(stamps, crate::storage::areas::cities(&self.db));
             let (stamps, cities) = match read {
                 Ok(r) => r,
                 Err(e) => {

@@ -8,6 +8,7 @@ pub mod body;
 pub mod clock;
 pub mod config;
 pub mod contacts;
+pub mod country;
 pub mod error;
 pub mod fields;
 pub mod forms;

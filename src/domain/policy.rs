@@ -3,7 +3,7 @@
 use crate::domain::area::{AreaRef, Level};
 use crate::domain::error::AppError;
 
-/// The four roles of DESIGN §4.
+/// The roles of DESIGN §4, and the national view above them (issue 28).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -15,11 +15,20 @@ pub enum Role {
     City,
     /// Administrator of users and areas.
     Admin,
+    /// The Ministry's command centre: every province's counts, nothing
+    /// more (no records, no names, no province's pages).
+    National,
 }
 
 impl Role {
     /// All roles, in the order the forms list them.
-    pub const ALL: [Role; 4] = [Role::Commune, Role::District, Role::City, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Commune,
+        Role::District,
+        Role::City,
+        Role::National,
+        Role::Admin,
+    ];
 
     /// Reads a role as sent and stored (`commune`, `district`, `city`, `admin`).
     pub fn parse(s: &str) -> Option<Self> {
@@ -28,6 +37,7 @@ impl Role {
             "district" => Some(Self::District),
             "city" => Some(Self::City),
             "admin" => Some(Self::Admin),
+            "national" => Some(Self::National),
             _ => None,
         }
     }
@@ -39,15 +49,18 @@ impl Role {
             Self::District => "district",
             Self::City => "city",
             Self::Admin => "admin",
+            Self::National => "national",
         }
     }
 
-    /// The level of area a user of this role belongs to.
+    /// The level of area a user of this role belongs to. The national
+    /// view and the administrator are filed under a province only for the
+    /// audit of their own sign-ins: it gives them nothing there.
     pub fn area_level(self) -> Level {
         match self {
             Self::Commune => Level::Commune,
             Self::District => Level::District,
-            Self::City | Self::Admin => Level::City,
+            Self::City | Self::Admin | Self::National => Level::City,
         }
     }
 
@@ -58,6 +71,7 @@ impl Role {
             Self::District => "role.district",
             Self::City => "role.city",
             Self::Admin => "role.admin",
+            Self::National => "role.national",
         }
     }
 }
@@ -102,7 +116,8 @@ impl CurrentUser {
     pub fn scope(&self) -> Option<&str> {
         match self.role {
             Role::Admin => None,
-            Role::City | Role::Commune | Role::District => Some(&self.area.code),
+            // The national view reads no list: the narrowest scope there is.
+            Role::City | Role::Commune | Role::District | Role::National => Some(&self.area.code),
         }
     }
 }
@@ -141,6 +156,9 @@ pub enum Action<'a> {
     /// Work with records at all (the menu shows them): every role but the
     /// administrator, who keeps users and areas.
     UseRecords,
+    /// See the national board: every province's level, red share and
+    /// change, counts only.
+    ReadCountry,
     /// Withdraw a zone declaration for an area that a user of the given
     /// level made: only that level or a level above may.
     WithdrawZone(&'a AreaRef, Level),
@@ -192,7 +210,7 @@ impl RecordKind {
             }
             Site => matches!(role, Role::District | Role::City),
             Checkpoint | Directive | Hotline | Duty | Task | Inspection => {
-                !matches!(role, Role::Admin)
+                !matches!(role, Role::Admin | Role::National)
             }
             Lockdown | TestingRound => matches!(role, Role::Commune | Role::District),
             Unit => role == Role::Admin,
@@ -229,9 +247,14 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
     }
     match (role, action) {
         (Role::Admin, ManageUsers | ManageAreas | ReadAddresses) => true,
-        (Role::Admin, ReadArea(_) | ReadAudit(_)) => true,
+        (Role::Admin, ReadArea(_) | ReadAudit(_) | ReadCountry) => true,
         (Role::Admin, _) => false,
+        // Counts of every province and nothing else: not even its own
+        // province's pages, whose lists name people.
+        (Role::National, ReadCountry) => true,
+        (Role::National, _) => false,
         (_, UseRecords) => true,
+        (_, ReadCountry) => false,
 
         // A city reads its own province only, as another province's is
         // another deployment's in all but the database.
@@ -269,7 +292,9 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
         (Case | Cluster | DailyReport | Lockdown | Contact, _) => false,
         (Checkpoint | Directive | Task | Inspection, _) => by_level(a),
         // Public contacts: the area's own officials and every level above.
-        (Hotline | Duty, _) => role != Role::Admin && a.is_within(&home.code),
+        (Hotline | Duty, _) => {
+            !matches!(role, Role::Admin | Role::National) && a.is_within(&home.code)
+        }
         (TestingRound, Level::Commune | Level::District) => by_level(a),
         (TestingRound, Level::City) => false,
         // Areas and their departments are the administrator's.
@@ -349,6 +374,39 @@ mod tests {
         ));
         assert!(permits(Role::City, &hcmc, Action::ReadArea(&ward)));
         assert!(!permits(Role::City, &hcmc, Action::ReadArea(&lien_ninh())));
+    }
+
+    #[test]
+    fn the_national_view_reads_every_provinces_counts_and_nothing_else() {
+        let home = hanoi();
+        let hcmc = area("79", Level::City, None, None);
+        assert!(permits(Role::National, &home, Action::ReadCountry));
+        assert!(permits(Role::Admin, &home, Action::ReadCountry));
+        for role in [Role::City, Role::District, Role::Commune] {
+            assert!(!permits(role, &home, Action::ReadCountry), "{role:?}");
+        }
+        // Not even the province it is filed under: its lists name people.
+        for a in [&home, &hcmc, &thanh_tri(), &lien_ninh()] {
+            for action in [
+                Action::ReadArea(a),
+                Action::ReadPersonal(a),
+                Action::ReadAudit(a),
+                Action::DeclareZone(a),
+                Action::WriteCityRecord(a),
+                Action::WriteRecord(RecordKind::Hotline, a),
+                Action::WriteRecord(RecordKind::Directive, a),
+            ] {
+                assert!(!permits(Role::National, &home, action), "{action:?}");
+            }
+        }
+        assert!(!permits(Role::National, &home, Action::UseRecords));
+        assert!(!permits(Role::National, &home, Action::ManageUsers));
+        assert!(!permits(
+            Role::National,
+            &home,
+            Action::CreateRecords(RecordKind::Directive)
+        ));
+        assert_eq!(Role::parse("national"), Some(Role::National));
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub fn all_placed<'a>(mut codes: impl Iterator<Item = &'a str>) -> bool {
 /// tiles too small for the whole name.
 pub fn short_name(name: &str) -> &str {
     for prefix in [
+        "Tỉnh ",
         "Thành phố ",
         "Thị xã ",
         "Thị trấn ",

@@ -47,15 +47,6 @@ pub async fn late(db: &PgPool, city: &str, today: NaiveDate) -> Result<Vec<Late>
     .await?)
 }
 
-/// Every city (province) of the deployment, written to or not.
-pub async fn cities(db: &PgPool) -> Result<Vec<String>, AppError> {
-    Ok(
-        sqlx::query_scalar!("select code from areas where level = 'city' order by code")
-            .fetch_all(db)
-            .await?,
-    )
-}
-
 /// Each area's level when the city was last evaluated.
 pub async fn levels_seen(db: &PgPool, city: &str) -> Result<HashMap<String, u8>, AppError> {
     let rows = sqlx::query!(

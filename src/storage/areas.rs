@@ -161,6 +161,15 @@ pub async fn first_city(db: &PgPool) -> Result<Option<String>, AppError> {
     )
 }
 
+/// Every city (province) of the database, in Vietnamese name order.
+pub async fn cities(db: &PgPool) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select code from areas where level = 'city' order by name collate "vi-x-icu", code"#
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Sets an area's population, with its audit row.
 pub async fn set_population(
     db: &PgPool,

@@ -363,6 +363,25 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The counts the national board shows of a province's own summary.
+    pub fn province(&self) -> crate::domain::country::Province {
+        crate::domain::country::Province {
+            code: self.area.code.clone(),
+            name: self.area.name.clone(),
+            level: self.zone.level,
+            declared: self.zone.declared,
+            red_communes: self.zone.red_communes,
+            communes: self.zone.red_communes + self.zone.green_communes,
+            new_today: self.f0.new_today,
+            new_yesterday: self.f0.new_yesterday,
+            new_7d: self.f0.new_7d,
+            new_prev_7d: self.f0.new_prev_7d,
+            active: self.f0.active,
+            rate_per_100k: self.zone.rate_per_100k,
+            population: self.area.population,
+        }
+    }
+
     /// What "getting worse" ranks this area by.
     pub fn worsening(&self) -> Worsening {
         Worsening {

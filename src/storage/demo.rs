@@ -21,12 +21,14 @@ pub struct DemoUser {
     pub display_name: &'static str,
 }
 
-/// One user per role: the city, Huyện Thanh Trì, Xã Liên Ninh, an administrator.
-const ACCOUNTS: [(&str, &str, &str, &str); 4] = [
+/// One user per role: the city, Huyện Thanh Trì, Xã Liên Ninh, an
+/// administrator, the national view.
+const ACCOUNTS: [(&str, &str, &str, &str); 5] = [
     ("thanhpho", "city", "01", "Sở Chỉ huy Thành phố"),
     ("thanhtri", "district", "020", "Ban Chỉ đạo Huyện Thanh Trì"),
     ("lienninh", "commune", "00682", "Ban Chỉ đạo Xã Liên Ninh"),
     ("quantri", "admin", "01", "Quản trị hệ thống"),
+    ("boyte", "national", "01", "Ban Chỉ đạo quốc gia"),
 ];
 
 /// Loads what is missing: the area tree when there are no areas, the demo

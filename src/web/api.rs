@@ -11,6 +11,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(crate::web::sign_in::api_router())
         .merge(crate::web::areas::api_router())
+        .merge(crate::web::country::api_router())
         .merge(crate::web::users::api_router())
         .merge(crate::web::records::routes::api_router())
         .fallback(|| async { AppError::NotFound })

@@ -84,11 +84,106 @@ impl Words {
     pub fn int(&self, n: &i64) -> String {
         self.lang.int(*n)
     }
+
+    /// A change seen and said. A rise in cases is bad news (red).
+    pub fn chg(&self, c: Change, period: &str) -> Shown {
+        let period = if period == "day" {
+            Period::Day
+        } else {
+            Period::Week
+        };
+        let (class, arrow) = match c.direction() {
+            Direction::Up => ("up", format!("▲ {}", self.lang.int(c.delta()))),
+            Direction::Down => ("down", format!("▼ {}", self.lang.int(-c.delta()))),
+            Direction::Same => ("same", "=".to_string()),
+        };
+        let pct = match (period, c.percent()) {
+            (Period::Week, Some(p)) if p != 0 => {
+                format!(" ({}{}%)", if p > 0 { "+" } else { "" }, self.lang.int(p))
+            }
+            _ => String::new(),
+        };
+        Shown {
+            class,
+            arrow: format!("{arrow}{pct}"),
+            words: change_words(self.lang, c, period),
+        }
+    }
+
+    /// "Cấp 2 — nguy cơ trung bình" or "not determined".
+    pub fn level_text(&self, level: &Option<u8>) -> String {
+        match level {
+            Some(l) => self.lang.t(&format!("zone.level_{l}")).to_string(),
+            None => self.lang.t("zone.no_level").to_string(),
+        }
+    }
+
+    /// "Cấp 2" or "—", for chips and tiles.
+    pub fn level_short(&self, level: &Option<u8>) -> String {
+        match level {
+            Some(l) => self.lang.tf("zone.level_short", &[&l.to_string()]),
+            None => self.lang.t("zone.no_level_short").to_string(),
+        }
+    }
+
+    /// The CSS class of a level's colour.
+    pub fn level_class(&self, level: &Option<u8>) -> String {
+        level.map_or_else(|| "lv-none".to_string(), |l| format!("lv-{l}"))
+    }
+
+    /// The level colours and their words, for the legend.
+    pub fn legend_levels(&self) -> Vec<(String, String)> {
+        [Some(1), Some(2), Some(3), Some(4), None]
+            .iter()
+            .map(|l| (self.level_class(l), self.level_text(l)))
+            .collect()
+    }
+
+    /// "Vùng đỏ" / "Vùng xanh".
+    pub fn zone_label(&self, colour: &str) -> String {
+        self.lang.t(&format!("zone.{colour}")).to_string()
+    }
+
+    /// A decimal with the reader's separator and one place.
+    pub fn dec(&self, x: f64) -> String {
+        let tenths = (x * 10.0).round() as i64;
+        let sep = if self.lang == Lang::Vi { "," } else { "." };
+        format!("{}{sep}{}", self.lang.int(tenths / 10), (tenths % 10).abs())
+    }
+
+    /// A change since yesterday as the board writes it ("+3", "−2"), or
+    /// nothing when there was none.
+    pub fn change_n(&self, n: &i64) -> String {
+        match *n {
+            0 => String::new(),
+            n if n > 0 => format!("+{}", self.lang.int(n)),
+            n => format!("−{}", self.lang.int(-n)),
+        }
+    }
+
+    /// A short name for a tile.
+    pub fn short<'a>(&self, name: &'a str) -> &'a str {
+        tiles::short_name(name)
+    }
+
+    /// A part of a whole in whole percent, or "—" for no whole.
+    pub fn pct(&self, part: &i64, whole: &i64) -> String {
+        if *whole == 0 {
+            "—".into()
+        } else {
+            format!(
+                "{}%",
+                self.lang
+                    .int((*part as f64 * 100.0 / *whole as f64).round() as i64)
+            )
+        }
+    }
 }
 
-/// A board seen by one reader on one day.
+/// A board seen by one reader on one day; it says figures as [`Words`] does.
 pub struct Dash {
     pub lang: Lang,
+    words: Words,
     pub board: Arc<Board>,
     /// The order of the children asked for.
     sort: String,
@@ -107,6 +202,13 @@ pub struct Dash {
     pub link_prefix: &'static str,
     /// The units in the area most behind on their tasks (set by the page).
     pub behind: Vec<crate::storage::records::tasks::Behind>,
+}
+
+impl std::ops::Deref for Dash {
+    type Target = Words;
+    fn deref(&self) -> &Words {
+        &self.words
+    }
 }
 
 impl Dash {
@@ -129,6 +231,7 @@ impl Dash {
             .unwrap_or(0);
         Self {
             lang,
+            words: Words { lang },
             board,
             sort: sort.to_string(),
             rows: std::sync::OnceLock::new(),
@@ -163,36 +266,6 @@ impl Dash {
 
     fn t(&self, key: &str) -> String {
         self.lang.t(key).to_string()
-    }
-
-    /// A change seen and said. A rise in cases is bad news (red).
-    pub fn chg(&self, c: Change, period: &str) -> Shown {
-        let period = if period == "day" {
-            Period::Day
-        } else {
-            Period::Week
-        };
-        let (class, arrow) = match c.direction() {
-            Direction::Up => ("up", format!("▲ {}", self.lang.int(c.delta()))),
-            Direction::Down => ("down", format!("▼ {}", self.lang.int(-c.delta()))),
-            Direction::Same => ("same", "=".to_string()),
-        };
-        let pct = match (period, c.percent()) {
-            (Period::Week, Some(p)) if p != 0 => {
-                format!(" ({}{}%)", if p > 0 { "+" } else { "" }, self.lang.int(p))
-            }
-            _ => String::new(),
-        };
-        Shown {
-            class,
-            arrow: format!("{arrow}{pct}"),
-            words: change_words(self.lang, c, period),
-        }
-    }
-
-    /// A count grouped the reader's way ("1.416").
-    pub fn int(&self, n: &i64) -> String {
-        self.lang.int(*n)
     }
 
     /// The treatment tiers: name, F0 treated there, places and people in
@@ -246,62 +319,11 @@ impl Dash {
             .map_or_else(|| "—".into(), |r| format!("{}%", self.dec(r * 100.0)))
     }
 
-    /// "Cấp 2 — nguy cơ trung bình" or "not determined".
-    pub fn level_text(&self, level: &Option<u8>) -> String {
-        match level {
-            Some(l) => self.t(&format!("zone.level_{l}")),
-            None => self.t("zone.no_level"),
-        }
-    }
-
-    /// "Cấp 2" or "—", for chips and tiles.
-    pub fn level_short(&self, level: &Option<u8>) -> String {
-        match level {
-            Some(l) => self.lang.tf("zone.level_short", &[&l.to_string()]),
-            None => self.t("zone.no_level_short"),
-        }
-    }
-
-    /// The CSS class of a level's colour.
-    pub fn level_class(&self, level: &Option<u8>) -> String {
-        level.map_or_else(|| "lv-none".to_string(), |l| format!("lv-{l}"))
-    }
-
-    /// The level colours and their words, for the legend.
-    pub fn legend_levels(&self) -> Vec<(String, String)> {
-        [Some(1), Some(2), Some(3), Some(4), None]
-            .iter()
-            .map(|l| (self.level_class(l), self.level_text(l)))
-            .collect()
-    }
-
-    /// "Vùng đỏ" / "Vùng xanh".
-    pub fn zone_label(&self, colour: &str) -> String {
-        self.t(&format!("zone.{colour}"))
-    }
-
-    /// A decimal with the reader's separator and one place.
-    pub fn dec(&self, x: f64) -> String {
-        let tenths = (x * 10.0).round() as i64;
-        let sep = if self.lang == Lang::Vi { "," } else { "." };
-        format!("{}{sep}{}", self.lang.int(tenths / 10), (tenths % 10).abs())
-    }
-
     /// The 7-day community rate per 100,000 of a row, or "—".
     pub fn rate(&self, s: &Summary) -> String {
         s.zone
             .rate_per_100k
             .map_or_else(|| "—".into(), |r| self.dec(r))
-    }
-
-    /// A change since yesterday as the board writes it ("+3", "−2"), or
-    /// nothing when there was none.
-    pub fn change_n(&self, n: &i64) -> String {
-        match *n {
-            0 => String::new(),
-            n if n > 0 => format!("+{}", self.lang.int(n)),
-            n => format!("−{}", self.lang.int(-n)),
-        }
     }
 
     /// F1 traced per new case over the 7 days, or "—" without cases.
@@ -311,19 +333,6 @@ impl Dash {
             "—".into()
         } else {
             self.dec(f1 as f64 / f0 as f64)
-        }
-    }
-
-    /// A part of a whole in whole percent, or "—" for no whole.
-    pub fn pct(&self, part: &i64, whole: &i64) -> String {
-        if *whole == 0 {
-            "—".into()
-        } else {
-            format!(
-                "{}%",
-                self.lang
-                    .int((*part as f64 * 100.0 / *whole as f64).round() as i64)
-            )
         }
     }
 
@@ -514,11 +523,6 @@ impl Dash {
     /// in Vietnamese name order.
     pub fn grid(&self) -> &[Summary] {
         &self.board.children
-    }
-
-    /// A short name for a tile.
-    pub fn short<'a>(&self, name: &'a str) -> &'a str {
-        tiles::short_name(name)
     }
 
     /// The epidemic curve for desks and walls.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod briefing;
 pub mod charts;
+pub mod country;
 pub mod dashboard;
 pub mod error;
 pub mod json;
@@ -39,6 +40,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::storage::feed::CachedSessions;
 
+use crate::domain::policy::Action;
 use crate::state::AppState;
 use auth::CurrentUser;
 
@@ -72,6 +74,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(today::router())
         .merge(alerts::router())
         .merge(briefing::router())
+        .merge(country::router())
         .merge(reports_up::router())
         .merge(audit::router())
         .merge(records::routes::router())
@@ -223,6 +226,10 @@ fn seen_cookie_value(
 
 async fn home(user: Option<CurrentUser>) -> Redirect {
     match user {
+        // The national view reads no area of its own: its page is the country's.
+        Some(u) if !u.can(Action::ReadArea(&u.area)) && u.can(Action::ReadCountry) => {
+            Redirect::to("/country")
+        }
         Some(u) => Redirect::to(&format!("/areas/{}", u.area.code)),
         None => Redirect::to("/sign-in"),
     }

@@ -41,6 +41,21 @@ impl Page {
             .is_some_and(|u| u.can(crate::domain::policy::Action::UseRecords))
     }
 
+    /// Whether the menu shows the user's own area, its work and its audit
+    /// (every role but the national view, which reads counts only).
+    pub fn shows_areas(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.can(crate::domain::policy::Action::ReadArea(&u.area)))
+    }
+
+    /// Whether the menu shows the national board.
+    pub fn shows_country(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.can(crate::domain::policy::Action::ReadCountry))
+    }
+
     /// Whether the menu shows user administration.
     pub fn shows_users(&self) -> bool {
         self.user

@@ -238,3 +238,155 @@ async fn each_province_has_its_public_page_and_the_administrator_opens_its_first
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test]
+async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: PgPool) {
+    let t = two_provinces(db).await;
+    // The deployment's administrator opens the Ministry's account.
+    let admin = t.token("quantri").await;
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(
+                json!({"username": "boyte", "password": "một mật khẩu dài đủ 2021",
+                        "role": "national", "area_code": "01", "display_name": "Bộ Y tế"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    sqlx::query("update users set password_hash = (select password_hash from users where username = 'thanhpho') where username = 'boyte'")
+        .execute(&t.db)
+        .await
+        .unwrap();
+
+    // Two cases today in a ward of Thủ Đức, none in Hà Nội.
+    let thuduc = t.token("thuduc").await;
+    let ward: String = sqlx::query_scalar(
+        "select code from areas where parent_code = '769' order by code limit 1",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    let today = t.clock.today().to_string();
+    for n in 1..=2 {
+        created(
+            &t,
+            &thuduc,
+            "/api/v1/cases",
+            json!({"commune_code": ward, "case_code": format!("BN-HCM-000{n}"),
+                   "detected_on": today, "detected_in": "community", "status": "treating",
+                   "full_name": "Lê Văn C"}),
+        )
+        .await;
+    }
+
+    let national = t.token("boyte").await;
+    let r = t.api("GET", "/api/v1/country", Some(&national), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let c = r.json();
+    let provinces = c["provinces"].as_array().unwrap();
+    assert_eq!(provinces.len(), 2);
+    let hcmc = provinces.iter().find(|p| p["code"] == "79").unwrap();
+    assert_eq!(hcmc["name"], "Thành phố Hồ Chí Minh");
+    assert_eq!(hcmc["new_today"], 2);
+    assert_eq!(hcmc["active"], 2);
+    assert_eq!(
+        hcmc["communes"], 312,
+        "HCMC's 2021 wards, communes and towns"
+    );
+    let hanoi = provinces.iter().find(|p| p["code"] == "01").unwrap();
+    assert_eq!(hanoi["new_today"], 0);
+    assert_eq!(c["totals"]["new_today"], 2);
+    assert_eq!(c["totals"]["provinces"], 2);
+    // Rising first: the province with today's cases leads "getting worse".
+    let r = t
+        .api("GET", "/api/v1/country?sort=worse", Some(&national), None)
+        .await;
+    assert_eq!(r.json()["provinces"][0]["code"], "79");
+    assert!(!r.text.contains("Lê Văn C") && !r.text.contains("BN-HCM"));
+
+    let mut b = t.signed_in("boyte").await;
+    let home = b.get("/").await;
+    assert_eq!(home.location(), "/country");
+    let page = b.get("/country").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Thành phố Hồ Chí Minh") && page.text.contains("Thành phố Hà Nội"));
+    assert!(!page.text.contains("Lê Văn C") && !page.text.contains("BN-HCM"));
+    // Its menu offers the country, not a province's work.
+    assert!(page.text.contains("href=\"/country\"") && !page.text.contains("href=\"/cases\""));
+
+    // Not a province's page, list, export or record: not even Hà Nội's,
+    // the province its account is filed under.
+    for path in [
+        "/areas",
+        "/areas/01",
+        "/areas/79",
+        "/areas/769",
+        "/areas/79/wall",
+        "/areas/79/briefing",
+        "/areas/01/reports-up",
+        "/today",
+        "/alerts",
+        "/cases",
+        "/cases?format=csv",
+        "/contacts/today",
+        "/daily",
+        "/sites",
+        "/directives",
+        "/audit",
+        "/admin/users",
+    ] {
+        let mut r = b.get(path).await;
+        // `/areas` sends each user to their own area: that too is closed.
+        if r.status == StatusCode::SEE_OTHER {
+            let to = r.location().to_string();
+            r = b.get(&to).await;
+        }
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{path}: {}",
+            r.status
+        );
+        assert!(!r.text.contains("BN-HCM"), "{path}");
+    }
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/cases?area=79",
+        "/api/v1/contacts",
+        "/api/v1/directives",
+        "/api/v1/quarantine-sites",
+        "/api/v1/daily-reports?area=01",
+        "/api/v1/areas/79/summary",
+        "/api/v1/areas/01",
+    ] {
+        let r = t.api("GET", path, Some(&national), None).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{path}: {} {}",
+            r.status,
+            r.text
+        );
+    }
+    // Nor may it write.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/directives",
+            Some(&national),
+            Some(
+                json!({"issuer_code": "01", "number": "1/BYT", "kind": "letter",
+                        "title": "Công điện", "issued_on": today, "target_codes": ["79"]}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+
+    // A province's command centre does not read the country.
+    let city = t.token("thanhpho").await;
+    let r = t.api("GET", "/api/v1/country", Some(&city), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut c = t.signed_in("thanhpho").await;
+    assert_eq!(c.get("/country").await.status, StatusCode::FORBIDDEN);
+}

@@ -37,6 +37,9 @@ use crate::web::page::Page;
 pub async fn list_area(db: &PgPool, user: &CurrentUser, raw: &Raw) -> Result<AreaRef, AppError> {
     let typed = raw.get("area").trim();
     if typed.is_empty() {
+        // Every role reads its own area but the national view, which reads
+        // counts only: asked here, so no list forgets it.
+        user.authorize(Action::ReadArea(&user.area))?;
         return Ok(user.area.clone());
     }
     let invalid = |key: &str| {

@@ -636,7 +636,7 @@ pub fn document(today: NaiveDate) -> Value {
     let new_user = json!({
         "username": { "type": "string", "pattern": "^[A-Za-z0-9._-]{3,64}$" },
         "password": { "type": "string", "minLength": crate::domain::password::MIN_LEN, "maxLength": 200 },
-        "role": en(&["commune", "district", "city", "admin"]),
+        "role": en(&crate::domain::policy::Role::ALL.map(crate::domain::policy::Role::as_str)),
         "area_code": { "type": "string", "pattern": AREA_CODE },
         "display_name": { "type": "string", "maxLength": 120, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$" }
     });
