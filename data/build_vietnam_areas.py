@@ -475,7 +475,22 @@ def district_lineage(gso19, gso21):
     return made_of, not_comparable
 
 
+def provinces_unchanged(gso19, gso21):
+    """Asserts that no commune moved between provinces from the census list
+    (13/3/2019) to 1/11/2021: every commune in both lists is in the same
+    province, and so is each known merger across a district line."""
+    def province(gso, commune):
+        return gso[gso[commune][2]][2]
+    both = [c for c in gso19 if len(c) == 5 and c in gso21]
+    moved = [c for c in both if province(gso19, c) != province(gso21, c)]
+    assert not moved, moved
+    for gone, into in EXTRA_LINKS:
+        assert province(gso19, gone) == province(gso21, into), (gone, into)
+    return len(both)
+
+
 def fill_populations(rows, census, gso19, gso21):
+    provinces_unchanged(gso19, gso21)
     made_of, not_comparable = district_lineage(gso19, gso21)
     merged = {k: tuple(v) for k, v in made_of.items() if v != [k]}
     assert merged == EXPECTED_MERGED, merged
@@ -536,7 +551,10 @@ def fill_populations(rows, census, gso19, gso21):
         complete = all(r["population"] for r in counted)
         if complete:
             assert got == prov_total[pcode], (pcode, got, prov_total[pcode])
-            prow["population"] = str(got)
+        # Every province's border stood from the census day to 2021 (checked
+        # in provinces_unchanged), so its 2021 population is its census total
+        # even where a district inside it is not comparable.
+        prow["population"] = str(prov_total[pcode])
         checks.append((pcode, prow["name"], complete, got, prov_total[pcode],
                        [r["code"] for r in ds if not r["population"]]))
     assert by_code["01"]["population"] == str(hn.CITY_POPULATION_2019)
@@ -778,9 +796,11 @@ def main():
     for pcode, pname, complete, got, total, empty in prov_checks:
         if not complete or empty:
             print("  %s %s: %s; districts with a figure sum to %d of the census total %d; "
-                  "without figure: %s" % (pcode, pname, "filled" if complete else "left empty",
+                  "without figure: %s" % (pcode, pname, "complete" if complete
+                                          else "the census total (border unchanged)",
                                           got, total, ", ".join(empty)))
     print("  all other provinces: complete, sum equals the census province total")
+    print("  no commune moved between provinces from 13/3/2019 to 1/11/2021")
 
     dt = Counter(r["unit_type"] for r in d_rows)
     ct = Counter(r["unit_type"] for r in c_rows)

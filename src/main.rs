@@ -466,7 +466,10 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
                     .country(today)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                anyhow::Ok((rows.len(), t.elapsed().as_secs_f64() * 1000.0))
+                let mut rows = rows.as_ref().clone();
+                vungxanh::domain::country::sort(&mut rows, "level");
+                let totals = vungxanh::domain::country::totals(&rows);
+                anyhow::Ok((totals.provinces, t.elapsed().as_secs_f64() * 1000.0))
             };
             let (provinces, cold) = country(state.clone()).await?;
             println!(

@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use crate::domain::area::{AreaRef, Codes};
 use crate::domain::clock::Clock;
 use crate::domain::config::Config;
+use crate::domain::country::Province;
 use crate::domain::error::AppError;
 use crate::domain::i18n::Lang;
 use crate::domain::zone::Thresholds;
@@ -107,22 +108,29 @@ impl AppState {
         crate::storage::board::board(&reads, &self.boards, &thresholds, area, date, known).await
     }
 
-    /// Every province's counts on `date`, from each province's own board:
-    /// those are kept per province stamp, so after a write only the
-    /// province written to is computed again (the alert watcher keeps the
-    /// others warm).
-    pub async fn country(
-        &self,
-        date: NaiveDate,
-    ) -> Result<Vec<crate::domain::country::Province>, AppError> {
-        let cities = crate::storage::areas::cities(&self.db).await?;
-        let mut out = Vec::with_capacity(cities.len());
-        for code in cities {
-            if let Some(city) = self.area_ref(&code).await? {
-                out.push(self.board(&city, date).await?.me.province());
+    /// Every province's counts on `date`, in Vietnamese name order, from
+    /// each province's own board: those are kept per province stamp, so
+    /// after a write only the province written to is computed again (and
+    /// the alert watcher keeps the others warm). While the feed listens the
+    /// whole list is kept too, under the sum of every province's stamp:
+    /// stamps only grow, so any write anywhere (or a new province) moves it.
+    pub async fn country(&self, date: NaiveDate) -> Result<Arc<Vec<Province>>, AppError> {
+        let load = async {
+            let cities = crate::storage::areas::cities(&self.db).await?;
+            let mut out = Vec::with_capacity(cities.len());
+            for code in cities {
+                if let Some(city) = self.area_ref(&code).await? {
+                    out.push(self.board(&city, date).await?.me.province());
+                }
             }
+            Ok(out)
+        };
+        if self.feed.listening() && self.replica.is_none() {
+            let all: i64 = self.feed.stamps().values().sum();
+            self.kept.get_or(format!("country|{date}"), all, load).await
+        } else {
+            Ok(Arc::new(load.await?))
         }
-        Ok(out)
     }
 
     /// An area with its ancestors (from memory while the feed listens).

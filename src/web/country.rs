@@ -56,7 +56,7 @@ async fn read(
         .find(|s| **s == q.sort)
         .copied()
         .unwrap_or(SORTS[0]);
-    let mut provinces = state.country(date).await?;
+    let mut provinces = state.country(date).await?.as_ref().clone();
     country::sort(&mut provinces, sort);
     let totals = country::totals(&provinces);
     Ok((
