@@ -390,3 +390,47 @@ async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: 
     let mut c = t.signed_in("thanhpho").await;
     assert_eq!(c.get("/country").await.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test]
+async fn the_national_board_shows_a_case_as_soon_as_it_is_saved(db: PgPool) {
+    let t = two_provinces(db).await;
+    // As served: the list is kept while no province's stamp moves.
+    t.start_listening().await;
+    t.user("boyte", "national", "01").await;
+    let national = t.token("boyte").await;
+    let hcmc_today = |c: &Value| {
+        c["provinces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == "79")
+            .unwrap()["new_today"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = t.api("GET", "/api/v1/country", Some(&national), None).await;
+    assert_eq!(hcmc_today(&before.json()), 0);
+    // Asked again with nothing written: the same answer.
+    let again = t.api("GET", "/api/v1/country", Some(&national), None).await;
+    assert_eq!(again.text, before.text);
+
+    let ward: String = sqlx::query_scalar(
+        "select code from areas where parent_code = '769' order by code limit 1",
+    )
+    .fetch_one(&t.db)
+    .await
+    .unwrap();
+    let thuduc = t.token("thuduc").await;
+    created(
+        &t,
+        &thuduc,
+        "/api/v1/cases",
+        json!({"commune_code": ward, "case_code": "BN-HCM-0001",
+               "detected_on": t.clock.today().to_string(), "detected_in": "community",
+               "status": "treating"}),
+    )
+    .await;
+    let after = t.api("GET", "/api/v1/country", Some(&national), None).await;
+    assert_eq!(hcmc_today(&after.json()), 1);
+    assert_eq!(after.json()["totals"]["new_today"], 1);
+}
