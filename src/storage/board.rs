@@ -657,13 +657,20 @@ pub async fn compute(
                    (select facts from city_stamps where city_code = $3) is distinct from $5 as read_facts,
                    (select rest from city_stamps where city_code = $3) is distinct from $6
                      and (select facts from city_stamps where city_code = $3) is distinct from $7 as read_red
-                 from k)
+                 from k),
+           -- The communes under the area (or the commune itself): what a
+           -- commune's red/green inputs are read for. Several provinces may
+           -- share the database (issue 28): never the whole table's.
+           cm as materialized (select array(
+                   select m.code from areas m, q where m.parent_code = any(q.codes) and m.level = 'commune'
+                   union all
+                   select m.code from areas m where m.code = $1 and m.level = 'commune') as codes)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
           coalesce((select rest from city_stamps where city_code = $3), 0) as "rest!",
           coalesce((select facts from city_stamps where city_code = $3), 0) as "facts!",
           q.kids as "kids!", a.*, t.*, d.*, s.*, n.*, r.*, c.*, e.*, x.*, y.*, f.*, w.*, g.*, z.*
-        from q
+        from q cross join cm
         cross join lateral (
           select coalesce(array_agg(a.code), '{}') as "a_code!", coalesce(array_agg(a.name), '{}') as "a_name!",
             coalesce(array_agg(a.unit_type), '{}') as "a_unit_type!", coalesce(array_agg(a.level), '{}') as "a_level!",
@@ -731,29 +738,28 @@ pub async fn compute(
                 select m.code, m.parent_code from areas m where m.code = $1 and m.level = 'commune') m
           where q.read_rest) c
         cross join lateral (
-          -- Areas with a community case in the 14 days to the date, from
-          -- each area's last community day (a past date before it looks at
-          -- the area's days); which of them are communes under the area
-          -- shown is known from the kept part. Only the city's own areas:
-          -- several provinces may share the database (issue 28).
+          -- The communes with a community case in the 14 days to the
+          -- date, from each one's last community day (a past date before
+          -- it looks at the commune's days).
           select coalesce(array_agg(t.area_code), '{}') as "e_recent!"
-          from areas d join areas a on a.parent_code = d.code
-          join case_totals t on t.area_code = a.code
-          where d.parent_code = $3
-            and t.last_community > $2::date - 14
+          from unnest(cm.codes) u(code) join case_totals t on t.area_code = u.code
+          where t.last_community > $2::date - 14
             and (t.last_community <= $2
                  or exists(select 1 from case_rollup x where x.area_code = t.area_code
                              and x.day > $2::date - 14 and x.day <= $2 and x.community > 0))) e
         cross join lateral (
-          -- Each red/green fact's total, and apart from it what its days
+          -- Each red/green fact's total that stands (0032: one entry of a
+          -- small index per commune), and apart from it what its days
           -- after the date hold (none, for today): joined in the board.
           select coalesce(array_agg(t.area_code), '{}') as "x_code!",
             coalesce(array_agg(t.fact), '{}') as "x_fact!", coalesce(array_agg(t.n), '{}') as "x_n!"
-          from area_fact_totals t
+          from unnest(cm.codes) u(code) join area_fact_totals t on t.area_code = u.code
           where t.fact in ('clusters', 'lockdowns', 'lockdown_sites') and t.n <> 0 and q.read_red) x
         cross join lateral (
           select coalesce(array_agg(w.area_code), '{}') as "y_code!",
             coalesce(array_agg(w.fact), '{}') as "y_fact!", coalesce(array_agg(w.after), '{}') as "y_after!"
+          -- Every area's: for today there are none, and by the communes'
+          -- codes it read an index entry per commune to find them.
           from (select area_code, fact, sum(n)::int8 as after from area_facts
                 where fact in ('clusters', 'lockdowns', 'lockdown_sites') and day > $2
                 group by 1, 2) w
