@@ -55,23 +55,13 @@ VX_LISTEN="127.0.0.1:$PORT" VX_DB_MAX_CONNECTIONS=40 VX_SIGNIN_MAX_FAILURES=1000
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; $BIN db stop' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
-jar=$(mktemp)
-cookie_for() {
-  rm -f "$jar"
-  local csrf
-  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/sign-in" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$PASS" "$BASE/sign-in"
-  awk '$6 == "vx_session" { print "vx_session=" $7 }' "$jar"
-}
+OUT="$(mktemp -d)"
+source scripts/bench-lib.sh
 CITY=$(cookie_for bench_city)
 DISTRICT=$(cookie_for bench_district)
 COMMUNE=$(cookie_for bench_commune)
 n_today=$(curl -s -H "Cookie: $COMMUNE" "$BASE/contacts/today" | grep -c 'class="due"' || true)
 echo "Liên Ninh's list for today: $n_today rows"
-run() { # name cookie path
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $2" "$BASE$3" > "$jar.wrk"
-  awk -v n="$1" '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$NF} END{printf "%-26s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", n, m, p, r, (e==""?0:e)}' "$jar.wrk"
-}
 echo "== contact pages, wrk -c$CONNS -d${DURATION}s"
 run commune_list_for_today "$COMMUNE" /contacts/today
 run district_list_for_today "$DISTRICT" /contacts/today

@@ -58,13 +58,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; $BIN db stop' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
 
-cookie_for() {
-  local jar="$OUT/$1.jar" csrf
-  rm -f "$jar"
-  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/sign-in" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$PASS" "$BASE/sign-in"
-  awk '$6 == "vx_session" { print "vx_session=" $7 }' "$jar"
-}
+source scripts/bench-lib.sh
 CITY=$(cookie_for bench_city)
 DISTRICT=$(cookie_for bench_district)
 COMMUNE=$(cookie_for bench_commune)
@@ -72,12 +66,6 @@ TOKEN=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench_co
 
 curl -s -H "Cookie: $CITY" "$BASE/areas/01" > "$VX_DATA_DIR/files/city.html"
 grep -q 'id="f0-total"' "$VX_DATA_DIR/files/city.html" || { echo "the city dashboard did not render" >&2; exit 1; }
-
-# wrk prints its latency distribution; keep median, p99 and requests/s.
-run() { # name cookie path
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $2" "$BASE$3" > "$OUT/$1.txt"
-  awk -v n="$1" '/^ +50%/{m=$2} /^ +99%/{p=$2} /^Requests\/sec/{r=$2} /Non-2xx/{e=$4} END{printf "%-22s median %-9s p99 %-9s %9s req/s  non-2xx %s\n", n, m, p, r, (e==""?0:e)}' "$OUT/$1.txt"
-}
 
 cat > "$OUT/insert.lua" <<LUA
 local n = 0
