@@ -42,17 +42,10 @@ $BIN bench-national --n 40 --city 01
 # the country's, against the same figures of scripts/bench.sh for one city.
 PORT="${BENCH_PORT:-8182}" CONNS="${BENCH_CONNECTIONS:-32}" DURATION="${BENCH_DURATION:-15}"
 BASE="http://127.0.0.1:$PORT" PASS="bench-password-$$" OUT="$(mktemp -d)"
-for u in "bench_hcmc city 79" "bench_thuduc district 769" "bench_national national 01"; do
-  set -- $u
-  if ! echo "$PASS" | $BIN user set-password --username "$1" >/dev/null 2>&1; then
-    echo "$PASS" | $BIN user create --username "$1" --role "$2" --area "$3" >/dev/null
-  fi
-done
-VX_LISTEN="127.0.0.1:$PORT" VX_DB_MAX_CONNECTIONS=40 VX_SIGNIN_MAX_FAILURES=1000 VX_LOG=warn $BIN serve &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-for _ in $(seq 1 300); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
 source scripts/bench-lib.sh
+bench_accounts "bench_hcmc city 79" "bench_thuduc district 769" "bench_national national 01"
+start_server
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 HCMC=$(cookie_for bench_hcmc)
 THUDUC=$(cookie_for bench_thuduc)
 NATIONAL=$(cookie_for bench_national)

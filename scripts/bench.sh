@@ -44,21 +44,14 @@ fi
 if [ -n "${BENCH_LOAD_ONLY:-}" ]; then $BIN db stop; exit 0; fi
 
 PASS="bench-password-$$"
-for u in "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"; do
-  set -- $u
-  if ! echo "$PASS" | $BIN user set-password --username "$1" >/dev/null 2>&1; then
-    echo "$PASS" | $BIN user create --username "$1" --role "$2" --area "$3" >/dev/null
-  fi
-done
+source scripts/bench-lib.sh
+bench_accounts "bench_city city 01" "bench_district district 020" "bench_commune commune 00682"
 
 mkdir -p "$VX_DATA_DIR/files"
-VX_LISTEN="127.0.0.1:$PORT" VX_FILES_DIR="$VX_DATA_DIR/files" VX_DB_MAX_CONNECTIONS=40 \
-  VX_SIGNIN_MAX_FAILURES=1000 VX_LOG=warn $BIN serve &
-SERVER=$!
+export VX_FILES_DIR="$VX_DATA_DIR/files"
+start_server
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; $BIN db stop' EXIT
-for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
 
-source scripts/bench-lib.sh
 CITY=$(cookie_for bench_city)
 DISTRICT=$(cookie_for bench_district)
 COMMUNE=$(cookie_for bench_commune)
