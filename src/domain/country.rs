@@ -19,6 +19,16 @@ pub struct Province {
     pub declared: bool,
     pub red_communes: i64,
     pub communes: i64,
+    #[serde(flatten)]
+    pub cases: Cases,
+    /// New community cases per 100,000 over 7 days, when a population is known.
+    pub rate_per_100k: Option<f64>,
+    pub population: Option<i64>,
+}
+
+/// New cases and cases in treatment, of a province or the country.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Cases {
     pub new_today: i64,
     pub new_yesterday: i64,
     pub new_7d: i64,
@@ -26,12 +36,9 @@ pub struct Province {
     pub new_prev_7d: i64,
     /// Cases being treated.
     pub active: i64,
-    /// New community cases per 100,000 over 7 days, when a population is known.
-    pub rate_per_100k: Option<f64>,
-    pub population: Option<i64>,
 }
 
-impl Province {
+impl Cases {
     /// New cases today against yesterday.
     pub fn day(&self) -> Change {
         Change::new(self.new_today, self.new_yesterday)
@@ -42,6 +49,16 @@ impl Province {
         Change::new(self.new_7d, self.new_prev_7d)
     }
 
+    fn add(&mut self, o: &Cases) {
+        self.new_today += o.new_today;
+        self.new_yesterday += o.new_yesterday;
+        self.new_7d += o.new_7d;
+        self.new_prev_7d += o.new_prev_7d;
+        self.active += o.active;
+    }
+}
+
+impl Province {
     /// The red communes' share of its communes (0–1), none without communes.
     pub fn red_share(&self) -> Option<f64> {
         (self.communes > 0).then(|| self.red_communes as f64 / self.communes as f64)
@@ -58,24 +75,11 @@ pub struct Totals {
     pub no_level: i64,
     pub red_communes: i64,
     pub communes: i64,
-    pub new_today: i64,
-    pub new_yesterday: i64,
-    pub new_7d: i64,
-    pub new_prev_7d: i64,
-    pub active: i64,
+    #[serde(flatten)]
+    pub cases: Cases,
 }
 
 impl Totals {
-    /// New cases today against yesterday, country-wide.
-    pub fn day(&self) -> Change {
-        Change::new(self.new_today, self.new_yesterday)
-    }
-
-    /// New cases this week against last, country-wide.
-    pub fn week(&self) -> Change {
-        Change::new(self.new_7d, self.new_prev_7d)
-    }
-
     /// Provinces at level 3 or 4: the ones the Ministry watches first.
     pub fn high(&self) -> i64 {
         self.at_level[2] + self.at_level[3]
@@ -95,11 +99,7 @@ pub fn totals(rows: &[Province]) -> Totals {
         }
         t.red_communes += p.red_communes;
         t.communes += p.communes;
-        t.new_today += p.new_today;
-        t.new_yesterday += p.new_yesterday;
-        t.new_7d += p.new_7d;
-        t.new_prev_7d += p.new_prev_7d;
-        t.active += p.active;
+        t.cases.add(&p.cases);
     }
     t
 }
@@ -130,14 +130,14 @@ pub fn sort(rows: &mut [Province], key: &str) {
         rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
     };
     let worsening = |p: &Province| Worsening {
-        week: p.week(),
+        week: p.cases.week(),
         rate: p.rate_per_100k,
     };
     match key {
         "name" => {}
         "worse" => rows.sort_by(|a, b| worse_first(&worsening(a), &worsening(b))),
-        "new_today" => rows.sort_by_key(|p| std::cmp::Reverse(p.new_today)),
-        "new_7d" => rows.sort_by_key(|p| std::cmp::Reverse(p.new_7d)),
+        "new_today" => rows.sort_by_key(|p| std::cmp::Reverse(p.cases.new_today)),
+        "new_7d" => rows.sort_by_key(|p| std::cmp::Reverse(p.cases.new_7d)),
         "rate" => rows.sort_by(by_rate),
         "red" => rows.sort_by(by_red),
         // The highest level first, then the reddest, then the fastest rising.
@@ -163,11 +163,13 @@ mod tests {
             declared: false,
             red_communes: red,
             communes,
-            new_today: week.0 / 7,
-            new_yesterday: 0,
-            new_7d: week.0,
-            new_prev_7d: week.1,
-            active: week.0 * 2,
+            cases: Cases {
+                new_today: week.0 / 7,
+                new_yesterday: 0,
+                new_7d: week.0,
+                new_prev_7d: week.1,
+                active: week.0 * 2,
+            },
             rate_per_100k: None,
             population: None,
         }
@@ -219,9 +221,9 @@ mod tests {
         assert_eq!(t.no_level, 1);
         assert_eq!(t.high(), 2);
         assert_eq!((t.red_communes, t.communes), (6, 160));
-        assert_eq!(t.week(), Change::new(77, 49));
-        assert_eq!(t.day(), Change::new(11, 0));
-        assert_eq!(t.active, 154);
+        assert_eq!(t.cases.week(), Change::new(77, 49));
+        assert_eq!(t.cases.day(), Change::new(11, 0));
+        assert_eq!(t.cases.active, 154);
         assert_eq!(rows[3].red_share(), None);
         assert_eq!(rows[0].red_share(), Some(0.05));
     }

@@ -372,11 +372,13 @@ impl Summary {
             declared: self.zone.declared,
             red_communes: self.zone.red_communes,
             communes: self.zone.red_communes + self.zone.green_communes,
-            new_today: self.f0.new_today,
-            new_yesterday: self.f0.new_yesterday,
-            new_7d: self.f0.new_7d,
-            new_prev_7d: self.f0.new_prev_7d,
-            active: self.f0.active,
+            cases: crate::domain::country::Cases {
+                new_today: self.f0.new_today,
+                new_yesterday: self.f0.new_yesterday,
+                new_7d: self.f0.new_7d,
+                new_prev_7d: self.f0.new_prev_7d,
+                active: self.f0.active,
+            },
             rate_per_100k: self.zone.rate_per_100k,
             population: self.area.population,
         }

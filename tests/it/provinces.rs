@@ -31,6 +31,34 @@ async fn two_provinces(db: PgPool) -> TestApp {
     t
 }
 
+/// Asks the API, as the holder of `token`, to open an account.
+async fn open_account(
+    t: &TestApp,
+    token: &str,
+    username: &str,
+    role: &str,
+    area: &str,
+) -> crate::common::Reply {
+    t.api(
+        "POST",
+        "/api/v1/users",
+        Some(token),
+        Some(
+            json!({"username": username, "password": "một mật khẩu dài đủ 2021",
+                    "role": role, "area_code": area}),
+        ),
+    )
+    .await
+}
+
+/// A ward of Thủ Đức: its first commune in the tree.
+async fn thu_duc_ward(t: &TestApp) -> String {
+    sqlx::query_scalar("select code from areas where parent_code = '769' order by code limit 1")
+        .fetch_one(&t.db)
+        .await
+        .unwrap()
+}
+
 async fn created(t: &TestApp, token: &str, path: &str, body: Value) -> i64 {
     let r = t.api("POST", path, Some(token), Some(body)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.text);
@@ -42,13 +70,7 @@ async fn a_hanoi_city_user_reaches_nothing_of_ho_chi_minh_city(db: PgPool) {
     let t = two_provinces(db).await;
     let hcmc = t.token("hcmc").await;
     let thuduc = t.token("thuduc").await;
-    // A ward of Thủ Đức: its first commune in the tree.
-    let ward: String = sqlx::query_scalar(
-        "select code from areas where parent_code = '769' order by code limit 1",
-    )
-    .fetch_one(&t.db)
-    .await
-    .unwrap();
+    let ward = thu_duc_ward(&t).await;
     let case = created(
         &t,
         &thuduc,
@@ -211,31 +233,11 @@ async fn each_province_has_its_public_page_and_the_administrator_opens_its_first
     .unwrap();
     tx.commit().await.unwrap();
     let admin = t.token("quantri").await;
-    let r = t
-        .api(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(
-                json!({"username": "binhduong", "password": "một mật khẩu dài đủ 2021",
-                        "role": "city", "area_code": binh_duong[0].code}),
-            ),
-        )
-        .await;
+    let r = open_account(&t, &admin, "binhduong", "city", &binh_duong[0].code).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     // The city user of Hà Nội cannot create one.
     let hanoi = t.token("thanhpho").await;
-    let r = t
-        .api(
-            "POST",
-            "/api/v1/users",
-            Some(&hanoi),
-            Some(
-                json!({"username": "other", "password": "một mật khẩu dài đủ 2021",
-                        "role": "city", "area_code": "79"}),
-            ),
-        )
-        .await;
+    let r = open_account(&t, &hanoi, "other", "city", "79").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -244,17 +246,7 @@ async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: 
     let t = two_provinces(db).await;
     // The deployment's administrator opens the Ministry's account.
     let admin = t.token("quantri").await;
-    let r = t
-        .api(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(
-                json!({"username": "boyte", "password": "một mật khẩu dài đủ 2021",
-                        "role": "national", "area_code": "01", "display_name": "Bộ Y tế"}),
-            ),
-        )
-        .await;
+    let r = open_account(&t, &admin, "boyte", "national", "01").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     sqlx::query("update users set password_hash = (select password_hash from users where username = 'thanhpho') where username = 'boyte'")
         .execute(&t.db)
@@ -263,12 +255,7 @@ async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: 
 
     // Two cases today in a ward of Thủ Đức, none in Hà Nội.
     let thuduc = t.token("thuduc").await;
-    let ward: String = sqlx::query_scalar(
-        "select code from areas where parent_code = '769' order by code limit 1",
-    )
-    .fetch_one(&t.db)
-    .await
-    .unwrap();
+    let ward = thu_duc_ward(&t).await;
     let today = t.clock.today().to_string();
     for n in 1..=2 {
         created(
@@ -414,12 +401,7 @@ async fn the_national_board_shows_a_case_as_soon_as_it_is_saved(db: PgPool) {
     let again = t.api("GET", "/api/v1/country", Some(&national), None).await;
     assert_eq!(again.text, before.text);
 
-    let ward: String = sqlx::query_scalar(
-        "select code from areas where parent_code = '769' order by code limit 1",
-    )
-    .fetch_one(&t.db)
-    .await
-    .unwrap();
+    let ward = thu_duc_ward(&t).await;
     let thuduc = t.token("thuduc").await;
     created(
         &t,
