@@ -287,6 +287,21 @@ async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: 
     assert_eq!(hanoi["new_today"], 0);
     assert_eq!(c["totals"]["new_today"], 2);
     assert_eq!(c["totals"]["provinces"], 2);
+    // The API document describes exactly the fields the answer carries.
+    let doc = t
+        .api("GET", "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let fields = |v: &Value| -> std::collections::BTreeSet<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    let schema = &doc["components"]["schemas"];
+    assert_eq!(fields(&schema["Province"]["properties"]), fields(hcmc));
+    assert_eq!(
+        fields(&schema["CountryTotals"]["properties"]),
+        fields(&c["totals"])
+    );
+    assert_eq!(fields(&schema["Country"]["properties"]), fields(&c));
     // Rising first: the province with today's cases leads "getting worse".
     let r = t
         .api("GET", "/api/v1/country?sort=worse", Some(&national), None)

@@ -102,6 +102,7 @@ fn param_schema(name: &str) -> Value {
             json!({ "type": "string", "enum": ["community", "quarantine", "lockdown", "screening"] })
         }
         "q" => json!({ "type": "string", "maxLength": 100, "example": "BN" }),
+        "sort" => en(&crate::domain::country::SORTS),
         "Idempotency-Key" => json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$" }),
         _ => json!({ "type": "string" }),
     }
@@ -377,6 +378,26 @@ fn schemas() -> Value {
                     "area_code": s("string"), "area_name": s("string"),
                     "disabled_at": { "type": "string", "format": "date-time", "nullable": true },
                     "created_at": { "type": "string", "format": "date-time" } })),
+        // The national board (issue 28): counts only, as domain/country.rs has them.
+        "Country": answer(
+            &["date", "totals", "provinces"],
+            json!({ "date": date(), "totals": reference("CountryTotals"),
+                    "provinces": { "type": "array", "items": reference("Province") } })),
+        "CountryTotals": answer(
+            &["provinces", "at_level", "no_level", "red_communes", "communes", "new_today", "new_yesterday", "new_7d", "new_prev_7d", "active"],
+            json!({ "provinces": s("integer"), "at_level": { "type": "array", "items": s("integer"), "minItems": 4, "maxItems": 4,
+                      "description": "Provinces at level 1, 2, 3 and 4" },
+                    "no_level": s("integer"), "red_communes": s("integer"), "communes": s("integer"),
+                    "new_today": s("integer"), "new_yesterday": s("integer"), "new_7d": s("integer"),
+                    "new_prev_7d": s("integer"), "active": s("integer") })),
+        "Province": answer(
+            &["code", "name", "level", "declared", "red_communes", "communes", "new_today", "new_yesterday", "new_7d", "new_prev_7d", "active", "rate_per_100k", "population"],
+            json!({ "code": s("string"), "name": s("string"),
+                    "level": { "type": "integer", "minimum": 1, "maximum": 4, "nullable": true },
+                    "declared": s("boolean"), "red_communes": s("integer"), "communes": s("integer"),
+                    "new_today": s("integer"), "new_yesterday": s("integer"), "new_7d": s("integer"),
+                    "new_prev_7d": s("integer"), "active": s("integer"),
+                    "rate_per_100k": opt("number"), "population": opt("integer") })),
         "Token": answer(
             &["token", "expires_at"],
             json!({ "token": s("string"), "expires_at": { "type": "string", "format": "date-time" } })),
@@ -657,6 +678,7 @@ pub fn document(today: NaiveDate) -> Value {
         "paths": {
             "/auth/token": { "post": token_op, "delete": revoke },
             "/areas/{code}": { "get": op("An area", "areas", None, "200", reference("Area"), &["code:path"]) },
+            "/country": { "get": op("Every province's counts (the national view: role national)", "country", None, "200", reference("Country"), &["date", "sort"]) },
             "/areas/{code}/children": { "get": op("The areas under an area", "areas", None, "200", list_of(reference("Area")), &["code:path"]) },
             "/cases": cases,
             "/cases/{id}": case,
