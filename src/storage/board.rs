@@ -663,10 +663,13 @@ pub async fn compute(
            -- The communes under the area (or the commune itself): what a
            -- commune's red/green inputs are read for. Several provinces may
            -- share the database (issue 28): never the whole table's.
-           cm as materialized (select array(
-                   select m.code from areas m, q where m.parent_code = any(q.codes) and m.level = 'commune'
-                   union all
-                   select m.code from areas m where m.code = $1 and m.level = 'commune') as codes)
+           -- Apart, each is an index scan; as one OR, a scan of every area.
+           cm as materialized (select coalesce(array_agg(m.code), '{}') as codes,
+                   coalesce(array_agg(m.parent_code), '{}') as parents
+                 from (select m.code, m.parent_code from areas m, q
+                       where m.parent_code = any(q.codes) and m.level = 'commune'
+                       union all
+                       select m.code, m.parent_code from areas m where m.code = $1 and m.level = 'commune') m)
         select coalesce((select stamp from city_stamps where city_code = $3), 0) as "stamp!",
           coalesce((select others from city_stamps where city_code = $3), 0) as "others!",
           coalesce((select rest from city_stamps where city_code = $3), 0) as "rest!",
@@ -731,14 +734,9 @@ pub async fn compute(
             from report_rollup x where x.area_code = t.area_code and x.day >= $2) w
           where q.read_rest) r
         cross join lateral (
-          select coalesce(array_agg(m.code), '{}') as "c_code!",
-            coalesce(array_agg(m.parent_code), '{}') as "c_parent!: Vec<Option<String>>"
-          -- Apart, each is an index scan; as one OR, a scan of every area.
-          from (select m.code, m.parent_code from areas m
-                where m.parent_code = any(q.codes) and m.level = 'commune'
-                union all
-                select m.code, m.parent_code from areas m where m.code = $1 and m.level = 'commune') m
-          where q.read_rest) c
+          -- Kept with the rest: read again only when the rest is.
+          select case when q.read_rest then cm.codes else '{}' end as "c_code!",
+            case when q.read_rest then cm.parents else '{}' end as "c_parent!: Vec<Option<String>>") c
         cross join lateral (
           -- The communes with a community case in the 14 days to the
           -- date, from each one's last community day (a past date before

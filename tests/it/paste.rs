@@ -306,8 +306,12 @@ async fn on_a_phone_pasted_rows_are_fixed_in_the_preview_and_saved(db: PgPool) {
         .click()
         .await
         .unwrap();
+    // The preview with errors had a save button too (for its one valid
+    // row): wait for the new preview's, not that one.
     c.wait()
-        .for_element(Locator::Css("#paste-save"))
+        .for_element(Locator::XPath(
+            "//*[@id='paste-save' and contains(., 'Lưu 3 dòng')]",
+        ))
         .await
         .unwrap();
     assert_eq!(text(&c, "#paste-save").await, "Lưu 3 dòng hợp lệ");
