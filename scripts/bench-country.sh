@@ -43,7 +43,7 @@ $BIN bench-national --n 40 --city 01
 PORT="${BENCH_PORT:-8182}" CONNS="${BENCH_CONNECTIONS:-32}" DURATION="${BENCH_DURATION:-15}"
 BASE="http://127.0.0.1:$PORT" PASS="bench-password-$$" OUT="$(mktemp -d)"
 source scripts/bench-lib.sh
-bench_accounts "bench_hcmc city 79" "bench_thuduc district 769" "bench_national national 01"
+bench_accounts "bench_hcmc city 79" "bench_thuduc district 769" "bench_national country 01"
 start_server
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 HCMC=$(cookie_for bench_hcmc)

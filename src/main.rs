@@ -186,7 +186,7 @@ enum UserAction {
     Create {
         #[arg(long)]
         username: String,
-        /// commune, district, city, admin or national.
+        /// commune, district, city, admin or country (the national view).
         #[arg(long)]
         role: String,
         /// The code of the user's area.

@@ -15,9 +15,9 @@ pub enum Role {
     City,
     /// Administrator of users and areas.
     Admin,
-    /// The Ministry's command centre: every province's counts, nothing
-    /// more (no records, no names, no province's pages).
-    National,
+    /// The Ministry's command centre (Bộ Y tế, toàn quốc): every province's
+    /// counts, nothing more (no records, no names, no province's pages).
+    Country,
 }
 
 impl Role {
@@ -26,7 +26,7 @@ impl Role {
         Role::Commune,
         Role::District,
         Role::City,
-        Role::National,
+        Role::Country,
         Role::Admin,
     ];
 
@@ -37,7 +37,7 @@ impl Role {
             "district" => Some(Self::District),
             "city" => Some(Self::City),
             "admin" => Some(Self::Admin),
-            "national" => Some(Self::National),
+            "country" => Some(Self::Country),
             _ => None,
         }
     }
@@ -49,7 +49,7 @@ impl Role {
             Self::District => "district",
             Self::City => "city",
             Self::Admin => "admin",
-            Self::National => "national",
+            Self::Country => "country",
         }
     }
 
@@ -60,7 +60,7 @@ impl Role {
         match self {
             Self::Commune => Level::Commune,
             Self::District => Level::District,
-            Self::City | Self::Admin | Self::National => Level::City,
+            Self::City | Self::Admin | Self::Country => Level::City,
         }
     }
 
@@ -71,7 +71,7 @@ impl Role {
             Self::District => "role.district",
             Self::City => "role.city",
             Self::Admin => "role.admin",
-            Self::National => "role.national",
+            Self::Country => "role.country",
         }
     }
 }
@@ -117,7 +117,7 @@ impl CurrentUser {
         match self.role {
             Role::Admin => None,
             // The national view reads no list: the narrowest scope there is.
-            Role::City | Role::Commune | Role::District | Role::National => Some(&self.area.code),
+            Role::City | Role::Commune | Role::District | Role::Country => Some(&self.area.code),
         }
     }
 }
@@ -210,7 +210,7 @@ impl RecordKind {
             }
             Site => matches!(role, Role::District | Role::City),
             Checkpoint | Directive | Hotline | Duty | Task | Inspection => {
-                !matches!(role, Role::Admin | Role::National)
+                !matches!(role, Role::Admin | Role::Country)
             }
             Lockdown | TestingRound => matches!(role, Role::Commune | Role::District),
             Unit => role == Role::Admin,
@@ -251,8 +251,8 @@ pub fn permits(role: Role, home: &AreaRef, action: Action<'_>) -> bool {
         (Role::Admin, _) => false,
         // Counts of every province and nothing else: not even its own
         // province's pages, whose lists name people.
-        (Role::National, ReadCountry) => true,
-        (Role::National, _) => false,
+        (Role::Country, ReadCountry) => true,
+        (Role::Country, _) => false,
         (_, UseRecords) => true,
         (_, ReadCountry) => false,
 
@@ -293,7 +293,7 @@ fn may_write_record(role: Role, home: &AreaRef, kind: RecordKind, a: &AreaRef) -
         (Checkpoint | Directive | Task | Inspection, _) => by_level(a),
         // Public contacts: the area's own officials and every level above.
         (Hotline | Duty, _) => {
-            !matches!(role, Role::Admin | Role::National) && a.is_within(&home.code)
+            !matches!(role, Role::Admin | Role::Country) && a.is_within(&home.code)
         }
         (TestingRound, Level::Commune | Level::District) => by_level(a),
         (TestingRound, Level::City) => false,
@@ -380,7 +380,7 @@ mod tests {
     fn the_national_view_reads_every_provinces_counts_and_nothing_else() {
         let home = hanoi();
         let hcmc = area("79", Level::City, None, None);
-        assert!(permits(Role::National, &home, Action::ReadCountry));
+        assert!(permits(Role::Country, &home, Action::ReadCountry));
         assert!(permits(Role::Admin, &home, Action::ReadCountry));
         for role in [Role::City, Role::District, Role::Commune] {
             assert!(!permits(role, &home, Action::ReadCountry), "{role:?}");
@@ -396,17 +396,17 @@ mod tests {
                 Action::WriteRecord(RecordKind::Hotline, a),
                 Action::WriteRecord(RecordKind::Directive, a),
             ] {
-                assert!(!permits(Role::National, &home, action), "{action:?}");
+                assert!(!permits(Role::Country, &home, action), "{action:?}");
             }
         }
-        assert!(!permits(Role::National, &home, Action::UseRecords));
-        assert!(!permits(Role::National, &home, Action::ManageUsers));
+        assert!(!permits(Role::Country, &home, Action::UseRecords));
+        assert!(!permits(Role::Country, &home, Action::ManageUsers));
         assert!(!permits(
-            Role::National,
+            Role::Country,
             &home,
             Action::CreateRecords(RecordKind::Directive)
         ));
-        assert_eq!(Role::parse("national"), Some(Role::National));
+        assert_eq!(Role::parse("country"), Some(Role::Country));
     }
 
     #[test]

@@ -28,7 +28,7 @@ const ACCOUNTS: [(&str, &str, &str, &str); 5] = [
     ("thanhtri", "district", "020", "Ban Chỉ đạo Huyện Thanh Trì"),
     ("lienninh", "commune", "00682", "Ban Chỉ đạo Xã Liên Ninh"),
     ("quantri", "admin", "01", "Quản trị hệ thống"),
-    ("boyte", "national", "01", "Ban Chỉ đạo quốc gia"),
+    ("boyte", "country", "01", "Ban Chỉ đạo quốc gia"),
 ];
 
 /// Loads what is missing: the area tree when there are no areas, the demo

@@ -163,7 +163,7 @@ async fn every_kind_of_page_meets_wcag_2_1_a_and_aa_at_phone_and_desk_sizes(db: 
     t.user("thanhtri", "district", "020").await;
     t.user("thanhpho", "city", "01").await;
     t.user("quantri", "admin", "01").await;
-    t.user("boyte", "national", "01").await;
+    t.user("boyte", "country", "01").await;
     let shown = records(&t).await;
     // Alerts stand for the records above (a red commune, an overdue directive).
     let city = t.state.area_ref("01").await.unwrap().unwrap();

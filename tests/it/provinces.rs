@@ -246,7 +246,7 @@ async fn the_national_view_sees_every_provinces_counts_and_no_record_of_any(db: 
     let t = two_provinces(db).await;
     // The deployment's administrator opens the Ministry's account.
     let admin = t.token("quantri").await;
-    let r = open_account(&t, &admin, "boyte", "national", "01").await;
+    let r = open_account(&t, &admin, "boyte", "country", "01").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     sqlx::query("update users set password_hash = (select password_hash from users where username = 'thanhpho') where username = 'boyte'")
         .execute(&t.db)
@@ -398,7 +398,7 @@ async fn the_national_board_shows_a_case_as_soon_as_it_is_saved(db: PgPool) {
     let t = two_provinces(db).await;
     // As served: the list is kept while no province's stamp moves.
     t.start_listening().await;
-    t.user("boyte", "national", "01").await;
+    t.user("boyte", "country", "01").await;
     let national = t.token("boyte").await;
     let hcmc_today = |c: &Value| {
         c["provinces"]

@@ -678,7 +678,7 @@ pub fn document(today: NaiveDate) -> Value {
         "paths": {
             "/auth/token": { "post": token_op, "delete": revoke },
             "/areas/{code}": { "get": op("An area", "areas", None, "200", reference("Area"), &["code:path"]) },
-            "/country": { "get": op("Every province's counts (the national view: role national)", "country", None, "200", reference("Country"), &["date", "sort"]) },
+            "/country": { "get": op("Every province's counts (the national view: role country)", "country", None, "200", reference("Country"), &["date", "sort"]) },
             "/areas/{code}/children": { "get": op("The areas under an area", "areas", None, "200", list_of(reference("Area")), &["code:path"]) },
             "/cases": cases,
             "/cases/{id}": case,

@@ -4,4 +4,4 @@
 -- that its own sign-ins and tokens have an audit home.
 alter table users drop constraint users_role_check;
 alter table users add constraint users_role_check
-    check (role in ('commune', 'district', 'city', 'admin', 'national'));
+    check (role in ('commune', 'district', 'city', 'admin', 'country'));
