@@ -446,11 +446,9 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
                 }
             }
             for (what, times) in ["after a write", "nothing moved"].iter().zip(&mut timed) {
-                times.sort_by(f64::total_cmp);
+                let (median, p95) = median_p95(times);
                 println!(
-                    "alerts of {city}, {what}: median {:.1} ms, p95 {:.1} ms ({n} runs)",
-                    times[times.len() / 2],
-                    times[(times.len() * 95 / 100).min(times.len() - 1)]
+                    "alerts of {city}, {what}: median {median:.1} ms, p95 {p95:.1} ms ({n} runs)"
                 );
             }
         }
@@ -501,11 +499,9 @@ async fn run_command(command: Command, pool: &PgPool, config: &Config) -> Result
                 "nothing moved".to_string(),
             ];
             for (what, times) in whats.iter().zip(&mut timed) {
-                times.sort_by(f64::total_cmp);
+                let (median, p95) = median_p95(times);
                 println!(
-                    "national board, {what}: median {:.2} ms, p95 {:.2} ms ({n} runs)",
-                    times[times.len() / 2],
-                    times[(times.len() * 95 / 100).min(times.len() - 1)]
+                    "national board, {what}: median {median:.2} ms, p95 {p95:.2} ms ({n} runs)"
                 );
             }
         }
@@ -827,6 +823,13 @@ fn read_password() -> Result<String> {
     let mut s = String::new();
     std::io::stdin().read_to_string(&mut s)?;
     Ok(s.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The median and 95th percentile of timings (sorts them); `times` is not empty.
+fn median_p95(times: &mut [f64]) -> (f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    (times[n / 2], times[(n * 95 / 100).min(n - 1)])
 }
 
 fn print_demo(users: Vec<demo::DemoUser>) {

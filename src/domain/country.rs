@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::domain::trend::{Change, Worsening, worse_first};
+use crate::domain::trend::{Change, Worsening, higher_rate_first, worse_first};
 
 /// One province as the national board shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,6 +80,14 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// How many provinces stand at `level` (none: not determined).
+    pub fn provinces_at(&self, level: Option<u8>) -> i64 {
+        match level {
+            Some(l @ 1..=4) => self.at_level[usize::from(l) - 1],
+            _ => self.no_level,
+        }
+    }
+
     /// Provinces at level 3 or 4: the ones the Ministry watches first.
     pub fn high(&self) -> i64 {
         self.at_level[2] + self.at_level[3]
@@ -118,13 +126,6 @@ pub const SORTS: [&str; 7] = [
 /// Orders the provinces. Rows arrive in Vietnamese name order and every
 /// sort is stable, so ties stay in that order; an unknown key orders by level.
 pub fn sort(rows: &mut [Province], key: &str) {
-    let by_rate = |a: &Province, b: &Province| {
-        let (ra, rb) = (
-            a.rate_per_100k.unwrap_or(-1.0),
-            b.rate_per_100k.unwrap_or(-1.0),
-        );
-        rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
-    };
     let by_red = |a: &Province, b: &Province| {
         let (ra, rb) = (a.red_share().unwrap_or(0.0), b.red_share().unwrap_or(0.0));
         rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
@@ -138,7 +139,7 @@ pub fn sort(rows: &mut [Province], key: &str) {
         "worse" => rows.sort_by(|a, b| worse_first(&worsening(a), &worsening(b))),
         "new_today" => rows.sort_by_key(|p| std::cmp::Reverse(p.cases.new_today)),
         "new_7d" => rows.sort_by_key(|p| std::cmp::Reverse(p.cases.new_7d)),
-        "rate" => rows.sort_by(by_rate),
+        "rate" => rows.sort_by(|a, b| higher_rate_first(a.rate_per_100k, b.rate_per_100k)),
         "red" => rows.sort_by(by_red),
         // The highest level first, then the reddest, then the fastest rising.
         _ => rows.sort_by(|a, b| {
@@ -220,6 +221,7 @@ mod tests {
         assert_eq!(t.at_level, [0, 1, 0, 2]);
         assert_eq!(t.no_level, 1);
         assert_eq!(t.high(), 2);
+        assert_eq!((t.provinces_at(Some(4)), t.provinces_at(None)), (2, 1));
         assert_eq!((t.red_communes, t.communes), (6, 160));
         assert_eq!(t.cases.week(), Change::new(77, 49));
         assert_eq!(t.cases.day(), Change::new(11, 0));

@@ -30,7 +30,8 @@ impl Role {
         Role::Admin,
     ];
 
-    /// Reads a role as sent and stored (`commune`, `district`, `city`, `admin`).
+    /// Reads a role as sent and stored (`commune`, `district`, `city`,
+    /// `admin`, `country`).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "commune" => Some(Self::Commune),

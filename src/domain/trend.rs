@@ -66,11 +66,14 @@ pub fn worse_first(a: &Worsening, b: &Worsening) -> Ordering {
     b.week
         .delta()
         .cmp(&a.week.delta())
-        .then_with(|| {
-            let (ra, rb) = (a.rate.unwrap_or(-1.0), b.rate.unwrap_or(-1.0));
-            rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
-        })
+        .then_with(|| higher_rate_first(a.rate, b.rate))
         .then_with(|| b.week.now.cmp(&a.week.now))
+}
+
+/// The higher rate first; a missing rate after every known one.
+pub fn higher_rate_first(a: Option<f64>, b: Option<f64>) -> Ordering {
+    let (ra, rb) = (a.unwrap_or(-1.0), b.unwrap_or(-1.0));
+    rb.partial_cmp(&ra).unwrap_or(Ordering::Equal)
 }
 
 /// The two periods change is shown over.

@@ -126,23 +126,12 @@ impl BoardFragment<'_> {
         self.v.me()
     }
     fn sort_href(&self, key: &str) -> String {
-        format!(
-            "/areas/{}?sort={key}{}",
-            self.area.code,
-            if self.v.is_today {
-                String::new()
-            } else {
-                format!("&date={}", self.v.date)
-            }
-        )
+        let day = (!self.v.is_today).then_some(self.v.date);
+        crate::web::dashboard::sort_href(&format!("/areas/{}", self.area.code), key, day)
     }
     /// `aria-sort` for a column header.
     fn aria_sort(&self, key: &str) -> &'static str {
-        match (self.sort == key, key) {
-            (true, "name") => "ascending",
-            (true, _) => "descending",
-            _ => "none",
-        }
+        crate::web::dashboard::aria_sort(self.sort, key)
     }
 }
 

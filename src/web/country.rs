@@ -14,7 +14,7 @@ use crate::domain::country::{self, Province, SORTS, Totals};
 use crate::domain::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::{Action, CurrentUser};
-use crate::web::dashboard::Words;
+use crate::web::dashboard::{Words, aria_sort, sort_href};
 use crate::web::page::Page;
 
 /// The page's route.
@@ -83,21 +83,12 @@ struct CountryPage {
 
 impl CountryPage {
     fn sort_href(&self, key: &str) -> String {
-        let date = if self.is_today {
-            String::new()
-        } else {
-            format!("&date={}", self.c.date)
-        };
-        format!("/country?sort={key}{date}")
+        sort_href("/country", key, (!self.is_today).then_some(self.c.date))
     }
 
     /// `aria-sort` for a column header.
     fn aria_sort(&self, key: &str) -> &'static str {
-        match (self.sort == key, key) {
-            (true, "name") => "ascending",
-            (true, _) => "descending",
-            _ => "none",
-        }
+        aria_sort(self.sort, key)
     }
 
     /// "12 / 579 (2%)": a province's red communes.
@@ -110,32 +101,15 @@ impl CountryPage {
         )
     }
 
-    /// The 7-day community rate per 100,000, or "—".
-    fn rate(&self, p: &Province) -> String {
-        p.rate_per_100k
-            .map_or_else(|| "—".into(), |r| self.v.dec(r))
-    }
-
     /// How many provinces stand at each level, highest first: (class, words, count).
     fn levels(&self) -> Vec<(String, String, i64)> {
-        let t = &self.c.totals;
-        let mut out: Vec<(String, String, i64)> = (1..=4u8)
-            .rev()
+        [Some(4), Some(3), Some(2), Some(1), None]
+            .iter()
             .map(|l| {
-                let count = t.at_level[usize::from(l) - 1];
-                (
-                    self.v.level_class(&Some(l)),
-                    self.v.level_text(&Some(l)),
-                    count,
-                )
+                let n = self.c.totals.provinces_at(*l);
+                (self.v.level_class(l), self.v.level_text(l), n)
             })
-            .collect();
-        out.push((
-            self.v.level_class(&None),
-            self.v.level_text(&None),
-            t.no_level,
-        ));
-        out
+            .collect()
     }
 }
 

@@ -38,6 +38,25 @@ pub const SORTS: [&str; 11] = [
     "population",
 ];
 
+/// The link a sortable column's header follows: `path` sorted by `key`,
+/// on `day` when it is not today.
+pub fn sort_href(path: &str, key: &str, day: Option<NaiveDate>) -> String {
+    match day {
+        Some(d) => format!("{path}?sort={key}&date={d}"),
+        None => format!("{path}?sort={key}"),
+    }
+}
+
+/// `aria-sort` for a column header, the table being sorted by `sorted`:
+/// names ascend, every figure descends.
+pub fn aria_sort(sorted: &str, key: &str) -> &'static str {
+    match (sorted == key, key) {
+        (true, "name") => "ascending",
+        (true, _) => "descending",
+        _ => "none",
+    }
+}
+
 /// Orders the children of a board; unknown keys get "getting worse".
 /// Rows arrive in Vietnamese name order, and every sort is stable, so
 /// ties stay in that order.
@@ -164,6 +183,11 @@ impl Words {
     /// A short name for a tile.
     pub fn short<'a>(&self, name: &'a str) -> &'a str {
         tiles::short_name(name)
+    }
+
+    /// A rate per 100,000 with one decimal, or "—" without one.
+    pub fn rate_text(&self, rate: &Option<f64>) -> String {
+        rate.map_or_else(|| "—".into(), |r| self.dec(r))
     }
 
     /// A part of a whole in whole percent, or "—" for no whole.
@@ -321,9 +345,7 @@ impl Dash {
 
     /// The 7-day community rate per 100,000 of a row, or "—".
     pub fn rate(&self, s: &Summary) -> String {
-        s.zone
-            .rate_per_100k
-            .map_or_else(|| "—".into(), |r| self.dec(r))
+        self.rate_text(&s.zone.rate_per_100k)
     }
 
     /// F1 traced per new case over the 7 days, or "—" without cases.
